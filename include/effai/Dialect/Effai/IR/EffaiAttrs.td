@@ -1,0 +1,213 @@
+//===- EffaiAttrs.td - weight encoding attributes ----------*- tablegen -*-===//
+//
+// A weight encoding is a value format × a sparsity format. Each format is its
+// own attribute implementing one of the two format interfaces, so new formats
+// plug in without touching the ops that consume weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_DIALECT_EFFAI_IR_EFFAIATTRS_TD
+#define EFFAI_DIALECT_EFFAI_IR_EFFAIATTRS_TD
+
+include "effai/Dialect/Effai/IR/EffaiDialect.td"
+include "effai/Dialect/Effai/IR/EffaiInterfaces.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinAttributeInterfaces.td"
+
+class Effai_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Effai_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+//===----------------------------------------------------------------------===//
+// Value formats
+//===----------------------------------------------------------------------===//
+
+def Effai_FloatFormatAttr : Effai_Attr<"FloatFormat", "float",
+    [DeclareAttrInterfaceMethods<Effai_ValueFormatAttrInterface,
+         ["hasIntegerStorage"]>]> {
+  let summary = "Uncompressed floating-point weight values";
+  let description = [{
+    Each kept weight is stored as-is in the weight's logical element type.
+
+    ```mlir
+    #effai.encoding<value = #effai.float>
+    ```
+  }];
+}
+
+def Effai_AffineFormatAttr : Effai_Attr<"AffineFormat", "affine",
+    [DeclareAttrInterfaceMethods<Effai_ValueFormatAttrInterface>]> {
+  let summary = "Affine-quantized integer weight values (!quant.uniform)";
+  let description = [{
+    Each kept weight is an integer code `q` of 2–8 bits with
+    `w = scale * (q - zero_point)`. The parameters are an upstream
+    `!quant.uniform` type: per-tensor, or per-axis along dimension 0 (one
+    scale and zero point per output channel). Signedness and storage range
+    come from the quant type.
+
+    ```mlir
+    #effai.affine<!quant.uniform<i8:f32, 0.05>>
+    #effai.affine<!quant.uniform<u4:f32:0, {0.1:8, 0.2:7}>>
+    ```
+  }];
+  let parameters = (ins "::mlir::quant::QuantizedType":$quantType);
+  let assemblyFormat = "`<` $quantType `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_Pow2FormatAttr : Effai_Attr<"Pow2Format", "pow2",
+    [DeclareAttrInterfaceMethods<Effai_ValueFormatAttrInterface,
+         ["getTermsPerValue", "isMultiplicationFree"]>]> {
+  let summary = "Power-of-two weights: a sum of 1 or 2 terms ±2^p";
+  let description = [{
+    Each kept weight is `scale * sum_t s_t * 2^(p_t)` with `terms` terms
+    (1 or 2), signs `s_t` in {-1, +1} and exponents `p_t` in
+    `[min_exp, max_exp]`, so multiplying by it is shifts and adds. Each term
+    is stored as a signed code of `bits` bits: 0 means "no term", and
+    `±k` (k ≥ 1) means `±2^(min_exp + k - 1)`; the `values` payload is `i8`,
+    with a trailing dimension of size 2 when `terms = 2`. The bit budget bounds the
+    exponent range: `max_exp - min_exp + 1 <= 2^(bits-1) - 1`. Optional
+    `scales` (one per tensor, or one per output channel) restore range.
+
+    ```mlir
+    #effai.pow2<terms = 2, bits = 4, min_exp = -7, max_exp = -1>
+    #effai.pow2<terms = 1, bits = 5, min_exp = -14, max_exp = 0,
+                scales = [0.5, 0.25]>
+    ```
+  }];
+  let parameters = (ins "unsigned":$terms, "unsigned":$bits,
+                        "int64_t":$minExp, "int64_t":$maxExp,
+                        OptionalParameter<"::mlir::DenseF64ArrayAttr">:$scales);
+  let assemblyFormat = [{
+    `<` `terms` `=` $terms `,` `bits` `=` $bits `,` `min_exp` `=` $minExp `,`
+    `max_exp` `=` $maxExp (`,` `scales` `=` $scales^)? `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Scale applied to output channel `channel` (1.0 without scales).
+    double getScaleForChannel(int64_t channel) const;
+    /// Largest term code magnitude (number of exponent levels).
+    int64_t getMaxCode() const { return getMaxExp() - getMinExp() + 1; }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Sparsity formats
+//===----------------------------------------------------------------------===//
+
+def Effai_DenseSparsityAttr : Effai_Attr<"DenseSparsity", "dense",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface>]> {
+  let summary = "Every weight is kept; positions are implicit";
+  let description = [{
+    `values` has the weight's logical shape.
+  }];
+}
+
+def Effai_NMSparsityAttr : Effai_Attr<"NMSparsity", "nm",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface,
+         ["getIndicesType"]>]> {
+  let summary = "N:M structured sparsity along the reduction dimension";
+  let description = [{
+    In every group of `M` consecutive weights along the flattened reduction
+    dimension `R`, at most `N` are non-zero (e.g. 2:4, as sparse tensor cores
+    use). `values` is `[O, R*N/M]`; `indices` (`i8`, same shape) holds each
+    kept weight's position inside its group, in `[0, M)`.
+
+    ```mlir
+    #effai.nm<2:4>
+    ```
+  }];
+  let parameters = (ins "int64_t":$n, "int64_t":$m);
+  // Custom so that it prints as the familiar `2:4`.
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
+def Effai_BlockSparsityAttr : Effai_Attr<"BlockSparsity", "block",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface,
+         ["getIndicesType"]>]> {
+  let summary = "Block sparsity over the [O, R] view";
+  let description = [{
+    The `[O, R]` view is tiled by `[bo, br]` blocks; `blocks` of them are
+    kept. `values` is `[blocks, bo, br]`; `indices` (`i32`, `[blocks, 2]`)
+    holds each kept block's (block-row, block-column) coordinate.
+
+    ```mlir
+    #effai.block<[4, 8], blocks = 12>
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$blockShape,
+                        "int64_t":$blocks);
+  let assemblyFormat = "`<` `[` $blockShape `]` `,` `blocks` `=` $blocks `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_ChannelSparsityAttr : Effai_Attr<"ChannelSparsity", "channel",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface,
+         ["getIndicesType"]>]> {
+  let summary = "Channel pruning: only `kept` output channels are stored";
+  let description = [{
+    Whole output channels are pruned; the result still has `O` channels,
+    the pruned ones producing only the bias. `values` is `[kept, ...]` (the
+    kept channels' weights); `indices` (`i32`, `[kept]`) lists which output
+    channel each one is. (To shrink the model itself, `effai-prune` removes
+    the channels and rewrites consumers instead.)
+
+    ```mlir
+    #effai.channel<kept = 24>
+    ```
+  }];
+  let parameters = (ins "int64_t":$kept);
+  let assemblyFormat = "`<` `kept` `=` $kept `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_UnstructuredSparsityAttr : Effai_Attr<"UnstructuredSparsity",
+    "unstructured",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface,
+         ["getIndicesType"]>]> {
+  let summary = "Unstructured sparsity: `nnz` weights kept anywhere";
+  let description = [{
+    `values` is `[nnz]`; `indices` (`i32`, `[nnz, 2]`) holds each kept
+    weight's (row, column) in the `[O, R]` view, in row-major order.
+
+    ```mlir
+    #effai.unstructured<nnz = 100>
+    ```
+  }];
+  let parameters = (ins "int64_t":$nnz);
+  let assemblyFormat = "`<` `nnz` `=` $nnz `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Encoding = value format × sparsity format
+//===----------------------------------------------------------------------===//
+
+def Effai_EncodingAttr : Effai_Attr<"Encoding", "encoding"> {
+  let summary = "Weight encoding: a value format and a sparsity format";
+  let description = [{
+    Compression composes: any value format goes with any sparsity format
+    (pruned + int8, pruned + power-of-two for focused quantization, ...).
+    `sparsity` defaults to `#effai.dense` and is then not printed.
+
+    ```mlir
+    #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6,
+                                        max_exp = 0>,
+                    sparsity = #effai.nm<2:4>>
+    ```
+  }];
+  let parameters = (ins
+    "::mlir::effai::ValueFormatAttrInterface":$value,
+    DefaultValuedParameter<"::mlir::effai::SparsityFormatAttrInterface",
+        "::mlir::effai::DenseSparsityAttr::get($_ctxt)">:$sparsity);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let builders = [
+    AttrBuilder<(ins "::mlir::effai::ValueFormatAttrInterface":$value), [{
+      return $_get($_ctxt, value, ::mlir::effai::DenseSparsityAttr::get($_ctxt));
+    }]>,
+  ];
+}
+
+#endif // EFFAI_DIALECT_EFFAI_IR_EFFAIATTRS_TD

@@ -1,0 +1,31 @@
+//===- WeightCodec.h - reference decoding of compressed weights -*- C++ -*-===//
+//
+// The reference semantics of every weight encoding, on constant payloads:
+// decode a packed (values, indices) pair into the dense logical tensor. The
+// unpack canonicalization uses it, and so do tests and lowerings that must
+// agree with it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_DIALECT_EFFAI_IR_WEIGHTCODEC_H
+#define EFFAI_DIALECT_EFFAI_IR_WEIGHTCODEC_H
+
+#include "effai/Dialect/Effai/IR/EffaiTypes.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <string>
+
+namespace mlir::effai {
+
+/// Decodes a constant payload of `type` into row-major logical values.
+/// `indices` is null for encodings without an indices payload. Fails with a
+/// message in `error` when the payload contents are invalid (an index out of
+/// range, a power-of-two code past the exponent range, ...).
+FailureOr<SmallVector<double>> decodeWeight(WeightType type,
+                                            DenseElementsAttr values,
+                                            DenseElementsAttr indices,
+                                            std::string &error);
+
+} // namespace mlir::effai
+
+#endif // EFFAI_DIALECT_EFFAI_IR_WEIGHTCODEC_H

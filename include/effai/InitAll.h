@@ -1,0 +1,36 @@
+//===- InitAll.h - register everything effai tools need ---------*- C++ -*-===//
+//
+// One place that registers the effai dialect and passes together with the
+// upstream dialects, extensions and passes the pipelines build on, so every
+// tool (effai-opt, effai-translate, the Python module) sees the same world.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_INITALL_H
+#define EFFAI_INITALL_H
+
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Transforms/Passes.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+namespace mlir::effai {
+
+/// Adds the effai dialect and all upstream dialects and their extensions.
+inline void registerAllDialects(DialectRegistry &registry) {
+  registry.insert<EffaiDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+/// Registers effai passes and all upstream passes with the global registry.
+inline void registerAllPasses() {
+  mlir::registerAllPasses();
+  registerEffaiPasses();
+}
+
+} // namespace mlir::effai
+
+#endif // EFFAI_INITALL_H

@@ -1,0 +1,333 @@
+//===- EffaiAttrs.cpp - weight encoding attributes --------------*- C++ -*-===//
+//
+// Verifiers of the value and sparsity formats and their interface methods:
+// what each format stores, and the payload shapes it prescribes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Dialect/Effai/IR/EffaiAttrs.h"
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::effai;
+
+#include "effai/Dialect/Effai/IR/EffaiAttrInterfaces.cpp.inc"
+#define GET_ATTRDEF_CLASSES
+#include "effai/Dialect/Effai/IR/EffaiAttrs.cpp.inc"
+
+void EffaiDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "effai/Dialect/Effai/IR/EffaiAttrs.cpp.inc"
+      >();
+}
+
+/// Product of all but the leading dimension: the reduction size of the
+/// `[O, R]` view every sparsity format works on.
+static int64_t getReductionSize(ArrayRef<int64_t> shape) {
+  int64_t size = 1;
+  for (int64_t dim : shape.drop_front())
+    size *= dim;
+  return size;
+}
+
+//===----------------------------------------------------------------------===//
+// FloatFormatAttr
+//===----------------------------------------------------------------------===//
+
+Type FloatFormatAttr::getStorageElementType(Type elementType) const {
+  return elementType;
+}
+
+unsigned FloatFormatAttr::getStorageBits(Type elementType) const {
+  return elementType.getIntOrFloatBitWidth();
+}
+
+bool FloatFormatAttr::hasIntegerStorage() const { return false; }
+
+LogicalResult
+FloatFormatAttr::verifyForWeight(function_ref<InFlightDiagnostic()> emitError,
+                                 ArrayRef<int64_t> shape,
+                                 Type elementType) const {
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AffineFormatAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+AffineFormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         quant::QuantizedType quantType) {
+  if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
+          quantType))
+    return emitError() << "affine weights need a !quant.uniform type, got "
+                       << quantType;
+  unsigned width = quantType.getStorageTypeIntegralWidth();
+  if (width < 2 || width > 8)
+    return emitError() << "affine weights must have 2 to 8 storage bits, got "
+                       << width;
+  return success();
+}
+
+Type AffineFormatAttr::getStorageElementType(Type elementType) const {
+  return getQuantType().getStorageType();
+}
+
+unsigned AffineFormatAttr::getStorageBits(Type elementType) const {
+  return getQuantType().getStorageTypeIntegralWidth();
+}
+
+LogicalResult
+AffineFormatAttr::verifyForWeight(function_ref<InFlightDiagnostic()> emitError,
+                                  ArrayRef<int64_t> shape,
+                                  Type elementType) const {
+  if (getQuantType().getExpressedType() != elementType)
+    return emitError() << "affine weight expresses "
+                       << getQuantType().getExpressedType()
+                       << " but the weight element type is " << elementType;
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(getQuantType());
+  if (!perAxis)
+    return success();
+  if (perAxis.getQuantizedDimension() != 0)
+    return emitError() << "per-axis weight quantization must be along the "
+                          "output-channel dimension 0, got dimension "
+                       << perAxis.getQuantizedDimension();
+  if (static_cast<int64_t>(perAxis.getScales().size()) != shape.front())
+    return emitError() << "per-axis weight quantization has "
+                       << perAxis.getScales().size() << " scales but the "
+                       << "weight has " << shape.front() << " output channels";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pow2FormatAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+Pow2FormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       unsigned terms, unsigned bits, int64_t minExp,
+                       int64_t maxExp, DenseF64ArrayAttr scales) {
+  if (terms != 1 && terms != 2)
+    return emitError() << "power-of-two weights have 1 or 2 terms, got "
+                       << terms;
+  if (bits < 2 || bits > 8)
+    return emitError() << "power-of-two term codes have 2 to 8 bits, got "
+                       << bits;
+  if (minExp > maxExp)
+    return emitError() << "power-of-two exponent range is empty: min_exp "
+                       << minExp << " > max_exp " << maxExp;
+  // One sign bit; of the remaining codes, one means "no term".
+  int64_t levels = (int64_t(1) << (bits - 1)) - 1;
+  if (maxExp - minExp + 1 > levels)
+    return emitError() << "exponent range [" << minExp << ", " << maxExp
+                       << "] needs " << (maxExp - minExp + 1) << " levels but "
+                       << bits << " bits encode only " << levels;
+  if (scales) {
+    if (scales.empty())
+      return emitError() << "power-of-two scales must not be empty";
+    for (double scale : scales.asArrayRef())
+      if (!(scale > 0.0))
+        return emitError() << "power-of-two scales must be positive, got "
+                           << scale;
+  }
+  return success();
+}
+
+double Pow2FormatAttr::getScaleForChannel(int64_t channel) const {
+  if (!getScales())
+    return 1.0;
+  ArrayRef<double> scales = getScales().asArrayRef();
+  return scales.size() == 1 ? scales.front() : scales[channel];
+}
+
+Type Pow2FormatAttr::getStorageElementType(Type elementType) const {
+  return IntegerType::get(elementType.getContext(), 8);
+}
+
+unsigned Pow2FormatAttr::getStorageBits(Type elementType) const {
+  return getBits();
+}
+
+int64_t Pow2FormatAttr::getTermsPerValue() const { return getTerms(); }
+
+bool Pow2FormatAttr::isMultiplicationFree() const { return true; }
+
+LogicalResult
+Pow2FormatAttr::verifyForWeight(function_ref<InFlightDiagnostic()> emitError,
+                                ArrayRef<int64_t> shape,
+                                Type elementType) const {
+  if (!getScales())
+    return success();
+  int64_t numScales = getScales().size();
+  if (numScales != 1 && numScales != shape.front())
+    return emitError() << "power-of-two weight has " << numScales
+                       << " scales; expected 1 or one per output channel ("
+                       << shape.front() << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Sparsity formats
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+DenseSparsityAttr::verifyForShape(function_ref<InFlightDiagnostic()> emitError,
+                                  ArrayRef<int64_t> shape) const {
+  return success();
+}
+
+SmallVector<int64_t>
+DenseSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  return llvm::to_vector(shape);
+}
+
+/// `#effai.nm<2:4>`
+Attribute NMSparsityAttr::parse(AsmParser &parser, Type) {
+  int64_t n, m;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseInteger(n) || parser.parseColon() ||
+      parser.parseInteger(m) || parser.parseGreater())
+    return {};
+  return parser.getChecked<NMSparsityAttr>(loc, parser.getContext(), n, m);
+}
+
+void NMSparsityAttr::print(AsmPrinter &printer) const {
+  printer << "<" << getN() << ":" << getM() << ">";
+}
+
+LogicalResult
+NMSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t n,
+                       int64_t m) {
+  // Positions inside a group are stored as i8.
+  if (m < 2 || m > 128)
+    return emitError() << "N:M sparsity needs 2 <= M <= 128, got M = " << m;
+  if (n < 1 || n >= m)
+    return emitError() << "N:M sparsity needs 1 <= N < M, got " << n << ":"
+                       << m;
+  return success();
+}
+
+LogicalResult
+NMSparsityAttr::verifyForShape(function_ref<InFlightDiagnostic()> emitError,
+                               ArrayRef<int64_t> shape) const {
+  int64_t reduction = getReductionSize(shape);
+  if (reduction % getM() != 0)
+    return emitError() << getN() << ":" << getM()
+                       << " sparsity needs M to divide the reduction size "
+                       << reduction;
+  return success();
+}
+
+SmallVector<int64_t>
+NMSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  return {shape.front(), getReductionSize(shape) / getM() * getN()};
+}
+
+RankedTensorType NMSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
+  return RankedTensorType::get(getValuesShape(shape),
+                               IntegerType::get(getContext(), 8));
+}
+
+LogicalResult
+BlockSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          ArrayRef<int64_t> blockShape, int64_t blocks) {
+  if (blockShape.size() != 2)
+    return emitError() << "block sparsity needs a 2-D block shape [bo, br], "
+                          "got "
+                       << blockShape.size() << " dimensions";
+  if (blockShape[0] < 1 || blockShape[1] < 1)
+    return emitError() << "block sizes must be positive";
+  if (blocks < 0)
+    return emitError() << "block count must not be negative, got " << blocks;
+  return success();
+}
+
+LogicalResult
+BlockSparsityAttr::verifyForShape(function_ref<InFlightDiagnostic()> emitError,
+                                  ArrayRef<int64_t> shape) const {
+  int64_t rows = shape.front(), cols = getReductionSize(shape);
+  ArrayRef<int64_t> block = getBlockShape();
+  if (rows % block[0] != 0 || cols % block[1] != 0)
+    return emitError() << "block [" << block[0] << ", " << block[1]
+                       << "] does not tile the [" << rows << ", " << cols
+                       << "] weight view";
+  int64_t total = (rows / block[0]) * (cols / block[1]);
+  if (getBlocks() > total)
+    return emitError() << "block sparsity keeps " << getBlocks()
+                       << " blocks but the weight has only " << total;
+  return success();
+}
+
+SmallVector<int64_t>
+BlockSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  return {getBlocks(), getBlockShape()[0], getBlockShape()[1]};
+}
+
+RankedTensorType
+BlockSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
+  return RankedTensorType::get({getBlocks(), 2},
+                               IntegerType::get(getContext(), 32));
+}
+
+LogicalResult
+ChannelSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                            int64_t kept) {
+  if (kept < 0)
+    return emitError() << "kept channel count must not be negative, got "
+                       << kept;
+  return success();
+}
+
+LogicalResult ChannelSparsityAttr::verifyForShape(
+    function_ref<InFlightDiagnostic()> emitError,
+    ArrayRef<int64_t> shape) const {
+  if (getKept() > shape.front())
+    return emitError() << "channel sparsity keeps " << getKept()
+                       << " channels but the weight has only " << shape.front();
+  return success();
+}
+
+SmallVector<int64_t>
+ChannelSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  SmallVector<int64_t> valuesShape(shape);
+  valuesShape.front() = getKept();
+  return valuesShape;
+}
+
+RankedTensorType
+ChannelSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
+  return RankedTensorType::get({getKept()}, IntegerType::get(getContext(), 32));
+}
+
+LogicalResult
+UnstructuredSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 int64_t nnz) {
+  if (nnz < 0)
+    return emitError() << "non-zero count must not be negative, got " << nnz;
+  return success();
+}
+
+LogicalResult UnstructuredSparsityAttr::verifyForShape(
+    function_ref<InFlightDiagnostic()> emitError,
+    ArrayRef<int64_t> shape) const {
+  int64_t total = shape.front() * getReductionSize(shape);
+  if (getNnz() > total)
+    return emitError() << "unstructured sparsity keeps " << getNnz()
+                       << " weights but the weight has only " << total;
+  return success();
+}
+
+SmallVector<int64_t>
+UnstructuredSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  return {getNnz()};
+}
+
+RankedTensorType
+UnstructuredSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
+  return RankedTensorType::get({getNnz(), 2},
+                               IntegerType::get(getContext(), 32));
+}

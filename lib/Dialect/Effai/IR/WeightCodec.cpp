@@ -1,0 +1,213 @@
+//===- WeightCodec.cpp - reference decoding of compressed weights -*- C++ -*-//
+//
+// Decodes constant payloads: the sparsity format places each stored weight in
+// the [O, R] view, the value format turns its code(s) into a number.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Dialect/Effai/IR/WeightCodec.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+/// Builds a failure with a message for the caller.
+struct ErrorSink {
+  std::string &error;
+  LogicalResult fail(const Twine &message) {
+    error = message.str();
+    return failure();
+  }
+};
+} // namespace
+
+static SmallVector<int64_t> readIntegers(DenseElementsAttr indices) {
+  SmallVector<int64_t> result;
+  if (!indices)
+    return result;
+  for (const APInt &index : indices.getValues<APInt>())
+    result.push_back(index.getSExtValue());
+  return result;
+}
+
+/// Computes the flat position (row * R + column in the [O, R] view) of every
+/// stored weight, in payload order.
+static LogicalResult placeStoredWeights(WeightType type,
+                                        ArrayRef<int64_t> indices,
+                                        SmallVectorImpl<int64_t> &positions,
+                                        ErrorSink sink) {
+  int64_t rows = type.getNumOutputChannels();
+  int64_t cols = type.getReductionSize();
+  int64_t stored = type.getNumStoredWeights();
+  positions.reserve(stored);
+  auto checkRange = [&](int64_t value, int64_t bound,
+                        const char *what) -> LogicalResult {
+    if (value < 0 || value >= bound)
+      return sink.fail(Twine(what) + " " + Twine(value) +
+                       " is out of range [0, " + Twine(bound) + ")");
+    return success();
+  };
+
+  LogicalResult placed =
+      llvm::TypeSwitch<Attribute, LogicalResult>(
+          type.getEncoding().getSparsity())
+          .Case([&](DenseSparsityAttr) {
+            for (int64_t i = 0; i < stored; ++i)
+              positions.push_back(i);
+            return success();
+          })
+          .Case([&](NMSparsityAttr nm) {
+            int64_t perRow = cols / nm.getM() * nm.getN();
+            for (int64_t i = 0; i < stored; ++i) {
+              if (failed(checkRange(indices[i], nm.getM(), "N:M position")))
+                return failure();
+              int64_t row = i / perRow, group = (i % perRow) / nm.getN();
+              positions.push_back(row * cols + group * nm.getM() + indices[i]);
+            }
+            return success();
+          })
+          .Case([&](BlockSparsityAttr block) {
+            int64_t bo = block.getBlockShape()[0],
+                    br = block.getBlockShape()[1];
+            for (int64_t b = 0; b < block.getBlocks(); ++b) {
+              int64_t blockRow = indices[2 * b], blockCol = indices[2 * b + 1];
+              if (failed(checkRange(blockRow, rows / bo, "block row")) ||
+                  failed(checkRange(blockCol, cols / br, "block column")))
+                return failure();
+              for (int64_t i = 0; i < bo; ++i)
+                for (int64_t j = 0; j < br; ++j)
+                  positions.push_back((blockRow * bo + i) * cols +
+                                      blockCol * br + j);
+            }
+            return success();
+          })
+          .Case([&](ChannelSparsityAttr channel) {
+            for (int64_t k = 0; k < channel.getKept(); ++k) {
+              if (failed(checkRange(indices[k], rows, "kept channel")))
+                return failure();
+              for (int64_t j = 0; j < cols; ++j)
+                positions.push_back(indices[k] * cols + j);
+            }
+            return success();
+          })
+          .Case([&](UnstructuredSparsityAttr) {
+            for (int64_t n = 0; n < stored; ++n) {
+              if (failed(checkRange(indices[2 * n], rows, "row")) ||
+                  failed(checkRange(indices[2 * n + 1], cols, "column")))
+                return failure();
+              positions.push_back(indices[2 * n] * cols + indices[2 * n + 1]);
+            }
+            return success();
+          })
+          .Default([&](Attribute attr) {
+            return sink.fail("no decoder for sparsity format");
+          });
+  if (failed(placed))
+    return failure();
+
+  // Two stored weights must never claim one position.
+  llvm::BitVector seen(rows * cols);
+  for (int64_t position : positions) {
+    if (seen.test(position))
+      return sink.fail("two stored weights share row " +
+                       Twine(position / cols) + ", column " +
+                       Twine(position % cols));
+    seen.set(position);
+  }
+  return success();
+}
+
+/// Decodes the value of every stored weight; `channels[i]` is the output
+/// channel of stored weight `i` (for per-channel parameters).
+static LogicalResult decodeValues(WeightType type, DenseElementsAttr values,
+                                  ArrayRef<int64_t> channels,
+                                  SmallVectorImpl<double> &decoded,
+                                  ErrorSink sink) {
+  return llvm::TypeSwitch<Attribute, LogicalResult>(
+             type.getEncoding().getValue())
+      .Case([&](FloatFormatAttr) {
+        for (const APFloat &value : values.getValues<APFloat>()) {
+          APFloat wide = value;
+          bool losesInfo;
+          wide.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven,
+                       &losesInfo);
+          decoded.push_back(wide.convertToDouble());
+        }
+        return success();
+      })
+      .Case([&](AffineFormatAttr affine) {
+        quant::QuantizedType quantType = affine.getQuantType();
+        auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType);
+        auto perTensor = dyn_cast<quant::UniformQuantizedType>(quantType);
+        int64_t i = 0;
+        for (const APInt &code : values.getValues<APInt>()) {
+          int64_t q = quantType.isSigned() ? code.getSExtValue()
+                                           : int64_t(code.getZExtValue());
+          double scale =
+              perAxis ? perAxis.getScales()[channels[i]] : perTensor.getScale();
+          int64_t zeroPoint = perAxis ? perAxis.getZeroPoints()[channels[i]]
+                                      : perTensor.getZeroPoint();
+          decoded.push_back(scale * double(q - zeroPoint));
+          ++i;
+        }
+        return success();
+      })
+      .Case([&](Pow2FormatAttr pow2) {
+        SmallVector<int64_t> codes = readIntegers(values);
+        int64_t terms = pow2.getTerms();
+        for (int64_t i = 0, e = channels.size(); i < e; ++i) {
+          double sum = 0.0;
+          for (int64_t t = 0; t < terms; ++t) {
+            int64_t code = codes[i * terms + t];
+            if (code == 0)
+              continue;
+            int64_t magnitude = std::abs(code);
+            if (magnitude > pow2.getMaxCode())
+              return sink.fail("power-of-two code " + Twine(code) +
+                               " is outside [-" + Twine(pow2.getMaxCode()) +
+                               ", " + Twine(pow2.getMaxCode()) + "]");
+            double term = std::ldexp(1.0, pow2.getMinExp() + magnitude - 1);
+            sum += code < 0 ? -term : term;
+          }
+          decoded.push_back(sum * pow2.getScaleForChannel(channels[i]));
+        }
+        return success();
+      })
+      .Default(
+          [&](Attribute) { return sink.fail("no decoder for value format"); });
+}
+
+FailureOr<SmallVector<double>>
+mlir::effai::decodeWeight(WeightType type, DenseElementsAttr values,
+                          DenseElementsAttr indices, std::string &error) {
+  ErrorSink sink{error};
+  if (values.getType() != type.getValuesType())
+    return sink.fail("values payload does not match the weight encoding");
+  if (bool(indices) != bool(type.getIndicesType()) ||
+      (indices && indices.getType() != type.getIndicesType()))
+    return sink.fail("indices payload does not match the weight encoding");
+
+  SmallVector<int64_t> positions;
+  if (failed(placeStoredWeights(type, readIntegers(indices), positions, sink)))
+    return failure();
+  int64_t cols = type.getReductionSize();
+  SmallVector<int64_t> channels;
+  channels.reserve(positions.size());
+  for (int64_t position : positions)
+    channels.push_back(position / cols);
+
+  SmallVector<double> decoded;
+  decoded.reserve(positions.size());
+  if (failed(decodeValues(type, values, channels, decoded, sink)))
+    return failure();
+
+  SmallVector<double> dense(type.getNumElements(), 0.0);
+  for (auto [position, value] : llvm::zip_equal(positions, decoded))
+    dense[position] = value;
+  return dense;
+}

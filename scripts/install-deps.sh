@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every system package effai needs on Debian 12 (run as root).
+# Idempotent: when everything is present it does nothing, without touching
+# the network.
+set -euo pipefail
+
+packages=(
+  # Toolchain and LLVM/MLIR 22 (FileCheck, not, lit, mlir-opt, mlir-runner).
+  cmake ninja-build g++ python3
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # ONNX import: protobuf C++ and ONNX's own node tests with reference data.
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  # Python bindings and Python-side tests (Debian's /usr/bin/python3).
+  pybind11-dev python3-numpy python3-onnx python3-pytest
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
