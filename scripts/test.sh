@@ -9,4 +9,4 @@ build_dir="${BUILD_DIR:-$root/build}"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 cd "$build_dir"
-ctest --output-on-failure
+ctest --output-on-failure --verbose

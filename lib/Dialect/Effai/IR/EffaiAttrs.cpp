@@ -25,9 +25,7 @@ void EffaiDialect::registerAttributes() {
       >();
 }
 
-/// Product of all but the leading dimension: the reduction size of the
-/// `[O, R]` view every sparsity format works on.
-static int64_t getReductionSize(ArrayRef<int64_t> shape) {
+int64_t mlir::effai::getReductionSize(ArrayRef<int64_t> shape) {
   int64_t size = 1;
   for (int64_t dim : shape.drop_front())
     size *= dim;

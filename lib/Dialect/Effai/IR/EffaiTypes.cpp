@@ -66,10 +66,7 @@ LogicalResult WeightType::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 int64_t WeightType::getReductionSize() const {
-  int64_t size = 1;
-  for (int64_t dim : getShape().drop_front())
-    size *= dim;
-  return size;
+  return effai::getReductionSize(getShape());
 }
 
 int64_t WeightType::getNumElements() const {

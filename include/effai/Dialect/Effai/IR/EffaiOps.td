@@ -16,8 +16,6 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 /// Activations: float tensors, or tensors of `!quant.uniform` values.
 def Effai_ActivationTensor
     : RankedTensorOf<[AnyFloat, quant_QuantizedType]>;
-def Effai_Weight : Type<CPred<"::llvm::isa<::mlir::effai::WeightType>($_self)">,
-    "compressed weight", "::mlir::effai::WeightType">;
 
 //===----------------------------------------------------------------------===//
 // Weight packing
@@ -41,7 +39,7 @@ def Effai_PackOp : Effai_Op<"pack", [Pure]> {
   }];
   let arguments = (ins AnyRankedTensor:$values,
                        Optional<AnyRankedTensor>:$indices);
-  let results = (outs Effai_Weight:$result);
+  let results = (outs Effai_WeightType:$result);
   let assemblyFormat = [{
     $values (`indices` `(` $indices^ `:` type($indices) `)`)? attr-dict `:`
     type($values) `->` qualified(type($result))
@@ -62,7 +60,7 @@ def Effai_UnpackOp : Effai_Op<"unpack", [Pure]> {
     %dense = effai.unpack %w : !effai.weight<16x64xf32, #enc> -> tensor<16x64xf32>
     ```
   }];
-  let arguments = (ins Effai_Weight:$weight);
+  let arguments = (ins Effai_WeightType:$weight);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$weight attr-dict `:` qualified(type($weight)) `->` type($result)";
   let hasVerifier = 1;
@@ -106,7 +104,7 @@ def Effai_LinearOp : Effai_CompressibleOp<"linear"> {
         -> tensor<8x16xf32>
     ```
   }] # commonDescription;
-  let arguments = (ins Effai_ActivationTensor:$input, Effai_Weight:$weight,
+  let arguments = (ins Effai_ActivationTensor:$input, Effai_WeightType:$weight,
                        Optional<Effai_ActivationTensor>:$bias);
 }
 
@@ -125,7 +123,7 @@ def Effai_Conv2DOp : Effai_CompressibleOp<"conv2d"> {
            tensor<16xf32>) -> tensor<1x16x16x16xf32>
     ```
   }] # commonDescription;
-  let arguments = (ins Effai_ActivationTensor:$input, Effai_Weight:$weight,
+  let arguments = (ins Effai_ActivationTensor:$input, Effai_WeightType:$weight,
                        Optional<Effai_ActivationTensor>:$bias,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
@@ -148,7 +146,7 @@ def Effai_DepthwiseConv2DOp : Effai_CompressibleOp<"depthwise_conv2d"> {
         -> tensor<1x32x16x16xf32>
     ```
   }] # commonDescription;
-  let arguments = (ins Effai_ActivationTensor:$input, Effai_Weight:$weight,
+  let arguments = (ins Effai_ActivationTensor:$input, Effai_WeightType:$weight,
                        Optional<Effai_ActivationTensor>:$bias,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
                        DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
