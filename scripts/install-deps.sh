@@ -11,7 +11,7 @@ packages=(
   # ONNX import: protobuf C++ and ONNX's own node tests with reference data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # Python bindings and Python-side tests (Debian's /usr/bin/python3).
-  pybind11-dev python3-numpy python3-onnx python3-pytest
+  pybind11-dev python3-dev python3-numpy python3-onnx python3-pytest
 )
 
 missing=()

@@ -10,10 +10,11 @@ from lit.llvm.subst import FindTool, ToolSubst
 
 config.name = "EFFAI"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test"]
+config.suffixes = [".mlir", ".test", ".py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.effai_obj_root, "test")
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+# Inputs/ folders hold helpers and data that tests use, not tests.
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%effai_src_root", config.effai_src_root))
@@ -24,6 +25,15 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 tool_dirs = [config.effai_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("%effai_opt", FindTool("effai-opt"), unresolved="fatal"),
+    ToolSubst("%effai_translate", FindTool("effai-translate"), unresolved="fatal"),
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The Python package as built (build/python_packages/effai).
+config.environment["PYTHONPATH"] = os.path.join(config.effai_obj_root,
+                                                "python_packages")
+
+# ONNX's official node tests (Debian libonnx-testdata).
+if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
+    config.available_features.add("onnx-testdata")

@@ -1,0 +1,193 @@
+//===- Builders.cpp - linalg-on-tensors building blocks ---------*- C++ -*-===//
+//
+// Implementation of the shared builders; everything is on static shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::effai::onnx_import;
+
+Value mlir::effai::onnx_import::buildElementwise(OpBuilder &b, Location loc,
+                                                 RankedTensorType resultType,
+                                                 ValueRange inputs,
+                                                 ScalarFn body) {
+  int64_t rank = resultType.getRank();
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    auto type = cast<RankedTensorType>(input.getType());
+    SmallVector<AffineExpr> exprs;
+    int64_t offset = rank - type.getRank();
+    for (int64_t j = 0; j < type.getRank(); ++j) {
+      int64_t d = j + offset;
+      bool stretched = type.getDimSize(j) == 1 && resultType.getDimSize(d) != 1;
+      exprs.push_back(stretched ? getAffineConstantExpr(0, context)
+                                : getAffineDimExpr(d, context));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, context));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, context));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value mlir::effai::onnx_import::buildGather(OpBuilder &b, Location loc,
+                                            RankedTensorType resultType,
+                                            Value source,
+                                            ValueRange extraInputs,
+                                            IndexFn indexFn) {
+  return buildElementwise(
+      b, loc, resultType, extraInputs,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange scalars) {
+        SmallVector<Value> position;
+        for (int64_t d = 0; d < resultType.getRank(); ++d)
+          position.push_back(linalg::IndexOp::create(nested, nestedLoc, d));
+        SmallVector<Value> coordinates =
+            indexFn(nested, nestedLoc, position, scalars);
+        return tensor::ExtractOp::create(nested, nestedLoc, source, coordinates)
+            .getResult();
+      });
+}
+
+Value mlir::effai::onnx_import::buildFill(OpBuilder &b, Location loc,
+                                          RankedTensorType type,
+                                          TypedAttr value) {
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
+  Value scalar = arith::ConstantOp::create(b, loc, value);
+  return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
+}
+
+Value mlir::effai::onnx_import::buildReduction(OpBuilder &b, Location loc,
+                                               Value input,
+                                               ArrayRef<int64_t> axes,
+                                               TypedAttr init,
+                                               CombineFn combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  MLIRContext *context = b.getContext();
+  SmallVector<int64_t> keptShape;
+  SmallVector<AffineExpr> keptExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    bool reduced = llvm::is_contained(axes, d);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    if (!reduced) {
+      keptShape.push_back(type.getDimSize(d));
+      keptExprs.push_back(getAffineDimExpr(d, context));
+    }
+  }
+  auto resultType = RankedTensorType::get(keptShape, init.getType());
+  Value acc = buildFill(b, loc, resultType, init);
+  AffineMap maps[] = {AffineMap::getMultiDimIdentityMap(rank, context),
+                      AffineMap::get(rank, 0, keptExprs, context)};
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, input, acc, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        linalg::YieldOp::create(nested, nestedLoc,
+                                combine(nested, nestedLoc, args[1], args[0]));
+      });
+  return generic.getResult(0);
+}
+
+Value mlir::effai::onnx_import::buildReshape(OpBuilder &b, Location loc,
+                                             Value input,
+                                             RankedTensorType type) {
+  if (input.getType() == type)
+    return input;
+  SmallVector<int64_t> shape(type.getShape());
+  auto shapeType =
+      RankedTensorType::get({int64_t(shape.size())}, b.getIndexType());
+  SmallVector<APInt> dims;
+  for (int64_t dim : shape)
+    dims.push_back(APInt(64, dim));
+  Value shapeValue = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(shapeType, dims));
+  return tensor::ReshapeOp::create(b, loc, type, input, shapeValue);
+}
+
+Value mlir::effai::onnx_import::buildTranspose(OpBuilder &b, Location loc,
+                                               Value input,
+                                               ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, type.getRank())))
+    return input;
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, input, init, perm).getResult()[0];
+}
+
+TypedAttr mlir::effai::onnx_import::getScalarAttr(Type type, double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return FloatAttr::get(floatType, value);
+  return IntegerAttr::get(type, APInt(type.getIntOrFloatBitWidth(),
+                                      int64_t(value), /*isSigned=*/true,
+                                      /*implicitTrunc=*/true));
+}
+
+Value mlir::effai::onnx_import::buildScalar(OpBuilder &b, Location loc,
+                                            Type type, double value) {
+  return arith::ConstantOp::create(b, loc, getScalarAttr(type, value));
+}
+
+Value mlir::effai::onnx_import::castScalar(OpBuilder &b, Location loc,
+                                           Value value, Type to,
+                                           bool fromUnsigned, bool toUnsigned) {
+  Type from = value.getType();
+  if (from == to)
+    return value;
+  bool fromFloat = isa<FloatType>(from), toFloat = isa<FloatType>(to);
+  if (fromFloat && toFloat)
+    return from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth()
+               ? arith::ExtFOp::create(b, loc, to, value).getResult()
+               : arith::TruncFOp::create(b, loc, to, value).getResult();
+  if (fromFloat) {
+    // To bool: any non-zero value is true.
+    if (to.isInteger(1))
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, value,
+                                   buildScalar(b, loc, from, 0.0));
+    return toUnsigned ? arith::FPToUIOp::create(b, loc, to, value).getResult()
+                      : arith::FPToSIOp::create(b, loc, to, value).getResult();
+  }
+  // Booleans are 0/1 whatever the target's signedness.
+  bool unsignedSource = fromUnsigned || from.isInteger(1);
+  if (toFloat)
+    return unsignedSource
+               ? arith::UIToFPOp::create(b, loc, to, value).getResult()
+               : arith::SIToFPOp::create(b, loc, to, value).getResult();
+  if (to.isInteger(1))
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
+                                 buildScalar(b, loc, from, 0));
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, to, value);
+  if (fromWidth == toWidth)
+    return value;
+  return unsignedSource ? arith::ExtUIOp::create(b, loc, to, value).getResult()
+                        : arith::ExtSIOp::create(b, loc, to, value).getResult();
+}
+
+int64_t mlir::effai::onnx_import::normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < 0)
+    axis += rank;
+  return axis < 0 || axis >= rank ? -1 : axis;
+}

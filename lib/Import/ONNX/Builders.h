@@ -1,0 +1,69 @@
+//===- Builders.h - linalg-on-tensors building blocks -----------*- C++ -*-===//
+//
+// Small IR builders the op handlers share: numpy-broadcasting elementwise
+// generics, reductions, reshapes, transposes, fills and scalar conversions.
+// With them most ONNX ops are a few lines.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_LIB_IMPORT_ONNX_BUILDERS_H
+#define EFFAI_LIB_IMPORT_ONNX_BUILDERS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::effai::onnx_import {
+
+/// Computes one output element from the input elements.
+using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
+/// Combines an accumulator with one input element.
+using CombineFn =
+    function_ref<Value(OpBuilder &, Location, Value acc, Value x)>;
+
+/// A `linalg.generic` over `resultType` whose inputs broadcast numpy-style
+/// (trailing dimensions aligned, size-1 dimensions stretched).
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange inputs, ScalarFn body);
+
+/// Reduces `input` over `axes` (sorted, non-negative) starting from `init`;
+/// the result drops the reduced dimensions.
+Value buildReduction(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<int64_t> axes, TypedAttr init, CombineFn combine);
+
+/// A tensor of `type` filled with `value`.
+Value buildFill(OpBuilder &b, Location loc, RankedTensorType type,
+                TypedAttr value);
+
+/// Computes the source coordinates of one output element.
+using IndexFn = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, ValueRange outputIndices, ValueRange extraScalars)>;
+
+/// A generic over `resultType` whose element at each output position is
+/// `source[indexFn(position)]` (a gather). `extraInputs` have the result's
+/// shape (or broadcast to it) and their elements are passed to `indexFn`.
+Value buildGather(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  Value source, ValueRange extraInputs, IndexFn indexFn);
+
+/// Reshapes to `type` (same element count; row-major order kept).
+Value buildReshape(OpBuilder &b, Location loc, Value input,
+                   RankedTensorType type);
+
+/// Permutes dimensions: result dim i is input dim perm[i].
+Value buildTranspose(OpBuilder &b, Location loc, Value input,
+                     ArrayRef<int64_t> perm);
+
+/// A scalar constant of `type` (float or integer) with value `value`.
+Value buildScalar(OpBuilder &b, Location loc, Type type, double value);
+TypedAttr getScalarAttr(Type type, double value);
+
+/// Converts a scalar between element types with ONNX Cast semantics
+/// (float to int truncates; signedness decides extension and conversion).
+Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
+                 bool fromUnsigned, bool toUnsigned);
+
+/// Normalizes a possibly negative axis into [0, rank); -1 when out of range.
+int64_t normalizeAxis(int64_t axis, int64_t rank);
+
+} // namespace mlir::effai::onnx_import
+
+#endif // EFFAI_LIB_IMPORT_ONNX_BUILDERS_H

@@ -1,0 +1,142 @@
+//===- ModelLoader.cpp - parse, check and shape-infer ONNX ------*- C++ -*-===//
+//
+// Compiled with -fexceptions: libonnx reports problems by throwing.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelLoader.h"
+
+#include "onnx/checker.h"
+#include "onnx/shape_inference/implementation.h"
+
+#include <fstream>
+#include <limits>
+
+using namespace mlir::effai::onnx_import;
+
+/// Replaces the declared shape of graph input `name` by `dims`.
+static bool overrideInputShape(onnx::GraphProto &graph, const std::string &name,
+                               const std::vector<int64_t> &dims,
+                               std::string &error) {
+  for (onnx::ValueInfoProto &input : *graph.mutable_input()) {
+    if (input.name() != name)
+      continue;
+    if (!input.type().has_tensor_type()) {
+      error = "--input-shape names '" + name + "', which is not a tensor";
+      return false;
+    }
+    onnx::TensorShapeProto *shape =
+        input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    if (shape->dim_size() != 0 && shape->dim_size() != int(dims.size())) {
+      error = "--input-shape gives input '" + name + "' rank " +
+              std::to_string(dims.size()) + " but the model declares rank " +
+              std::to_string(shape->dim_size());
+      return false;
+    }
+    shape->clear_dim();
+    for (int64_t dim : dims)
+      shape->add_dim()->set_dim_value(dim);
+    return true;
+  }
+  error = "--input-shape names '" + name + "', which is not a graph input";
+  return false;
+}
+
+bool mlir::effai::onnx_import::loadModel(
+    llvm::StringRef bytes,
+    const llvm::StringMap<std::vector<int64_t>> &inputShapes,
+    onnx::ModelProto &model, std::string &error) {
+  if (bytes.size() > size_t(std::numeric_limits<int>::max())) {
+    error = "model is larger than protobuf's 2 GiB limit; keep weights in "
+            "external data";
+    return false;
+  }
+  try {
+    if (!model.ParseFromArray(bytes.data(), int(bytes.size()))) {
+      error = "not a valid ONNX protobuf (truncated or corrupt ModelProto)";
+      return false;
+    }
+    if (!model.has_graph()) {
+      error = "the ModelProto has no graph";
+      return false;
+    }
+    for (const auto &entry : inputShapes)
+      if (!overrideInputShape(*model.mutable_graph(), entry.getKey().str(),
+                              entry.getValue(), error))
+        return false;
+    onnx::checker::check_model(model);
+    onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
+                                        /*strict_mode_val=*/1,
+                                        /*data_prop_val=*/true);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const onnx::checker::ValidationError &e) {
+    error = std::string("invalid model: ") + e.what();
+    return false;
+  } catch (const std::exception &e) {
+    error = std::string("shape inference failed: ") + e.what();
+    return false;
+  } catch (...) {
+    error = "unknown error while reading the model";
+    return false;
+  }
+  return true;
+}
+
+bool mlir::effai::onnx_import::readExternalData(const onnx::TensorProto &tensor,
+                                                llvm::StringRef baseDir,
+                                                std::string &bytes,
+                                                std::string &error) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  try {
+    for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+      if (entry.key() == "location")
+        location = entry.value();
+      else if (entry.key() == "offset")
+        offset = std::stoll(entry.value());
+      else if (entry.key() == "length")
+        length = std::stoll(entry.value());
+    }
+  } catch (const std::exception &) {
+    error = "external data of '" + tensor.name() +
+            "' has a non-numeric offset or length";
+    return false;
+  }
+  if (location.empty()) {
+    error = "external data of '" + tensor.name() + "' has no location";
+    return false;
+  }
+  // Only files beside the model: no absolute paths, no escaping upwards.
+  if (location.front() == '/' || location.find("..") != std::string::npos) {
+    error = "external data location '" + location + "' of '" + tensor.name() +
+            "' must be a relative path inside the model's folder";
+    return false;
+  }
+  if (offset < 0) {
+    error = "external data of '" + tensor.name() + "' has a negative offset";
+    return false;
+  }
+  std::string path =
+      baseDir.empty() ? location : baseDir.str() + "/" + location;
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    error = "cannot open external data file '" + path + "' for '" +
+            tensor.name() + "'";
+    return false;
+  }
+  file.seekg(0, std::ios::end);
+  int64_t size = file.tellg();
+  if (length < 0)
+    length = size - offset;
+  if (offset + length > size) {
+    error = "external data of '" + tensor.name() + "' needs bytes [" +
+            std::to_string(offset) + ", " + std::to_string(offset + length) +
+            ") but '" + path + "' has " + std::to_string(size);
+    return false;
+  }
+  bytes.resize(length);
+  file.seekg(offset);
+  file.read(bytes.data(), length);
+  return bool(file);
+}

@@ -1,0 +1,36 @@
+//===- ModelLoader.h - parse, check and shape-infer ONNX --------*- C++ -*-===//
+//
+// The only code that calls into libonnx/libprotobuf APIs that may throw. It
+// is compiled with exceptions and turns every exception into an error string,
+// so the rest of the importer (built without exceptions, like LLVM) never
+// sees one.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_LIB_IMPORT_ONNX_MODELLOADER_H
+#define EFFAI_LIB_IMPORT_ONNX_MODELLOADER_H
+
+#include "onnx/onnx_pb.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::effai::onnx_import {
+
+/// Parses `bytes` into `model`, applies static input-shape overrides, runs
+/// the ONNX checker and ONNX shape inference (with data propagation), so
+/// every value has a type. Returns false with `error` set on failure.
+bool loadModel(llvm::StringRef bytes,
+               const llvm::StringMap<std::vector<int64_t>> &inputShapes,
+               onnx::ModelProto &model, std::string &error);
+
+/// Reads the bytes of an external-data tensor (location/offset/length
+/// entries) from a file below `baseDir`. Returns false with `error` set.
+bool readExternalData(const onnx::TensorProto &tensor, llvm::StringRef baseDir,
+                      std::string &bytes, std::string &error);
+
+} // namespace mlir::effai::onnx_import
+
+#endif // EFFAI_LIB_IMPORT_ONNX_MODELLOADER_H

@@ -1,0 +1,53 @@
+//===- TranslateRegistration.cpp - `--import-onnx` translation --*- C++ -*-===//
+//
+// Registers ONNX import with mlir-translate-style tools. Its options belong to
+// this translation only (like upstream translations' options).
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Import/ONNX/ONNXImporter.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+
+namespace mlir::effai {
+
+void registerOnnxImportTranslation() {
+  static llvm::cl::list<std::string> inputShapes(
+      "input-shape",
+      llvm::cl::desc("Static shape of a graph input, NAME=DxDx... (repeat "
+                     "for several inputs)"));
+  static llvm::cl::opt<std::string> functionName(
+      "onnx-function-name", llvm::cl::desc("Name of the imported function"),
+      llvm::cl::init("main"));
+
+  TranslateToMLIRRegistration registration(
+      "import-onnx", "Import an ONNX model (.onnx protobuf)",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        OnnxImportOptions options;
+        options.functionName = functionName;
+        for (const std::string &text : inputShapes) {
+          std::string error;
+          if (!parseInputShapeOverride(text, options, error)) {
+            emitError(UnknownLoc::get(context)) << "--input-shape: " << error;
+            return {};
+          }
+        }
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        StringRef name = buffer->getBufferIdentifier();
+        options.externalDataDir = llvm::sys::path::parent_path(name).str();
+        return importOnnxModel(context, buffer->getBuffer(), name, options);
+      },
+      [](DialectRegistry &registry) { registerOnnxImportDialects(registry); });
+}
+
+} // namespace mlir::effai

@@ -1,0 +1,163 @@
+//===- EffaiModule.cpp - pybind11 bindings of the effai C++ API -*- C++ -*-===//
+//
+// The `effai._effai` extension: one MLIR context with every effai and
+// upstream dialect and pass registered, ONNX import, parsing, printing,
+// verification and pass pipelines. Calls never raise from C++: they return a
+// result plus the diagnostics they produced, and the pure-Python package
+// turns failures into effai.CompileError.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Import/ONNX/ONNXImporter.h"
+#include "effai/InitAll.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+
+namespace py = pybind11;
+using namespace mlir;
+
+namespace {
+/// (severity, location, message) of one diagnostic.
+using DiagnosticRecord = std::tuple<std::string, std::string, std::string>;
+
+/// The process-wide context; passes register once with the global registry.
+MLIRContext &getContext() {
+  static MLIRContext *context = [] {
+    DialectRegistry registry;
+    effai::registerAllDialects(registry);
+    effai::registerOnnxImportDialects(registry);
+    effai::registerAllPasses();
+    auto *ctx = new MLIRContext(registry);
+    ctx->loadAllAvailableDialects();
+    return ctx;
+  }();
+  return *context;
+}
+
+/// Collects the diagnostics emitted while it lives.
+class DiagnosticCollector {
+public:
+  DiagnosticCollector()
+      : handler(&getContext(), [this](Diagnostic &diag) {
+          std::string location;
+          llvm::raw_string_ostream os(location);
+          diag.getLocation().print(os);
+          const char *severity = "error";
+          if (diag.getSeverity() == DiagnosticSeverity::Warning)
+            severity = "warning";
+          else if (diag.getSeverity() == DiagnosticSeverity::Note)
+            severity = "note";
+          else if (diag.getSeverity() == DiagnosticSeverity::Remark)
+            severity = "remark";
+          records.emplace_back(severity, location, diag.str());
+          for (Diagnostic &note : diag.getNotes())
+            records.emplace_back("note", location, note.str());
+          return success();
+        }) {}
+  std::vector<DiagnosticRecord> records;
+
+private:
+  ScopedDiagnosticHandler handler;
+};
+
+/// A module owned by Python.
+class PyModule {
+public:
+  explicit PyModule(OwningOpRef<ModuleOp> module) : module(std::move(module)) {}
+
+  std::string str() const {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    ModuleOp op = module.get();
+    op.print(os);
+    return text;
+  }
+
+  std::vector<DiagnosticRecord> verify() const {
+    DiagnosticCollector collector;
+    (void)mlir::verify(module.get());
+    return collector.records;
+  }
+
+  /// Runs `pipeline` in place: effai-opt's `--pass-pipeline` syntax
+  /// ("builtin.module(canonicalize)") or its bare form ("canonicalize,cse").
+  std::pair<bool, std::vector<DiagnosticRecord>>
+  runPipeline(const std::string &pipeline) {
+    DiagnosticCollector collector;
+    StringRef text = StringRef(pipeline).trim();
+    if (text.consume_front("builtin.module(") && !text.consume_back(")"))
+      text = pipeline; // Unbalanced: let the parser report it.
+    PassManager pm(&getContext(), ModuleOp::getOperationName());
+    std::string error;
+    llvm::raw_string_ostream errorStream(error);
+    if (failed(parsePassPipeline(text, pm, errorStream))) {
+      collector.records.emplace_back("error", "pipeline",
+                                     "invalid pass pipeline '" + pipeline +
+                                         "': " + error);
+      return {false, collector.records};
+    }
+    return {succeeded(pm.run(module.get())), collector.records};
+  }
+
+  OwningOpRef<ModuleOp> module;
+};
+
+using ModuleResult =
+    std::pair<std::unique_ptr<PyModule>, std::vector<DiagnosticRecord>>;
+
+ModuleResult parseModule(const std::string &text) {
+  DiagnosticCollector collector;
+  ParserConfig config(&getContext());
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(text, config, "<string>");
+  if (!module)
+    return {nullptr, collector.records};
+  return {std::make_unique<PyModule>(std::move(module)), collector.records};
+}
+
+ModuleResult
+importOnnx(const py::bytes &bytes, const std::string &sourceName,
+           const std::map<std::string, std::vector<int64_t>> &shapes,
+           const std::string &externalDataDir) {
+  DiagnosticCollector collector;
+  effai::OnnxImportOptions options;
+  options.externalDataDir = externalDataDir;
+  for (const auto &[name, shape] : shapes)
+    options.inputShapes[name] =
+        SmallVector<int64_t>(shape.begin(), shape.end());
+  std::string data = bytes;
+  OwningOpRef<ModuleOp> module;
+  {
+    // Importing needs no Python objects: let other threads run.
+    py::gil_scoped_release release;
+    module = effai::importOnnxModel(&getContext(), data, sourceName, options);
+  }
+  if (!module)
+    return {nullptr, collector.records};
+  return {std::make_unique<PyModule>(std::move(module)), collector.records};
+}
+} // namespace
+
+PYBIND11_MODULE(_effai, m) {
+  m.doc() = "Native core of the effai compiler (use the `effai` package).";
+  py::class_<PyModule>(m, "Module")
+      .def("__str__", &PyModule::str)
+      .def("verify", &PyModule::verify)
+      .def("run_pipeline", &PyModule::runPipeline);
+  m.def("parse_module", &parseModule, py::arg("text"));
+  m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
+        py::arg("input_shapes"), py::arg("external_data_dir"));
+}
