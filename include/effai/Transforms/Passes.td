@@ -38,4 +38,36 @@ def AnnotateCost : Pass<"effai-annotate-cost"> {
   }];
 }
 
+def FoldQDQ : Pass<"effai-fold-qdq"> {
+  let summary = "Fold quantize/dequantize pairs into integer-only effai ops";
+  let description = [{
+    ONNX's QDQ format (what ONNX Runtime's quantizer exports) wraps float ops
+    in QuantizeLinear/DequantizeLinear pairs, which import as `quant.qcast`
+    and `quant.dcast`. This pass folds them into the effai ops:
+
+    1. `effai.pack` of a dequantized integer tensor becomes a pack of the
+       integer codes with an `#effai.affine` encoding (per-tensor, or
+       per-axis along the output channels);
+    2. a compressible op with an integer weight whose input is dequantized
+       takes the quantized input instead;
+    3. quantizing such an op's only result makes the op produce the
+       quantized result itself.
+
+    Before:
+    ```mlir
+    %x = quant.dcast %xq : tensor<1x1x4x4x!quant.uniform<u8:f32, 0.05:128>> to tensor<1x1x4x4xf32>
+    %wf = quant.dcast %wq : tensor<2x1x2x2x!quant.uniform<i8:f32:0, {0.02,0.01}>> to tensor<2x1x2x2xf32>
+    %w = effai.pack %wf : tensor<2x1x2x2xf32> -> !effai.weight<2x1x2x2xf32, #effai.encoding<value = #effai.float>>
+    %y = effai.conv2d %x, %w : (...) -> tensor<1x2x3x3xf32>
+    %yq = quant.qcast %y : tensor<1x2x3x3xf32> to tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:120>>
+    ```
+    After:
+    ```mlir
+    %w = effai.pack %codes : tensor<2x1x2x2xi8> -> !effai.weight<2x1x2x2xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.02,0.01}>>>>
+    %yq = effai.conv2d %xq, %w : (...) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.1:120>>
+    ```
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD

@@ -7,6 +7,7 @@
 
 #include "GraphImporter.h"
 
+#include "effai/Transforms/FoldQDQ.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
@@ -269,6 +270,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                 [&](StringAttr t) { func.setResultAttr(i, "effai.dtype", t); });
 
   if (failed(mlir::verify(*module)))
+    return {};
+  if (options.foldQDQ && failed(applyFoldQDQ(*module)))
     return {};
   return module;
 }

@@ -42,8 +42,32 @@ static bool overrideInputShape(onnx::GraphProto &graph, const std::string &name,
   return false;
 }
 
+/// onnx::checker::check_model, but with external data resolved below
+/// `modelDir` rather than the current directory.
+static void checkModel(const onnx::ModelProto &model,
+                       const std::string &modelDir) {
+  if (!model.ir_version())
+    throw onnx::checker::ValidationError("the model has no ir_version");
+  if (model.ir_version() > onnx::IR_VERSION)
+    throw onnx::checker::ValidationError(
+        "the model's ir_version " + std::to_string(model.ir_version()) +
+        " is newer than this ONNX (" + std::to_string(onnx::IR_VERSION) + ")");
+  std::unordered_map<std::string, int> opsets;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import())
+    opsets[opset.domain()] = int(opset.version());
+  if (opsets.empty())
+    throw onnx::checker::ValidationError("the model imports no opset");
+  onnx::checker::CheckerContext ctx;
+  ctx.set_ir_version(int(model.ir_version()));
+  ctx.set_opset_imports(opsets);
+  ctx.set_model_dir(modelDir);
+  onnx::checker::LexicalScopeContext scope;
+  onnx::checker::check_graph(model.graph(), ctx, scope);
+  onnx::checker::check_model_local_functions(model, ctx, scope);
+}
+
 bool mlir::effai::onnx_import::loadModel(
-    llvm::StringRef bytes,
+    llvm::StringRef bytes, llvm::StringRef modelDir,
     const llvm::StringMap<std::vector<int64_t>> &inputShapes,
     onnx::ModelProto &model, std::string &error) {
   if (bytes.size() > size_t(std::numeric_limits<int>::max())) {
@@ -64,7 +88,7 @@ bool mlir::effai::onnx_import::loadModel(
       if (!overrideInputShape(*model.mutable_graph(), entry.getKey().str(),
                               entry.getValue(), error))
         return false;
-    onnx::checker::check_model(model);
+    checkModel(model, modelDir.str());
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,
                                         /*data_prop_val=*/true);

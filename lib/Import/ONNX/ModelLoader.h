@@ -20,9 +20,10 @@
 namespace mlir::effai::onnx_import {
 
 /// Parses `bytes` into `model`, applies static input-shape overrides, runs
-/// the ONNX checker and ONNX shape inference (with data propagation), so
-/// every value has a type. Returns false with `error` set on failure.
-bool loadModel(llvm::StringRef bytes,
+/// the ONNX checker (external data resolved below `modelDir`) and ONNX shape
+/// inference (with data propagation), so every value has a type. Returns
+/// false with `error` set on failure.
+bool loadModel(llvm::StringRef bytes, llvm::StringRef modelDir,
                const llvm::StringMap<std::vector<int64_t>> &inputShapes,
                onnx::ModelProto &model, std::string &error);
 

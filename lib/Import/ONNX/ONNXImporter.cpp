@@ -66,7 +66,8 @@ mlir::effai::importOnnxModel(MLIRContext *context, StringRef bytes,
         std::vector<int64_t>(entry.getValue().begin(), entry.getValue().end());
   onnx::ModelProto model;
   std::string error;
-  if (!onnx_import::loadModel(bytes, inputShapes, model, error)) {
+  if (!onnx_import::loadModel(bytes, options.externalDataDir, inputShapes,
+                              model, error)) {
     mlir::emitError(FileLineColLoc::get(context, sourceName, 0, 0)) << error;
     return {};
   }

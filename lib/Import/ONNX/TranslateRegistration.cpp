@@ -27,6 +27,11 @@ void registerOnnxImportTranslation() {
   static llvm::cl::opt<std::string> functionName(
       "onnx-function-name", llvm::cl::desc("Name of the imported function"),
       llvm::cl::init("main"));
+  static llvm::cl::opt<bool> keepQDQ(
+      "onnx-keep-qdq",
+      llvm::cl::desc("Keep QDQ quantize/dequantize pairs instead of folding "
+                     "them into integer-only effai ops"),
+      llvm::cl::init(false));
 
   TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model (.onnx protobuf)",
@@ -34,6 +39,7 @@ void registerOnnxImportTranslation() {
          MLIRContext *context) -> OwningOpRef<Operation *> {
         OnnxImportOptions options;
         options.functionName = functionName;
+        options.foldQDQ = !keepQDQ;
         for (const std::string &text : inputShapes) {
           std::string error;
           if (!parseInputShapeOverride(text, options, error)) {

@@ -34,6 +34,9 @@ struct OnnxImportOptions {
   std::string externalDataDir;
   /// Name of the generated function.
   std::string functionName = "main";
+  /// Fold QDQ quantize/dequantize pairs into integer-only effai ops
+  /// (the effai-fold-qdq patterns).
+  bool foldQDQ = true;
   /// Initializers with at least this many elements become `dense_resource`
   /// blobs; smaller ones stay inline `dense<...>` attributes.
   int64_t resourceThreshold = 16;

@@ -212,11 +212,13 @@ LogicalResult importSlice(NodeContext &ctx) {
              b, ctx.loc, result, input, {},
              [&](OpBuilder &b, Location loc, ValueRange position, ValueRange) {
                SmallVector<Value> coords;
-               for (int64_t d = 0; d < rank; ++d)
-                 coords.push_back(arith::AddIOp::create(
-                     b, loc, indexConstant(b, loc, offset[d]),
-                     arith::MulIOp::create(b, loc, position[d],
-                                           indexConstant(b, loc, stride[d]))));
+               for (int64_t d = 0; d < rank; ++d) {
+                 Value start = indexConstant(b, loc, offset[d]);
+                 Value step = indexConstant(b, loc, stride[d]);
+                 Value walked =
+                     arith::MulIOp::create(b, loc, position[d], step);
+                 coords.push_back(arith::AddIOp::create(b, loc, start, walked));
+               }
                return coords;
              }));
   return success();

@@ -1,0 +1,140 @@
+# The effai Python API, with pytest (run through lit so one command runs all).
+# RUN: %python -m pytest -q -p no:cacheprovider %s
+
+import os
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import effai
+
+
+def relu_model(shape=(2, 3)):
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])], "relu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape))])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def qdq_conv_model():
+    """What ONNX Runtime's static quantizer exports (QDQ format): int8
+    per-channel weights and uint8 activations around a float Conv."""
+    w = np.array([[[[1, -2], [3, -4]]], [[[5, 6], [-7, 8]]]], np.int8)
+    inits = [
+        numpy_helper.from_array(np.float32(0.05), "x_scale"),
+        numpy_helper.from_array(np.uint8(128), "x_zp"),
+        numpy_helper.from_array(w, "w_q"),
+        numpy_helper.from_array(np.array([0.02, 0.01], np.float32), "w_scale"),
+        numpy_helper.from_array(np.zeros(2, np.int8), "w_zp"),
+        numpy_helper.from_array(np.float32(0.1), "y_scale"),
+        numpy_helper.from_array(np.uint8(120), "y_zp"),
+    ]
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "x_scale", "x_zp"], ["xq"]),
+        helper.make_node("DequantizeLinear", ["xq", "x_scale", "x_zp"], ["xd"]),
+        helper.make_node("DequantizeLinear", ["w_q", "w_scale", "w_zp"], ["wd"],
+                         axis=0),
+        helper.make_node("Conv", ["xd", "wd"], ["yf"], name="conv"),
+        helper.make_node("QuantizeLinear", ["yf", "y_scale", "y_zp"], ["yq"]),
+        helper.make_node("DequantizeLinear", ["yq", "y_scale", "y_zp"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "qdq",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 3, 3])],
+        initializer=inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
+def test_import_from_path_bytes_and_proto(tmp_path):
+    model = relu_model()
+    path = tmp_path / "relu.onnx"
+    onnx.save(model, str(path))
+    texts = {str(effai.import_onnx(path)), str(effai.import_onnx(str(path))),
+             str(effai.import_onnx(model.SerializeToString())),
+             str(effai.import_onnx(model))}
+    assert len(texts) == 1
+    assert "func.func @main" in texts.pop()
+
+
+def test_input_shape_override():
+    model = relu_model(("batch", 3))
+    with pytest.raises(effai.CompileError, match="dynamic dimension"):
+        effai.import_onnx(model)
+    module = effai.import_onnx(model, input_shapes={"x": [5, 3]})
+    assert "tensor<5x3xf32>" in str(module)
+
+
+def test_compile_error_carries_diagnostics():
+    with pytest.raises(effai.CompileError) as info:
+        effai.import_onnx(b"\x00\x01 definitely not a model")
+    diagnostics = info.value.diagnostics
+    assert len(diagnostics) == 1
+    assert diagnostics[0].severity == "error"
+    assert "<bytes>" in diagnostics[0].location
+    assert "not a valid ONNX protobuf" in diagnostics[0].message
+
+
+def test_unsupported_op_names_the_node():
+    graph = helper.make_graph(
+        [helper.make_node("Hardmax", ["x"], ["y"], name="hm")], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    with pytest.raises(effai.CompileError, match=r"node 'hm' \(Hardmax, opset 17\)"):
+        effai.import_onnx(model)
+
+
+def test_wrong_argument_type():
+    with pytest.raises(TypeError):
+        effai.import_onnx(42)
+
+
+def test_parse_print_round_trip_and_verify():
+    module = effai.import_onnx(relu_model())
+    text = str(module)
+    again = effai.Module.parse(text)
+    assert str(again) == text
+    again.verify()
+
+
+def test_parse_error_has_location():
+    with pytest.raises(effai.CompileError) as info:
+        effai.Module.parse("func.func @f() {\n  %0 = arith.constant 1 : i32\n"
+                           "  return %0 : i32\n}")
+    assert any("<string>" in d.location for d in info.value.diagnostics)
+
+
+def test_run_pipeline_in_place():
+    module = effai.import_onnx(qdq_conv_model())
+    assert module.run_pipeline("effai-annotate-cost") is module
+    assert "effai.cost" in str(module)
+    module.run_pipeline("builtin.module(func.func(canonicalize, cse))")
+    module.verify()
+
+
+def test_invalid_pipeline():
+    module = effai.import_onnx(relu_model())
+    with pytest.raises(effai.CompileError, match="does not refer to a registered pass"):
+        module.run_pipeline("no-such-pass")
+
+
+def test_quantized_qdq_round_trip(tmp_path):
+    module = effai.import_onnx(qdq_conv_model())
+    text = str(module)
+    # Activations become !quant.uniform via upstream quant casts; the int8
+    # weight keeps its per-channel parameters.
+    assert "quant.qcast" in text and "quant.dcast" in text
+    assert "!quant.uniform<u8:f32, 0.05000000074505806:128>" in text
+    assert "!quant.uniform<i8:f32:0, {0.019999999552965164,0.0099999997764825821}>" in text
+    # effai-fold-qdq made the conv integer-only: quantized in and out.
+    assert ("-> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.10000000149011612:120>>"
+            in text)
+    path = tmp_path / "qdq.mlir"
+    module.save(path)
+    reparsed = effai.Module.parse(path.read_text())
+    reparsed.verify()
+    assert str(reparsed) == text
