@@ -139,9 +139,14 @@ LogicalResult checkPoolRank(NodeContext &ctx, RankedTensorType type) {
   return success();
 }
 
-LogicalResult importMaxPool(NodeContext &ctx) {
-  if (ctx.hasOutput(1))
-    return ctx.unsupported("MaxPool's Indices output");
+/// What both window pools start from.
+struct PoolOperands {
+  Value input;
+  RankedTensorType type, result;
+  PoolWindow window;
+};
+
+FailureOr<PoolOperands> getPoolOperands(NodeContext &ctx) {
   Value input = ctx.input(0);
   RankedTensorType result = ctx.resultType(0);
   if (!input || !result)
@@ -149,9 +154,21 @@ LogicalResult importMaxPool(NodeContext &ctx) {
   auto type = cast<RankedTensorType>(input.getType());
   if (failed(checkPoolRank(ctx, type)))
     return failure();
-  FailureOr<PoolWindow> w = getPoolWindow(ctx, type, result);
-  if (failed(w))
+  FailureOr<PoolWindow> window = getPoolWindow(ctx, type, result);
+  if (failed(window))
     return failure();
+  return PoolOperands{input, type, result, *window};
+}
+
+LogicalResult importMaxPool(NodeContext &ctx) {
+  if (ctx.hasOutput(1))
+    return ctx.unsupported("MaxPool's Indices output");
+  FailureOr<PoolOperands> pool = getPoolOperands(ctx);
+  if (failed(pool))
+    return failure();
+  Value input = pool->input;
+  RankedTensorType type = pool->type, result = pool->result;
+  const PoolWindow *w = &pool->window;
   Type elt = type.getElementType();
   bool isUnsigned = ctx.isUnsignedInput(0);
   double lowest = -std::numeric_limits<double>::infinity();
@@ -172,16 +189,12 @@ LogicalResult importMaxPool(NodeContext &ctx) {
 }
 
 LogicalResult importAveragePool(NodeContext &ctx) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  FailureOr<PoolOperands> pool = getPoolOperands(ctx);
+  if (failed(pool))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
-  if (failed(checkPoolRank(ctx, type)))
-    return failure();
-  FailureOr<PoolWindow> w = getPoolWindow(ctx, type, result);
-  if (failed(w))
-    return failure();
+  Value input = pool->input;
+  RankedTensorType type = pool->type, result = pool->result;
+  const PoolWindow *w = &pool->window;
   bool includePad = ctx.attrInt("count_include_pad", 0) != 0;
   int64_t spatial = type.getRank() - 2;
   // Divisor per output position: window cells inside the input, plus the

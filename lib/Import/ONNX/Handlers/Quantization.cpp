@@ -144,6 +144,26 @@ std::pair<Type, bool> getOutputStorage(NodeContext &ctx, int64_t zpInput) {
   return {IntegerType::get(ctx.getContext(), 8), true};
 }
 
+/// Operands for the run-time-parameter path of Quantize/DequantizeLinear:
+/// x, then the scale and (if present) zero point shaped to broadcast along
+/// `axis`.
+FailureOr<SmallVector<Value>>
+getRuntimeQuantOperands(NodeContext &ctx, Value x, int64_t axis, int64_t rank) {
+  FailureOr<int64_t> normalized = getParamAxis(ctx, 1, axis, rank);
+  Value scale = ctx.input(1);
+  if (!scale || failed(normalized))
+    return failure();
+  SmallVector<Value> operands{
+      x, alongAxis(ctx.b, ctx.loc, scale, *normalized, rank)};
+  if (ctx.hasInput(2)) {
+    Value zp = ctx.input(2);
+    if (!zp)
+      return failure();
+    operands.push_back(alongAxis(ctx.b, ctx.loc, zp, *normalized, rank));
+  }
+  return operands;
+}
+
 LogicalResult importQuantizeLinear(NodeContext &ctx) {
   Value x = ctx.input(0);
   RankedTensorType result = ctx.resultType(0);
@@ -164,21 +184,13 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
     return success();
   }
   // Run-time parameters: y = saturate(round(x / scale) + zero_point).
-  FailureOr<int64_t> normalized = getParamAxis(ctx, 1, axis, rank);
-  Value scale = ctx.input(1);
-  if (!scale || failed(normalized))
+  FailureOr<SmallVector<Value>> inputs =
+      getRuntimeQuantOperands(ctx, x, axis, rank);
+  if (failed(inputs))
     return failure();
-  SmallVector<Value> inputs{
-      x, alongAxis(ctx.b, ctx.loc, scale, *normalized, rank)};
   bool zpUnsigned = ctx.isUnsignedInput(2);
-  if (ctx.hasInput(2)) {
-    Value zp = ctx.input(2);
-    if (!zp)
-      return failure();
-    inputs.push_back(alongAxis(ctx.b, ctx.loc, zp, *normalized, rank));
-  }
   ctx.setResult(0, buildElementwise(
-                       ctx.b, ctx.loc, result, inputs,
+                       ctx.b, ctx.loc, result, *inputs,
                        [&](OpBuilder &b, Location loc, ValueRange a) {
                          Value scaled =
                              arith::DivFOp::create(b, loc, a[0], a[1]);
@@ -206,22 +218,15 @@ LogicalResult importDequantizeLinear(NodeContext &ctx) {
                   quant::DequantizeCastOp::create(ctx.b, ctx.loc, result, q));
     return success();
   }
-  FailureOr<int64_t> normalized = getParamAxis(ctx, 1, axis, rank);
-  Value scale = ctx.input(1);
-  if (!scale || failed(normalized))
+  // Run-time parameters: x = (q - zero_point) * scale.
+  FailureOr<SmallVector<Value>> inputs =
+      getRuntimeQuantOperands(ctx, x, axis, rank);
+  if (failed(inputs))
     return failure();
-  SmallVector<Value> inputs{
-      x, alongAxis(ctx.b, ctx.loc, scale, *normalized, rank)};
   bool zpUnsigned = ctx.isUnsignedInput(2);
-  if (ctx.hasInput(2)) {
-    Value zp = ctx.input(2);
-    if (!zp)
-      return failure();
-    inputs.push_back(alongAxis(ctx.b, ctx.loc, zp, *normalized, rank));
-  }
   ctx.setResult(
       0, buildElementwise(
-             ctx.b, ctx.loc, result, inputs,
+             ctx.b, ctx.loc, result, *inputs,
              [&](OpBuilder &b, Location loc, ValueRange a) {
                Type f32 = b.getF32Type();
                Value v = castScalar(b, loc, a[0], f32, isUnsigned, false);

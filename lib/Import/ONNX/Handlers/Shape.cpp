@@ -129,6 +129,13 @@ LogicalResult importSplit(NodeContext &ctx) {
                       << type.getDimSize(axis) << ")";
       return failure();
     }
+    // An empty part has no valid offset to slice at.
+    if (result.getNumElements() == 0) {
+      ctx.setResult(i,
+                    tensor::EmptyOp::create(ctx.b, ctx.loc, result.getShape(),
+                                            result.getElementType()));
+      continue;
+    }
     ctx.setResult(i,
                   tensor::ExtractSliceOp::create(ctx.b, ctx.loc, result, input,
                                                  offsets, sizes, strides));
