@@ -112,9 +112,15 @@ show("DynamicQuantizeLinear", model(
     [value("x", F32, [2, 3])],
     [value("y", U8, [2, 3]), value("s", F32, []), value("zp", U8, [])]))
 
-# CHECK-LABEL: // ----- QLinearConv with a run-time weight is refused
-# CHECK: error: node 'qconv' (QLinearConv, opset 17): unsupported: quantized convolution with a weight computed at run time (it must be an initializer)
-show("QLinearConv with a run-time weight is refused", model(
+# A run-time weight: an exact int32 grouped-convolution generic over the
+# zero-point-centred operands, then float requantization.
+# CHECK-LABEL: // ----- QLinearConv with a run-time weight
+# CHECK: tensor.reshape {{.*}} -> tensor<1x1x1x3x3xi32>
+# CHECK: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+# CHECK: arith.muli
+# CHECK: arith.addi
+# CHECK: math.roundeven
+show("QLinearConv with a run-time weight", model(
     [helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys",
                                       "yz"], ["y"], name="qconv")],
     [value("x", U8, [1, 1, 3, 3]), value("w", U8, [1, 1, 2, 2])],

@@ -428,6 +428,72 @@ LogicalResult importQuantizedMatMul(NodeContext &ctx, bool qlinear) {
   return success();
 }
 
+/// QLinearConv / ConvInteger whose weight or parameters are run-time
+/// tensors: exact int32 convolution of the zero-point-centred operands, then
+/// (QLinearConv) bias and float requantization.
+LogicalResult importQuantizedConvAtRunTime(NodeContext &ctx, bool qlinear) {
+  int64_t wIdx = qlinear ? 3 : 1;
+  int64_t xzpIdx = 2, wzpIdx = qlinear ? 5 : 3;
+  Value x = ctx.input(0), w = ctx.input(wIdx);
+  RankedTensorType result = ctx.resultType(0);
+  if (!x || !w || !result)
+    return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  FailureOr<ConvWindow> window = getConvWindow(
+      ctx, xType.getShape().drop_front(2), wType.getShape().drop_front(2));
+  if (failed(window))
+    return failure();
+  Value xzp = ctx.hasInput(xzpIdx) ? ctx.input(xzpIdx) : Value();
+  Value wzp = ctx.hasInput(wzpIdx) ? ctx.input(wzpIdx) : Value();
+  Value xc = centered(b, loc, x, ctx.isUnsignedInput(0), xzp,
+                      ctx.isUnsignedInput(xzpIdx), 0);
+  Value wc = centered(b, loc, w, ctx.isUnsignedInput(wIdx), wzp,
+                      ctx.isUnsignedInput(wzpIdx), 0);
+  Type i32 = b.getI32Type();
+  Value acc =
+      buildConvGeneric(b, loc, xc, wc, withElementType(result, i32), *window);
+  if (!qlinear) {
+    ctx.setResult(0, acc);
+    return success();
+  }
+  Value xs = ctx.input(1), ws = ctx.input(4), ys = ctx.input(6);
+  if (!xs || !ws || !ys)
+    return failure();
+  // acc, x_scale, w_scale (per output channel), y_scale[, y_zp][, bias].
+  SmallVector<Value> inputs{acc, alongAxis(b, loc, xs, 0, 0),
+                            alongAxis(b, loc, ws, 1, 4),
+                            alongAxis(b, loc, ys, 0, 0)};
+  bool hasZp = ctx.hasInput(7), hasBias = ctx.hasInput(8);
+  if (hasZp)
+    inputs.push_back(alongAxis(b, loc, ctx.input(7), 0, 0));
+  if (hasBias)
+    inputs.push_back(alongAxis(b, loc, ctx.input(8), 1, 4));
+  bool yUnsigned = !hasZp || ctx.isUnsignedInput(7);
+  Type f32 = b.getF32Type();
+  ctx.setResult(
+      0,
+      buildElementwise(
+          b, loc, result, inputs,
+          [&](OpBuilder &b, Location loc, ValueRange v) {
+            Value sum = v[0];
+            if (hasBias)
+              sum = arith::AddIOp::create(b, loc, sum, v.back());
+            Value real = arith::MulFOp::create(
+                b, loc,
+                arith::MulFOp::create(
+                    b, loc, castScalar(b, loc, sum, f32, false, false), v[1]),
+                v[2]);
+            Value scaled = arith::DivFOp::create(b, loc, real, v[3]);
+            return requantizeScalar(b, loc, scaled, hasZp ? v[4] : Value(),
+                                    yUnsigned, result.getElementType(),
+                                    yUnsigned);
+          }));
+  return success();
+}
+
 /// QLinearConv (x, xs, xzp, w, ws, wzp, ys, yzp, B) and ConvInteger
 /// (x, w, xzp, wzp): effai.conv2d on quantized types; parameters must be
 /// constant.
@@ -444,8 +510,7 @@ LogicalResult importQuantizedConv(NodeContext &ctx, bool qlinear) {
     return ctx.unsupported("quantized convolution other than 2-D");
   if (!weight || weight->getShape().size() != 4 ||
       weight->getNumElements() == 0)
-    return ctx.unsupported("quantized convolution with a weight computed at "
-                           "run time (it must be an initializer)");
+    return importQuantizedConvAtRunTime(ctx, qlinear);
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   Type f32 = b.getF32Type();
@@ -475,17 +540,14 @@ LogicalResult importQuantizedConv(NodeContext &ctx, bool qlinear) {
   FailureOr<quant::QuantizedType> wq = paramsOf(
       4, wzpIdx, weight->getElementType(), ctx.isUnsignedInput(wIdx), 4);
   if (failed(xq) || failed(wq) || !isa<quant::UniformQuantizedType>(*xq))
-    return ctx.unsupported("quantized convolution with scales or zero points "
-                           "computed at run time, or per-channel input "
-                           "parameters");
+    return importQuantizedConvAtRunTime(ctx, qlinear);
   FailureOr<quant::QuantizedType> yq;
   if (qlinear) {
     bool yUnsigned = ctx.isUnsignedInput(7) || !ctx.hasInput(7);
     yq =
         getStaticQuantType(ctx, 6, 7, result.getElementType(), yUnsigned, 1, 4);
     if (failed(yq) || !isa<quant::UniformQuantizedType>(*yq))
-      return ctx.unsupported("QLinearConv with output parameters computed at "
-                             "run time");
+      return importQuantizedConvAtRunTime(ctx, qlinear);
   } else {
     yq = cast<quant::QuantizedType>(quant::UniformQuantizedType::get(
         quant::QuantizationFlags::Signed, i32, f32, 1.0, 0,

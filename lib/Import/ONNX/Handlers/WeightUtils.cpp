@@ -2,6 +2,9 @@
 
 #include "WeightUtils.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 using namespace mlir;
 using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
@@ -111,4 +114,74 @@ Value mlir::effai::onnx_import::buildConv(OpBuilder &b, Location loc,
                                      strides, pads, dilations);
   return Conv2DOp::create(b, loc, resultType, input, weight, bias, strides,
                           pads, dilations, b.getI64IntegerAttr(window.group));
+}
+
+Value mlir::effai::onnx_import::buildConvGeneric(OpBuilder &b, Location loc,
+                                                 Value input, Value weight,
+                                                 RankedTensorType resultType,
+                                                 const ConvWindow &window) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  Type elt = resultType.getElementType();
+  ArrayRef<int64_t> pads = window.pads;
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+    SmallVector<int64_t> shape(inputType.getShape());
+    shape[2] += pads[0] + pads[2];
+    shape[3] += pads[1] + pads[3];
+    SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                     b.getIndexAttr(pads[0]),
+                                     b.getIndexAttr(pads[1])};
+    SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                      b.getIndexAttr(pads[2]),
+                                      b.getIndexAttr(pads[3])};
+    inputType = RankedTensorType::get(shape, inputType.getElementType());
+    input = tensor::PadOp::create(b, loc, inputType, input, low, high,
+                                  buildScalar(b, loc, elt, 0));
+  }
+  // Split channels into groups: [N, G, C/G, H, W] x [G, O/G, C/G, KH, KW].
+  int64_t g = window.group, n = inputType.getDimSize(0);
+  int64_t cg = inputType.getDimSize(1) / g, og = weightType.getDimSize(0) / g;
+  input = buildReshape(
+      b, loc, input,
+      RankedTensorType::get(
+          {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)}, elt));
+  weight =
+      buildReshape(b, loc, weight,
+                   RankedTensorType::get({g, og, cg, weightType.getDimSize(2),
+                                          weightType.getDimSize(3)},
+                                         elt));
+  auto outType = RankedTensorType::get(
+      {n, g, og, resultType.getDimSize(2), resultType.getDimSize(3)}, elt);
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  // Loops: n, g, og, oh, ow | c, kh, kw.
+  AffineMap maps[] = {
+      AffineMap::get(8, 0,
+                     {d(0), d(1), d(5),
+                      d(3) * window.strides[0] + d(6) * window.dilations[0],
+                      d(4) * window.strides[1] + d(7) * window.dilations[1]},
+                     context),
+      AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, context),
+      AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, context)};
+  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
+  iterators.append(3, utils::IteratorType::reduction);
+  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
+  Value out =
+      linalg::GenericOp::create(
+          b, loc, outType, ValueRange{input, weight}, acc, maps, iterators,
+          [&](OpBuilder &b, Location loc, ValueRange args) {
+            Value sum =
+                isa<FloatType>(elt)
+                    ? arith::AddFOp::create(
+                          b, loc, args[2],
+                          arith::MulFOp::create(b, loc, args[0], args[1]))
+                          .getResult()
+                    : arith::AddIOp::create(
+                          b, loc, args[2],
+                          arith::MulIOp::create(b, loc, args[0], args[1]))
+                          .getResult();
+            linalg::YieldOp::create(b, loc, sum);
+          })
+          .getResult(0);
+  return buildReshape(b, loc, out, resultType);
 }
