@@ -37,3 +37,11 @@ config.environment["PYTHONPATH"] = os.path.join(config.effai_obj_root,
 # ONNX's official node tests (Debian libonnx-testdata).
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")
+
+# JIT execution of lowered IR (mlir-runner from mlir-22-tools).
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(("%mlir_runner_utils", ",".join(
+    os.path.join(llvm_lib_dir, lib)
+    for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
+config.substitutions.append(
+    ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))

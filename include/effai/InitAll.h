@@ -9,7 +9,9 @@
 #ifndef EFFAI_INITALL_H
 #define EFFAI_INITALL_H
 
+#include "effai/Conversion/Passes.h"
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Pipelines/Pipelines.h"
 #include "effai/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -25,10 +27,13 @@ inline void registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-/// Registers effai passes and all upstream passes with the global registry.
+/// Registers effai passes and pipelines and all upstream passes with the
+/// global registry.
 inline void registerAllPasses() {
   mlir::registerAllPasses();
   registerEffaiPasses();
+  registerEffaiConversionPasses();
+  registerEffaiPipelines();
 }
 
 } // namespace mlir::effai

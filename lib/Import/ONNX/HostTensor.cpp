@@ -17,6 +17,7 @@
 #include <cstring>
 
 using namespace mlir;
+using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 using onnx::TensorProto_DataType;
 

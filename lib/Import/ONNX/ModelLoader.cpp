@@ -12,6 +12,7 @@
 #include <fstream>
 #include <limits>
 
+using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 
 /// Replaces the declared shape of graph input `name` by `dims`.

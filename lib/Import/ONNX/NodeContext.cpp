@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
+using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 
 NodeContext::NodeContext(GraphImporter &importer, const onnx::NodeProto &node,

@@ -10,6 +10,7 @@
 #include <limits>
 
 using namespace mlir;
+using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 
 namespace {

@@ -8,8 +8,8 @@
 #ifndef EFFAI_LIB_IMPORT_ONNX_HANDLERS_HANDLERUTILS_H
 #define EFFAI_LIB_IMPORT_ONNX_HANDLERS_HANDLERUTILS_H
 
-#include "../Builders.h"
 #include "../NodeContext.h"
+#include "effai/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"

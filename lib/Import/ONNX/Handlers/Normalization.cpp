@@ -8,6 +8,7 @@
 #include "HandlerUtils.h"
 
 using namespace mlir;
+using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 
 namespace {

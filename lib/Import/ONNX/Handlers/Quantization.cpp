@@ -453,8 +453,9 @@ LogicalResult importQuantizedConvAtRunTime(NodeContext &ctx, bool qlinear) {
   Value wc = centered(b, loc, w, ctx.isUnsignedInput(wIdx), wzp,
                       ctx.isUnsignedInput(wzpIdx), 0);
   Type i32 = b.getI32Type();
-  Value acc =
-      buildConvGeneric(b, loc, xc, wc, withElementType(result, i32), *window);
+  Value acc = buildConvGeneric(b, loc, xc, wc, withElementType(result, i32),
+                               window->strides, window->pads, window->dilations,
+                               window->group);
   if (!qlinear) {
     ctx.setResult(0, acc);
     return success();

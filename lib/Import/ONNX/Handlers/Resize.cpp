@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
+using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 
 namespace {

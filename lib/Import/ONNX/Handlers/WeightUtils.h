@@ -44,12 +44,6 @@ FailureOr<ConvWindow> getConvWindow(NodeContext &ctx,
                                     ArrayRef<int64_t> inputSizes,
                                     ArrayRef<int64_t> kernelSizes);
 
-/// A grouped NCHW x OIHW convolution as one generic accumulating in
-/// `resultType`'s element type (operands already of that type), the input
-/// zero-padded: for integer paths where no effai op applies.
-Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
-                       RankedTensorType resultType, const ConvWindow &window);
-
 /// Builds effai.conv2d or effai.depthwise_conv2d (when the groups are the
 /// channels and each filter sees one channel) for 4-D operands.
 Value buildConv(OpBuilder &b, Location loc, RankedTensorType resultType,

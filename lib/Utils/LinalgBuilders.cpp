@@ -1,22 +1,21 @@
-//===- Builders.cpp - linalg-on-tensors building blocks ---------*- C++ -*-===//
+//===- LinalgBuilders.cpp - linalg-on-tensors building blocks --*- C++ -*-===//
 //
 // Implementation of the shared builders; everything is on static shapes.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Builders.h"
+#include "effai/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
-using namespace mlir::effai::onnx_import;
+using namespace mlir::effai;
 
-Value mlir::effai::onnx_import::buildElementwise(OpBuilder &b, Location loc,
-                                                 RankedTensorType resultType,
-                                                 ValueRange inputs,
-                                                 ScalarFn body) {
+Value mlir::effai::buildElementwise(OpBuilder &b, Location loc,
+                                    RankedTensorType resultType,
+                                    ValueRange inputs, ScalarFn body) {
   int64_t rank = resultType.getRank();
   MLIRContext *context = b.getContext();
   SmallVector<AffineMap> maps;
@@ -46,11 +45,9 @@ Value mlir::effai::onnx_import::buildElementwise(OpBuilder &b, Location loc,
   return generic.getResult(0);
 }
 
-Value mlir::effai::onnx_import::buildGather(OpBuilder &b, Location loc,
-                                            RankedTensorType resultType,
-                                            Value source,
-                                            ValueRange extraInputs,
-                                            IndexFn indexFn) {
+Value mlir::effai::buildGather(OpBuilder &b, Location loc,
+                               RankedTensorType resultType, Value source,
+                               ValueRange extraInputs, IndexFn indexFn) {
   return buildElementwise(
       b, loc, resultType, extraInputs,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange scalars) {
@@ -64,20 +61,17 @@ Value mlir::effai::onnx_import::buildGather(OpBuilder &b, Location loc,
       });
 }
 
-Value mlir::effai::onnx_import::buildFill(OpBuilder &b, Location loc,
-                                          RankedTensorType type,
-                                          TypedAttr value) {
+Value mlir::effai::buildFill(OpBuilder &b, Location loc, RankedTensorType type,
+                             TypedAttr value) {
   Value init =
       tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   Value scalar = arith::ConstantOp::create(b, loc, value);
   return linalg::FillOp::create(b, loc, scalar, init).getResult(0);
 }
 
-Value mlir::effai::onnx_import::buildReduction(OpBuilder &b, Location loc,
-                                               Value input,
-                                               ArrayRef<int64_t> axes,
-                                               TypedAttr init,
-                                               CombineFn combine) {
+Value mlir::effai::buildReduction(OpBuilder &b, Location loc, Value input,
+                                  ArrayRef<int64_t> axes, TypedAttr init,
+                                  CombineFn combine) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   MLIRContext *context = b.getContext();
@@ -106,9 +100,8 @@ Value mlir::effai::onnx_import::buildReduction(OpBuilder &b, Location loc,
   return generic.getResult(0);
 }
 
-Value mlir::effai::onnx_import::buildReshape(OpBuilder &b, Location loc,
-                                             Value input,
-                                             RankedTensorType type) {
+Value mlir::effai::buildReshape(OpBuilder &b, Location loc, Value input,
+                                RankedTensorType type) {
   if (input.getType() == type)
     return input;
   SmallVector<int64_t> shape(type.getShape());
@@ -122,9 +115,8 @@ Value mlir::effai::onnx_import::buildReshape(OpBuilder &b, Location loc,
   return tensor::ReshapeOp::create(b, loc, type, input, shapeValue);
 }
 
-Value mlir::effai::onnx_import::buildTranspose(OpBuilder &b, Location loc,
-                                               Value input,
-                                               ArrayRef<int64_t> perm) {
+Value mlir::effai::buildTranspose(OpBuilder &b, Location loc, Value input,
+                                  ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(input.getType());
   if (llvm::equal(perm, llvm::seq<int64_t>(0, type.getRank())))
     return input;
@@ -135,7 +127,7 @@ Value mlir::effai::onnx_import::buildTranspose(OpBuilder &b, Location loc,
   return linalg::TransposeOp::create(b, loc, input, init, perm).getResult()[0];
 }
 
-TypedAttr mlir::effai::onnx_import::getScalarAttr(Type type, double value) {
+TypedAttr mlir::effai::getScalarAttr(Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))
     return FloatAttr::get(floatType, value);
   return IntegerAttr::get(type, APInt(type.getIntOrFloatBitWidth(),
@@ -143,14 +135,13 @@ TypedAttr mlir::effai::onnx_import::getScalarAttr(Type type, double value) {
                                       /*implicitTrunc=*/true));
 }
 
-Value mlir::effai::onnx_import::buildScalar(OpBuilder &b, Location loc,
-                                            Type type, double value) {
+Value mlir::effai::buildScalar(OpBuilder &b, Location loc, Type type,
+                               double value) {
   return arith::ConstantOp::create(b, loc, getScalarAttr(type, value));
 }
 
-Value mlir::effai::onnx_import::castScalar(OpBuilder &b, Location loc,
-                                           Value value, Type to,
-                                           bool fromUnsigned, bool toUnsigned) {
+Value mlir::effai::castScalar(OpBuilder &b, Location loc, Value value, Type to,
+                              bool fromUnsigned, bool toUnsigned) {
   Type from = value.getType();
   if (from == to)
     return value;
@@ -186,8 +177,78 @@ Value mlir::effai::onnx_import::castScalar(OpBuilder &b, Location loc,
                         : arith::ExtSIOp::create(b, loc, to, value).getResult();
 }
 
-int64_t mlir::effai::onnx_import::normalizeAxis(int64_t axis, int64_t rank) {
+int64_t mlir::effai::normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < 0)
     axis += rank;
   return axis < 0 || axis >= rank ? -1 : axis;
+}
+
+Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
+                                    Value weight, RankedTensorType resultType,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> pads,
+                                    ArrayRef<int64_t> dilations,
+                                    int64_t groups) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  Type elt = resultType.getElementType();
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
+    SmallVector<int64_t> shape(inputType.getShape());
+    shape[2] += pads[0] + pads[2];
+    shape[3] += pads[1] + pads[3];
+    SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                     b.getIndexAttr(pads[0]),
+                                     b.getIndexAttr(pads[1])};
+    SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                      b.getIndexAttr(pads[2]),
+                                      b.getIndexAttr(pads[3])};
+    inputType = RankedTensorType::get(shape, inputType.getElementType());
+    input = tensor::PadOp::create(b, loc, inputType, input, low, high,
+                                  buildScalar(b, loc, elt, 0));
+  }
+  // Split channels into groups: [N, G, C/G, H, W] x [G, O/G, C/G, KH, KW].
+  int64_t g = groups, n = inputType.getDimSize(0);
+  int64_t cg = inputType.getDimSize(1) / g, og = weightType.getDimSize(0) / g;
+  input = buildReshape(
+      b, loc, input,
+      RankedTensorType::get(
+          {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)}, elt));
+  weight =
+      buildReshape(b, loc, weight,
+                   RankedTensorType::get({g, og, cg, weightType.getDimSize(2),
+                                          weightType.getDimSize(3)},
+                                         elt));
+  auto outType = RankedTensorType::get(
+      {n, g, og, resultType.getDimSize(2), resultType.getDimSize(3)}, elt);
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  // Loops: n, g, og, oh, ow | c, kh, kw.
+  AffineMap maps[] = {
+      AffineMap::get(8, 0,
+                     {d(0), d(1), d(5), d(3) * strides[0] + d(6) * dilations[0],
+                      d(4) * strides[1] + d(7) * dilations[1]},
+                     context),
+      AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, context),
+      AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, context)};
+  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
+  iterators.append(3, utils::IteratorType::reduction);
+  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
+  Value out =
+      linalg::GenericOp::create(
+          b, loc, outType, ValueRange{input, weight}, acc, maps, iterators,
+          [&](OpBuilder &b, Location loc, ValueRange args) {
+            Value sum =
+                isa<FloatType>(elt)
+                    ? arith::AddFOp::create(
+                          b, loc, args[2],
+                          arith::MulFOp::create(b, loc, args[0], args[1]))
+                          .getResult()
+                    : arith::AddIOp::create(
+                          b, loc, args[2],
+                          arith::MulIOp::create(b, loc, args[0], args[1]))
+                          .getResult();
+            linalg::YieldOp::create(b, loc, sum);
+          })
+          .getResult(0);
+  return buildReshape(b, loc, out, resultType);
 }

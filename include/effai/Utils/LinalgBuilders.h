@@ -1,18 +1,18 @@
-//===- Builders.h - linalg-on-tensors building blocks -----------*- C++ -*-===//
+//===- LinalgBuilders.h - linalg-on-tensors building blocks ----*- C++ -*-===//
 //
-// Small IR builders the op handlers share: numpy-broadcasting elementwise
-// generics, reductions, reshapes, transposes, fills and scalar conversions.
-// With them most ONNX ops are a few lines.
+// Small IR builders shared by the ONNX importer and the lowerings:
+// numpy-broadcasting elementwise generics, gathers, reductions, reshapes,
+// transposes, fills, scalar conversions and a grouped convolution.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef EFFAI_LIB_IMPORT_ONNX_BUILDERS_H
-#define EFFAI_LIB_IMPORT_ONNX_BUILDERS_H
+#ifndef EFFAI_UTILS_LINALGBUILDERS_H
+#define EFFAI_UTILS_LINALGBUILDERS_H
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
-namespace mlir::effai::onnx_import {
+namespace mlir::effai {
 
 /// Computes one output element from the input elements.
 using ScalarFn = function_ref<Value(OpBuilder &, Location, ValueRange)>;
@@ -64,6 +64,14 @@ Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
 /// Normalizes a possibly negative axis into [0, rank); -1 when out of range.
 int64_t normalizeAxis(int64_t axis, int64_t rank);
 
-} // namespace mlir::effai::onnx_import
+/// A grouped NCHW x OIHW convolution as one generic accumulating in
+/// `resultType`'s element type (operands already of that type), the input
+/// zero-padded. `pads` is [top, left, bottom, right].
+Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
+                       RankedTensorType resultType, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                       int64_t groups);
 
-#endif // EFFAI_LIB_IMPORT_ONNX_BUILDERS_H
+} // namespace mlir::effai
+
+#endif // EFFAI_UTILS_LINALGBUILDERS_H

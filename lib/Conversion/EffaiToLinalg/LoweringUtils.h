@@ -1,0 +1,57 @@
+//===- LoweringUtils.h - shared pieces of effai-lower-to-linalg -*- C++ -*-===//
+//
+// Weight access and scalar helpers the lowering patterns share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_LIB_CONVERSION_EFFAITOLINALG_LOWERINGUTILS_H
+#define EFFAI_LIB_CONVERSION_EFFAITOLINALG_LOWERINGUTILS_H
+
+#include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::effai {
+
+/// The weight as a dense tensor of its logical float type: the payload of a
+/// dense-float pack, else an effai.unpack (lowered by its own pattern).
+Value getDecodedWeight(OpBuilder &b, Location loc, Value weight);
+
+/// What decodePackedWeight produces.
+enum class DecodeMode {
+  /// The weight's values in its float element type.
+  Values,
+  /// i32 integer codes c with value = c * getIntegerCodeScales()[channel]:
+  /// affine q - zero_point, power-of-two sum of ±2^(k-1).
+  IntegerCodes,
+};
+
+/// Decodes `pack`'s payload into a dense tensor of the weight's logical
+/// shape (zeros where pruned).
+Value decodePackedWeight(OpBuilder &b, Location loc, PackOp pack,
+                         DecodeMode mode);
+
+/// Per-output-channel scales of IntegerCodes, or failure for formats without
+/// integer codes (float, or power-of-two terms too large for i32).
+FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
+
+/// Per-output-channel quantization parameters of a weight or tensor.
+struct ChannelParams {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  bool isSigned = true;
+  /// Scale and zero point of channel `c` (per-tensor: channel ignored).
+  double scale(int64_t c) const {
+    return scales.size() == 1 ? scales[0] : scales[c];
+  }
+  int64_t zeroPoint(int64_t c) const {
+    return zeroPoints.size() == 1 ? zeroPoints[0] : zeroPoints[c];
+  }
+};
+
+/// Parameters of a !quant.uniform type (per-tensor or per-axis).
+ChannelParams getParams(quant::QuantizedType type);
+
+} // namespace mlir::effai
+
+#endif // EFFAI_LIB_CONVERSION_EFFAITOLINALG_LOWERINGUTILS_H

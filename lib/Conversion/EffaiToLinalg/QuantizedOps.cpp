@@ -1,0 +1,383 @@
+//===- QuantizedOps.cpp - integer-only compressible ops ---------*- C++ -*-===//
+//
+// Compressible ops on !quant.uniform activations run in integers: centred
+// i32 activations (q - zp) times integer weight codes, accumulated in i32.
+// The accumulator's scale is x_scale * w_scale[o]; results are produced by
+// fixed-point multipliers M = m * 2^-s (31-bit m), rounding half to even and
+// saturating, with no float arithmetic (float results are dequantized).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "effai/Conversion/EffaiToLinalg/EffaiToLinalg.h"
+#include "effai/Utils/LinalgBuilders.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+/// M ≈ m * 2^-shift with 2^30 <= m < 2^31 and 1 <= shift <= 62, or none for
+/// multipliers outside what an i32 accumulator can use.
+std::optional<std::pair<int64_t, int64_t>> getFixedPoint(double multiplier) {
+  if (!(multiplier > 0) || multiplier >= std::ldexp(1.0, 30))
+    return std::nullopt;
+  int exponent;
+  double mantissa = std::frexp(multiplier, &exponent); // [0.5, 1)
+  int64_t m = std::llround(std::ldexp(mantissa, 31));
+  if (m == (int64_t(1) << 31)) {
+    m >>= 1;
+    ++exponent;
+  }
+  int64_t shift = 31 - exponent;
+  if (shift > 62) { // Tiny: scale m down, losing bits that cannot matter.
+    m >>= std::min<int64_t>(shift - 62, 62);
+    shift = 62;
+  }
+  return std::make_pair(m, shift);
+}
+
+/// A constant tensor of `values` shaped to broadcast along `axis` of a
+/// rank-`rank` tensor (a scalar for one value).
+Value channelTable(OpBuilder &b, Location loc, Type elt,
+                   ArrayRef<double> values, int64_t axis, int64_t rank) {
+  SmallVector<int64_t> shape;
+  if (values.size() > 1) {
+    shape.assign(rank, 1);
+    shape[axis] = values.size();
+  }
+  auto type = RankedTensorType::get(shape, elt);
+  SmallVector<Attribute> attrs;
+  for (double v : values)
+    attrs.push_back(getScalarAttr(elt, v));
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, attrs));
+}
+
+/// round_half_even(x * m / 2^s) for i64 x, m, s.
+Value fixedPointMultiply(OpBuilder &b, Location loc, Value x, Value m,
+                         Value s) {
+  Type i64 = b.getI64Type();
+  Value one = buildScalar(b, loc, i64, 1);
+  Value product = arith::MulIOp::create(b, loc, x, m);
+  Value floor = arith::ShRSIOp::create(b, loc, product, s);
+  Value remainder = arith::SubIOp::create(
+      b, loc, product, arith::ShLIOp::create(b, loc, floor, s));
+  Value half =
+      arith::ShLIOp::create(b, loc, one, arith::SubIOp::create(b, loc, s, one));
+  Value above =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder, half);
+  Value tie =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, remainder, half);
+  Value odd = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                    arith::AndIOp::create(b, loc, floor, one),
+                                    buildScalar(b, loc, i64, 0));
+  Value up = arith::OrIOp::create(b, loc, above,
+                                  arith::AndIOp::create(b, loc, tie, odd));
+  return arith::AddIOp::create(b, loc, floor,
+                               arith::ExtUIOp::create(b, loc, i64, up));
+}
+
+/// Saturates an i64 to the storage range of `type` and narrows it.
+Value saturate(OpBuilder &b, Location loc, Value v, quant::QuantizedType type) {
+  Type i64 = b.getI64Type();
+  v = arith::MaxSIOp::create(
+      b, loc, v, buildScalar(b, loc, i64, type.getStorageTypeMin()));
+  v = arith::MinSIOp::create(
+      b, loc, v, buildScalar(b, loc, i64, type.getStorageTypeMax()));
+  return arith::TruncIOp::create(b, loc, type.getStorageType(), v);
+}
+
+RankedTensorType withElementType(RankedTensorType type, Type elt) {
+  return RankedTensorType::get(type.getShape(), elt);
+}
+
+/// i32 (q - zero_point) of a per-tensor quantized activation.
+Value centerActivation(OpBuilder &b, Location loc, Value quantized) {
+  auto type = cast<RankedTensorType>(quantized.getType());
+  auto qtype = cast<quant::UniformQuantizedType>(type.getElementType());
+  Value storage = quant::StorageCastOp::create(
+      b, loc, withElementType(type, qtype.getStorageType()), quantized);
+  Type i32 = b.getI32Type();
+  bool isUnsigned = !qtype.isSigned();
+  int64_t zp = qtype.getZeroPoint();
+  return buildElementwise(
+      b, loc, withElementType(type, i32), storage,
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        Value q = castScalar(b, loc, a[0], i32, isUnsigned, false);
+        return arith::SubIOp::create(b, loc, q, buildScalar(b, loc, i32, zp))
+            .getResult();
+      });
+}
+
+/// Builds the i32 accumulator from centred activations and weight codes.
+using ContractFn =
+    function_ref<Value(Value x, Value w, RankedTensorType accType)>;
+
+/// The integer-only lowering shared by the compressible ops; `channelAxis`
+/// is the result's output-channel dimension.
+LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
+                             Value input, Value weight, Value bias,
+                             int64_t channelAxis, ContractFn contract) {
+  Location loc = op->getLoc();
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  auto inputQuant = dyn_cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(input.getType()).getElementType());
+  if (!inputQuant)
+    return rewriter.notifyMatchFailure(op, "needs per-tensor input parameters");
+  auto pack = weight.getDefiningOp<PackOp>();
+  if (!pack)
+    return rewriter.notifyMatchFailure(op, "weight is not packed here");
+  FailureOr<SmallVector<double>> codeScales =
+      getIntegerCodeScales(pack.getResult().getType());
+  if (failed(codeScales))
+    return rewriter.notifyMatchFailure(op, "weight has no integer codes");
+
+  Type i32 = rewriter.getI32Type(), i64 = rewriter.getI64Type();
+  int64_t rank = resultType.getRank();
+  // Accumulator scale per output channel.
+  SmallVector<double> accScales;
+  for (double s : *codeScales)
+    accScales.push_back(inputQuant.getScale() * s);
+
+  Value x = centerActivation(rewriter, loc, input);
+  Value w = decodePackedWeight(rewriter, loc, pack, DecodeMode::IntegerCodes);
+  Value acc = contract(x, w, withElementType(resultType, i32));
+
+  if (bias) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (auto biasQuant =
+            dyn_cast<quant::QuantizedType>(biasType.getElementType())) {
+      // Rescale codes from the bias's scale to the accumulator's.
+      ChannelParams params = getParams(biasQuant);
+      SmallVector<double> ms, ss, zps;
+      for (size_t c = 0; c < accScales.size(); ++c) {
+        auto fp = getFixedPoint(params.scale(c) / accScales[c]);
+        if (!fp)
+          return rewriter.notifyMatchFailure(op, "bias scale out of range");
+        ms.push_back(fp->first);
+        ss.push_back(fp->second);
+        zps.push_back(params.zeroPoint(c));
+      }
+      Value codes = quant::StorageCastOp::create(
+          rewriter, loc, withElementType(biasType, i32), bias);
+      SmallVector<int64_t> shape(rank - channelAxis, 1);
+      shape[0] = biasType.getDimSize(0);
+      codes =
+          buildReshape(rewriter, loc, codes, RankedTensorType::get(shape, i32));
+      acc = buildElementwise(
+          rewriter, loc, withElementType(resultType, i32),
+          {acc, codes, channelTable(rewriter, loc, i64, ms, channelAxis, rank),
+           channelTable(rewriter, loc, i64, ss, channelAxis, rank),
+           channelTable(rewriter, loc, i64, zps, channelAxis, rank)},
+          [&](OpBuilder &b, Location loc, ValueRange a) {
+            Value centered = arith::SubIOp::create(
+                b, loc, arith::ExtSIOp::create(b, loc, i64, a[1]), a[4]);
+            Value scaled = fixedPointMultiply(b, loc, centered, a[2], a[3]);
+            return arith::AddIOp::create(
+                       b, loc, a[0],
+                       arith::TruncIOp::create(b, loc, i32, scaled))
+                .getResult();
+          });
+    } else {
+      // A float bias enters in accumulator units, rounded half to even.
+      SmallVector<int64_t> shape(rank - channelAxis, 1);
+      shape[0] = biasType.getDimSize(0);
+      Value shaped =
+          buildReshape(rewriter, loc, bias,
+                       RankedTensorType::get(shape, biasType.getElementType()));
+      Type f64 = rewriter.getF64Type();
+      acc = buildElementwise(
+          rewriter, loc, withElementType(resultType, i32),
+          {acc, shaped,
+           channelTable(rewriter, loc, f64, accScales, channelAxis, rank)},
+          [&](OpBuilder &b, Location loc, ValueRange a) {
+            Value units = arith::DivFOp::create(
+                b, loc, castScalar(b, loc, a[1], f64, false, false), a[2]);
+            Value rounded = arith::FPToSIOp::create(
+                b, loc, i32, math::RoundEvenOp::create(b, loc, units));
+            return arith::AddIOp::create(b, loc, a[0], rounded).getResult();
+          });
+    }
+  }
+
+  auto resultQuant =
+      dyn_cast<quant::UniformQuantizedType>(resultType.getElementType());
+  if (!resultQuant) {
+    // Dequantized result: acc * accumulator scale.
+    Type elt = resultType.getElementType();
+    Type f64 = rewriter.getF64Type();
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, loc, resultType,
+                {acc, channelTable(rewriter, loc, f64, accScales, channelAxis,
+                                   rank)},
+                [&](OpBuilder &b, Location loc, ValueRange a) {
+                  Value real = arith::MulFOp::create(
+                      b, loc, arith::SIToFPOp::create(b, loc, f64, a[0]), a[1]);
+                  return castScalar(b, loc, real, elt, false, false);
+                }));
+    return success();
+  }
+  SmallVector<double> ms, ss;
+  for (double s : accScales) {
+    auto fp = getFixedPoint(s / resultQuant.getScale());
+    if (!fp)
+      return rewriter.notifyMatchFailure(op,
+                                         "requantization scale out of range");
+    ms.push_back(fp->first);
+    ss.push_back(fp->second);
+  }
+  Value storage = buildElementwise(
+      rewriter, loc, withElementType(resultType, resultQuant.getStorageType()),
+      {acc, channelTable(rewriter, loc, i64, ms, channelAxis, rank),
+       channelTable(rewriter, loc, i64, ss, channelAxis, rank)},
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        Value scaled = fixedPointMultiply(
+            b, loc, arith::ExtSIOp::create(b, loc, i64, a[0]), a[1], a[2]);
+        Value shifted = arith::AddIOp::create(
+            b, loc, scaled,
+            buildScalar(b, loc, i64, resultQuant.getZeroPoint()));
+        return saturate(b, loc, shifted, resultQuant);
+      });
+  rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, storage);
+  return success();
+}
+
+struct LowerQuantizedLinear : public OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType inputType = op.getInput().getType();
+    if (!isa<quant::QuantizedType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "float activations");
+    RankedTensorType resultType = op.getResult().getType();
+    Location loc = op.getLoc();
+    int64_t k = inputType.getShape().back();
+    int64_t rows = inputType.getNumElements() / k;
+    return lowerQuantized(
+        rewriter, op, op.getInput(), op.getWeight(), op.getBias(),
+        resultType.getRank() - 1,
+        [&](Value x, Value w, RankedTensorType accType) {
+          Type i32 = rewriter.getI32Type();
+          Value x2 = buildReshape(rewriter, loc, x,
+                                  RankedTensorType::get({rows, k}, i32));
+          MLIRContext *context = rewriter.getContext();
+          auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+          AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(2)}, context),
+                              AffineMap::get(3, 0, {d(1), d(2)}, context),
+                              AffineMap::get(3, 0, {d(0), d(1)}, context)};
+          auto outType = RankedTensorType::get(
+              {rows, cast<RankedTensorType>(w.getType()).getDimSize(0)}, i32);
+          Value init = buildFill(rewriter, loc, outType, getScalarAttr(i32, 0));
+          utils::IteratorType iterators[] = {utils::IteratorType::parallel,
+                                             utils::IteratorType::parallel,
+                                             utils::IteratorType::reduction};
+          Value out = linalg::GenericOp::create(
+                          rewriter, loc, outType, ValueRange{x2, w}, init, maps,
+                          iterators,
+                          [&](OpBuilder &b, Location loc, ValueRange a) {
+                            linalg::YieldOp::create(
+                                b, loc,
+                                arith::AddIOp::create(
+                                    b, loc, a[2],
+                                    arith::MulIOp::create(b, loc, a[0], a[1]))
+                                    .getResult());
+                          })
+                          .getResult(0);
+          return buildReshape(rewriter, loc, out, accType);
+        });
+  }
+};
+
+template <typename OpTy>
+struct LowerQuantizedConv : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<quant::QuantizedType>(op.getInput().getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "float activations");
+    int64_t groups = getGroups(op);
+    return lowerQuantized(
+        rewriter, op, op.getInput(), op.getWeight(), op.getBias(), 1,
+        [&](Value x, Value w, RankedTensorType accType) {
+          // Padding with 0 is padding with the zero point: x is centred.
+          return buildConvGeneric(rewriter, op.getLoc(), x, w, accType,
+                                  op.getStrides(), op.getPads(),
+                                  op.getDilations(), groups);
+        });
+  }
+
+  static int64_t getGroups(Conv2DOp op) { return op.getGroups(); }
+  static int64_t getGroups(DepthwiseConv2DOp op) {
+    return op.getInput().getType().getDimSize(1);
+  }
+};
+
+/// effai.requantize: fixed-point (q - zp_in) * s_in / s_out + zp_out.
+struct LowerRequantize : public OpRewritePattern<RequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(RequantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType resultType = op.getResult().getType();
+    auto in = cast<quant::QuantizedType>(inputType.getElementType());
+    auto out = cast<quant::QuantizedType>(resultType.getElementType());
+    ChannelParams inParams = getParams(in), outParams = getParams(out);
+    int64_t channels =
+        std::max(inParams.scales.size(), outParams.scales.size());
+    int64_t axis = 0;
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(in))
+      axis = perAxis.getQuantizedDimension();
+    if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(out))
+      axis = perAxis.getQuantizedDimension();
+    SmallVector<double> ms, ss, zin, zout;
+    for (int64_t c = 0; c < channels; ++c) {
+      auto fp = getFixedPoint(inParams.scale(c) / outParams.scale(c));
+      if (!fp)
+        return rewriter.notifyMatchFailure(op, "scale ratio out of range");
+      ms.push_back(fp->first);
+      ss.push_back(fp->second);
+      zin.push_back(inParams.zeroPoint(c));
+      zout.push_back(outParams.zeroPoint(c));
+    }
+    Type i64 = rewriter.getI64Type();
+    int64_t rank = inputType.getRank();
+    Value storage = quant::StorageCastOp::create(
+        rewriter, loc, withElementType(inputType, in.getStorageType()),
+        op.getInput());
+    bool isUnsigned = !in.isSigned();
+    auto table = [&](ArrayRef<double> v) {
+      return channelTable(rewriter, loc, i64, v, axis, rank);
+    };
+    Value result = buildElementwise(
+        rewriter, loc, withElementType(resultType, out.getStorageType()),
+        {storage, table(ms), table(ss), table(zin), table(zout)},
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          Value q = castScalar(b, loc, a[0], i64, isUnsigned, false);
+          Value centered = arith::SubIOp::create(b, loc, q, a[3]);
+          Value scaled = fixedPointMultiply(b, loc, centered, a[1], a[2]);
+          return saturate(b, loc, arith::AddIOp::create(b, loc, scaled, a[4]),
+                          out);
+        });
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(op, resultType, result);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::effai::populateQuantizedOpsToLinalgPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerQuantizedLinear, LowerQuantizedConv<Conv2DOp>,
+               LowerQuantizedConv<DepthwiseConv2DOp>, LowerRequantize>(
+      patterns.getContext());
+}

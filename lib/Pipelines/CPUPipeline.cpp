@@ -1,0 +1,66 @@
+//===- CPUPipeline.cpp - effai-cpu-pipeline ---------------------*- C++ -*-===//
+//
+// The CPU code-generation pipeline, from imported tensors to the LLVM
+// dialect. Each step is a registered pass that is tested on its own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Conversion/Passes.h"
+#include "effai/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Quant/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
+                                        const CPUPipelineOptions &options) {
+  // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
+  pm.addPass(createEffaiLowerToLinalg());
+  pm.addNestedPass<func::FuncOp>(quant::createLowerQuantOps());
+  pm.addPass(quant::createStripFuncQuantTypes());
+  // lower-quant-ops emits arith on whole tensors: make those generics.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  if (options.fuseElementwise)
+    pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors -> buffers, with deallocation of temporaries.
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  // Loops -> LLVM. Math ops without LLVM intrinsics go to libm or to
+  // generated functions (integer powers).
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::effai::registerEffaiPipelines() {
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "effai-cpu-pipeline",
+      "Lower effai and imported ONNX IR on tensors to the LLVM dialect for "
+      "the host CPU",
+      buildEffaiCPUPipeline);
+}

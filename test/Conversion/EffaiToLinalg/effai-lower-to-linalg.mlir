@@ -1,0 +1,68 @@
+// effai-lower-to-linalg: what each op becomes, before bufferization.
+// RUN: %effai_opt %s --effai-lower-to-linalg --split-input-file --verify-diagnostics | FileCheck %s
+
+// A dense float weight is used directly by a contraction generic.
+// CHECK-LABEL: func.func @float_linear
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>, %[[V:.*]]: tensor<5x4xf32>)
+// CHECK: %[[X2:.*]] = tensor.reshape %[[X]]{{.*}} -> tensor<6x4xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[X2]], %[[V]] : tensor<6x4xf32>, tensor<5x4xf32>)
+// CHECK: arith.mulf
+// CHECK: tensor.reshape {{.*}} -> tensor<2x3x5xf32>
+// CHECK-NOT: effai.
+func.func @float_linear(%x: tensor<2x3x4xf32>, %v: tensor<5x4xf32>) -> tensor<2x3x5xf32> {
+  %w = effai.pack %v : tensor<5x4xf32> -> !effai.weight<5x4xf32, #effai.encoding<value = #effai.float>>
+  %y = effai.linear %x, %w : (tensor<2x3x4xf32>, !effai.weight<5x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<2x3x5xf32>
+  return %y : tensor<2x3x5xf32>
+}
+
+// -----
+// Sparse weights decode by scattering only the stored ones: a loop over the
+// 8 kept weights, not over all 16 positions.
+// CHECK-LABEL: func.func @unpack_nm
+// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
+// CHECK-DAG: %[[ZERO:.*]] = linalg.fill
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[C8]] step %{{.*}} iter_args(%{{.*}} = %[[ZERO]])
+// CHECK: tensor.extract %arg1
+// CHECK: tensor.insert
+func.func @unpack_nm(%v: tensor<4x2xf32>, %i: tensor<4x2xi8>) -> tensor<4x4xf32> {
+  %w = effai.pack %v indices(%i : tensor<4x2xi8>) : tensor<4x2xf32> -> !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  %d = effai.unpack %w : !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>> -> tensor<4x4xf32>
+  return %d : tensor<4x4xf32>
+}
+
+// -----
+// Quantized activations: i32 accumulation of centred operands and a
+// fixed-point requantization; no floating point anywhere.
+// CHECK-LABEL: func.func @quantized_conv
+// CHECK-NOT: arith.mulf
+// CHECK-NOT: arith.sitofp
+// CHECK: arith.muli %{{.*}} : i32
+// CHECK: arith.muli %{{.*}} : i64
+// CHECK: arith.shrsi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK: quant.scast
+func.func @quantized_conv(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>, %c: tensor<4x1x3x3xi8>) -> tensor<1x4x2x2x!quant.uniform<u8:f32, 0.2:100>> {
+  %w = effai.pack %c : tensor<4x1x3x3xi8> -> !effai.weight<4x1x3x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03, 0.04}>>>>
+  %y = effai.conv2d %x, %w {groups = 2} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>, !effai.weight<4x1x3x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03, 0.04}>>>>) -> tensor<1x4x2x2x!quant.uniform<u8:f32, 0.2:100>>
+  return %y : tensor<1x4x2x2x!quant.uniform<u8:f32, 0.2:100>>
+}
+
+// -----
+// Power-of-two weights with quantized activations enter as integer codes:
+// shifts of 1, no exp2.
+// CHECK-LABEL: func.func @pow2_integer_codes
+// CHECK: arith.shli
+// CHECK-NOT: math.exp2
+func.func @pow2_integer_codes(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %c: tensor<3x4xi8>) -> tensor<2x3xf32> {
+  %w = effai.pack %c : tensor<3x4xi8> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>>>
+  %y = effai.linear %x, %w : (tensor<2x4x!quant.uniform<i8:f32, 0.5>>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>>>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+// A weight that is not packed in this function cannot be decoded here.
+func.func @opaque_weight(%x: tensor<2x4xf32>, %w: !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>>>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{effai-lower-to-linalg cannot lower this op}}
+  %y = effai.linear %x, %w : (tensor<2x4xf32>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>>>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
