@@ -41,6 +41,7 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
 
   // Loops -> LLVM. Math ops without LLVM intrinsics go to libm or to
   // generated functions (integer powers).

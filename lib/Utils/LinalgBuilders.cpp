@@ -237,18 +237,42 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
       linalg::GenericOp::create(
           b, loc, outType, ValueRange{input, weight}, acc, maps, iterators,
           [&](OpBuilder &b, Location loc, ValueRange args) {
-            Value sum =
-                isa<FloatType>(elt)
-                    ? arith::AddFOp::create(
-                          b, loc, args[2],
-                          arith::MulFOp::create(b, loc, args[0], args[1]))
-                          .getResult()
-                    : arith::AddIOp::create(
-                          b, loc, args[2],
-                          arith::MulIOp::create(b, loc, args[0], args[1]))
-                          .getResult();
-            linalg::YieldOp::create(b, loc, sum);
+            linalg::YieldOp::create(
+                b, loc, buildMulAdd(b, loc, args[2], args[0], args[1]));
           })
           .getResult(0);
   return buildReshape(b, loc, out, resultType);
+}
+
+Value mlir::effai::buildMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
+                               Value y) {
+  if (isa<FloatType>(acc.getType()))
+    return arith::AddFOp::create(b, loc, acc,
+                                 arith::MulFOp::create(b, loc, x, y));
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, x, y));
+}
+
+Value mlir::effai::buildLinearContraction(OpBuilder &b, Location loc, Value x,
+                                          Value w, Type elt) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(2)}, context),
+                      AffineMap::get(3, 0, {d(1), d(2)}, context),
+                      AffineMap::get(3, 0, {d(0), d(1)}, context)};
+  auto outType =
+      RankedTensorType::get({xType.getDimSize(0), wType.getDimSize(0)}, elt);
+  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
+  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
+                                     utils::IteratorType::parallel,
+                                     utils::IteratorType::reduction};
+  return linalg::GenericOp::create(
+             b, loc, outType, ValueRange{x, w}, acc, maps, iterators,
+             [&](OpBuilder &b, Location loc, ValueRange a) {
+               linalg::YieldOp::create(b, loc,
+                                       buildMulAdd(b, loc, a[2], a[0], a[1]));
+             })
+      .getResult(0);
 }

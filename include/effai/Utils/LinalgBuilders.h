@@ -64,6 +64,14 @@ Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
 /// Normalizes a possibly negative axis into [0, rank); -1 when out of range.
 int64_t normalizeAxis(int64_t axis, int64_t rank);
 
+/// acc + x * y for float or integer scalars.
+Value buildMulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y);
+
+/// x[M, K] . w[N, K]^T -> [M, N] as a contraction generic accumulating in
+/// `elt` (operands already of that type).
+Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,
+                             Type elt);
+
 /// A grouped NCHW x OIHW convolution as one generic accumulating in
 /// `resultType`'s element type (operands already of that type), the input
 /// zero-padded. `pads` is [top, left, bottom, right].

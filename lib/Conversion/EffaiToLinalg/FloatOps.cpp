@@ -43,38 +43,6 @@ Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
       });
 }
 
-/// x[M, K] . w[N, K]^T as a contraction generic.
-Value buildLinear(OpBuilder &b, Location loc, Value x, Value w, Type elt) {
-  auto xType = cast<RankedTensorType>(x.getType());
-  auto wType = cast<RankedTensorType>(w.getType());
-  MLIRContext *context = b.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(2)}, context),
-                      AffineMap::get(3, 0, {d(1), d(2)}, context),
-                      AffineMap::get(3, 0, {d(0), d(1)}, context)};
-  auto outType =
-      RankedTensorType::get({xType.getDimSize(0), wType.getDimSize(0)}, elt);
-  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
-  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                     utils::IteratorType::parallel,
-                                     utils::IteratorType::reduction};
-  return linalg::GenericOp::create(
-             b, loc, outType, ValueRange{x, w}, acc, maps, iterators,
-             [&](OpBuilder &b, Location loc, ValueRange a) {
-               Value sum = isa<FloatType>(elt)
-                               ? arith::AddFOp::create(
-                                     b, loc, a[2],
-                                     arith::MulFOp::create(b, loc, a[0], a[1]))
-                                     .getResult()
-                               : arith::AddIOp::create(
-                                     b, loc, a[2],
-                                     arith::MulIOp::create(b, loc, a[0], a[1]))
-                                     .getResult();
-               linalg::YieldOp::create(b, loc, sum);
-             })
-      .getResult(0);
-}
-
 struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -94,8 +62,9 @@ struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
                      RankedTensorType::get({inputType.getNumElements() / k, k},
                                            inputType.getElementType()));
     Value w = getDecodedWeight(rewriter, loc, op.getWeight());
-    Value y = addBias(rewriter, loc, buildLinear(rewriter, loc, x, w, elt),
-                      op.getBias(), 1);
+    Value y =
+        addBias(rewriter, loc, buildLinearContraction(rewriter, loc, x, w, elt),
+                op.getBias(), 1);
     rewriter.replaceOp(op, buildReshape(rewriter, loc, y, resultType));
     return success();
   }

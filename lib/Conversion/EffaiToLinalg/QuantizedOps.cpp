@@ -268,29 +268,7 @@ struct LowerQuantizedLinear : public OpRewritePattern<LinearOp> {
           Type i32 = rewriter.getI32Type();
           Value x2 = buildReshape(rewriter, loc, x,
                                   RankedTensorType::get({rows, k}, i32));
-          MLIRContext *context = rewriter.getContext();
-          auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-          AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(2)}, context),
-                              AffineMap::get(3, 0, {d(1), d(2)}, context),
-                              AffineMap::get(3, 0, {d(0), d(1)}, context)};
-          auto outType = RankedTensorType::get(
-              {rows, cast<RankedTensorType>(w.getType()).getDimSize(0)}, i32);
-          Value init = buildFill(rewriter, loc, outType, getScalarAttr(i32, 0));
-          utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                             utils::IteratorType::parallel,
-                                             utils::IteratorType::reduction};
-          Value out = linalg::GenericOp::create(
-                          rewriter, loc, outType, ValueRange{x2, w}, init, maps,
-                          iterators,
-                          [&](OpBuilder &b, Location loc, ValueRange a) {
-                            linalg::YieldOp::create(
-                                b, loc,
-                                arith::AddIOp::create(
-                                    b, loc, a[2],
-                                    arith::MulIOp::create(b, loc, a[0], a[1]))
-                                    .getResult());
-                          })
-                          .getResult(0);
+          Value out = buildLinearContraction(rewriter, loc, x2, w, i32);
           return buildReshape(rewriter, loc, out, accType);
         });
   }

@@ -112,3 +112,12 @@ show("constant identity", model(
     [helper.make_node("Constant", [], ["c"], value_floats=[1.0, 2.0]),
      helper.make_node("Identity", ["c"], ["y"])],
     [], [value("y", F32, [2])]))
+
+# Dropout imports as the identity at inference; training mode is random and
+# is refused rather than silently ignored.
+# CHECK-LABEL: // ----- dropout in training mode
+# CHECK: error: node 'drop' (Dropout, opset 17): unsupported: training-mode Dropout (random; effai imports inference-time Dropout only)
+show("dropout in training mode", model(
+    [helper.make_node("Dropout", ["x", "r", "t"], ["y"], name="drop")],
+    [value("x", F32, [4])], [value("y", F32, [4])],
+    [const("r", np.float32(0.5)), const("t", np.array(True))]))

@@ -72,15 +72,8 @@ Value mlir::effai::onnx_import::buildMatMul(OpBuilder &b, Location loc,
   auto generic = linalg::GenericOp::create(
       b, loc, outType, ValueRange{lhs, rhs}, acc, maps, iterators,
       [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value product, sum;
-        if (isa<FloatType>(elt)) {
-          product = arith::MulFOp::create(b, loc, args[0], args[1]);
-          sum = arith::AddFOp::create(b, loc, args[2], product);
-        } else {
-          product = arith::MulIOp::create(b, loc, args[0], args[1]);
-          sum = arith::AddIOp::create(b, loc, args[2], product);
-        }
-        linalg::YieldOp::create(b, loc, sum);
+        linalg::YieldOp::create(b, loc,
+                                buildMulAdd(b, loc, args[2], args[0], args[1]));
       });
   return buildReshape(b, loc, generic.getResult(0), resultType);
 }

@@ -37,12 +37,15 @@ Value sourceCoordinate(OpBuilder &b, Location loc, Value x, int64_t inLen,
   };
   if (transform == "asymmetric")
     return arith::DivFOp::create(b, loc, xf, scale);
-  if (transform == "align_corners")
-    return outLen == 1
-               ? c(0.0)
-               : arith::MulFOp::create(
-                     b, loc, xf, c(double(inLen - 1) / double(outLen - 1)))
-                     .getResult();
+  if (transform == "align_corners") {
+    // ONNX takes the resized length as in * scale, before flooring.
+    if (outLen == 1)
+      return c(0.0);
+    Value resized = arith::MulFOp::create(b, loc, c(double(inLen)), scale);
+    Value span = arith::SubFOp::create(b, loc, resized, c(1.0));
+    return arith::DivFOp::create(
+        b, loc, arith::MulFOp::create(b, loc, xf, c(double(inLen - 1))), span);
+  }
   if (transform == "pytorch_half_pixel")
     return outLen > 1 ? halfPixel().getResult() : c(0.0);
   if (transform == "tf_half_pixel_for_nn")

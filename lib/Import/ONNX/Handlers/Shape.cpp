@@ -41,7 +41,17 @@ LogicalResult importIdentity(NodeContext &ctx) {
 }
 
 /// Inference-time Dropout is the identity; the optional mask is all true.
+/// Training-mode dropout (random) is refused.
 LogicalResult importDropout(NodeContext &ctx) {
+  if (ctx.hasInput(2)) {
+    const HostTensor *training = ctx.constantInput(2);
+    if (!training)
+      return ctx.unsupported("training_mode computed at run time (effai "
+                             "imports inference-time Dropout only)");
+    if (training->getNumElements() && training->getInt(0) != 0)
+      return ctx.unsupported("training-mode Dropout (random; effai imports "
+                             "inference-time Dropout only)");
+  }
   ctx.forwardInput(0, 0);
   if (ctx.hasOutput(1)) {
     RankedTensorType maskType = ctx.resultType(1);
