@@ -131,6 +131,7 @@ ModuleResult parseModule(const std::string &text) {
 ModuleResult
 importOnnx(const py::bytes &bytes, const std::string &sourceName,
            const std::map<std::string, std::vector<int64_t>> &shapes,
+           const std::map<std::string, py::bytes> &constants,
            const std::string &externalDataDir) {
   DiagnosticCollector collector;
   effai::OnnxImportOptions options;
@@ -138,6 +139,8 @@ importOnnx(const py::bytes &bytes, const std::string &sourceName,
   for (const auto &[name, shape] : shapes)
     options.inputShapes[name] =
         SmallVector<int64_t>(shape.begin(), shape.end());
+  for (const auto &[name, tensor] : constants)
+    options.constantInputs[name] = std::string(tensor);
   std::string data = bytes;
   OwningOpRef<ModuleOp> module;
   {
@@ -159,5 +162,6 @@ PYBIND11_MODULE(_effai, m) {
       .def("run_pipeline", &PyModule::runPipeline);
   m.def("parse_module", &parseModule, py::arg("text"));
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
-        py::arg("input_shapes"), py::arg("external_data_dir"));
+        py::arg("input_shapes"), py::arg("constants"),
+        py::arg("external_data_dir"));
 }

@@ -93,14 +93,24 @@ ModelLike = Union[str, os.PathLike, bytes, "onnx.ModelProto"]  # noqa: F821
 
 def import_onnx(model: ModelLike,
                 input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
+                constants: Optional[Mapping[str, object]] = None,
                 ) -> Module:
     """Imports an ONNX model: a file path, serialized bytes, or an
     ``onnx.ModelProto``. ``input_shapes`` gives static shapes to graph
     inputs with dynamic dimensions, e.g. ``{"input": [1, 3, 224, 224]}``.
+    ``constants`` freezes graph inputs to values (numpy arrays or
+    ``onnx.TensorProto``s), e.g. ``{"axes": np.array([1])}``: they become
+    initializers, so shapes and constant operands follow from them.
     External-data initializers are read next to the model file."""
     shapes: Dict[str, List[int]] = {
         name: [int(d) for d in dims] for name, dims in (input_shapes or {}).items()
     }
+    frozen: Dict[str, bytes] = {}
+    for name, value in (constants or {}).items():
+        if not hasattr(value, "SerializeToString"):
+            from onnx import numpy_helper
+            value = numpy_helper.from_array(value, name)
+        frozen[name] = value.SerializeToString()
     external_dir = ""
     if isinstance(model, (str, os.PathLike)):
         path = os.fspath(model)
@@ -115,7 +125,8 @@ def import_onnx(model: ModelLike,
     else:
         raise TypeError("import_onnx takes a path, bytes or an onnx.ModelProto,"
                         f" not {type(model).__name__}")
-    native, records = _effai.import_onnx(data, source, shapes, external_dir)
+    native, records = _effai.import_onnx(data, source, shapes, frozen,
+                                         external_dir)
     if native is None:
         raise CompileError(f"failed to import {source}", _diagnostics(records))
     return Module(native)

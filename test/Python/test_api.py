@@ -138,3 +138,21 @@ def test_quantized_qdq_round_trip(tmp_path):
     reparsed = effai.Module.parse(path.read_text())
     reparsed.verify()
     assert str(reparsed) == text
+
+
+def test_frozen_inputs_become_constants():
+    graph = helper.make_graph(
+        [helper.make_node("Slice", ["x", "starts", "ends"], ["y"])], "slice",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [5]),
+         helper.make_tensor_value_info("starts", TensorProto.INT64, [1]),
+         helper.make_tensor_value_info("ends", TensorProto.INT64, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    with pytest.raises(effai.CompileError, match="must be a constant"):
+        effai.import_onnx(model)
+    module = effai.import_onnx(model, constants={
+        "starts": np.array([1], np.int64),
+        "ends": numpy_helper.from_array(np.array([3], np.int64))})
+    text = str(module)
+    assert "func.func @main(%arg0: tensor<5xf32>" in text  # one argument left
+    assert "tensor.extract_slice %arg0[1] [2] [1]" in text

@@ -9,6 +9,7 @@
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 
@@ -43,6 +44,48 @@ static bool overrideInputShape(onnx::GraphProto &graph, const std::string &name,
   return false;
 }
 
+/// Moves graph input `name` to the initializers with the value in `bytes`
+/// (a serialized TensorProto), checking it against the declared type.
+static bool freezeInput(onnx::GraphProto &graph, const std::string &name,
+                        const std::string &bytes, std::string &error) {
+  auto inputs = graph.mutable_input();
+  auto it = std::find_if(
+      inputs->begin(), inputs->end(),
+      [&](const onnx::ValueInfoProto &v) { return v.name() == name; });
+  if (it == inputs->end()) {
+    error = "--constant-input names '" + name + "', which is not a graph input";
+    return false;
+  }
+  onnx::TensorProto tensor;
+  if (!tensor.ParseFromString(bytes)) {
+    error = "--constant-input '" + name + "' is not a valid TensorProto";
+    return false;
+  }
+  const onnx::TypeProto_Tensor &declared = it->type().tensor_type();
+  if (declared.elem_type() != tensor.data_type()) {
+    error = "--constant-input '" + name + "' has data type " +
+            std::to_string(tensor.data_type()) + " but the input is declared " +
+            std::to_string(declared.elem_type());
+    return false;
+  }
+  if (declared.has_shape()) {
+    const auto &dims = declared.shape().dim();
+    bool matches = dims.size() == tensor.dims_size();
+    for (int i = 0; matches && i < dims.size(); ++i)
+      matches =
+          !dims[i].has_dim_value() || dims[i].dim_value() == tensor.dims(i);
+    if (!matches) {
+      error = "--constant-input '" + name +
+              "' has a shape the input's declared shape does not allow";
+      return false;
+    }
+  }
+  tensor.set_name(name);
+  *graph.add_initializer() = std::move(tensor);
+  inputs->erase(it);
+  return true;
+}
+
 /// onnx::checker::check_model, but with external data resolved below
 /// `modelDir` rather than the current directory.
 static void checkModel(const onnx::ModelProto &model,
@@ -70,7 +113,8 @@ static void checkModel(const onnx::ModelProto &model,
 bool mlir::effai::onnx_import::loadModel(
     llvm::StringRef bytes, llvm::StringRef modelDir,
     const llvm::StringMap<std::vector<int64_t>> &inputShapes,
-    onnx::ModelProto &model, std::string &error) {
+    const llvm::StringMap<std::string> &constantInputs, onnx::ModelProto &model,
+    std::string &error) {
   if (bytes.size() > size_t(std::numeric_limits<int>::max())) {
     error = "model is larger than protobuf's 2 GiB limit; keep weights in "
             "external data";
@@ -88,6 +132,10 @@ bool mlir::effai::onnx_import::loadModel(
     for (const auto &entry : inputShapes)
       if (!overrideInputShape(*model.mutable_graph(), entry.getKey().str(),
                               entry.getValue(), error))
+        return false;
+    for (const auto &entry : constantInputs)
+      if (!freezeInput(*model.mutable_graph(), entry.getKey().str(),
+                       entry.getValue(), error))
         return false;
     checkModel(model, modelDir.str());
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,

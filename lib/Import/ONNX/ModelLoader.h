@@ -19,12 +19,14 @@
 
 namespace mlir::effai::onnx_import {
 
-/// Parses `bytes` into `model`, applies static input-shape overrides, runs
+/// Parses `bytes` into `model`, applies static input-shape overrides, turns
+/// frozen inputs (serialized TensorProtos) into initializers, runs
 /// the ONNX checker (external data resolved below `modelDir`) and ONNX shape
 /// inference (with data propagation), so every value has a type. Returns
 /// false with `error` set on failure.
 bool loadModel(llvm::StringRef bytes, llvm::StringRef modelDir,
                const llvm::StringMap<std::vector<int64_t>> &inputShapes,
+               const llvm::StringMap<std::string> &constantInputs,
                onnx::ModelProto &model, std::string &error);
 
 /// Reads the bytes of an external-data tensor (location/offset/length

@@ -51,6 +51,23 @@ bool mlir::effai::parseInputShapeOverride(StringRef text,
   return true;
 }
 
+bool mlir::effai::parseConstantInput(StringRef text, OnnxImportOptions &options,
+                                     std::string &error) {
+  auto [name, path] = text.split('=');
+  if (name.empty() || path.empty()) {
+    error = "expected NAME=TENSOR.pb, got '" + text.str() + "'";
+    return false;
+  }
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false);
+  if (!buffer) {
+    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+    return false;
+  }
+  options.constantInputs[name] = (*buffer)->getBuffer().str();
+  return true;
+}
+
 OwningOpRef<ModuleOp>
 mlir::effai::importOnnxModel(MLIRContext *context, StringRef bytes,
                              StringRef sourceName,
@@ -67,7 +84,7 @@ mlir::effai::importOnnxModel(MLIRContext *context, StringRef bytes,
   onnx::ModelProto model;
   std::string error;
   if (!onnx_import::loadModel(bytes, options.externalDataDir, inputShapes,
-                              model, error)) {
+                              options.constantInputs, model, error)) {
     mlir::emitError(FileLineColLoc::get(context, sourceName, 0, 0)) << error;
     return {};
   }

@@ -24,6 +24,10 @@ void registerOnnxImportTranslation() {
       "input-shape",
       llvm::cl::desc("Static shape of a graph input, NAME=DxDx... (repeat "
                      "for several inputs)"));
+  static llvm::cl::list<std::string> constantInputs(
+      "constant-input",
+      llvm::cl::desc("Freeze a graph input to a constant, NAME=TENSOR.pb "
+                     "(an onnx.TensorProto file; repeat for several)"));
   static llvm::cl::opt<std::string> functionName(
       "onnx-function-name", llvm::cl::desc("Name of the imported function"),
       llvm::cl::init("main"));
@@ -44,6 +48,14 @@ void registerOnnxImportTranslation() {
           std::string error;
           if (!parseInputShapeOverride(text, options, error)) {
             emitError(UnknownLoc::get(context)) << "--input-shape: " << error;
+            return {};
+          }
+        }
+        for (const std::string &text : constantInputs) {
+          std::string error;
+          if (!parseConstantInput(text, options, error)) {
+            emitError(UnknownLoc::get(context))
+                << "--constant-input: " << error;
             return {};
           }
         }

@@ -144,6 +144,43 @@ run("override of the wrong rank", dynamic, "--input-shape", "x=4")
 # CHECK-NEXT: error: --input-shape: bad dimension 'y' in 'x=4xy'
 run("malformed override", dynamic, "--input-shape", "x=4xy")
 
+# Frozen inputs: a TensorProto file per input.
+slice_model = model(
+    [helper.make_node("Slice", ["x", "starts", "ends"], ["y"])],
+    [value("x", F32, [5]), value("starts", I64, [1]), value("ends", I64, [1])],
+    [value("y", F32, [2])])
+for tensor_name, array in [("starts", np.array([1], np.int64)),
+                           ("ends", np.array([3], np.int64)),
+                           ("wrong_type", np.array([1], np.int32)),
+                           ("wrong_shape", np.array([1, 2], np.int64))]:
+    with open(os.path.join(workdir, tensor_name + ".pb"), "wb") as f:
+        f.write(numpy_helper.from_array(array, tensor_name).SerializeToString())
+pb = lambda n: os.path.join(workdir, n + ".pb")
+# CHECK-LABEL: // ----- frozen inputs
+# CHECK-NEXT: exit 0
+run("frozen inputs", slice_model, "--constant-input", "starts=" + pb("starts"),
+    "--constant-input", "ends=" + pb("ends"))
+# CHECK-LABEL: // ----- frozen input of the wrong type
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: error: --constant-input 'starts' has data type 6 but the input is declared 7
+run("frozen input of the wrong type", slice_model, "--constant-input",
+    "starts=" + pb("wrong_type"))
+# CHECK-LABEL: // ----- frozen input of the wrong shape
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: error: --constant-input 'starts' has a shape the input's declared shape does not allow
+run("frozen input of the wrong shape", slice_model, "--constant-input",
+    "starts=" + pb("wrong_shape"))
+# CHECK-LABEL: // ----- frozen input that does not exist
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: error: --constant-input names 'nope', which is not a graph input
+run("frozen input that does not exist", slice_model, "--constant-input",
+    "nope=" + pb("starts"))
+# CHECK-LABEL: // ----- frozen input from a missing file
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: error: --constant-input: cannot read 'missing.pb': No such file or directory
+run("frozen input from a missing file", slice_model, "--constant-input",
+    "starts=missing.pb")
+
 # CHECK-LABEL: // ----- opset too old
 # CHECK-NEXT: exit 1
 # CHECK-NEXT: error: opset 6 is not supported: effai imports opsets 7 to 17

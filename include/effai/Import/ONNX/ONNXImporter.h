@@ -29,6 +29,10 @@ struct OnnxImportOptions {
   /// Static shapes for graph inputs, overriding what the model declares
   /// (needed for inputs with dynamic dimensions).
   llvm::StringMap<SmallVector<int64_t>> inputShapes;
+  /// Graph inputs frozen to constant values (serialized onnx.TensorProto
+  /// bytes): they become initializers before checking and shape inference,
+  /// so shapes and constant operands (Slice starts, Pad amounts...) follow.
+  llvm::StringMap<std::string> constantInputs;
   /// Folder that external-data initializers are relative to (the model
   /// file's folder when importing a file).
   std::string externalDataDir;
@@ -46,6 +50,12 @@ struct OnnxImportOptions {
 /// and sets `error` on malformed text.
 bool parseInputShapeOverride(llvm::StringRef text, OnnxImportOptions &options,
                              std::string &error);
+
+/// Parses `--constant-input` style freezes: `name=path/to/tensor.pb` (an
+/// onnx.TensorProto file, as in ONNX's test data). Returns false and sets
+/// `error` when the text or file is unusable.
+bool parseConstantInput(llvm::StringRef text, OnnxImportOptions &options,
+                        std::string &error);
 
 /// Imports a serialized ModelProto. `sourceName` names it in diagnostics.
 OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *context,

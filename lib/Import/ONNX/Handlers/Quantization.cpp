@@ -311,6 +311,41 @@ Value centered(OpBuilder &b, Location loc, Value codes, bool isUnsigned,
       });
 }
 
+/// Parameters of an operand of a QLinear* op (scale at `scaleIdx`, zero
+/// point at `zpIdx`, both constant), or of an *Integer op (zero point only,
+/// scale 1: the op computes exact integer sums). Failure when a parameter is
+/// computed at run time.
+FailureOr<quant::QuantizedType>
+getOperandQuantType(NodeContext &ctx, bool qlinear, int64_t scaleIdx,
+                    int64_t zpIdx, Type storage, bool isUnsigned, int64_t axis,
+                    int64_t rank) {
+  if (qlinear)
+    return getStaticQuantType(ctx, scaleIdx, zpIdx, storage, isUnsigned, axis,
+                              rank);
+  const HostTensor *zp =
+      ctx.hasInput(zpIdx) ? ctx.constantInput(zpIdx) : nullptr;
+  if (ctx.hasInput(zpIdx) && !zp)
+    return failure();
+  SmallVector<int64_t> zps = zp ? zp->getInts() : SmallVector<int64_t>{0};
+  IntRange range = getRange(storage, isUnsigned);
+  unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
+  Type f32 = Float32Type::get(ctx.getContext());
+  if (zps.size() == 1)
+    return cast<quant::QuantizedType>(quant::UniformQuantizedType::get(
+        flags, storage, f32, 1.0, zps[0], range.min, range.max));
+  return cast<quant::QuantizedType>(quant::UniformQuantizedPerAxisType::get(
+      flags, storage, f32, SmallVector<double>(zps.size(), 1.0), zps,
+      normalizeAxis(axis, rank), range.min, range.max));
+}
+
+/// The exact i32 result of an *Integer op: scale 1, zero point 0.
+quant::QuantizedType getExactI32Type(MLIRContext *context) {
+  Type i32 = IntegerType::get(context, 32);
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, i32, Float32Type::get(context), 1.0, 0,
+      std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+}
+
 /// QLinearMatMul (a, as, azp, b, bs, bzp, ys, yzp) and MatMulInteger
 /// (a, b, azp, bzp). `linear` says which input layout.
 LogicalResult importQuantizedMatMul(NodeContext &ctx, bool qlinear) {
@@ -332,42 +367,21 @@ LogicalResult importQuantizedMatMul(NodeContext &ctx, bool qlinear) {
   // Static path: constant 2-D weight and constant parameters -> effai.linear
   // on quantized types (for MatMulInteger, scale 1 gives the exact sum).
   const HostTensor *weight = ctx.constantInput(bIdx);
-  auto scaleOne = [&](int64_t zpIdx, Type storage, bool isUnsigned,
-                      int64_t axis,
-                      int64_t rank) -> FailureOr<quant::QuantizedType> {
-    if (qlinear)
-      return getStaticQuantType(ctx, zpIdx - 1, zpIdx, storage, isUnsigned,
-                                axis, rank);
-    const HostTensor *zp =
-        ctx.hasInput(zpIdx) ? ctx.constantInput(zpIdx) : nullptr;
-    if (ctx.hasInput(zpIdx) && !zp)
-      return failure();
-    SmallVector<int64_t> zps = zp ? zp->getInts() : SmallVector<int64_t>{0};
-    IntRange range = getRange(storage, isUnsigned);
-    unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
-    if (zps.size() == 1)
-      return cast<quant::QuantizedType>(quant::UniformQuantizedType::get(
-          flags, storage, f32, 1.0, zps[0], range.min, range.max));
-    return cast<quant::QuantizedType>(quant::UniformQuantizedPerAxisType::get(
-        flags, storage, f32, SmallVector<double>(zps.size(), 1.0), zps,
-        normalizeAxis(axis, rank), range.min, range.max));
-  };
   if (weight && weight->getShape().size() == 2 &&
       weight->getNumElements() > 0) {
-    FailureOr<quant::QuantizedType> aq =
-        scaleOne(azpIdx, aType.getElementType(), aUnsigned, 0, aType.getRank());
+    FailureOr<quant::QuantizedType> aq = getOperandQuantType(
+        ctx, qlinear, azpIdx - 1, azpIdx, aType.getElementType(), aUnsigned, 0,
+        aType.getRank());
     // B's per-column parameters become per-output-channel after transposing.
     FailureOr<quant::QuantizedType> bq =
-        scaleOne(bzpIdx, weight->getElementType(), bUnsigned, 0, 2);
+        getOperandQuantType(ctx, qlinear, bzpIdx - 1, bzpIdx,
+                            weight->getElementType(), bUnsigned, 0, 2);
     FailureOr<quant::QuantizedType> yq =
         qlinear ? getStaticQuantType(ctx, 6, 7, result.getElementType(),
                                      ctx.isUnsignedInput(7) || !ctx.hasInput(7),
                                      0, result.getRank())
-                : FailureOr<quant::QuantizedType>(cast<quant::QuantizedType>(
-                      quant::UniformQuantizedType::get(
-                          quant::QuantizationFlags::Signed, i32, f32, 1.0, 0,
-                          std::numeric_limits<int32_t>::min(),
-                          std::numeric_limits<int32_t>::max())));
+                : FailureOr<quant::QuantizedType>(
+                      getExactI32Type(ctx.getContext()));
     if (succeeded(aq) && succeeded(bq) && succeeded(yq) &&
         isa<quant::UniformQuantizedType>(*aq) &&
         isa<quant::UniformQuantizedType>(*yq)) {
@@ -516,30 +530,12 @@ LogicalResult importQuantizedConv(NodeContext &ctx, bool qlinear) {
   Location loc = ctx.loc;
   Type f32 = b.getF32Type();
   Type i32 = b.getI32Type();
-  auto paramsOf = [&](int64_t scaleIdx, int64_t zpIdx, Type storage,
-                      bool isUnsigned,
-                      int64_t rank) -> FailureOr<quant::QuantizedType> {
-    if (qlinear)
-      return getStaticQuantType(ctx, scaleIdx, zpIdx, storage, isUnsigned, 0,
-                                rank);
-    const HostTensor *zp =
-        ctx.hasInput(zpIdx) ? ctx.constantInput(zpIdx) : nullptr;
-    if (ctx.hasInput(zpIdx) && !zp)
-      return failure();
-    SmallVector<int64_t> zps = zp ? zp->getInts() : SmallVector<int64_t>{0};
-    IntRange range = getRange(storage, isUnsigned);
-    unsigned flags = isUnsigned ? 0 : quant::QuantizationFlags::Signed;
-    if (zps.size() == 1)
-      return cast<quant::QuantizedType>(quant::UniformQuantizedType::get(
-          flags, storage, f32, 1.0, zps[0], range.min, range.max));
-    return cast<quant::QuantizedType>(quant::UniformQuantizedPerAxisType::get(
-        flags, storage, f32, SmallVector<double>(zps.size(), 1.0), zps, 0,
-        range.min, range.max));
-  };
   FailureOr<quant::QuantizedType> xq =
-      paramsOf(1, xzpIdx, xType.getElementType(), ctx.isUnsignedInput(0), 4);
-  FailureOr<quant::QuantizedType> wq = paramsOf(
-      4, wzpIdx, weight->getElementType(), ctx.isUnsignedInput(wIdx), 4);
+      getOperandQuantType(ctx, qlinear, 1, xzpIdx, xType.getElementType(),
+                          ctx.isUnsignedInput(0), 0, 4);
+  FailureOr<quant::QuantizedType> wq =
+      getOperandQuantType(ctx, qlinear, 4, wzpIdx, weight->getElementType(),
+                          ctx.isUnsignedInput(wIdx), 0, 4);
   if (failed(xq) || failed(wq) || !isa<quant::UniformQuantizedType>(*xq))
     return importQuantizedConvAtRunTime(ctx, qlinear);
   FailureOr<quant::QuantizedType> yq;
@@ -550,10 +546,7 @@ LogicalResult importQuantizedConv(NodeContext &ctx, bool qlinear) {
     if (failed(yq) || !isa<quant::UniformQuantizedType>(*yq))
       return importQuantizedConvAtRunTime(ctx, qlinear);
   } else {
-    yq = cast<quant::QuantizedType>(quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, i32, f32, 1.0, 0,
-        std::numeric_limits<int32_t>::min(),
-        std::numeric_limits<int32_t>::max()));
+    yq = getExactI32Type(ctx.getContext());
   }
   FailureOr<ConvWindow> window = getConvWindow(
       ctx, xType.getShape().drop_front(2), weight->getShape().drop_front(2));
