@@ -187,6 +187,18 @@ const onnx::TensorProto *NodeContext::attrTensor(StringRef name) {
   return attr ? &attr->t() : nullptr;
 }
 
+FailureOr<int64_t> NodeContext::attrAxis(StringRef name, int64_t dflt,
+                                         int64_t rank) {
+  int64_t raw = attrInt(name, dflt);
+  int64_t axis = raw < 0 ? raw + rank : raw;
+  if (axis < 0 || axis >= rank) {
+    emitError() << "attribute '" << name << "' = " << raw
+                << " is out of range for rank " << rank;
+    return failure();
+  }
+  return axis;
+}
+
 //===----------------------------------------------------------------------===//
 // OpHandlerRegistry
 //===----------------------------------------------------------------------===//

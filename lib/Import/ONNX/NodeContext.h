@@ -79,6 +79,9 @@ public:
   SmallVector<int64_t> attrInts(StringRef name);
   SmallVector<float> attrFloats(StringRef name);
   const onnx::TensorProto *attrTensor(StringRef name);
+  /// Integer attribute `name` as an axis of a rank-`rank` tensor, negative
+  /// values counting from the end; reports an error when out of range.
+  FailureOr<int64_t> attrAxis(StringRef name, int64_t dflt, int64_t rank);
 
   /// An error about this node: "node 'n' (Op, opset N): ...".
   InFlightDiagnostic emitError();

@@ -187,12 +187,11 @@ LogicalResult importSoftmaxFamily(NodeContext &ctx, bool log) {
   if (!input || !type)
     return failure();
   int64_t rank = type.getRank();
-  int64_t axis =
-      normalizeAxis(ctx.attrInt("axis", ctx.opset < 13 ? 1 : -1), rank);
-  if (axis < 0) {
-    ctx.emitError() << "axis is out of range for rank " << rank;
+  FailureOr<int64_t> axisOr =
+      ctx.attrAxis("axis", ctx.opset < 13 ? 1 : -1, rank);
+  if (failed(axisOr))
     return failure();
-  }
+  int64_t axis = *axisOr;
   // Before opset 13 the input is coerced to 2-D at `axis`: normalize over all
   // trailing dimensions together.
   SmallVector<int64_t> axes{axis};

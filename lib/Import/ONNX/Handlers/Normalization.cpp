@@ -127,11 +127,10 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
   if (!x || !scale || !type)
     return failure();
   int64_t rank = type.getRank();
-  int64_t axis = normalizeAxis(ctx.attrInt("axis", -1), rank);
-  if (axis < 0) {
-    ctx.emitError() << "axis is out of range for rank " << rank;
+  FailureOr<int64_t> axisOr = ctx.attrAxis("axis", -1, rank);
+  if (failed(axisOr))
     return failure();
-  }
+  int64_t axis = *axisOr;
   Value bias = ctx.hasInput(2) ? ctx.input(2) : Value();
   SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(axis, rank));
   SmallVector<int64_t> kept(type.getShape());

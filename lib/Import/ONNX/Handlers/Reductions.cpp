@@ -168,11 +168,10 @@ LogicalResult importArgExtreme(NodeContext &ctx, bool isMax) {
     return failure();
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
-  int64_t axis = normalizeAxis(ctx.attrInt("axis", 0), rank);
-  if (axis < 0) {
-    ctx.emitError() << "axis is out of range for rank " << rank;
+  FailureOr<int64_t> axisOr = ctx.attrAxis("axis", 0, rank);
+  if (failed(axisOr))
     return failure();
-  }
+  int64_t axis = *axisOr;
   bool selectLast = ctx.attrInt("select_last_index", 0) != 0;
   ScalarKind scalar{type.getElementType(), ctx.isUnsignedInput(0)};
   OpBuilder &b = ctx.b;

@@ -87,11 +87,10 @@ LogicalResult importConcat(NodeContext &ctx) {
   if (!result)
     return failure();
   int64_t rank = result.getRank();
-  int64_t axis = normalizeAxis(ctx.attrInt("axis", 0), rank);
-  if (axis < 0) {
-    ctx.emitError() << "axis is out of range for rank " << rank;
+  FailureOr<int64_t> axisOr = ctx.attrAxis("axis", 0, rank);
+  if (failed(axisOr))
     return failure();
-  }
+  int64_t axis = *axisOr;
   Value acc = tensor::EmptyOp::create(ctx.b, ctx.loc, result.getShape(),
                                       result.getElementType());
   int64_t offset = 0;
@@ -119,11 +118,10 @@ LogicalResult importSplit(NodeContext &ctx) {
     return failure();
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
-  int64_t axis = normalizeAxis(ctx.attrInt("axis", 0), rank);
-  if (axis < 0) {
-    ctx.emitError() << "axis is out of range for rank " << rank;
+  FailureOr<int64_t> axisOr = ctx.attrAxis("axis", 0, rank);
+  if (failed(axisOr))
     return failure();
-  }
+  int64_t axis = *axisOr;
   int64_t offset = 0;
   for (int64_t i = 0; i < ctx.getNumOutputs(); ++i) {
     RankedTensorType result = ctx.resultType(i);
@@ -249,11 +247,10 @@ LogicalResult importGather(NodeContext &ctx) {
     return failure();
   auto dataType = cast<RankedTensorType>(data.getType());
   auto indicesType = cast<RankedTensorType>(indices.getType());
-  int64_t axis = normalizeAxis(ctx.attrInt("axis", 0), dataType.getRank());
-  if (axis < 0) {
-    ctx.emitError() << "axis is out of range for rank " << dataType.getRank();
+  FailureOr<int64_t> axisOr = ctx.attrAxis("axis", 0, dataType.getRank());
+  if (failed(axisOr))
     return failure();
-  }
+  int64_t axis = *axisOr;
   int64_t indexRank = indicesType.getRank();
   int64_t dim = dataType.getDimSize(axis);
   // Present the indices at the result's rank: dims [axis, axis+indexRank).
