@@ -10,6 +10,7 @@
 
 #include "effai/Import/ONNX/ONNXImporter.h"
 #include "effai/InitAll.h"
+#include "effai/Target/CPU/SharedObject.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -112,6 +113,27 @@ public:
     return {succeeded(pm.run(module.get())), collector.records};
   }
 
+  /// Compiles a copy of the module (this one is left as it is) to a shared
+  /// object for the runtime. Returns (ok, error message, diagnostics).
+  std::tuple<bool, std::string, std::vector<DiagnosticRecord>>
+  compileToSharedObject(const std::string &path, const std::string &cpu,
+                        unsigned optLevel, bool parallel) const {
+    DiagnosticCollector collector;
+    OwningOpRef<ModuleOp> copy(module.get().clone());
+    effai::CPUCompileOptions options;
+    options.cpu = cpu;
+    options.optLevel = optLevel;
+    options.parallel = parallel;
+    std::string error;
+    bool ok;
+    {
+      py::gil_scoped_release release;
+      ok = succeeded(
+          effai::compileToSharedObject(copy.get(), options, path, error));
+    }
+    return {ok, error, collector.records};
+  }
+
   OwningOpRef<ModuleOp> module;
 };
 
@@ -159,7 +181,10 @@ PYBIND11_MODULE(_effai, m) {
   py::class_<PyModule>(m, "Module")
       .def("__str__", &PyModule::str)
       .def("verify", &PyModule::verify)
-      .def("run_pipeline", &PyModule::runPipeline);
+      .def("run_pipeline", &PyModule::runPipeline)
+      .def("compile_to_shared_object", &PyModule::compileToSharedObject,
+           py::arg("path"), py::arg("cpu"), py::arg("opt_level"),
+           py::arg("parallel"));
   m.def("parse_module", &parseModule, py::arg("text"));
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
         py::arg("input_shapes"), py::arg("constants"),

@@ -8,6 +8,8 @@ packages=(
   # Toolchain and LLVM/MLIR 22 (FileCheck, not, lit, mlir-opt, mlir-runner).
   cmake ninja-build g++ python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # OpenMP runtime for threaded artifacts (effai-compile --parallel).
+  libomp-22-dev
   # ONNX import: protobuf C++ and ONNX's own node tests with reference data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # Python bindings and Python-side tests (Debian's /usr/bin/python3).

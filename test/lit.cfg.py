@@ -26,6 +26,8 @@ tool_dirs = [config.effai_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("%effai_opt", FindTool("effai-opt"), unresolved="fatal"),
     ToolSubst("%effai_translate", FindTool("effai-translate"), unresolved="fatal"),
+    ToolSubst("%effai_compile", FindTool("effai-compile"), unresolved="fatal"),
+    ToolSubst("%effai_run", FindTool("effai-run"), unresolved="fatal"),
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
@@ -33,6 +35,13 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # The Python package as built (build/python_packages/effai).
 config.environment["PYTHONPATH"] = os.path.join(config.effai_obj_root,
                                                 "python_packages")
+
+# Compiled .onnx models are cached per test run, not in the user's home.
+config.environment["EFFAI_CACHE_DIR"] = os.path.join(
+    config.effai_obj_root, "test", "effai-cache")
+config.substitutions.append(
+    ("%effai_runtime_lib", os.path.join(config.effai_obj_root, "lib",
+                                        "libeffai_runtime.so")))
 
 # ONNX's official node tests (Debian libonnx-testdata).
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):

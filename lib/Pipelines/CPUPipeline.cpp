@@ -7,6 +7,7 @@
 
 #include "effai/Conversion/Passes.h"
 #include "effai/Pipelines/Pipelines.h"
+#include "effai/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -40,13 +41,31 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  if (options.entryPoint)
+    pm.addPass(createPlanBuffers());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.entryPoint) {
+    EmitEntryPointOptions entry;
+    entry.openmp = options.parallel;
+    pm.addPass(createEmitEntryPoint(entry));
+    // The artifact cannot call MLIR's runner utilities.
+    pm.addPass(createExpandStridedCopies());
+  }
 
   // Loops -> LLVM. Math ops without LLVM intrinsics go to libm or to
   // generated functions (integer powers).
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
+  if (options.parallel) {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addPass(createLowerAffinePass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    // Inline the alloca scopes scf-to-openmp wraps loop bodies in (they
+    // allocate nothing here); scf-to-cf would split them into blocks.
+    pm.addPass(createCanonicalizerPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+    pm.addPass(createLowerAffinePass());
+  }
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -1,12 +1,15 @@
 """effai: an MLIR compiler for pruned, quantized and shift-add networks.
 
 Import an ONNX model, inspect or transform its IR with the same pass
-pipelines as ``effai-opt``::
+pipelines as ``effai-opt``, compile it and run it::
 
     import effai
     module = effai.import_onnx("model.onnx")
     module.run_pipeline("canonicalize,effai-annotate-cost")
     print(module)
+    exe = effai.compile(module)      # or effai.compile("model.onnx")
+    y = exe(x)                       # NumPy in, NumPy out
+    exe.save("model.so")             # effai.load("model.so") later
 
 Every failure raises :class:`CompileError`, which carries the compiler's
 diagnostics (severity, location, message).
@@ -15,12 +18,16 @@ diagnostics (severity, location, message).
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _effai
+from .runtime import ExecutionError, Executable, TensorInfo, load
 
-__all__ = ["CompileError", "Diagnostic", "Module", "import_onnx"]
+__all__ = ["CompileError", "Diagnostic", "ExecutionError", "Executable",
+           "Module", "TensorInfo", "compile", "import_onnx", "load"]
 
 
 @dataclass(frozen=True)
@@ -130,3 +137,38 @@ def import_onnx(model: ModelLike,
     if native is None:
         raise CompileError(f"failed to import {source}", _diagnostics(records))
     return Module(native)
+
+
+def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
+            target: str = "cpu", *, cpu: str = "native", opt_level: int = 3,
+            parallel: bool = False,
+            input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
+            constants: Optional[Mapping[str, object]] = None) -> Executable:
+    """Compiles a model ahead of time and loads it.
+
+    ``model`` is a :class:`Module` (left unchanged), a ``.mlir`` file, or
+    anything :func:`import_onnx` takes (``input_shapes`` and ``constants``
+    are passed to it). ``cpu`` is ``"native"`` (the host and all its
+    features), ``"generic"`` or an LLVM CPU name; ``parallel`` runs each
+    op's loops on OpenMP threads. Raises :class:`CompileError`."""
+    if target != "cpu":
+        raise ValueError(f"target {target!r} is not supported (supported: "
+                         "'cpu')")
+    if isinstance(model, Module):
+        module = model
+    elif (isinstance(model, (str, os.PathLike))
+          and os.fspath(model).endswith(".mlir")):
+        with open(model) as f:
+            module = Module.parse(f.read())
+    else:
+        module = import_onnx(model, input_shapes=input_shapes,
+                             constants=constants)
+    directory = tempfile.mkdtemp(prefix="effai-")
+    path = os.path.join(directory, "model.so")
+    ok, error, records = module._native.compile_to_shared_object(
+        path, cpu, int(opt_level), bool(parallel))
+    if not ok:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise CompileError(f"compiling for the CPU failed: {error}",
+                           _diagnostics(records))
+    return Executable(path, _owned_dir=directory)

@@ -70,4 +70,102 @@ def FoldQDQ : Pass<"effai-fold-qdq"> {
   let dependentDialects = ["::mlir::quant::QuantDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Artifact ABI: what a compiled model looks like to the runtime.
+//===----------------------------------------------------------------------===//
+
+def PlanBuffers : Pass<"effai-plan-buffers", "::mlir::ModuleOp"> {
+  let summary = "Make results out-parameters and place intermediate buffers "
+                "in one workspace planned at compile time";
+  let description = [{
+    Runs on bufferized public functions (after `one-shot-bufferize`), so
+    that a compiled model allocates nothing per call:
+
+    1. Every memref result becomes an out-parameter appended to the
+       arguments (marked `effai.output`, keeping the result's `effai.name`
+       and `effai.dtype`). A result that is a fresh static allocation is
+       computed in place into the out-parameter; any other result (an
+       argument, a constant, a view) is copied into it.
+    2. Every remaining static, identity-layout `memref.alloc` in the
+       function's entry block becomes a `memref.view` into one `i8`
+       workspace argument appended last (marked `effai.workspace`). Offsets
+       come from the buffers' live ranges (definition to last use of the
+       buffer or any view of it): buffers that are never live at the same
+       time share bytes. Placement is greedy by decreasing size, first fit,
+       with every offset a multiple of `alignment`.
+
+    Allocations with dynamic sizes, non-identity layouts, memory spaces or
+    inside nested regions are left for the deallocation pipeline. The
+    runtime allocates the workspace once per loaded model.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<4xf32>) -> memref<4xf32> {
+      %t = memref.alloc() : memref<4xf32>
+      %y = memref.alloc() : memref<4xf32>
+      ...
+      return %y : memref<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<4xf32>, %y: memref<4xf32> {effai.output},
+                    %ws: memref<64xi8> {effai.workspace}) {
+      %c0 = arith.constant 0 : index
+      %t = memref.view %ws[%c0][] : memref<64xi8> to memref<4xf32>
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every buffer in the workspace">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
+  let summary = "Add the stable C entry point and metadata a compiled model "
+                "exports to the runtime";
+  let description = [{
+    Takes the module's one public function, already in the form
+    `effai-plan-buffers` produces (inputs, then `effai.output`
+    out-parameters, then the `effai.workspace` argument; static shapes,
+    identity layouts), and adds what the runtime looks up by name:
+
+    - `void effai_entry(void **buffers)`: one data pointer per argument in
+      order; it builds the memref descriptors and calls the model;
+    - `void effai_set_num_threads(int32_t)`: forwards to OpenMP's
+      `omp_set_num_threads` when the model runs threaded, else does nothing;
+    - `const char effai_metadata[]`: text, one record per line:
+      `effai-artifact 1`, `version V`, `threading none|openmp`,
+      `workspace BYTES`, then `input|output NAME DTYPE RANK DIMS...` per
+      tensor. Names are percent-escaped; dtypes are ONNX's names (`float`,
+      `uint8`, …) from `effai.dtype`, else derived from the element type.
+
+    The bodies use `llvm` dialect ops plus `func.call`, so the rest of the
+    CPU pipeline lowers them with the model.
+  }];
+  let options = [
+    Option<"openmp", "openmp", "bool", /*default=*/"false",
+           "The model runs threaded through OpenMP">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def ExpandStridedCopies : Pass<"effai-expand-strided-copies"> {
+  let summary = "Rewrite memref.copy between non-contiguous buffers as "
+                "linalg.copy";
+  let description = [{
+    The LLVM lowering of `memref.copy` emits a `memcpy` when both buffers
+    have the identity layout, and otherwise a call to `memrefCopy` from
+    MLIR's C runner utilities, which a standalone artifact cannot link.
+    This pass turns the strided copies into `linalg.copy`, which lowers to
+    loops; contiguous copies stay `memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD

@@ -1,240 +1,251 @@
 #!/usr/bin/python3
-"""Runs ONNX node tests end to end on the CPU through the JIT.
+"""Runs ONNX's node tests end to end: import, AOT-compile, run, compare.
 
-For each test: import model.onnx with the Python API, append an @entry
-function that feeds test_data_set_0/input_*.pb as constants and prints every
-output, lower with effai-cpu-pipeline, run with mlir-runner and compare with
-output_*.pb under ONNX's backend-test tolerances (rtol 1e-3, atol 1e-7 for
-floats; integers and booleans exact).
+For each test folder under /usr/share/libonnx-testdata/data/node: import
+model.onnx with the Python API (static shapes from the test's inputs;
+integer inputs that must be constants — axes, starts, pads — are frozen to
+the test's values), compile it to a shared object with effai.compile, run
+every test_data_set_* through the runtime and compare with output_*.pb under
+ONNX's backend-test tolerances (rtol 1e-3, atol 1e-7 for floats; integers and
+booleans exact).
 
-Usage: run_node_tests.py EFFAI_OPT MLIR_RUNNER RUNNER_LIBS (--list F | NAMES...)
-Prints one line per test and a closing 'N passed, N failed' line.
+Outcomes: passed, failed (numerics or a compile error after a successful
+import), unsupported (refused at import with a diagnostic, or test data that
+is not a tensor) and crashed (the worker process died). Tests run in worker
+processes, so a crash costs one test, not the run.
+
+Usage: run_node_tests.py [--list F | --all | NAMES...] [--expect F] [--table]
+                         [--parallel]
+With --expect, every test listed there must pass (exit 1 otherwise).
 """
 
 import argparse
-import concurrent.futures
+import collections
 import glob
+import json
 import os
-import re
 import subprocess
 import sys
 
-import numpy as np
-import onnx
-from onnx import numpy_helper
-
-import effai
-
 NODE_DIR = "/usr/share/libonnx-testdata/data/node"
-
-BF16 = np.dtype([("bf16", "<u2")])  # ONNX bfloat16, raw bits
-MLIR_TYPES = {
-    BF16: "bf16",
-    np.dtype("float32"): "f32", np.dtype("float64"): "f64",
-    np.dtype("float16"): "f16", np.dtype("int8"): "i8", np.dtype("uint8"): "i8",
-    np.dtype("int16"): "i16", np.dtype("uint16"): "i16",
-    np.dtype("int32"): "i32", np.dtype("uint32"): "i32",
-    np.dtype("int64"): "i64", np.dtype("uint64"): "i64", np.dtype("bool"): "i1",
-}
-# The runner's print function per element type. printMemrefI8 prints
-# characters, so 8-bit and boolean outputs are widened to i32 first.
-PRINTERS = {"bf16": "BF16", "f32": "F32", "f64": "F64", "f16": "F16", "i8": "I32", "i16": "I16",
-            "i32": "I32", "i64": "I64", "i1": "I32"}
-WIDENED = {"i8", "i1"}
-NUMBER = re.compile(r"[-+]?(?:nan|inf|\d+(?:\.\d*)?(?:e[-+]?\d+)?)")
+CHUNK = 16
 
 
-def tensor_type(shape, elt):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + elt + ">"
-
-
-def constant(name, array):
-    elt = MLIR_TYPES[array.dtype]
-    ttype = tensor_type(array.shape, elt)
-    if elt == "i1":
-        flat = ", ".join("true" if v else "false" for v in array.flatten())
-        body = f"dense<{flat}>" if array.ndim == 0 else f"dense<[{flat}]>"
-        if array.ndim > 1:  # rebuild nesting from the flat list
-            body = f"dense<{np.array2string(array, separator=', ').lower()}>"
-        return f"    %{name} = arith.constant {body} : {ttype}\n"
-    return (f"    %{name} = arith.constant dense<\"0x{array.tobytes().hex().upper()}\">"
-            f" : {ttype}\n")
-
-
-def entry_function(inputs, outputs):
-    lines = []
-    for printer in sorted({PRINTERS[MLIR_TYPES[o.dtype]] for o in outputs}):
-        storage = printer.lower()
-        lines.append(f"  func.func private @printMemref{printer}"
-                     f"(tensor<*x{storage}>) attributes {{llvm.emit_c_interface}}\n")
-    lines.append("  func.func @entry() {\n")
-    for i, array in enumerate(inputs):
-        lines.append(constant(f"in{i}", array))
-    arg_types = ", ".join(tensor_type(a.shape, MLIR_TYPES[a.dtype]) for a in inputs)
-    res_types = [tensor_type(o.shape, MLIR_TYPES[o.dtype]) for o in outputs]
-    args = ", ".join(f"%in{i}" for i in range(len(inputs)))
-    results = f"%r:{len(outputs)}" if len(outputs) > 1 else "%r"
-    lines.append(f"    {results} = call @main({args}) : ({arg_types}) -> "
-                 f"({', '.join(res_types)})\n")
-    for i, o in enumerate(outputs):
-        elt = MLIR_TYPES[o.dtype]
-        value = f"%r#{i}" if len(outputs) > 1 else "%r"
-        if elt in WIDENED:
-            wide = tensor_type(o.shape, "i32")
-            ext = "extsi" if o.dtype.kind == "i" else "extui"
-            lines.append(f"    %w{i} = arith.{ext} {value} : {res_types[i]} to {wide}\n")
-            value, elt = f"%w{i}", "i32"
-        lines.append(f"    %u{i} = tensor.cast {value} : "
-                     f"{tensor_type(o.shape, elt)} to tensor<*x{elt}>\n")
-        lines.append(f"    call @printMemref{PRINTERS[MLIR_TYPES[o.dtype]]}(%u{i})"
-                     f" : (tensor<*x{elt}>) -> ()\n")
-    lines.append("    return\n  }\n")
-    return "".join(lines)
-
-
-def splice(module_text, entry):
-    """Inserts `entry` before the module's closing brace."""
-    resources = module_text.find("\n{-#")
-    head = module_text if resources < 0 else module_text[:resources]
-    tail = "" if resources < 0 else module_text[resources:]
-    close = head.rstrip().rfind("}")
-    return head[:close] + entry + head[close:] + tail
-
-
-def load(path):
+def load_tensor(path):
+    import onnx
+    from onnx import numpy_helper
     tensor = onnx.TensorProto()
     with open(path, "rb") as f:
         tensor.ParseFromString(f.read())
     array = numpy_helper.to_array(tensor)
     if tensor.data_type == onnx.TensorProto.BFLOAT16:
-        return array.astype("<u2").view(BF16)  # keep the bits, typed bf16
+        return array.astype("<u2")  # raw bits, as the runtime exchanges them
     return array
 
 
-def as_float64(array):
-    """Values of an expected output (bf16 bits widened to float)."""
-    if array.dtype == BF16:
-        bits = array.view("<u2").astype(np.uint32) << 16
-        return bits.view(np.float32).astype(np.float64)
-    return array.astype(np.float64)
+def bf16_to_float(bits):
+    import numpy as np
+    return (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64)
 
 
-def run_test(name, effai_opt, runner, libs, workdir):
-    try:
-        return run_one(name, effai_opt, runner, libs, workdir)
-    except Exception as e:  # e.g. test data that is not a tensor
-        return name, "unsupported", f"harness: {type(e).__name__}: {e}"
+def compare(actual, expected, is_bf16):
+    """None if `actual` matches, else what differs."""
+    import numpy as np
+    if actual.shape != expected.shape:
+        return f"shape {actual.shape}, want {expected.shape}"
+    if is_bf16:
+        actual, expected = bf16_to_float(actual), bf16_to_float(expected)
+    if expected.dtype.kind in "iub" and not is_bf16:
+        close = actual == expected
+    else:
+        close = np.isclose(actual.astype(np.float64),
+                           expected.astype(np.float64), rtol=1e-3, atol=1e-7,
+                           equal_nan=True)
+    if close.all():
+        return None
+    worst = int(np.argmin(close.flatten()))  # the first mismatch
+    return (f"element {worst} is {actual.flatten()[worst]}, "
+            f"want {expected.flatten()[worst]}")
 
 
-def run_one(name, effai_opt, runner, libs, workdir):
+PARALLEL = os.environ.get("EFFAI_NODE_TESTS_PARALLEL") == "1"
+
+
+def run_one(name):
+    """(outcome, detail) of one node test."""
+    import effai
+    import numpy as np
+    import onnx
     folder = os.path.join(NODE_DIR, name)
-    data = os.path.join(folder, "test_data_set_0")
-    inputs = [load(p) for p in sorted(glob.glob(os.path.join(data, "input_*.pb")))]
-    outputs = [load(p) for p in sorted(glob.glob(os.path.join(data, "output_*.pb")))]
-    # Test data may store bfloat16 as uint16: follow the model's types.
-    graph = onnx.load(os.path.join(folder, "model.onnx"),
-                      load_external_data=False).graph
+    path = os.path.join(folder, "model.onnx")
+    graph = onnx.load(path, load_external_data=False).graph
     initializers = {t.name for t in graph.initializer}
     runtime_inputs = [v for v in graph.input if v.name not in initializers]
-    declared = [v.type.tensor_type.elem_type for v in runtime_inputs]
-    # Compile for the shapes the test feeds (static compilation).
-    shapes = {v.name: list(a.shape) for v, a in zip(runtime_inputs, inputs)}
-    bf16 = onnx.TensorProto.BFLOAT16
-    inputs = [a.astype("<u2").view(BF16) if t == bf16 and a.dtype != BF16 else a
-              for a, t in zip(inputs, declared)]
-    outputs = [a.astype("<u2").view(BF16)
-               if v.type.tensor_type.elem_type == bf16 and a.dtype != BF16 else a
-               for a, v in zip(outputs, graph.output)]
-    path = os.path.join(folder, "model.onnx")
+    sets = sorted(glob.glob(os.path.join(folder, "test_data_set_*")))
+    data = []
+    for folder_set in sets:
+        ins = [load_tensor(p) for p in
+               sorted(glob.glob(os.path.join(folder_set, "input_*.pb")))]
+        outs = [load_tensor(p) for p in
+                sorted(glob.glob(os.path.join(folder_set, "output_*.pb")))]
+        data.append((ins, outs))
+    if not data:
+        return "unsupported", "no test data"
+    first = data[0][0]
+    shapes = {v.name: list(a.shape) for v, a in zip(runtime_inputs, first)}
+    frozen = {}
     try:
         module = effai.import_onnx(path, input_shapes=shapes)
     except effai.CompileError as e:
         if "must be a constant" not in str(e):
-            return name, "unsupported", str(e).splitlines()[-1].strip()
+            return "unsupported", str(e).splitlines()[-1].strip()
         # Axes, starts, pads... fed as inputs: freeze the integer inputs to
         # the test's values (what a user does with constants=).
-        frozen = {v.name: a for v, a in zip(runtime_inputs, inputs)
+        frozen = {v.name: a for v, a in zip(runtime_inputs, first)
                   if a.dtype.kind in "iu"}
         try:
             module = effai.import_onnx(
                 path, constants=frozen,
-                input_shapes={k: v for k, v in shapes.items() if k not in frozen})
+                input_shapes={k: v for k, v in shapes.items()
+                              if k not in frozen})
         except effai.CompileError as e2:
-            return name, "unsupported", str(e2).splitlines()[-1].strip()
-        inputs = [a for v, a in zip(runtime_inputs, inputs)
-                  if v.name not in frozen]
-    if any(a.dtype not in MLIR_TYPES for a in inputs + outputs):
-        return name, "unsupported", "element type"
-    source = os.path.join(workdir, name + ".mlir")
-    with open(source, "w") as f:
-        f.write(splice(str(module), entry_function(inputs, outputs)))
-    lowered = subprocess.run([effai_opt, source, "--effai-cpu-pipeline"],
-                             capture_output=True, text=True, timeout=300)
-    if lowered.returncode != 0:
-        return name, "failed", "lowering: " + lowered.stderr.strip()[:300]
-    ran = subprocess.run([runner, "-e", "entry", "-entry-point-result=void",
-                          f"-shared-libs={libs}"], input=lowered.stdout,
-                         capture_output=True, text=True, timeout=300)
-    if ran.returncode != 0:
-        return name, "failed", f"run: exit {ran.returncode} {ran.stderr[-300:]}"
-    blocks = ran.stdout.split("Unranked Memref")[1:]
-    if len(blocks) != len(outputs):
-        return name, "failed", f"printed {len(blocks)} of {len(outputs)} outputs"
-    for i, (block, expected) in enumerate(zip(blocks, outputs)):
-        header, data = block.split("data =", 1)
-        sizes = re.search(r"sizes = \[([^\]]*)\]", header).group(1)
-        count = int(np.prod([int(v) for v in sizes.replace(",", " ").split()]))
-        # The runner prints one element even for an empty memref.
-        values = NUMBER.findall(data) if count else []
-        actual = np.array([float(v) for v in values], dtype=np.float64)
-        want = as_float64(expected).flatten()
-        if actual.size != want.size:
-            return name, "failed", f"output {i}: {actual.size} values, want {want.size}"
-        if expected.dtype.kind in "iub" and expected.dtype != BF16:
-            if expected.dtype.kind == "u" and expected.dtype.itemsize > 1:
-                # Printed as signed (8-bit outputs were zero-extended).
-                bits = expected.dtype.itemsize * 8
-                actual = np.mod(actual, 2 ** bits)
-            ok = np.array_equal(actual, want)
-        else:
-            ok = np.allclose(actual, want, rtol=1e-3, atol=1e-7, equal_nan=True)
-        if not ok:
-            close = (actual == want if expected.dtype.kind in "iub" and
-                     expected.dtype != BF16 else
-                     np.isclose(actual, want, rtol=1e-3, atol=1e-7,
-                                equal_nan=True))
-            worst = int(np.argmin(close))  # the first mismatch
-            return name, "failed", (f"output {i}: element {worst} is "
-                                    f"{actual[worst]}, want {want[worst]}")
-    return name, "passed", ""
+            return "unsupported", str(e2).splitlines()[-1].strip()
+    try:
+        exe = effai.compile(module, parallel=PARALLEL)
+    except effai.CompileError as e:
+        return "failed", "compile: " + " | ".join(str(e).splitlines())[:300]
+    bf16_outputs = [v.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16
+                    for v in graph.output]
+    for index, (ins, outs) in enumerate(data):
+        feeds = [a for v, a in zip(runtime_inputs, ins) if v.name not in frozen]
+        if any(not np.array_equal(a, frozen[v.name])
+               for v, a in zip(runtime_inputs, ins) if v.name in frozen):
+            continue  # this data set needs other constants
+        try:
+            results = exe(*feeds)
+        except effai.ExecutionError as e:
+            return "failed", f"data set {index}: {e}"
+        if not isinstance(results, tuple):
+            results = (results,)
+        if len(results) != len(outs):
+            return "failed", f"{len(results)} outputs, want {len(outs)}"
+        for i, (actual, expected) in enumerate(zip(results, outs)):
+            why = compare(actual, expected, bf16_outputs[i])
+            if why:
+                return "failed", f"data set {index} output {i}: {why}"
+    exe.close()
+    return "passed", ""
+
+
+def worker(names):
+    """Runs `names` in this process, one JSON line per finished test."""
+    for name in names:
+        try:
+            outcome, detail = run_one(name)
+        except Exception as e:  # e.g. test data that is not a tensor
+            outcome, detail = "unsupported", f"harness: {type(e).__name__}: {e}"
+        print(json.dumps([name, outcome, detail]), flush=True)
+
+
+def run_chunk(names):
+    """Runs `names` in worker processes; a worker that dies marks the test
+    it was running as crashed and the rest go to a new worker."""
+    results = {}
+    pending = list(names)
+    while pending:
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker"] + pending, capture_output=True, text=True)
+        for line in proc.stdout.splitlines():
+            name, outcome, detail = json.loads(line)
+            results[name] = (outcome, detail)
+        pending = [n for n in pending if n not in results]
+        if pending and proc.returncode != 0:
+            signal = -proc.returncode if proc.returncode < 0 else None
+            why = (f"signal {signal}" if signal else
+                   f"exit {proc.returncode}: {proc.stderr.strip()[-200:]}")
+            results[pending[0]] = ("crashed", why)
+            pending = pending[1:]
+    return results
+
+
+def op_of(name):
+    import onnx
+    graph = onnx.load(os.path.join(NODE_DIR, name, "model.onnx"),
+                      load_external_data=False).graph
+    return graph.node[0].op_type if len(graph.node) == 1 else (
+        "(expanded) " + name.split("_expanded")[0][5:]
+        if name.endswith("_expanded") else
+        ",".join(sorted({n.op_type for n in graph.node})))
+
+
+def print_table(results):
+    per_op = collections.defaultdict(collections.Counter)
+    for name, (outcome, _) in results.items():
+        per_op[op_of(name)][outcome] += 1
+    print(f"{'op':40} {'passed':>7} {'failed':>7} {'unsupp.':>7} {'crashed':>7}")
+    total = collections.Counter()
+    for op in sorted(per_op):
+        c = per_op[op]
+        total.update(c)
+        print(f"{op[:40]:40} {c['passed']:7} {c['failed']:7} "
+              f"{c['unsupported']:7} {c['crashed']:7}")
+    print(f"{'TOTAL':40} {total['passed']:7} {total['failed']:7} "
+          f"{total['unsupported']:7} {total['crashed']:7}")
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("effai_opt")
-    parser.add_argument("runner")
-    parser.add_argument("libs")
     parser.add_argument("names", nargs="*")
-    parser.add_argument("--list")
-    parser.add_argument("--workdir", default="/tmp/effai-node-tests")
+    parser.add_argument("--list", help="file with one test name per line")
+    parser.add_argument("--all", action="store_true", help="every node test")
+    parser.add_argument("--expect", help="tests that must pass")
+    parser.add_argument("--table", action="store_true",
+                        help="print pass/fail counts per op")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--parallel", action="store_true",
+                        help="compile with OpenMP threading")
     parser.add_argument("-j", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
+    if args.worker:
+        worker(args.names)
+        return 0
+
+    if args.parallel:  # the workers read it from their environment
+        os.environ["EFFAI_NODE_TESTS_PARALLEL"] = "1"
+
+    def read_list(path):
+        with open(path) as f:
+            return [l.split(":")[0].strip() for l in f
+                    if l.strip() and not l.startswith("#")]
     names = list(args.names)
     if args.list:
-        with open(args.list) as f:
-            names += [l.strip() for l in f if l.strip() and not l.startswith("#")]
-    os.makedirs(args.workdir, exist_ok=True)
+        names += read_list(args.list)
+    if args.all:
+        names += sorted(os.listdir(NODE_DIR))
+    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+    import concurrent.futures
+    results = {}
     with concurrent.futures.ThreadPoolExecutor(args.j) as pool:
-        results = list(pool.map(
-            lambda n: run_test(n, args.effai_opt, args.runner, args.libs,
-                               args.workdir), names))
-    counts = {"passed": 0, "failed": 0, "unsupported": 0}
-    for name, outcome, detail in results:
+        for chunk_results in pool.map(run_chunk, chunks):
+            results.update(chunk_results)
+    counts = collections.Counter()
+    for name in names:
+        outcome, detail = results[name]
         counts[outcome] += 1
         print(f"{outcome.upper():11} {name} {detail}".rstrip())
+    if args.table:
+        print_table(results)
     print(f"{counts['passed']} passed, {counts['failed']} failed, "
-          f"{counts['unsupported']} skipped")
-    return 0 if counts["failed"] == 0 and counts["unsupported"] == 0 else 1
+          f"{counts['unsupported']} unsupported, {counts['crashed']} crashed")
+    status = 0
+    if args.expect:
+        regressions = [n for n in read_list(args.expect)
+                       if results.get(n, ("missing",))[0] != "passed"]
+        for name in regressions:
+            print(f"REGRESSION  {name}: expected to pass, "
+                  f"{results.get(name, ('not run', ''))[0]}")
+        status = 1 if regressions else 0
+    return 1 if counts["crashed"] else status
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+//===- SharedObject.h - compile a model to a loadable .so -------*- C++ -*-===//
+//
+// Ahead-of-time compilation for the host CPU: effai-cpu-pipeline with the
+// runtime's entry point, LLVM IR, LLVM's optimizer and code generator for
+// the chosen CPU, and the system linker. effai-compile, effai-run and the
+// Python `effai.compile` all go through here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_TARGET_CPU_SHAREDOBJECT_H
+#define EFFAI_TARGET_CPU_SHAREDOBJECT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <string>
+
+namespace mlir::effai {
+
+struct CPUCompileOptions {
+  /// LLVM CPU name; "native" is the host CPU with all of its features
+  /// (AVX-512/VNNI where present), "generic" is baseline x86-64.
+  std::string cpu = "native";
+  /// LLVM optimization level, 0-3.
+  unsigned optLevel = 3;
+  /// Run the parallel loops on OpenMP threads (links libomp).
+  bool parallel = false;
+  /// Fuse producer/consumer elementwise ops (effai-cpu-pipeline option).
+  bool fuseElementwise = true;
+};
+
+/// Lowers `module` (effai/linalg on tensors; one public function) in place
+/// to the LLVM dialect with the runtime entry point. Errors are reported as
+/// diagnostics on the module.
+LogicalResult lowerToArtifactIR(ModuleOp module,
+                                const CPUCompileOptions &options);
+
+/// Lowers `module` and writes a shared object the runtime can load to
+/// `outputPath`. `errorMessage` says what failed outside MLIR diagnostics
+/// (target lookup, code generation, linking).
+LogicalResult compileToSharedObject(ModuleOp module,
+                                    const CPUCompileOptions &options,
+                                    StringRef outputPath,
+                                    std::string &errorMessage);
+
+} // namespace mlir::effai
+
+#endif // EFFAI_TARGET_CPU_SHAREDOBJECT_H

@@ -1,0 +1,182 @@
+//===- SharedObject.cpp - compile a model to a loadable .so -----*- C++ -*-===//
+//
+// MLIR (tensors) -> effai-cpu-pipeline{entry-point} -> LLVM IR -> O3 for the
+// target CPU -> object file -> `cc -shared`. The artifact depends only on
+// libc/libm (and libomp when threaded).
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Target/CPU/SharedObject.h"
+#include "effai/Pipelines/Pipelines.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace {
+
+/// The host's TargetMachine for `cpu` ("native": the running CPU and all of
+/// its features).
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(StringRef cpu, unsigned optLevel, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpuName = cpu.str();
+  std::string features;
+  if (cpu == "native") {
+    cpuName = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  }
+  // LLVM only warns about an unknown CPU name; refuse it instead.
+  if (cpu != "native" && cpu != "generic") {
+    std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
+        target->createMCSubtargetInfo(triple, "generic", ""));
+    if (!subtarget || !subtarget->isCPUStringValid(cpuName)) {
+      error = "unknown CPU '" + cpuName + "' for " + triple.str() +
+              " (try 'native' or 'generic')";
+      return nullptr;
+    }
+  }
+  llvm::CodeGenOptLevel level = optLevel >= 3
+                                    ? llvm::CodeGenOptLevel::Aggressive
+                                : optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                                : llvm::CodeGenOptLevel::None;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpuName, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!machine) {
+    error = "cannot create an LLVM target machine for CPU '" + cpuName + "'";
+    return nullptr;
+  }
+  return machine;
+}
+
+/// Writes `module` as an object file for `machine` to `path`.
+LogicalResult emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
+                             StringRef path, std::string &error) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return failure();
+  }
+  llvm::legacy::PassManager codegen;
+  if (machine.addPassesToEmitFile(codegen, out.os(), nullptr,
+                                  llvm::CodeGenFileType::ObjectFile)) {
+    error = "the LLVM target cannot emit object files";
+    return failure();
+  }
+  codegen.run(module);
+  out.keep();
+  return success();
+}
+
+/// `cc -shared` the object into `outputPath`.
+LogicalResult linkSharedObject(StringRef objectPath, StringRef outputPath,
+                               bool openmp, std::string &error) {
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc) {
+    error = "no C compiler driver 'cc' on PATH to link the shared object";
+    return failure();
+  }
+  std::string rpath = std::string("-Wl,-rpath,") + EFFAI_OPENMP_LIBRARY_DIR;
+  std::string libDir = std::string("-L") + EFFAI_OPENMP_LIBRARY_DIR;
+  SmallVector<StringRef> args = {*cc, "-shared", "-o", outputPath, objectPath};
+  if (openmp)
+    args.append({libDir, rpath, "-lomp"});
+  args.push_back("-lm");
+  std::string message;
+  int status =
+      llvm::sys::ExecuteAndWait(*cc, args, std::nullopt, {}, 0, 0, &message);
+  if (status != 0) {
+    error = "linking '" + outputPath.str() + "' failed" +
+            (message.empty() ? std::string() : ": " + message) +
+            " (exit status " + std::to_string(status) + ")";
+    return failure();
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
+                                             const CPUCompileOptions &options) {
+  PassManager pm(module.getContext());
+  CPUPipelineOptions pipeline;
+  pipeline.entryPoint = true;
+  pipeline.parallel = options.parallel;
+  pipeline.fuseElementwise = options.fuseElementwise;
+  buildEffaiCPUPipeline(pm, pipeline);
+  return pm.run(module);
+}
+
+LogicalResult mlir::effai::compileToSharedObject(
+    ModuleOp module, const CPUCompileOptions &options, StringRef outputPath,
+    std::string &errorMessage) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options.cpu, options.optLevel, errorMessage);
+  if (!machine)
+    return failure();
+  if (failed(lowerToArtifactIR(module, options))) {
+    errorMessage = "lowering to the LLVM dialect failed";
+    return failure();
+  }
+
+  MLIRContext *context = module.getContext();
+  registerBuiltinDialectTranslation(*context);
+  registerLLVMDialectTranslation(*context);
+  registerOpenMPDialectTranslation(*context);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "effai_model");
+  if (!llvmModule) {
+    errorMessage = "translation to LLVM IR failed";
+    return failure();
+  }
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  if (llvm::Error error = makeOptimizingTransformer(
+          options.optLevel, /*sizeLevel=*/0, machine.get())(llvmModule.get())) {
+    errorMessage = "LLVM optimization failed: " + toString(std::move(error));
+    return failure();
+  }
+
+  SmallString<128> objectPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("effai-model", "o", objectPath)) {
+    errorMessage = "cannot create a temporary object file: " + ec.message();
+    return failure();
+  }
+  llvm::scope_exit removeObject([&] { llvm::sys::fs::remove(objectPath); });
+  if (failed(emitObjectFile(*llvmModule, *machine, objectPath, errorMessage)))
+    return failure();
+  return linkSharedObject(objectPath, outputPath, options.parallel,
+                          errorMessage);
+}

@@ -1,0 +1,252 @@
+//===- EmitEntryPoint.cpp - the C ABI of a compiled model -------*- C++ -*-===//
+//
+// The runtime knows a compiled model only through three symbols with a
+// fixed C signature (effai_entry, effai_set_num_threads, effai_metadata), so
+// it needs neither MLIR nor the model's memref descriptor layout. This pass
+// generates them next to the model function, before LLVM lowering: the
+// entry point builds each memref descriptor from a bare data pointer (all
+// shapes are static) and calls the model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Transforms/Passes.h"
+#include "effai/Version.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_EMITENTRYPOINT
+#include "effai/Transforms/Passes.h.inc"
+
+namespace {
+
+/// ONNX's name for an element type, used when the importer left none.
+std::string getDefaultDtypeName(Type type) {
+  if (type.isF32())
+    return "float";
+  if (type.isF64())
+    return "double";
+  if (type.isF16())
+    return "float16";
+  if (type.isBF16())
+    return "bfloat16";
+  if (type.isInteger(1))
+    return "bool";
+  if (auto integer = dyn_cast<IntegerType>(type))
+    return (integer.isUnsigned() ? "uint" : "int") +
+           std::to_string(integer.getWidth());
+  return "";
+}
+
+/// Percent-escapes everything but [A-Za-z0-9_.:/-] so names never contain
+/// the metadata's separators.
+std::string escapeName(StringRef name) {
+  std::string escaped;
+  for (unsigned char c : name) {
+    if (llvm::isAlnum(c) || StringRef("_.:/-").contains(c))
+      escaped.push_back(c);
+    else
+      escaped += "%" + llvm::utohexstr(c, /*LowerCase=*/false, /*Width=*/2);
+  }
+  return escaped.empty() ? "%" : escaped;
+}
+
+/// The metadata record of argument `index` of the model, or failure with a
+/// diagnostic when the argument cannot cross the C ABI.
+FailureOr<std::string> describeArgument(func::FuncOp model, unsigned index,
+                                        unsigned &numInputs,
+                                        unsigned &numOutputs,
+                                        int64_t &workspaceBytes) {
+  auto type = dyn_cast<MemRefType>(model.getArgumentTypes()[index]);
+  if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+    return model.emitError("effai-emit-entry-point: argument #")
+           << index << " must be a memref with a static shape and identity "
+           << "layout (run effai-plan-buffers first), got "
+           << model.getArgumentTypes()[index];
+  if (model.getArgAttr(index, "effai.workspace")) {
+    if (index + 1 != model.getNumArguments())
+      return model.emitError(
+          "effai-emit-entry-point: the workspace must be the last argument");
+    workspaceBytes = type.getNumElements();
+    return std::string();
+  }
+  bool isOutput = model.getArgAttr(index, "effai.output") != nullptr;
+  if (!isOutput && numOutputs != 0)
+    return model.emitError("effai-emit-entry-point: input argument #")
+           << index << " follows an output; inputs must come first";
+  unsigned &counter = isOutput ? numOutputs : numInputs;
+  std::string name =
+      (isOutput ? "output_" : "input_") + std::to_string(counter);
+  ++counter;
+  if (auto attr = model.getArgAttrOfType<StringAttr>(index, "effai.name"))
+    name = attr.str();
+  std::string dtype = getDefaultDtypeName(type.getElementType());
+  if (auto attr = model.getArgAttrOfType<StringAttr>(index, "effai.dtype"))
+    dtype = attr.str();
+  if (dtype.empty())
+    return model.emitError("effai-emit-entry-point: argument #")
+           << index << " has element type " << type.getElementType()
+           << ", which the runtime cannot represent";
+
+  std::string record;
+  llvm::raw_string_ostream os(record);
+  os << (isOutput ? "output " : "input ") << escapeName(name) << " " << dtype
+     << " " << type.getRank();
+  for (int64_t dim : type.getShape())
+    os << " " << dim;
+  os << "\n";
+  return record;
+}
+
+/// Builds the LLVM memref descriptor of `type` around `data` (allocated and
+/// aligned pointer alike, offset 0, row-major strides) and casts it to the
+/// memref type, a cast the LLVM lowering folds away.
+Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type, Value data) {
+  MLIRContext *ctx = b.getContext();
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = b.getI64Type();
+  int64_t rank = type.getRank();
+  SmallVector<Type> fields = {ptrType, ptrType, i64};
+  if (rank > 0) {
+    fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+    fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+  }
+  auto structType = LLVM::LLVMStructType::getLiteral(ctx, fields);
+  auto constant = [&](int64_t value) {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(value));
+  };
+  Value desc = LLVM::PoisonOp::create(b, loc, structType);
+  desc = LLVM::InsertValueOp::create(b, loc, desc, data, ArrayRef<int64_t>{0});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, data, ArrayRef<int64_t>{1});
+  desc = LLVM::InsertValueOp::create(b, loc, desc, constant(0),
+                                     ArrayRef<int64_t>{2});
+  int64_t stride = 1;
+  for (int64_t dim = rank - 1; dim >= 0; --dim) {
+    desc = LLVM::InsertValueOp::create(b, loc, desc,
+                                       constant(type.getDimSize(dim)),
+                                       ArrayRef<int64_t>{3, dim});
+    desc = LLVM::InsertValueOp::create(b, loc, desc, constant(stride),
+                                       ArrayRef<int64_t>{4, dim});
+    stride *= type.getDimSize(dim);
+  }
+  return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
+}
+
+/// `void effai_entry(void **buffers)`: loads one pointer per argument.
+void buildEntryFunction(OpBuilder &b, func::FuncOp model) {
+  MLIRContext *ctx = b.getContext();
+  Location loc = model.getLoc();
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto voidType = LLVM::LLVMVoidType::get(ctx);
+  auto entry = LLVM::LLVMFuncOp::create(
+      b, loc, "effai_entry", LLVM::LLVMFunctionType::get(voidType, {ptrType}));
+  Block *body = entry.addEntryBlock(b);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(body);
+  Value argv = body->getArgument(0);
+  SmallVector<Value> operands;
+  for (auto [index, type] : llvm::enumerate(model.getArgumentTypes())) {
+    Value slot = LLVM::GEPOp::create(
+        b, loc, ptrType, ptrType, argv,
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(index)});
+    Value data = LLVM::LoadOp::create(b, loc, ptrType, slot);
+    operands.push_back(buildDescriptor(b, loc, cast<MemRefType>(type), data));
+  }
+  func::CallOp::create(b, loc, model, operands);
+  LLVM::ReturnOp::create(b, loc, ValueRange{});
+}
+
+/// `void effai_set_num_threads(int32_t)`: OpenMP's setter, or nothing.
+void buildSetNumThreads(OpBuilder &b, ModuleOp module, Location loc,
+                        bool openmp) {
+  MLIRContext *ctx = b.getContext();
+  auto voidType = LLVM::LLVMVoidType::get(ctx);
+  auto fnType = LLVM::LLVMFunctionType::get(voidType, {b.getI32Type()});
+  LLVM::LLVMFuncOp ompSetter;
+  if (openmp) {
+    ompSetter = module.lookupSymbol<LLVM::LLVMFuncOp>("omp_set_num_threads");
+    if (!ompSetter)
+      ompSetter =
+          LLVM::LLVMFuncOp::create(b, loc, "omp_set_num_threads", fnType);
+  }
+  auto setter =
+      LLVM::LLVMFuncOp::create(b, loc, "effai_set_num_threads", fnType);
+  Block *body = setter.addEntryBlock(b);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(body);
+  if (ompSetter)
+    LLVM::CallOp::create(b, loc, ompSetter, body->getArguments());
+  LLVM::ReturnOp::create(b, loc, ValueRange{});
+}
+
+struct EmitEntryPointPass
+    : public impl::EmitEntryPointBase<EmitEntryPointPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> publicFuncs;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal() && func.isPublic())
+        publicFuncs.push_back(func);
+    if (publicFuncs.size() != 1) {
+      module.emitError("effai-emit-entry-point: expected exactly one public "
+                       "function to export, found ")
+          << publicFuncs.size();
+      return signalPassFailure();
+    }
+    func::FuncOp model = publicFuncs.front();
+    for (StringRef reserved :
+         {"effai_entry", "effai_set_num_threads", "effai_metadata"})
+      if (module.lookupSymbol(reserved)) {
+        module.emitError("effai-emit-entry-point: symbol '")
+            << reserved << "' already exists";
+        return signalPassFailure();
+      }
+    if (model.getNumResults() != 0 || model.getNumArguments() == 0 ||
+        !model.getArgAttr(model.getNumArguments() - 1, "effai.workspace")) {
+      model.emitError("effai-emit-entry-point: expected results as "
+                      "out-parameters and a workspace argument (run "
+                      "effai-plan-buffers first)");
+      return signalPassFailure();
+    }
+
+    std::string records;
+    unsigned numInputs = 0, numOutputs = 0;
+    int64_t workspaceBytes = 0;
+    for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i) {
+      FailureOr<std::string> record =
+          describeArgument(model, i, numInputs, numOutputs, workspaceBytes);
+      if (failed(record))
+        return signalPassFailure();
+      records += *record;
+    }
+    std::string metadata;
+    llvm::raw_string_ostream os(metadata);
+    os << "effai-artifact 1\n"
+       << "version " << EFFAI_VERSION_STRING << "\n"
+       << "threading " << (openmp ? "openmp" : "none") << "\n"
+       << "workspace " << workspaceBytes << "\n"
+       << records;
+    metadata.push_back('\0');
+
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPointToEnd(module.getBody());
+    Location loc = model.getLoc();
+    auto i8 = b.getI8Type();
+    LLVM::GlobalOp::create(b, loc,
+                           LLVM::LLVMArrayType::get(i8, metadata.size()),
+                           /*isConstant=*/true, LLVM::Linkage::External,
+                           "effai_metadata", b.getStringAttr(metadata));
+    buildEntryFunction(b, model);
+    buildSetNumThreads(b, module, loc, openmp);
+  }
+};
+
+} // namespace
+} // namespace mlir::effai

@@ -1,0 +1,109 @@
+/*===- runtime.h - effai runtime C API ---------------------------*- C -*-===*\
+|*                                                                            *|
+|* Loads and runs models compiled by effai-compile (shared objects with the   *|
+|* effai entry point). The runtime depends on libc and libdl only, never on   *|
+|* MLIR or LLVM. Buffers for intermediate results are planned at compile      *|
+|* time and allocated once per loaded model; callers own inputs and outputs.  *|
+|*                                                                            *|
+|* Every call that can fail returns an effai_status; effai_last_error() then  *|
+|* describes the failure (per thread).                                        *|
+|* Calls on one model are serialized (its workspace is shared); load one      *|
+|* model per thread to run concurrently.                                      *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef EFFAI_RUNTIME_H
+#define EFFAI_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define EFFAI_API __attribute__((visibility("default")))
+#else
+#define EFFAI_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the artifact format this runtime loads ("effai-artifact N"). */
+#define EFFAI_ARTIFACT_FORMAT_VERSION 1
+
+typedef enum effai_status {
+  EFFAI_OK = 0,
+  EFFAI_ERROR_IO = 1,               /* file missing or not loadable */
+  EFFAI_ERROR_INVALID_ARTIFACT = 2, /* not an effai artifact, or corrupt */
+  EFFAI_ERROR_INVALID_ARGUMENT = 3, /* wrong count, dtype, shape, NULL... */
+  EFFAI_ERROR_OUT_OF_MEMORY = 4,
+} effai_status;
+
+/* Element types, named as in ONNX. */
+typedef enum effai_dtype {
+  EFFAI_FLOAT = 0,
+  EFFAI_DOUBLE,
+  EFFAI_FLOAT16,
+  EFFAI_BFLOAT16,
+  EFFAI_INT8,
+  EFFAI_INT16,
+  EFFAI_INT32,
+  EFFAI_INT64,
+  EFFAI_UINT8,
+  EFFAI_UINT16,
+  EFFAI_UINT32,
+  EFFAI_UINT64,
+  EFFAI_BOOL, /* one byte per element, 0 or 1 */
+} effai_dtype;
+
+/* A dense row-major tensor. `data` is NULL in descriptions of a model's
+ * inputs and outputs. */
+typedef struct effai_tensor {
+  void *data;
+  effai_dtype dtype;
+  int32_t rank;
+  const int64_t *shape;
+} effai_tensor;
+
+typedef struct effai_model effai_model;
+
+/* Loads the artifact at `path` and allocates its workspace. */
+EFFAI_API effai_status effai_load(const char *path, effai_model **model);
+/* Releases the model; NULL is ignored. */
+EFFAI_API void effai_unload(effai_model *model);
+
+/* The last error message of the calling thread ("" if none). */
+EFFAI_API const char *effai_last_error(void);
+
+EFFAI_API size_t effai_num_inputs(const effai_model *model);
+EFFAI_API size_t effai_num_outputs(const effai_model *model);
+/* Name and description (data = NULL) of input/output `index`. The strings
+ * and shapes live as long as the model. */
+EFFAI_API effai_status effai_input_info(const effai_model *model, size_t index,
+                              const char **name, effai_tensor *info);
+EFFAI_API effai_status effai_output_info(const effai_model *model, size_t index,
+                               const char **name, effai_tensor *info);
+/* The effai version that compiled the model. */
+EFFAI_API const char *effai_model_version(const effai_model *model);
+/* Bytes of the planned workspace for intermediate results. */
+EFFAI_API size_t effai_workspace_bytes(const effai_model *model);
+/* 1 if the model runs its loops on OpenMP threads. */
+EFFAI_API int effai_is_threaded(const effai_model *model);
+/* Thread count for threaded models (>= 1); ignored by single-threaded ones. */
+EFFAI_API effai_status effai_set_num_threads(effai_model *model, int32_t threads);
+
+/* Runs the model. Inputs and outputs are given in the model's order with the
+ * exact dtype and shape it declares; the caller allocates the outputs. */
+EFFAI_API effai_status effai_run(effai_model *model, const effai_tensor *inputs,
+                       size_t num_inputs, const effai_tensor *outputs,
+                       size_t num_outputs);
+
+/* ONNX's name of a dtype ("float", "uint8"...) and its size in bytes. */
+EFFAI_API const char *effai_dtype_name(effai_dtype dtype);
+EFFAI_API size_t effai_dtype_size(effai_dtype dtype);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EFFAI_RUNTIME_H */

@@ -1,0 +1,49 @@
+//===- Metadata.h - the metadata record of a compiled model -----*- C++ -*-===//
+//
+// effai-emit-entry-point writes `effai_metadata` as text, one record per
+// line; this parses and checks it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_RUNTIME_METADATA_H
+#define EFFAI_RUNTIME_METADATA_H
+
+#include "effai/runtime.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace effai::runtime {
+
+struct TensorSpec {
+  std::string name;
+  effai_dtype dtype = EFFAI_FLOAT;
+  std::vector<int64_t> shape;
+
+  size_t numElements() const;
+  size_t numBytes() const;
+};
+
+struct ArtifactMetadata {
+  int format = 0;
+  std::string version;
+  bool threaded = false;
+  size_t workspaceBytes = 0;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+};
+
+/// Parses `text`; on failure returns false and says why in `error`.
+bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
+                   std::string &error);
+
+/// ONNX dtype name -> enum; false when unknown.
+bool parseDtype(const std::string &name, effai_dtype &dtype);
+
+/// "[1, 3, 224, 224]".
+std::string formatShape(const int64_t *shape, size_t rank);
+
+} // namespace effai::runtime
+
+#endif // EFFAI_RUNTIME_METADATA_H

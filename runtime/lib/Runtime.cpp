@@ -1,0 +1,251 @@
+//===- Runtime.cpp - load and run compiled effai models ---------*- C++ -*-===//
+//
+// An artifact exports effai_entry(void **buffers), effai_set_num_threads and
+// effai_metadata (see effai-emit-entry-point). Loading parses the metadata
+// and allocates the planned workspace once, pre-faulting its pages, so a run
+// is checks plus one call.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/runtime.h"
+
+#include "Metadata.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+using effai::runtime::ArtifactMetadata;
+using effai::runtime::TensorSpec;
+
+struct effai_model {
+  void *library = nullptr;
+  void (*entry)(void **) = nullptr;
+  void (*setNumThreads)(int32_t) = nullptr;
+  ArtifactMetadata metadata;
+  void *workspace = nullptr;
+  std::vector<void *> arguments;
+  std::mutex mutex;
+
+  ~effai_model() {
+    std::free(workspace);
+    if (library)
+      dlclose(library);
+  }
+};
+
+namespace {
+
+thread_local std::string lastError;
+
+effai_status fail(effai_status status, std::string message) {
+  lastError = std::move(message);
+  return status;
+}
+
+/// Checks one caller tensor against what the model declares.
+effai_status checkTensor(const effai_tensor &tensor, const TensorSpec &spec,
+                         const char *role, size_t index) {
+  std::string what =
+      std::string(role) + " " + std::to_string(index) + " '" + spec.name + "'";
+  if (!tensor.data)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT, what + " has no data (NULL)");
+  if (tensor.dtype != spec.dtype)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                what + " must be " + effai_dtype_name(spec.dtype) + ", got " +
+                    effai_dtype_name(tensor.dtype));
+  bool sameShape =
+      tensor.rank == static_cast<int32_t>(spec.shape.size()) &&
+      (tensor.rank == 0 ||
+       (tensor.shape && std::memcmp(tensor.shape, spec.shape.data(),
+                                    spec.shape.size() * sizeof(int64_t)) == 0));
+  if (!sameShape) {
+    std::string got =
+        tensor.rank < 0 || (tensor.rank > 0 && !tensor.shape)
+            ? "rank " + std::to_string(tensor.rank)
+            : effai::runtime::formatShape(tensor.shape, tensor.rank);
+    return fail(
+        EFFAI_ERROR_INVALID_ARGUMENT,
+        what + " must have shape " +
+            effai::runtime::formatShape(spec.shape.data(), spec.shape.size()) +
+            ", got " + got);
+  }
+  return EFFAI_OK;
+}
+
+effai_status describe(const std::vector<TensorSpec> &specs, size_t index,
+                      const char *role, const char **name, effai_tensor *info) {
+  if (index >= specs.size())
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                std::string(role) + " index " + std::to_string(index) +
+                    " is out of range (the model has " +
+                    std::to_string(specs.size()) + ")");
+  const TensorSpec &spec = specs[index];
+  if (name)
+    *name = spec.name.c_str();
+  if (info) {
+    info->data = nullptr;
+    info->dtype = spec.dtype;
+    info->rank = static_cast<int32_t>(spec.shape.size());
+    info->shape = spec.shape.data();
+  }
+  return EFFAI_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+effai_status effai_load(const char *path, effai_model **model) {
+  if (!path || !model)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "effai_load: path and model must not be NULL");
+  *model = nullptr;
+  // dlopen searches the library path for names without a slash; a model
+  // path always names a file.
+  std::string file = std::strchr(path, '/') ? path : std::string("./") + path;
+  void *library = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    const char *why = dlerror();
+    return fail(EFFAI_ERROR_IO, std::string("cannot load '") + path +
+                                    "': " + (why ? why : "unknown error"));
+  }
+  auto *loaded = new (std::nothrow) effai_model();
+  if (!loaded) {
+    dlclose(library);
+    return fail(EFFAI_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  loaded->library = library;
+  auto *metadata =
+      reinterpret_cast<const char *>(dlsym(library, "effai_metadata"));
+  loaded->entry =
+      reinterpret_cast<void (*)(void **)>(dlsym(library, "effai_entry"));
+  loaded->setNumThreads = reinterpret_cast<void (*)(int32_t)>(
+      dlsym(library, "effai_set_num_threads"));
+  if (!metadata || !loaded->entry || !loaded->setNumThreads) {
+    delete loaded;
+    return fail(EFFAI_ERROR_INVALID_ARTIFACT,
+                std::string("'") + path +
+                    "' is not an effai artifact (it lacks effai_metadata, "
+                    "effai_entry or effai_set_num_threads)");
+  }
+  std::string error;
+  if (!effai::runtime::parseMetadata(metadata, loaded->metadata, error)) {
+    delete loaded;
+    return fail(EFFAI_ERROR_INVALID_ARTIFACT,
+                std::string("'") + path + "': " + error);
+  }
+  // Allocate and touch the workspace now: runs must not fault pages in.
+  size_t bytes = loaded->metadata.workspaceBytes;
+  if (bytes > 0) {
+    size_t rounded = (bytes + 63) / 64 * 64;
+    loaded->workspace = std::aligned_alloc(64, rounded);
+    if (!loaded->workspace) {
+      delete loaded;
+      return fail(EFFAI_ERROR_OUT_OF_MEMORY,
+                  "cannot allocate the " + std::to_string(bytes) +
+                      "-byte workspace of '" + path + "'");
+    }
+    std::memset(loaded->workspace, 0, rounded);
+  }
+  loaded->arguments.resize(loaded->metadata.inputs.size() +
+                           loaded->metadata.outputs.size() + 1);
+  *model = loaded;
+  return EFFAI_OK;
+}
+
+void effai_unload(effai_model *model) { delete model; }
+
+const char *effai_last_error(void) { return lastError.c_str(); }
+
+size_t effai_num_inputs(const effai_model *model) {
+  return model ? model->metadata.inputs.size() : 0;
+}
+
+size_t effai_num_outputs(const effai_model *model) {
+  return model ? model->metadata.outputs.size() : 0;
+}
+
+effai_status effai_input_info(const effai_model *model, size_t index,
+                              const char **name, effai_tensor *info) {
+  if (!model)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT, "effai_input_info: NULL model");
+  return describe(model->metadata.inputs, index, "input", name, info);
+}
+
+effai_status effai_output_info(const effai_model *model, size_t index,
+                               const char **name, effai_tensor *info) {
+  if (!model)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT, "effai_output_info: NULL model");
+  return describe(model->metadata.outputs, index, "output", name, info);
+}
+
+const char *effai_model_version(const effai_model *model) {
+  return model ? model->metadata.version.c_str() : "";
+}
+
+size_t effai_workspace_bytes(const effai_model *model) {
+  return model ? model->metadata.workspaceBytes : 0;
+}
+
+int effai_is_threaded(const effai_model *model) {
+  return model && model->metadata.threaded ? 1 : 0;
+}
+
+effai_status effai_set_num_threads(effai_model *model, int32_t threads) {
+  if (!model)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "effai_set_num_threads: NULL model");
+  if (threads < 1)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "thread count must be at least 1, got " +
+                    std::to_string(threads));
+  std::lock_guard<std::mutex> lock(model->mutex);
+  model->setNumThreads(threads);
+  return EFFAI_OK;
+}
+
+effai_status effai_run(effai_model *model, const effai_tensor *inputs,
+                       size_t num_inputs, const effai_tensor *outputs,
+                       size_t num_outputs) {
+  if (!model)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT, "effai_run: NULL model");
+  const ArtifactMetadata &metadata = model->metadata;
+  if (num_inputs != metadata.inputs.size() ||
+      num_outputs != metadata.outputs.size())
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "the model takes " + std::to_string(metadata.inputs.size()) +
+                    " inputs and " + std::to_string(metadata.outputs.size()) +
+                    " outputs, got " + std::to_string(num_inputs) + " and " +
+                    std::to_string(num_outputs));
+  if ((num_inputs && !inputs) || (num_outputs && !outputs))
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "effai_run: NULL input or output array");
+  for (size_t i = 0; i < num_inputs; ++i)
+    if (effai_status status =
+            checkTensor(inputs[i], metadata.inputs[i], "input", i))
+      return status;
+  for (size_t i = 0; i < num_outputs; ++i)
+    if (effai_status status =
+            checkTensor(outputs[i], metadata.outputs[i], "output", i))
+      return status;
+
+  std::lock_guard<std::mutex> lock(model->mutex);
+  std::vector<void *> &arguments = model->arguments;
+  for (size_t i = 0; i < num_inputs; ++i)
+    arguments[i] = inputs[i].data;
+  for (size_t i = 0; i < num_outputs; ++i)
+    arguments[num_inputs + i] = outputs[i].data;
+  // A zero-byte workspace is never dereferenced; pass a valid address.
+  static char emptyWorkspace[64];
+  arguments.back() = model->workspace ? model->workspace : emptyWorkspace;
+  model->entry(arguments.data());
+  return EFFAI_OK;
+}
+
+} // extern "C"

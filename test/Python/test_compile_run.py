@@ -1,0 +1,155 @@
+# effai.compile / Executable / effai.load: AOT compilation and the runtime
+# from Python (run through lit so one command runs all).
+# RUN: %python -m pytest -q -p no:cacheprovider %s
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import effai
+
+
+def gemm_relu_model():
+    """y = relu(x W^T + b), z = x * 2 (two outputs, one uint8 flag)."""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((5, 4)).astype(np.float32)
+    b = rng.standard_normal(5).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["x", "w", "b"], ["h"], transB=1),
+         helper.make_node("Relu", ["h"], ["y"]),
+         helper.make_node("Greater", ["h", "zero"], ["pos"]),
+         helper.make_node("Cast", ["pos"], ["flag"], to=TensorProto.UINT8)],
+        "gemm_relu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 5]),
+         helper.make_tensor_value_info("flag", TensorProto.UINT8, [3, 5])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b"),
+         numpy_helper.from_array(np.float32(0), "zero")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    return model, w, b
+
+
+def reference(x, w, b):
+    h = x @ w.T + b
+    return np.maximum(h, 0), (h > 0).astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    model, w, b = gemm_relu_model()
+    return effai.compile(model), w, b
+
+
+def test_compile_and_call(compiled):
+    exe, w, b = compiled
+    x = np.random.default_rng(1).standard_normal((3, 4)).astype(np.float32)
+    y, flag = exe(x)
+    ref_y, ref_flag = reference(x, w, b)
+    assert y.dtype == np.float32 and y.shape == (3, 5)
+    np.testing.assert_allclose(y, ref_y, rtol=1e-5, atol=1e-6)
+    assert flag.dtype == np.uint8
+    np.testing.assert_array_equal(flag, ref_flag)
+
+
+def test_describes_inputs_and_outputs(compiled):
+    exe, _, _ = compiled
+    assert [(i.name, i.dtype, i.shape) for i in exe.inputs] == [
+        ("x", "float", (3, 4))]
+    assert [(o.name, o.dtype, o.shape) for o in exe.outputs] == [
+        ("y", "float", (3, 5)), ("flag", "uint8", (3, 5))]
+    assert exe.version == "0.1.0"
+    assert not exe.threaded
+    assert "x: float[3, 4]" in repr(exe)
+
+
+def test_run_by_name_and_reuse(compiled):
+    exe, w, b = compiled
+    for seed in range(3):  # the planned workspace is reused across calls
+        x = np.random.default_rng(seed).standard_normal((3, 4)).astype(np.float32)
+        out = exe.run({"x": x})
+        np.testing.assert_allclose(out["y"], reference(x, w, b)[0],
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_non_contiguous_input_is_copied(compiled):
+    exe, w, b = compiled
+    x = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32).T
+    assert not x.flags.c_contiguous
+    np.testing.assert_allclose(exe(x)[0], reference(x, w, b)[0], rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_save_and_load(compiled, tmp_path):
+    exe, w, b = compiled
+    path = tmp_path / "model.so"
+    exe.save(path)
+    loaded = effai.load(path)
+    x = np.ones((3, 4), np.float32)
+    np.testing.assert_allclose(loaded(x)[0], reference(x, w, b)[0], rtol=1e-5)
+    loaded.close()
+
+
+def test_input_errors(compiled):
+    exe, _, _ = compiled
+    with pytest.raises(effai.ExecutionError,
+                       match=r"input 0 'x' must be float, got double"):
+        exe(np.zeros((3, 4)))
+    with pytest.raises(effai.ExecutionError,
+                       match=r"input 0 'x' must have shape \[3, 4\], got \[4, 3\]"):
+        exe(np.zeros((4, 3), np.float32))
+    with pytest.raises(effai.ExecutionError, match="takes 1 inputs, got 2"):
+        exe(np.zeros((3, 4), np.float32), np.zeros((3, 4), np.float32))
+    with pytest.raises(effai.ExecutionError, match="no input named 'nope'"):
+        exe.run({"nope": np.zeros((3, 4), np.float32)})
+    with pytest.raises(effai.ExecutionError, match="missing input 'x'"):
+        exe.run({})
+
+
+def test_scalar_input_keeps_rank_zero():
+    graph = helper.make_graph(
+        [helper.make_node("Mul", ["x", "s"], ["y"])], "scale",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2]),
+         helper.make_tensor_value_info("s", TensorProto.FLOAT, [])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])])
+    exe = effai.compile(helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)]))
+    np.testing.assert_allclose(exe(np.array([1, 2], np.float32),
+                                   np.float32(3)), [3, 6])
+    np.testing.assert_allclose(exe([1, 2], 0.5), [0.5, 1])  # lists, floats
+
+
+def test_compile_module_leaves_it_unchanged_and_parallel():
+    module = effai.Module.parse("""
+      func.func @main(%x: tensor<64xf32>) -> tensor<64xf32> {
+        %y = math.exp %x : tensor<64xf32>
+        return %y : tensor<64xf32>
+      }""")
+    before = str(module)
+    exe = effai.compile(module, parallel=True)
+    assert str(module) == before
+    assert exe.threaded
+    exe.set_num_threads(2)
+    x = np.linspace(-1, 1, 64, dtype=np.float32)
+    np.testing.assert_allclose(exe(x), np.exp(x), rtol=1e-6)
+    with pytest.raises(effai.ExecutionError, match="at least 1"):
+        exe.set_num_threads(0)
+
+
+def test_compile_errors(tmp_path):
+    model, _, _ = gemm_relu_model()
+    with pytest.raises(ValueError, match="target 'gpu' is not supported"):
+        effai.compile(model, target="gpu")
+    with pytest.raises(effai.CompileError, match="unknown CPU 'nocpu'"):
+        effai.compile(model, cpu="nocpu")
+    bad = effai.Module.parse("""
+      func.func @a(%x: tensor<2xf32>) -> tensor<2xf32> { return %x : tensor<2xf32> }
+      func.func @b(%x: tensor<2xf32>) -> tensor<2xf32> { return %x : tensor<2xf32> }""")
+    with pytest.raises(effai.CompileError) as info:
+        effai.compile(bad)
+    assert any("exactly one public function" in d.message
+               for d in info.value.diagnostics)
+    not_so = tmp_path / "x.so"
+    not_so.write_bytes(b"junk")
+    with pytest.raises(effai.ExecutionError, match="cannot load"):
+        effai.load(not_so)

@@ -1,0 +1,70 @@
+// RUN: %effai_opt %s --split-input-file --effai-emit-entry-point --verify-diagnostics | FileCheck %s
+// RUN: %effai_opt %s --split-input-file --effai-emit-entry-point=openmp --verify-diagnostics | FileCheck %s --check-prefix=OMP
+
+// Metadata: names (percent-escaped), ONNX dtypes (from effai.dtype or the
+// element type), ranks and dims; the workspace size; no threading.
+// CHECK: llvm.mlir.global external constant @effai_metadata("effai-artifact 1\0Aversion {{[0-9.]+}}\0Athreading none\0Aworkspace 128\0Ainput x%20in uint8 2 1 4\0Ainput s float 0\0Aoutput output_0 int32 1 4\0A\00")
+// The entry point loads one pointer per argument, builds each descriptor
+// (offset 0, row-major strides) and calls the model.
+// CHECK-LABEL: llvm.func @effai_entry(
+// CHECK-SAME: %[[ARGV:.*]]: !llvm.ptr)
+// CHECK: %[[SLOT0:.*]] = llvm.getelementptr %[[ARGV]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[P0:.*]] = llvm.load %[[SLOT0]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.insertvalue %[[P0]], %{{.*}}[0] : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
+// CHECK: %[[M0:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)> to memref<1x4xi8>
+// CHECK: builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64)> to memref<f32>
+// CHECK: %[[WS:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<128xi8>
+// CHECK: call @model(%[[M0]], %{{.*}}, %{{.*}}, %[[WS]]) : (memref<1x4xi8>, memref<f32>, memref<4xi32>, memref<128xi8>) -> ()
+// CHECK: llvm.return
+// CHECK-LABEL: llvm.func @effai_set_num_threads(
+// CHECK-NEXT: llvm.return
+// OMP: threading openmp
+// OMP: llvm.func @omp_set_num_threads(i32)
+// OMP-LABEL: llvm.func @effai_set_num_threads(
+// OMP-NEXT: llvm.call @omp_set_num_threads(%{{.*}}) : (i32) -> ()
+func.func @model(%x: memref<1x4xi8> {effai.name = "x in", effai.dtype = "uint8"},
+                 %s: memref<f32> {effai.name = "s"},
+                 %y: memref<4xi32> {effai.output},
+                 %ws: memref<128xi8> {effai.workspace}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{effai-emit-entry-point: expected results as out-parameters and a workspace argument (run effai-plan-buffers first)}}
+func.func @not_planned(%x: memref<4xf32>) -> memref<4xf32> {
+  return %x : memref<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{effai-emit-entry-point: argument #0 must be a memref with a static shape and identity layout (run effai-plan-buffers first), got 'memref<?xf32>'}}
+func.func @dynamic(%x: memref<?xf32>, %ws: memref<0xi8> {effai.workspace}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{effai-emit-entry-point: input argument #1 follows an output; inputs must come first}}
+func.func @order(%y: memref<4xf32> {effai.output}, %x: memref<4xf32>, %ws: memref<0xi8> {effai.workspace}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{effai-emit-entry-point: expected exactly one public function to export, found 2}}
+module {
+  func.func @a(%ws: memref<0xi8> {effai.workspace}) {
+    return
+  }
+  func.func @b(%ws: memref<0xi8> {effai.workspace}) {
+    return
+  }
+}
+
+// -----
+
+// expected-error @+1 {{effai-emit-entry-point: argument #0 has element type 'index', which the runtime cannot represent}}
+func.func @index_arg(%x: memref<4xindex>, %ws: memref<0xi8> {effai.workspace}) {
+  return
+}

@@ -1,0 +1,33 @@
+//===- Npy.h - read and write NumPy .npy files ------------------*- C++ -*-===//
+//
+// effai-run's tensors on disk: .npy format 1.0-3.0, little-endian, C order.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_TOOLS_EFFAI_RUN_NPY_H
+#define EFFAI_TOOLS_EFFAI_RUN_NPY_H
+
+#include "effai/runtime.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace npy {
+
+struct NpyArray {
+  effai_dtype dtype = EFFAI_FLOAT;
+  std::vector<int64_t> shape;
+  std::vector<char> data;
+};
+
+/// Reads `path`; false with `error` for malformed or unsupported files.
+bool readNpy(const std::string &path, NpyArray &array, std::string &error);
+
+/// Writes `array` to `path` (format 1.0).
+bool writeNpy(const std::string &path, const NpyArray &array,
+              std::string &error);
+
+} // namespace npy
+
+#endif // EFFAI_TOOLS_EFFAI_RUN_NPY_H
