@@ -43,6 +43,12 @@ config.substitutions.append(
     ("%effai_runtime_lib", os.path.join(config.effai_obj_root, "lib",
                                         "libeffai_runtime.so")))
 
+# PyTorch/torchvision (Debian) for model-level checks against PyTorch.
+import subprocess
+if subprocess.run([config.python_executable, "-c", "import torchvision"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("torchvision")
+
 # ONNX's official node tests (Debian libonnx-testdata).
 if os.path.isdir("/usr/share/libonnx-testdata/data/node"):
     config.available_features.add("onnx-testdata")

@@ -57,6 +57,7 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   // generated functions (integer powers).
   if (options.parallel) {
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addPass(createSerializeNestedParallel());
     pm.addPass(createLowerAffinePass());
     pm.addPass(createConvertSCFToOpenMPPass());
     // Inline the alloca scopes scf-to-openmp wraps loop bodies in (they

@@ -222,16 +222,20 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
       {n, g, og, resultType.getDimSize(2), resultType.getDimSize(3)}, elt);
   MLIRContext *context = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  // Loops: n, g, og, oh, ow | c, kh, kw.
+  // Loops: n, g, og | c, kh, kw | oh, ow. The output columns are innermost
+  // so the inner loop walks contiguous outputs (and, at stride 1, inputs)
+  // with one invariant weight: LLVM vectorizes it without reassociating a
+  // floating-point reduction.
   AffineMap maps[] = {
       AffineMap::get(8, 0,
-                     {d(0), d(1), d(5), d(3) * strides[0] + d(6) * dilations[0],
-                      d(4) * strides[1] + d(7) * dilations[1]},
+                     {d(0), d(1), d(3), d(6) * strides[0] + d(4) * dilations[0],
+                      d(7) * strides[1] + d(5) * dilations[1]},
                      context),
-      AffineMap::get(8, 0, {d(1), d(2), d(5), d(6), d(7)}, context),
-      AffineMap::get(8, 0, {d(0), d(1), d(2), d(3), d(4)}, context)};
-  SmallVector<utils::IteratorType> iterators(5, utils::IteratorType::parallel);
+      AffineMap::get(8, 0, {d(1), d(2), d(3), d(4), d(5)}, context),
+      AffineMap::get(8, 0, {d(0), d(1), d(2), d(6), d(7)}, context)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
   iterators.append(3, utils::IteratorType::reduction);
+  iterators.append(2, utils::IteratorType::parallel);
   Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
   Value out =
       linalg::GenericOp::create(

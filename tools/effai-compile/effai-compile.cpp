@@ -13,6 +13,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -23,7 +25,7 @@
 using namespace mlir;
 
 namespace {
-enum class EmitKind { SharedObject, LLVMDialect };
+enum class EmitKind { SharedObject, LLVMDialect, LLVMIR };
 } // namespace
 
 int main(int argc, char **argv) {
@@ -44,7 +46,9 @@ int main(int argc, char **argv) {
                      "A shared object for the runtime (default)"),
           clEnumValN(EmitKind::LLVMDialect, "llvm-dialect",
                      "The lowered module in the LLVM dialect, with the entry "
-                     "point")),
+                     "point"),
+          clEnumValN(EmitKind::LLVMIR, "llvm-ir",
+                     "The optimized LLVM IR that goes into the object")),
       llvm::cl::init(EmitKind::SharedObject));
   effai::registerCompileCommandLineOptions();
   llvm::cl::ParseCommandLineOptions(argc, argv,
@@ -69,24 +73,37 @@ int main(int argc, char **argv) {
 
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
+  if (emit == EmitKind::SharedObject) {
+    if (failed(effai::compileToSharedObject(*module, options, outputPath,
+                                            error))) {
+      llvm::errs() << "effai-compile: error: " << error << "\n";
+      return 1;
+    }
+    return 0;
+  }
+
+  // Textual outputs.
+  std::error_code ec;
+  llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    llvm::errs() << "effai-compile: error: cannot write '" << outputPath
+                 << "': " << ec.message() << "\n";
+    return 1;
+  }
   if (emit == EmitKind::LLVMDialect) {
     if (failed(effai::lowerToArtifactIR(*module, options)))
       return 1;
-    std::error_code ec;
-    llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_None);
-    if (ec) {
-      llvm::errs() << "effai-compile: error: cannot write '" << outputPath
-                   << "': " << ec.message() << "\n";
+    module->print(out.os());
+  } else {
+    llvm::LLVMContext llvmContext;
+    std::unique_ptr<llvm::Module> llvmModule =
+        effai::compileToOptimizedLLVMIR(*module, options, llvmContext, error);
+    if (!llvmModule) {
+      llvm::errs() << "effai-compile: error: " << error << "\n";
       return 1;
     }
-    module->print(out.os());
-    out.keep();
-    return 0;
+    llvmModule->print(out.os(), nullptr);
   }
-  if (failed(
-          effai::compileToSharedObject(*module, options, outputPath, error))) {
-    llvm::errs() << "effai-compile: error: " << error << "\n";
-    return 1;
-  }
+  out.keep();
   return 0;
 }

@@ -168,4 +168,36 @@ def ExpandStridedCopies : Pass<"effai-expand-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
+  let summary = "Turn scf.parallel loops nested in another scf.parallel into "
+                "scf.for loops";
+  let description = [{
+    `convert-linalg-to-parallel-loops` emits one `scf.parallel` per band of
+    parallel dimensions, so a convolution whose output columns are innermost
+    (for vectorization) becomes parallel / reduction / parallel. OpenMP
+    would fork a (serialized) nested region for every iteration of the
+    reduction loops. Threads belong to the outermost band only: inner
+    `scf.parallel` ops without reductions become `scf.for` nests, which LLVM
+    then vectorizes like any loop.
+
+    Before:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.for %k = %c0 to %c4 step %c1 {
+        scf.parallel (%j) = (%c0) to (%c16) step (%c1) { ... }
+      }
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.for %k = %c0 to %c4 step %c1 {
+        scf.for %j = %c0 to %c16 step %c1 { ... }
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD

@@ -137,6 +137,48 @@ LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
   return pm.run(module);
 }
 
+namespace {
+/// The optimized LLVM module of `module` for `machine`.
+std::unique_ptr<llvm::Module> translateAndOptimize(
+    ModuleOp module, const mlir::effai::CPUCompileOptions &options,
+    llvm::TargetMachine &machine, llvm::LLVMContext &llvmContext,
+    std::string &errorMessage) {
+  if (failed(mlir::effai::lowerToArtifactIR(module, options))) {
+    errorMessage = "lowering to the LLVM dialect failed";
+    return nullptr;
+  }
+  MLIRContext *context = module.getContext();
+  registerBuiltinDialectTranslation(*context);
+  registerLLVMDialectTranslation(*context);
+  registerOpenMPDialectTranslation(*context);
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "effai_model");
+  if (!llvmModule) {
+    errorMessage = "translation to LLVM IR failed";
+    return nullptr;
+  }
+  llvmModule->setDataLayout(machine.createDataLayout());
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  if (llvm::Error error = makeOptimizingTransformer(
+          options.optLevel, /*sizeLevel=*/0, &machine)(llvmModule.get())) {
+    errorMessage = "LLVM optimization failed: " + toString(std::move(error));
+    return nullptr;
+  }
+  return llvmModule;
+}
+} // namespace
+
+std::unique_ptr<llvm::Module> mlir::effai::compileToOptimizedLLVMIR(
+    ModuleOp module, const CPUCompileOptions &options,
+    llvm::LLVMContext &llvmContext, std::string &errorMessage) {
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(options.cpu, options.optLevel, errorMessage);
+  if (!machine)
+    return nullptr;
+  return translateAndOptimize(module, options, *machine, llvmContext,
+                              errorMessage);
+}
+
 LogicalResult mlir::effai::compileToSharedObject(
     ModuleOp module, const CPUCompileOptions &options, StringRef outputPath,
     std::string &errorMessage) {
@@ -144,29 +186,11 @@ LogicalResult mlir::effai::compileToSharedObject(
       createTargetMachine(options.cpu, options.optLevel, errorMessage);
   if (!machine)
     return failure();
-  if (failed(lowerToArtifactIR(module, options))) {
-    errorMessage = "lowering to the LLVM dialect failed";
-    return failure();
-  }
-
-  MLIRContext *context = module.getContext();
-  registerBuiltinDialectTranslation(*context);
-  registerLLVMDialectTranslation(*context);
-  registerOpenMPDialectTranslation(*context);
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "effai_model");
-  if (!llvmModule) {
-    errorMessage = "translation to LLVM IR failed";
+  std::unique_ptr<llvm::Module> llvmModule = translateAndOptimize(
+      module, options, *machine, llvmContext, errorMessage);
+  if (!llvmModule)
     return failure();
-  }
-  llvmModule->setDataLayout(machine->createDataLayout());
-  llvmModule->setTargetTriple(machine->getTargetTriple());
-  if (llvm::Error error = makeOptimizingTransformer(
-          options.optLevel, /*sizeLevel=*/0, machine.get())(llvmModule.get())) {
-    errorMessage = "LLVM optimization failed: " + toString(std::move(error));
-    return failure();
-  }
 
   SmallString<128> objectPath;
   if (std::error_code ec =

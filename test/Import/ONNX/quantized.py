@@ -116,7 +116,7 @@ show("DynamicQuantizeLinear", model(
 # zero-point-centred operands, then float requantization.
 # CHECK-LABEL: // ----- QLinearConv with a run-time weight
 # CHECK: tensor.reshape {{.*}} -> tensor<1x1x1x3x3xi32>
-# CHECK: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+# CHECK: iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]
 # CHECK: arith.muli
 # CHECK: arith.addi
 # CHECK: math.roundeven

@@ -13,7 +13,13 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
+#include <memory>
 #include <string>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
 
 namespace mlir::effai {
 
@@ -34,6 +40,14 @@ struct CPUCompileOptions {
 /// diagnostics on the module.
 LogicalResult lowerToArtifactIR(ModuleOp module,
                                 const CPUCompileOptions &options);
+
+/// Lowers `module`, translates it to LLVM IR and optimizes it for the
+/// target CPU (what goes into the shared object). Returns null on failure,
+/// with `errorMessage` set.
+std::unique_ptr<llvm::Module>
+compileToOptimizedLLVMIR(ModuleOp module, const CPUCompileOptions &options,
+                         llvm::LLVMContext &llvmContext,
+                         std::string &errorMessage);
 
 /// Lowers `module` and writes a shared object the runtime can load to
 /// `outputPath`. `errorMessage` says what failed outside MLIR diagnostics

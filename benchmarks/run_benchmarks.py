@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""effai against PyTorch and ONNX Runtime on the CPU, measured in one run.
+
+Models: the bundled digits MLP and CNN (examples/digits) at batch 1 and on
+the whole 360-image test split, and torchvision's ResNet-18 (seeded random
+weights) at batch 1x3x224x224. Each peer runs the same weights and input;
+outputs are checked to agree before timing. Latency is the median of
+repeated runs after warm-up:
+
+  effai        effai-compile (--parallel for 2 threads) + effai-run's timer
+  PyTorch      Debian python3-torch, torch.no_grad(), torch.set_num_threads
+  ONNX Runtime npm onnxruntime-node (CPU), intraOpNumThreads, via node
+
+Prints a Markdown table with effai's speed relative to each peer (>1: effai
+is faster). OPENBLAS_CORETYPE is removed from the environment first (it
+halves OpenBLAS speed on this machine).
+Usage: run_benchmarks.py [--threads 1,2] [--quick]
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+if "OPENBLAS_CORETYPE" in os.environ:  # before numpy/torch load OpenBLAS
+    env = dict(os.environ)
+    del env["OPENBLAS_CORETYPE"]
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+DIGITS = os.path.join(ROOT, "examples", "digits")
+sys.path.insert(0, DIGITS)
+sys.path.insert(0, os.path.join(BUILD, "python_packages"))
+
+import onnx  # noqa: E402
+from onnx import numpy_helper  # noqa: E402
+import train_digits  # noqa: E402
+
+
+def ensure_onnxruntime():
+    package = os.path.join(HERE, ".node", "node_modules", "onnxruntime-node")
+    if not os.path.isdir(package):
+        # Its install script downloads binaries that ship in the package
+        # anyway; skip it.
+        subprocess.run(["npm", "install", "--ignore-scripts", "--prefix",
+                        os.path.join(HERE, ".node"), "onnxruntime-node"],
+                       check=True, capture_output=True)
+
+
+def digits_torch_model(name, onnx_path):
+    model = train_digits.MLP() if name == "mlp" else train_digits.CNN()
+    weights = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy())
+               for t in onnx.load(onnx_path).graph.initializer}
+    model.load_state_dict(weights)
+    return model.eval()
+
+
+def resnet18(workdir):
+    import torchvision
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18(weights=None).eval()
+    x = np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(
+        np.float32)
+    path = os.path.join(workdir, "resnet18.onnx")
+    torch.onnx.export(model, torch.from_numpy(x), path, input_names=["input"],
+                      output_names=["logits"], opset_version=13)
+    return model, path, x
+
+
+def time_effai(onnx_path, x, threads, reps, workdir, tag):
+    so = os.path.join(workdir, f"{tag}-{threads}.so")
+    shape = "x".join(map(str, x.shape))
+    args = [os.path.join(BUILD, "bin", "effai-compile"), onnx_path, "-o", so,
+            f"--input-shape=input={shape}"]
+    if threads > 1:
+        args.append("--parallel")
+    subprocess.run(args, check=True)
+    npy = os.path.join(workdir, f"{tag}-input.npy")
+    np.save(npy, x)
+    out_dir = os.path.join(workdir, f"{tag}-{threads}-out")
+    run = [os.path.join(BUILD, "bin", "effai-run"), so, "--input", npy,
+           "--repeat", str(reps), "--warmup", "3", "--output-dir", out_dir]
+    if threads > 1:
+        run += ["--num-threads", str(threads)]
+    text = subprocess.run(run, check=True, capture_output=True,
+                          text=True).stdout
+    median = float(re.search(r"median ([0-9.]+) ms", text).group(1))
+    return median, np.load(os.path.join(out_dir, "logits.npy"))
+
+
+def time_torch(model, x, threads, reps):
+    import time
+    torch.set_num_threads(threads)
+    inp = torch.from_numpy(x)
+    with torch.no_grad():
+        for _ in range(3):
+            out = model(inp)
+        times = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            out = model(inp)
+            times.append((time.perf_counter() - start) * 1e3)
+    return float(np.median(times)), out.numpy()
+
+
+def time_ort(onnx_path, x, threads, reps, workdir, tag):
+    raw = os.path.join(workdir, f"{tag}-input.f32")
+    x.astype("<f4").tofile(raw)
+    shape = "x".join(map(str, x.shape))
+    text = subprocess.run(
+        ["node", os.path.join(HERE, "ort_bench.js"), onnx_path, "input", raw,
+         shape, str(threads), str(reps)], check=True, capture_output=True,
+        text=True).stdout
+    result = json.loads(text)
+    return result["median_ms"], np.array(result["output"], np.float32)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repetitions")
+    args = parser.parse_args()
+    ensure_onnxruntime()
+    workdir = tempfile.mkdtemp(prefix="effai-bench-")
+    images = np.load(os.path.join(DIGITS, "test_images.npy"))
+    cases = []
+    for name in ["mlp", "cnn"]:
+        path = os.path.join(DIGITS, f"digits_{name}.onnx")
+        model = digits_torch_model(name, path)
+        cases.append((f"digits {name.upper()} batch 1", model, path,
+                      images[:1], 200 if args.quick else 2000))
+        cases.append((f"digits {name.upper()} batch 360", model, path,
+                      images, 20 if args.quick else 200))
+    model, path, x = resnet18(workdir)
+    cases.append(("ResNet-18 1x3x224x224", model, path, x,
+                  3 if args.quick else 10))
+
+    rows = []
+    for label, model, path, x, reps in cases:
+        tag = re.sub(r"[^a-z0-9]+", "-", label.lower())
+        for threads in [int(t) for t in args.threads.split(",")]:
+            effai_ms, effai_out = time_effai(path, x, threads, reps, workdir,
+                                             tag)
+            torch_ms, torch_out = time_torch(model, x, threads, reps)
+            ort_ms, ort_head = time_ort(path, x, threads, reps, workdir, tag)
+            scale = np.abs(torch_out).max()
+            assert np.abs(effai_out - torch_out).max() <= 1e-4 * scale, label
+            assert np.allclose(ort_head, torch_out.flatten()[:4],
+                               atol=1e-4 * scale), label
+            rows.append((label, threads, effai_ms, torch_ms, ort_ms))
+            print(f"{label}, {threads} thread(s): effai {effai_ms:.3f} ms, "
+                  f"PyTorch {torch_ms:.3f} ms, ONNX Runtime {ort_ms:.3f} ms",
+                  file=sys.stderr)
+
+    print("| model | threads | effai (ms) | PyTorch (ms) | ONNX Runtime (ms) "
+          "| effai speed vs PyTorch | vs ONNX Runtime |")
+    print("|---|---|---|---|---|---|---|")
+    for label, threads, e, t, o in rows:
+        print(f"| {label} | {threads} | {e:.3f} | {t:.3f} | {o:.3f} | "
+              f"{t / e:.2f}x | {o / e:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
