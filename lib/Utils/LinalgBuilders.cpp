@@ -9,6 +9,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::effai;
@@ -209,19 +215,24 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
   // Split channels into groups: [N, G, C/G, H, W] x [G, O/G, C/G, KH, KW].
   int64_t g = groups, n = inputType.getDimSize(0);
   int64_t cg = inputType.getDimSize(1) / g, og = weightType.getDimSize(0) / g;
+  int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
+  int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
   input = buildReshape(
       b, loc, input,
       RankedTensorType::get(
           {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)}, elt));
-  weight =
-      buildReshape(b, loc, weight,
-                   RankedTensorType::get({g, og, cg, weightType.getDimSize(2),
-                                          weightType.getDimSize(3)},
-                                         elt));
-  auto outType = RankedTensorType::get(
-      {n, g, og, resultType.getDimSize(2), resultType.getDimSize(3)}, elt);
   MLIRContext *context = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  auto par = utils::IteratorType::parallel;
+  auto red = utils::IteratorType::reduction;
+  auto body = [&](OpBuilder &b, Location loc, ValueRange args) {
+    linalg::YieldOp::create(b, loc,
+                            buildMulAdd(b, loc, args[2], args[0], args[1]));
+  };
+
+  weight = buildReshape(b, loc, weight,
+                        RankedTensorType::get({g, og, cg, kh, kw}, elt));
+  auto outType = RankedTensorType::get({n, g, og, oh, ow}, elt);
   // Loops: n, g, og | c, kh, kw | oh, ow. The output columns are innermost
   // so the inner loop walks contiguous outputs (and, at stride 1, inputs)
   // with one invariant weight: LLVM vectorizes it without reassociating a
@@ -233,17 +244,11 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
                      context),
       AffineMap::get(8, 0, {d(1), d(2), d(3), d(4), d(5)}, context),
       AffineMap::get(8, 0, {d(0), d(1), d(2), d(6), d(7)}, context)};
-  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
-  iterators.append(3, utils::IteratorType::reduction);
-  iterators.append(2, utils::IteratorType::parallel);
+  utils::IteratorType iterators[] = {par, par, par, red, red, red, par, par};
   Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
   Value out =
-      linalg::GenericOp::create(
-          b, loc, outType, ValueRange{input, weight}, acc, maps, iterators,
-          [&](OpBuilder &b, Location loc, ValueRange args) {
-            linalg::YieldOp::create(
-                b, loc, buildMulAdd(b, loc, args[2], args[0], args[1]));
-          })
+      linalg::GenericOp::create(b, loc, outType, ValueRange{input, weight}, acc,
+                                maps, iterators, body)
           .getResult(0);
   return buildReshape(b, loc, out, resultType);
 }
@@ -257,23 +262,87 @@ Value mlir::effai::buildMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
                                arith::MulIOp::create(b, loc, x, y));
 }
 
+/// The bytes of a constant's elements, when they are byte-addressable and
+/// stored densely (no splat, no i1 packing).
+static std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr attr) {
+  Type elt = attr.getShapedType().getElementType();
+  if (!elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (dense.isSplat())
+      return std::nullopt;
+    return dense.getRawData();
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
+}
+
+Value mlir::effai::buildPermutedView(OpBuilder &b, Location loc, Value input,
+                                     ArrayRef<int64_t> viewShape,
+                                     ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elt = type.getElementType();
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(viewShape[p]);
+  auto resultType = RankedTensorType::get(shape, elt);
+  // Constant weights are permuted now, once, instead of on every call.
+  ElementsAttr attr;
+  if (matchPattern(input, m_Constant(&attr))) {
+    if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+      return arith::ConstantOp::create(b, loc, splat.reshape(resultType));
+    if (std::optional<ArrayRef<char>> bytes = getDenseBytes(attr)) {
+      size_t width = elt.getIntOrFloatBitWidth() / 8;
+      int64_t rank = viewShape.size();
+      SmallVector<int64_t> viewStrides(rank, 1);
+      for (int64_t i = rank - 2; i >= 0; --i)
+        viewStrides[i] = viewStrides[i + 1] * viewShape[i + 1];
+      std::vector<char> permuted(bytes->size());
+      SmallVector<int64_t> index(rank, 0);
+      for (size_t out = 0, e = bytes->size() / width; out < e; ++out) {
+        int64_t in = 0;
+        for (int64_t i = 0; i < rank; ++i)
+          in += index[i] * viewStrides[perm[i]];
+        std::memcpy(&permuted[out * width], bytes->data() + in * width, width);
+        for (int64_t i = rank - 1; i >= 0 && ++index[i] == shape[i]; --i)
+          index[i] = 0;
+      }
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          permuted, alignof(int64_t));
+      return arith::ConstantOp::create(
+          b, loc,
+          DenseResourceElementsAttr::get(resultType, "permuted_weight",
+                                         std::move(blob)));
+    }
+  }
+  Value view =
+      buildReshape(b, loc, input, RankedTensorType::get(viewShape, elt));
+  return buildTranspose(b, loc, view, perm);
+}
+
 Value mlir::effai::buildLinearContraction(OpBuilder &b, Location loc, Value x,
                                           Value w, Type elt) {
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
   MLIRContext *context = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(2)}, context),
+  // Loops m, k, n over w^T [K, N]: the inner loop is an axpy over
+  // contiguous outputs and weights, which vectorizes without reassociating
+  // a floating-point sum (a dot product over k would not).
+  Value wt = buildPermutedView(b, loc, w, wType.getShape(), {1, 0});
+  AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(1)}, context),
                       AffineMap::get(3, 0, {d(1), d(2)}, context),
-                      AffineMap::get(3, 0, {d(0), d(1)}, context)};
+                      AffineMap::get(3, 0, {d(0), d(2)}, context)};
   auto outType =
       RankedTensorType::get({xType.getDimSize(0), wType.getDimSize(0)}, elt);
   Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
   utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                     utils::IteratorType::parallel,
-                                     utils::IteratorType::reduction};
+                                     utils::IteratorType::reduction,
+                                     utils::IteratorType::parallel};
   return linalg::GenericOp::create(
-             b, loc, outType, ValueRange{x, w}, acc, maps, iterators,
+             b, loc, outType, ValueRange{x, wt}, acc, maps, iterators,
              [&](OpBuilder &b, Location loc, ValueRange a) {
                linalg::YieldOp::create(b, loc,
                                        buildMulAdd(b, loc, a[2], a[0], a[1]));

@@ -67,6 +67,13 @@ int64_t normalizeAxis(int64_t axis, int64_t rank);
 /// acc + x * y for float or integer scalars.
 Value buildMulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y);
 
+/// Views `input` as `viewShape` (same elements, row-major) and permutes the
+/// view's dimensions (result dim i is view dim perm[i]). Folded into a new
+/// constant when `input` is one (weights are laid out once, at compile
+/// time), else a reshape and a linalg.transpose.
+Value buildPermutedView(OpBuilder &b, Location loc, Value input,
+                        ArrayRef<int64_t> viewShape, ArrayRef<int64_t> perm);
+
 /// x[M, K] . w[N, K]^T -> [M, N] as a contraction generic accumulating in
 /// `elt` (operands already of that type).
 Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,

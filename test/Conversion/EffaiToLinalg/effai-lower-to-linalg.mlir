@@ -1,11 +1,13 @@
 // effai-lower-to-linalg: what each op becomes, before bufferization.
 // RUN: %effai_opt %s --effai-lower-to-linalg --split-input-file --verify-diagnostics | FileCheck %s
 
-// A dense float weight is used directly by a contraction generic.
+// A dense float weight is used directly by a contraction generic, through
+// its transpose: loops (m, k, n) make the inner loop a vectorizable axpy.
 // CHECK-LABEL: func.func @float_linear
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>, %[[V:.*]]: tensor<5x4xf32>)
 // CHECK: %[[X2:.*]] = tensor.reshape %[[X]]{{.*}} -> tensor<6x4xf32>
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[X2]], %[[V]] : tensor<6x4xf32>, tensor<5x4xf32>)
+// CHECK: %[[VT:.*]] = linalg.transpose ins(%[[V]] : tensor<5x4xf32>) outs(%{{.*}} : tensor<4x5xf32>) permutation = [1, 0]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%[[X2]], %[[VT]] : tensor<6x4xf32>, tensor<4x5xf32>)
 // CHECK: arith.mulf
 // CHECK: tensor.reshape {{.*}} -> tensor<2x3x5xf32>
 // CHECK-NOT: effai.
@@ -13,6 +15,21 @@ func.func @float_linear(%x: tensor<2x3x4xf32>, %v: tensor<5x4xf32>) -> tensor<2x
   %w = effai.pack %v : tensor<5x4xf32> -> !effai.weight<5x4xf32, #effai.encoding<value = #effai.float>>
   %y = effai.linear %x, %w : (tensor<2x3x4xf32>, !effai.weight<5x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<2x3x5xf32>
   return %y : tensor<2x3x5xf32>
+}
+
+// -----
+// A constant weight is transposed at compile time, not on every call.
+// CHECK-LABEL: func.func @constant_linear
+// CHECK: %[[WT:.*]] = arith.constant dense_resource<permuted_weight> : tensor<2x3xf32>
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[WT]] : tensor<1x2xf32>, tensor<2x3xf32>)
+// CHECK: permuted_weight: "0x080000000000803F000040400000A04000000040000080400000C040"
+func.func @constant_linear(%x: tensor<1x2xf32>) -> tensor<1x3xf32> {
+  // Rows [1, 2], [3, 4], [5, 6] -> columns [1, 3, 5], [2, 4, 6].
+  %v = arith.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %w = effai.pack %v : tensor<3x2xf32> -> !effai.weight<3x2xf32, #effai.encoding<value = #effai.float>>
+  %y = effai.linear %x, %w : (tensor<1x2xf32>, !effai.weight<3x2xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
 }
 
 // -----
