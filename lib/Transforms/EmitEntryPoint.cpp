@@ -75,6 +75,8 @@ FailureOr<std::string> describeArgument(func::FuncOp model, unsigned index,
     workspaceBytes = type.getNumElements();
     return std::string();
   }
+  if (model.getArgAttr(index, "effai.workspace_offset"))
+    return std::string(); // Planned inside the workspace: no record.
   bool isOutput = model.getArgAttr(index, "effai.output") != nullptr;
   if (!isOutput && numOutputs != 0)
     return model.emitError("effai-emit-entry-point: input argument #")
@@ -137,7 +139,8 @@ Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type, Value data) {
   return UnrealizedConversionCastOp::create(b, loc, type, desc).getResult(0);
 }
 
-/// `void effai_entry(void **buffers)`: loads one pointer per argument.
+/// `void effai_entry(void **buffers)`: loads one pointer per input and
+/// output and the workspace's; planned buffers are at their offsets in it.
 void buildEntryFunction(OpBuilder &b, func::FuncOp model) {
   MLIRContext *ctx = b.getContext();
   Location loc = model.getLoc();
@@ -149,12 +152,31 @@ void buildEntryFunction(OpBuilder &b, func::FuncOp model) {
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(body);
   Value argv = body->getArgument(0);
+  auto loadSlot = [&](int32_t slot) -> Value {
+    Value address = LLVM::GEPOp::create(b, loc, ptrType, ptrType, argv,
+                                        ArrayRef<LLVM::GEPArg>{slot});
+    return LLVM::LoadOp::create(b, loc, ptrType, address);
+  };
+  unsigned numArgs = model.getNumArguments();
+  int32_t numSlots = 0;
+  for (unsigned i = 0; i < numArgs; ++i)
+    if (!model.getArgAttr(i, "effai.workspace_offset"))
+      ++numSlots;
+  Value workspace = loadSlot(numSlots - 1);
   SmallVector<Value> operands;
+  int32_t slot = 0;
   for (auto [index, type] : llvm::enumerate(model.getArgumentTypes())) {
-    Value slot = LLVM::GEPOp::create(
-        b, loc, ptrType, ptrType, argv,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(index)});
-    Value data = LLVM::LoadOp::create(b, loc, ptrType, slot);
+    Value data;
+    if (auto offset = model.getArgAttrOfType<IntegerAttr>(
+            index, "effai.workspace_offset"))
+      data = LLVM::GEPOp::create(
+          b, loc, ptrType, b.getI8Type(), workspace,
+          ArrayRef<LLVM::GEPArg>{Value(LLVM::ConstantOp::create(
+              b, loc, b.getI64Type(), offset.getInt()))});
+    else if (slot == numSlots - 1)
+      data = workspace, ++slot;
+    else
+      data = loadSlot(slot++);
     operands.push_back(buildDescriptor(b, loc, cast<MemRefType>(type), data));
   }
   func::CallOp::create(b, loc, model, operands);

@@ -10,7 +10,6 @@
 
 #include "effai/Transforms/Passes.h"
 
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
@@ -171,28 +170,37 @@ LogicalResult planFunction(func::FuncOp func, int64_t alignment) {
   }
   int64_t workspaceBytes = assignOffsets(buffers, alignment);
 
+  // Each planned buffer becomes its own argument, carved out of the
+  // workspace by the caller. Separate pointers (in a function that is not
+  // inlined into the entry point) let LLVM version loops with run-time
+  // overlap checks and vectorize them; views of one base pointer would not.
   OpBuilder builder(func.getContext());
-  auto workspaceType = MemRefType::get({workspaceBytes}, builder.getI8Type());
-  unsigned workspaceIndex = func.getNumArguments();
-  if (failed(func.insertArgument(workspaceIndex, workspaceType,
-                                 builder.getDictionaryAttr(builder.getNamedAttr(
-                                     "effai.workspace", builder.getUnitAttr())),
-                                 func.getLoc())))
-    return failure();
-  Value workspace = func.getArgument(workspaceIndex);
   for (PlannedBuffer &buffer : buffers) {
-    builder.setInsertionPoint(buffer.alloc);
-    Location loc = buffer.alloc.getLoc();
-    Value offset = arith::ConstantIndexOp::create(builder, loc, buffer.offset);
-    Value view = memref::ViewOp::create(builder, loc, buffer.alloc.getType(),
-                                        workspace, offset, ValueRange{});
+    unsigned index = func.getNumArguments();
+    if (failed(
+            func.insertArgument(index, buffer.alloc.getType(),
+                                builder.getDictionaryAttr(builder.getNamedAttr(
+                                    "effai.workspace_offset",
+                                    builder.getI64IntegerAttr(buffer.offset))),
+                                buffer.alloc.getLoc())))
+      return failure();
     // Deallocations of a planned buffer are moot: the runtime owns it.
     for (Operation *user : llvm::make_early_inc_range(buffer.alloc->getUsers()))
       if (isa<memref::DeallocOp>(user))
         user->erase();
-    buffer.alloc.replaceAllUsesWith(view);
+    buffer.alloc.replaceAllUsesWith(func.getArgument(index));
     buffer.alloc.erase();
   }
+  auto workspaceType = MemRefType::get({workspaceBytes}, builder.getI8Type());
+  if (failed(func.insertArgument(func.getNumArguments(), workspaceType,
+                                 builder.getDictionaryAttr(builder.getNamedAttr(
+                                     "effai.workspace", builder.getUnitAttr())),
+                                 func.getLoc())))
+    return failure();
+  // Keep the model a separate function so the buffers stay distinct
+  // pointer arguments (see above).
+  func->setAttr("passthrough",
+                builder.getArrayAttr({builder.getStringAttr("noinline")}));
   return success();
 }
 

@@ -8,13 +8,21 @@
 // (offset 0, row-major strides) and calls the model.
 // CHECK-LABEL: llvm.func @effai_entry(
 // CHECK-SAME: %[[ARGV:.*]]: !llvm.ptr)
+// CHECK: %[[SLOT3:.*]] = llvm.getelementptr %[[ARGV]][3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[WSP:.*]] = llvm.load %[[SLOT3]] : !llvm.ptr -> !llvm.ptr
 // CHECK: %[[SLOT0:.*]] = llvm.getelementptr %[[ARGV]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK: %[[P0:.*]] = llvm.load %[[SLOT0]] : !llvm.ptr -> !llvm.ptr
 // CHECK: llvm.insertvalue %[[P0]], %{{.*}}[0] : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
 // CHECK: %[[M0:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)> to memref<1x4xi8>
 // CHECK: builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64)> to memref<f32>
+// The planned buffer is the workspace pointer (the last slot) plus 64.
+// CHECK: %[[C64:.*]] = llvm.mlir.constant(64 : i64) : i64
+// CHECK: %[[TP:.*]] = llvm.getelementptr %[[WSP]][%[[C64]]] : (!llvm.ptr, i64) -> !llvm.ptr, i8
+// CHECK: llvm.insertvalue %[[TP]], %{{.*}}[0] : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>
+// CHECK: %[[T:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<16xf32>
+// CHECK: llvm.insertvalue %[[WSP]], %{{.*}}[0]
 // CHECK: %[[WS:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<128xi8>
-// CHECK: call @model(%[[M0]], %{{.*}}, %{{.*}}, %[[WS]]) : (memref<1x4xi8>, memref<f32>, memref<4xi32>, memref<128xi8>) -> ()
+// CHECK: call @model(%[[M0]], %{{.*}}, %{{.*}}, %[[T]], %[[WS]]) : (memref<1x4xi8>, memref<f32>, memref<4xi32>, memref<16xf32>, memref<128xi8>) -> ()
 // CHECK: llvm.return
 // CHECK-LABEL: llvm.func @effai_set_num_threads(
 // CHECK-NEXT: llvm.return
@@ -25,6 +33,7 @@
 func.func @model(%x: memref<1x4xi8> {effai.name = "x in", effai.dtype = "uint8"},
                  %s: memref<f32> {effai.name = "s"},
                  %y: memref<4xi32> {effai.output},
+                 %t: memref<16xf32> {effai.workspace_offset = 64 : i64},
                  %ws: memref<128xi8> {effai.workspace}) {
   return
 }

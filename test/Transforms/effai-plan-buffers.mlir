@@ -1,14 +1,12 @@
 // RUN: %effai_opt %s --split-input-file --effai-plan-buffers --verify-diagnostics | FileCheck %s
 
 // Results become out-parameters; a fresh allocation returned is computed in
-// place. The two temporaries are live at the same time: disjoint bytes.
+// place. Temporaries become arguments at their workspace offsets; these two
+// are live at the same time: disjoint bytes. The model is kept out of line.
 // CHECK-LABEL: func.func @two_live
-// CHECK-SAME: (%[[X:[^:]*]]: memref<4xf32> {effai.name = "x"}, %[[Y:[^:]*]]: memref<4xf32> {effai.name = "y", effai.output}, %[[WS:[^:]*]]: memref<128xi8> {effai.workspace})
+// CHECK-SAME: (%[[X:[^:]*]]: memref<4xf32> {effai.name = "x"}, %[[Y:[^:]*]]: memref<4xf32> {effai.name = "y", effai.output}, %[[A:[^:]*]]: memref<4xf32> {effai.workspace_offset = 0 : i64}, %[[B:[^:]*]]: memref<4xf32> {effai.workspace_offset = 64 : i64}, %{{[^:]*}}: memref<128xi8> {effai.workspace}) attributes {passthrough = ["noinline"]}
 // CHECK-NOT: memref.alloc
-// CHECK: %[[O0:.*]] = arith.constant 0 : index
-// CHECK: %[[A:.*]] = memref.view %[[WS]][%[[O0]]][] : memref<128xi8> to memref<4xf32>
-// CHECK: %[[O1:.*]] = arith.constant 64 : index
-// CHECK: %[[B:.*]] = memref.view %[[WS]][%[[O1]]][] : memref<128xi8> to memref<4xf32>
+// CHECK: linalg.exp ins(%[[X]] : memref<4xf32>) outs(%[[A]] : memref<4xf32>)
 // CHECK: linalg.add ins(%[[A]], %[[B]] : {{.*}}) outs(%[[Y]] : memref<4xf32>)
 // CHECK: return{{$}}
 func.func @two_live(%x: memref<4xf32> {effai.name = "x"}) -> (memref<4xf32> {effai.name = "y"}) {
@@ -26,13 +24,7 @@ func.func @two_live(%x: memref<4xf32> {effai.name = "x"}) -> (memref<4xf32> {eff
 // A chain of temporaries: %a is dead once %b is computed, so %c reuses its
 // bytes; the alias through collapse_shape keeps %a alive until its use.
 // CHECK-LABEL: func.func @reuse
-// CHECK-SAME: %[[WS:[^:]*]]: memref<128xi8> {effai.workspace}
-// CHECK: %[[OA:.*]] = arith.constant 0 : index
-// CHECK: memref.view %[[WS]][%[[OA]]][] : memref<128xi8> to memref<2x2xi32>
-// CHECK: %[[OB:.*]] = arith.constant 64 : index
-// CHECK: memref.view %[[WS]][%[[OB]]][] : memref<128xi8> to memref<4xi32>
-// CHECK: %[[OC:.*]] = arith.constant 0 : index
-// CHECK: memref.view %[[WS]][%[[OC]]][] : memref<128xi8> to memref<4xi32>
+// CHECK-SAME: memref<2x2xi32> {effai.workspace_offset = 0 : i64}, %{{[^:]*}}: memref<4xi32> {effai.workspace_offset = 64 : i64}, %{{[^:]*}}: memref<4xi32> {effai.workspace_offset = 0 : i64}, %{{[^:]*}}: memref<128xi8> {effai.workspace}
 func.func @reuse(%x: memref<2x2xi32>) -> memref<4xi32> {
   %a = memref.alloc() : memref<2x2xi32>
   linalg.copy ins(%x : memref<2x2xi32>) outs(%a : memref<2x2xi32>)
@@ -51,8 +43,7 @@ func.func @reuse(%x: memref<2x2xi32>) -> memref<4xi32> {
 // Overlapping live ranges through an alias: %a is read after %b is
 // written, via the collapse_shape, so they must not share bytes.
 // CHECK-LABEL: func.func @alias_extends_life
-// CHECK: arith.constant 0 : index
-// CHECK: arith.constant 64 : index
+// CHECK-SAME: memref<2x2xi32> {effai.workspace_offset = 0 : i64}, %{{[^:]*}}: memref<4xi32> {effai.workspace_offset = 64 : i64}, %{{[^:]*}}: memref<128xi8> {effai.workspace}
 func.func @alias_extends_life(%x: memref<2x2xi32>) -> memref<4xi32> {
   %a = memref.alloc() : memref<2x2xi32>
   linalg.copy ins(%x : memref<2x2xi32>) outs(%a : memref<2x2xi32>)

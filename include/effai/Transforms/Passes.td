@@ -87,13 +87,19 @@ def PlanBuffers : Pass<"effai-plan-buffers", "::mlir::ModuleOp"> {
        computed in place into the out-parameter; any other result (an
        argument, a constant, a view) is copied into it.
     2. Every remaining static, identity-layout `memref.alloc` in the
-       function's entry block becomes a `memref.view` into one `i8`
-       workspace argument appended last (marked `effai.workspace`). Offsets
-       come from the buffers' live ranges (definition to last use of the
-       buffer or any view of it): buffers that are never live at the same
-       time share bytes. Placement is greedy by decreasing size, first fit,
-       with every offset a multiple of `alignment`.
+       function's entry block becomes an argument of its own, marked
+       `effai.workspace_offset = N`: the caller passes the workspace
+       address plus N. Offsets come from the buffers' live ranges
+       (definition to last use of the buffer or any view of it): buffers
+       that are never live at the same time share bytes. Placement is
+       greedy by decreasing size, first fit, with every offset a multiple
+       of `alignment`. The whole workspace is the last argument (marked
+       `effai.workspace`, its size the total).
 
+    Buffers are separate pointer arguments of a function that is not
+    inlined (`passthrough = ["noinline"]`) rather than views of one base
+    pointer: LLVM then versions loops with run-time overlap checks and
+    vectorizes them, which it does not do for offsets from a common base.
     Allocations with dynamic sizes, non-identity layouts, memory spaces or
     inside nested regions are left for the deallocation pipeline. The
     runtime allocates the workspace once per loaded model.
@@ -110,9 +116,9 @@ def PlanBuffers : Pass<"effai-plan-buffers", "::mlir::ModuleOp"> {
     After:
     ```mlir
     func.func @main(%x: memref<4xf32>, %y: memref<4xf32> {effai.output},
-                    %ws: memref<64xi8> {effai.workspace}) {
-      %c0 = arith.constant 0 : index
-      %t = memref.view %ws[%c0][] : memref<64xi8> to memref<4xf32>
+                    %t: memref<4xf32> {effai.workspace_offset = 0 : i64},
+                    %ws: memref<64xi8> {effai.workspace})
+        attributes {passthrough = ["noinline"]} {
       ...
     }
     ```
@@ -121,8 +127,7 @@ def PlanBuffers : Pass<"effai-plan-buffers", "::mlir::ModuleOp"> {
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Byte alignment of every buffer in the workspace">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
@@ -131,11 +136,13 @@ def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
   let description = [{
     Takes the module's one public function, already in the form
     `effai-plan-buffers` produces (inputs, then `effai.output`
-    out-parameters, then the `effai.workspace` argument; static shapes,
-    identity layouts), and adds what the runtime looks up by name:
+    out-parameters, then planned buffers marked `effai.workspace_offset`,
+    then the `effai.workspace` argument; static shapes, identity layouts),
+    and adds what the runtime looks up by name:
 
-    - `void effai_entry(void **buffers)`: one data pointer per argument in
-      order; it builds the memref descriptors and calls the model;
+    - `void effai_entry(void **buffers)`: one data pointer per input and
+      output, then the workspace; it builds the memref descriptors (planned
+      buffers at their offsets in the workspace) and calls the model;
     - `void effai_set_num_threads(int32_t)`: forwards to OpenMP's
       `omp_set_num_threads` when the model runs threaded, else does nothing;
     - `const char effai_metadata[]`: text, one record per line:
