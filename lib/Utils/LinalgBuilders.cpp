@@ -231,63 +231,64 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
       b, loc, input,
       RankedTensorType::get(
           {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)}, elt));
+  // Both loop orders put the reduction (c, kh, kw) at dims 3, 4, 5 between
+  // two parallel bands; they differ in where oh, ow and og sit.
   MLIRContext *context = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  auto par = utils::IteratorType::parallel;
-  auto red = utils::IteratorType::reduction;
-  auto body = [&](OpBuilder &b, Location loc, ValueRange args) {
-    linalg::YieldOp::create(b, loc,
-                            buildMulAdd(b, loc, args[2], args[0], args[1]));
-  };
-
-  // The innermost loop must be long and contiguous to vectorize: output
-  // channels when there are enough of them. Compute [N, G, OH, OW, O/G]
-  // against weights permuted to [G, C/G, KH, KW, O/G] (folded when
-  // constant), then transpose the result back to NCHW.
-  if (useChannelInnerConv(og)) {
-    Value wt =
-        buildPermutedView(b, loc, weight, {g, og, cg, kh, kw}, {0, 2, 3, 4, 1});
-    auto tmpType = RankedTensorType::get({n, g, oh, ow, og}, elt);
-    // Loops: n, g, oh | c, kh, kw | ow, og. Each weight row is read once
-    // per output row and reused across its columns; threads split rows.
+  auto buildLoops = [&](Value w, RankedTensorType type, unsigned ohDim,
+                        unsigned owDim, unsigned ogDim, bool channelsLast) {
+    auto dims = [&](ArrayRef<unsigned> order) {
+      return AffineMap::get(
+          8, 0, llvm::map_to_vector(order, [&](unsigned i) { return d(i); }),
+          context);
+    };
     AffineMap maps[] = {
         AffineMap::get(8, 0,
                        {d(0), d(1), d(3),
-                        d(2) * strides[0] + d(4) * dilations[0],
-                        d(6) * strides[1] + d(5) * dilations[1]},
+                        d(ohDim) * strides[0] + d(4) * dilations[0],
+                        d(owDim) * strides[1] + d(5) * dilations[1]},
                        context),
-        AffineMap::get(8, 0, {d(1), d(3), d(4), d(5), d(7)}, context),
-        AffineMap::get(8, 0, {d(0), d(1), d(2), d(6), d(7)}, context)};
+        channelsLast ? dims({1, 3, 4, 5, ogDim}) : dims({1, ogDim, 3, 4, 5}),
+        channelsLast ? dims({0, 1, ohDim, owDim, ogDim})
+                     : dims({0, 1, ogDim, ohDim, owDim})};
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
     utils::IteratorType iterators[] = {par, par, par, red, red, red, par, par};
-    Value acc = buildFill(b, loc, tmpType, getScalarAttr(elt, 0));
-    Value tmp =
-        linalg::GenericOp::create(b, loc, tmpType, ValueRange{input, wt}, acc,
-                                  maps, iterators, body)
-            .getResult(0);
+    Value acc = buildFill(b, loc, type, getScalarAttr(elt, 0));
+    return linalg::GenericOp::create(
+               b, loc, type, ValueRange{input, w}, acc, maps, iterators,
+               [&](OpBuilder &b, Location loc, ValueRange args) {
+                 linalg::YieldOp::create(
+                     b, loc, buildMulAdd(b, loc, args[2], args[0], args[1]));
+               })
+        .getResult(0);
+  };
+
+  // The innermost loop must be long and contiguous to vectorize: output
+  // channels when there are enough of them. Loops n, g, oh | c, kh, kw |
+  // ow, og compute [N, G, OH, OW, O/G] against weights permuted to
+  // [G, C/G, KH, KW, O/G] (folded when constant): each weight row is read
+  // once per output row and reused across its columns; threads split rows.
+  // The result is transposed back to NCHW.
+  if (useChannelInnerConv(og)) {
+    Value wt =
+        buildPermutedView(b, loc, weight, {g, og, cg, kh, kw}, {0, 2, 3, 4, 1});
+    Value tmp = buildLoops(wt, RankedTensorType::get({n, g, oh, ow, og}, elt),
+                           /*ohDim=*/2, /*owDim=*/6, /*ogDim=*/7,
+                           /*channelsLast=*/true);
     Value out = buildTranspose(b, loc, tmp, {0, 1, 4, 2, 3});
     return buildReshape(b, loc, out, resultType);
   }
 
-  weight = buildReshape(b, loc, weight,
-                        RankedTensorType::get({g, og, cg, kh, kw}, elt));
-  auto outType = RankedTensorType::get({n, g, og, oh, ow}, elt);
-  // Few channels per group (depthwise, tiny layers). Loops: n, g, og |
+  // Few channels per group (depthwise, tiny layers). Loops n, g, og |
   // c, kh, kw | oh, ow: the inner loop walks contiguous outputs (and, at
   // stride 1, inputs) with one invariant weight, so LLVM vectorizes it
   // without reassociating a floating-point reduction.
-  AffineMap maps[] = {
-      AffineMap::get(8, 0,
-                     {d(0), d(1), d(3), d(6) * strides[0] + d(4) * dilations[0],
-                      d(7) * strides[1] + d(5) * dilations[1]},
-                     context),
-      AffineMap::get(8, 0, {d(1), d(2), d(3), d(4), d(5)}, context),
-      AffineMap::get(8, 0, {d(0), d(1), d(2), d(6), d(7)}, context)};
-  utils::IteratorType iterators[] = {par, par, par, red, red, red, par, par};
-  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
-  Value out =
-      linalg::GenericOp::create(b, loc, outType, ValueRange{input, weight}, acc,
-                                maps, iterators, body)
-          .getResult(0);
+  weight = buildReshape(b, loc, weight,
+                        RankedTensorType::get({g, og, cg, kh, kw}, elt));
+  Value out = buildLoops(weight, RankedTensorType::get({n, g, og, oh, ow}, elt),
+                         /*ohDim=*/6, /*owDim=*/7, /*ogDim=*/2,
+                         /*channelsLast=*/false);
   return buildReshape(b, loc, out, resultType);
 }
 
