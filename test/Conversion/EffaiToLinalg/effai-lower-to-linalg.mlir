@@ -85,19 +85,19 @@ func.func @opaque_weight(%x: tensor<2x4xf32>, %w: !effai.weight<3x4xf32, #effai.
 }
 
 // -----
-// With at least 16 output channels per group, a convolution's inner loop
+// With at least 32 output channels per group, a convolution's inner loop
 // runs over output channels: weights permuted to [G, C/G, KH, KW, O/G] (a
 // splat constant folds to a splat), output computed as [N, G, OH, OW, O/G]
 // and transposed back to NCHW.
 // CHECK-LABEL: func.func @conv_channels_inner
-// CHECK: %[[WT:.*]] = arith.constant dense<5.000000e-01> : tensor<1x2x3x3x16xf32>
-// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]{{.*}} ins(%{{.*}}, %[[WT]] : tensor<1x1x2x6x6xf32>, tensor<1x2x3x3x16xf32>) outs(%{{.*}} : tensor<1x1x4x4x16xf32>)
+// CHECK: %[[WT:.*]] = arith.constant dense<5.000000e-01> : tensor<1x2x3x3x32xf32>
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]{{.*}} ins(%{{.*}}, %[[WT]] : tensor<1x1x2x6x6xf32>, tensor<1x2x3x3x32xf32>) outs(%{{.*}} : tensor<1x1x4x4x32xf32>)
 // CHECK: arith.mulf {{.*}} fastmath<contract>
 // CHECK: arith.addf {{.*}} fastmath<contract>
-// CHECK: linalg.transpose ins(%[[ACC]] : tensor<1x1x4x4x16xf32>) outs(%{{.*}} : tensor<1x1x16x4x4xf32>) permutation = [0, 1, 4, 2, 3]
-func.func @conv_channels_inner(%x: tensor<1x2x6x6xf32>) -> tensor<1x16x4x4xf32> {
-  %v = arith.constant dense<0.5> : tensor<16x2x3x3xf32>
-  %w = effai.pack %v : tensor<16x2x3x3xf32> -> !effai.weight<16x2x3x3xf32, #effai.encoding<value = #effai.float>>
-  %y = effai.conv2d %x, %w : (tensor<1x2x6x6xf32>, !effai.weight<16x2x3x3xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x16x4x4xf32>
-  return %y : tensor<1x16x4x4xf32>
+// CHECK: linalg.transpose ins(%[[ACC]] : tensor<1x1x4x4x32xf32>) outs(%{{.*}} : tensor<1x1x32x4x4xf32>) permutation = [0, 1, 4, 2, 3]
+func.func @conv_channels_inner(%x: tensor<1x2x6x6xf32>) -> tensor<1x32x4x4xf32> {
+  %v = arith.constant dense<0.5> : tensor<32x2x3x3xf32>
+  %w = effai.pack %v : tensor<32x2x3x3xf32> -> !effai.weight<32x2x3x3xf32, #effai.encoding<value = #effai.float>>
+  %y = effai.conv2d %x, %w : (tensor<1x2x6x6xf32>, !effai.weight<32x2x3x3xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x32x4x4xf32>
+  return %y : tensor<1x32x4x4xf32>
 }
