@@ -5,13 +5,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Utils/LinalgBuilders.h"
+#include "effai/Utils/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 
 #include <cstring>
@@ -306,23 +305,6 @@ Value mlir::effai::buildMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
                                arith::MulIOp::create(b, loc, x, y));
 }
 
-/// The bytes of a constant's elements, when they are byte-addressable and
-/// stored densely (no splat, no i1 packing).
-static std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr attr) {
-  Type elt = attr.getShapedType().getElementType();
-  if (!elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() % 8 != 0)
-    return std::nullopt;
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    if (dense.isSplat())
-      return std::nullopt;
-    return dense.getRawData();
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-  return std::nullopt;
-}
-
 Value mlir::effai::buildPermutedView(OpBuilder &b, Location loc, Value input,
                                      ArrayRef<int64_t> viewShape,
                                      ArrayRef<int64_t> perm) {
@@ -353,12 +335,8 @@ Value mlir::effai::buildPermutedView(OpBuilder &b, Location loc, Value input,
         for (int64_t i = rank - 1; i >= 0 && ++index[i] == shape[i]; --i)
           index[i] = 0;
       }
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-          permuted, alignof(int64_t));
-      return arith::ConstantOp::create(
-          b, loc,
-          DenseResourceElementsAttr::get(resultType, "permuted_weight",
-                                         std::move(blob)));
+      return buildConstantFromBytes(b, loc, resultType, permuted,
+                                    "permuted_weight");
     }
   }
   Value view =

@@ -153,3 +153,21 @@ def test_compile_errors(tmp_path):
     not_so.write_bytes(b"junk")
     with pytest.raises(effai.ExecutionError, match="cannot load"):
         effai.load(not_so)
+
+
+def test_pruned_weights_compute_with_the_kept_weights_only():
+    """effai-prune 2:4 then compile: outputs equal x @ W_pruned^T + b."""
+    model, w, b = gemm_relu_model()
+    module = effai.import_onnx(model)
+    module.run_pipeline("effai-prune{mode=nm n=2 m=4}")
+    assert "#effai.nm<2:4>" in str(module)
+    exe = effai.compile(module)
+    pruned = w.copy()
+    for row in pruned:
+        for g in range(0, row.size, 4):
+            group = row[g:g + 4]
+            group[np.argsort(-np.abs(group), kind="stable")[2:]] = 0
+    x = np.random.default_rng(3).standard_normal((3, 4)).astype(np.float32)
+    y, _ = exe(x)
+    np.testing.assert_allclose(y, np.maximum(x @ pruned.T + b, 0), rtol=1e-5,
+                               atol=1e-6)

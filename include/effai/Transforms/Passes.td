@@ -207,4 +207,67 @@ def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Compression.
+//===----------------------------------------------------------------------===//
+
+def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
+  let summary = "Prune constant float weights by magnitude into a sparse "
+                "encoding";
+  let description = [{
+    Rewrites every `effai.pack` of a constant f32 weight with a dense float
+    encoding (what the ONNX importer produces for Conv, Gemm and MatMul)
+    into a sparse encoding that keeps the largest-magnitude weights of the
+    `[O, R]` view (output channels by flattened reduction):
+
+    - `mode=magnitude`: the `1 - sparsity` fraction of all weights with the
+      largest |w| (ties go to the lower index), as
+      `#effai.unstructured<nnz = K>`;
+    - `mode=nm`: the `n` largest of every `m` consecutive weights along R
+      (e.g. 2:4), as `#effai.nm<n:m>`; needs R divisible by `m`;
+    - `mode=block`: `[block-rows, block-cols]` tiles ranked by their L1 or
+      L2 norm (`norm`), the top `1 - sparsity` fraction kept, as
+      `#effai.block<[bo, br], blocks = K>`; needs the view to tile evenly.
+
+    Weights with fewer than `min-elements` elements are left dense (tiny
+    layers save nothing and are often the most sensitive). A weight that
+    cannot take the requested structure gets a warning naming the op and
+    stays dense. No retraining: this is one-shot magnitude pruning, and the
+    consumers (`effai.linear`, `effai.conv2d`) are unchanged: they take the
+    new weight type, and lowering skips the pruned weights.
+
+    Before:
+    ```mlir
+    %v = arith.constant dense<[[0.1, -2.0, 0.3, 4.0]]> : tensor<1x4xf32>
+    %w = effai.pack %v : tensor<1x4xf32> -> !effai.weight<1x4xf32, #effai.encoding<value = #effai.float>>
+    ```
+    After `effai-prune{mode=nm n=2 m=4}`:
+    ```mlir
+    %v = arith.constant dense<[[-2.0, 4.0]]> : tensor<1x2xf32>
+    %i = arith.constant dense<[[1, 3]]> : tensor<1x2xi8>
+    %w = effai.pack %v indices(%i : tensor<1x2xi8>) : tensor<1x2xf32> -> !effai.weight<1x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"magnitude\"",
+           "magnitude | nm | block">,
+    Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
+           "Fraction of weights (magnitude) or blocks (block) removed, in "
+           "[0, 1)">,
+    Option<"n", "n", "int64_t", /*default=*/"2",
+           "Weights kept per group (nm)">,
+    Option<"m", "m", "int64_t", /*default=*/"4",
+           "Group size along the reduction dimension (nm)">,
+    Option<"blockRows", "block-rows", "int64_t", /*default=*/"4",
+           "Block height in output channels (block)">,
+    Option<"blockCols", "block-cols", "int64_t", /*default=*/"4",
+           "Block width along the reduction dimension (block)">,
+    Option<"norm", "norm", "std::string", /*default=*/"\"l1\"",
+           "Block score: l1 | l2 (block)">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
+           "Leave weights with fewer elements dense">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD

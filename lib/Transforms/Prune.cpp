@@ -1,0 +1,205 @@
+//===- Prune.cpp - magnitude pruning into sparse encodings ------*- C++ -*-===//
+//
+// One-shot magnitude pruning of constant float weights. The kept weights
+// and their positions become the payload of a sparse encoding, so the IR
+// says exactly what was removed and the lowering skips it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Transforms/Passes.h"
+#include "effai/Utils/ConstantData.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_PRUNE
+#include "effai/Transforms/Passes.h.inc"
+
+namespace {
+
+/// The [O, R] view of a weight and what pruning keeps of it.
+struct PrunedWeight {
+  SparsityFormatAttrInterface sparsity;
+  std::vector<float> values;
+  std::vector<int8_t> groupPositions; // nm
+  std::vector<int32_t> coordinates;   // unstructured, block: pairs
+};
+
+/// Indices of `scores` sorted by decreasing score, ties by index.
+std::vector<int64_t> rankByScore(const std::vector<double> &scores) {
+  std::vector<int64_t> order(scores.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int64_t a, int64_t b) { return scores[a] > scores[b]; });
+  return order;
+}
+
+PrunedWeight pruneMagnitude(MLIRContext *ctx, const std::vector<float> &w,
+                            int64_t rows, int64_t cols, double sparsity) {
+  int64_t total = rows * cols;
+  int64_t keep = std::max<int64_t>(
+      1, total - static_cast<int64_t>(std::floor(sparsity * total)));
+  std::vector<double> scores(w.begin(), w.end());
+  for (double &s : scores)
+    s = std::fabs(s);
+  std::vector<int64_t> kept = rankByScore(scores);
+  kept.resize(keep);
+  std::sort(kept.begin(), kept.end()); // row-major payload order
+  PrunedWeight result;
+  result.sparsity = UnstructuredSparsityAttr::get(ctx, keep);
+  for (int64_t index : kept) {
+    result.values.push_back(w[index]);
+    result.coordinates.push_back(static_cast<int32_t>(index / cols));
+    result.coordinates.push_back(static_cast<int32_t>(index % cols));
+  }
+  return result;
+}
+
+PrunedWeight pruneNM(MLIRContext *ctx, const std::vector<float> &w,
+                     int64_t rows, int64_t cols, int64_t n, int64_t m) {
+  PrunedWeight result;
+  result.sparsity = NMSparsityAttr::get(ctx, n, m);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t g = 0; g < cols; g += m) {
+      std::vector<double> scores(m);
+      for (int64_t i = 0; i < m; ++i)
+        scores[i] = std::fabs(w[r * cols + g + i]);
+      std::vector<int64_t> kept = rankByScore(scores);
+      kept.resize(n);
+      std::sort(kept.begin(), kept.end());
+      for (int64_t position : kept) {
+        result.values.push_back(w[r * cols + g + position]);
+        result.groupPositions.push_back(static_cast<int8_t>(position));
+      }
+    }
+  return result;
+}
+
+PrunedWeight pruneBlocks(MLIRContext *ctx, const std::vector<float> &w,
+                         int64_t rows, int64_t cols, int64_t bo, int64_t br,
+                         double sparsity, bool l2) {
+  int64_t blockRows = rows / bo, blockCols = cols / br;
+  int64_t total = blockRows * blockCols;
+  std::vector<double> scores(total, 0.0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c) {
+      double v = w[r * cols + c];
+      scores[(r / bo) * blockCols + c / br] += l2 ? v * v : std::fabs(v);
+    }
+  int64_t keep = std::max<int64_t>(
+      1, total - static_cast<int64_t>(std::floor(sparsity * total)));
+  std::vector<int64_t> kept = rankByScore(scores);
+  kept.resize(keep);
+  std::sort(kept.begin(), kept.end());
+  PrunedWeight result;
+  result.sparsity = BlockSparsityAttr::get(ctx, {bo, br}, keep);
+  for (int64_t block : kept) {
+    int64_t br0 = block / blockCols, bc0 = block % blockCols;
+    result.coordinates.push_back(static_cast<int32_t>(br0));
+    result.coordinates.push_back(static_cast<int32_t>(bc0));
+    for (int64_t r = 0; r < bo; ++r)
+      for (int64_t c = 0; c < br; ++c)
+        result.values.push_back(w[(br0 * bo + r) * cols + bc0 * br + c]);
+  }
+  return result;
+}
+
+struct PrunePass : public impl::PruneBase<PrunePass> {
+  using Base::Base;
+
+  LogicalResult checkOptions() {
+    ModuleOp module = getOperation();
+    if (mode != "magnitude" && mode != "nm" && mode != "block")
+      return module.emitError("effai-prune: unknown mode '")
+             << static_cast<std::string>(mode)
+             << "' (expected magnitude, nm or block)";
+    if (!(sparsity >= 0.0 && sparsity < 1.0))
+      return module.emitError("effai-prune: sparsity must be in [0, 1), got ")
+             << static_cast<double>(sparsity);
+    if (mode == "nm" && (m < 1 || n < 1 || n > m || m > 127))
+      return module.emitError("effai-prune: need 1 <= n <= m <= 127, got ")
+             << static_cast<int64_t>(n) << ":" << static_cast<int64_t>(m);
+    if (mode == "block" && (blockRows < 1 || blockCols < 1))
+      return module.emitError("effai-prune: block sizes must be positive");
+    if (norm != "l1" && norm != "l2")
+      return module.emitError("effai-prune: norm must be l1 or l2, got '")
+             << static_cast<std::string>(norm) << "'";
+    return success();
+  }
+
+  /// Why `type`'s [O, R] view cannot take the requested structure, or "".
+  std::string unsupportedStructure(WeightType type) const {
+    int64_t rows = type.getNumOutputChannels();
+    int64_t cols = type.getReductionSize();
+    if (mode == "nm" && cols % m != 0)
+      return "its reduction size " + std::to_string(cols) +
+             " is not a multiple of m = " + std::to_string(m);
+    if (mode == "block" && (rows % blockRows != 0 || cols % blockCols != 0))
+      return "its [" + std::to_string(rows) + ", " + std::to_string(cols) +
+             "] view does not tile by [" + std::to_string(blockRows) + ", " +
+             std::to_string(blockCols) + "]";
+    return "";
+  }
+
+  void pruneOne(PackOp pack) {
+    auto type = cast<WeightType>(pack.getResult().getType());
+    EncodingAttr encoding = type.getEncoding();
+    if (!isa<FloatFormatAttr>(encoding.getValue()) ||
+        !isa<DenseSparsityAttr>(encoding.getSparsity()) ||
+        type.getNumElements() < minElements)
+      return;
+    std::optional<std::vector<float>> weights =
+        readFloatConstant(pack.getValues());
+    if (!weights)
+      return;
+    if (std::string why = unsupportedStructure(type); !why.empty()) {
+      pack.emitWarning("effai-prune: left dense: ") << why;
+      return;
+    }
+    MLIRContext *ctx = &getContext();
+    int64_t rows = type.getNumOutputChannels(), cols = type.getReductionSize();
+    PrunedWeight pruned =
+        mode == "nm"      ? pruneNM(ctx, *weights, rows, cols, n, m)
+        : mode == "block" ? pruneBlocks(ctx, *weights, rows, cols, blockRows,
+                                        blockCols, sparsity, norm == "l2")
+                          : pruneMagnitude(ctx, *weights, rows, cols, sparsity);
+
+    auto newType = WeightType::get(
+        ctx, type.getShape(), type.getElementType(),
+        EncodingAttr::get(ctx, encoding.getValue(), pruned.sparsity));
+    OpBuilder b(pack);
+    Location loc = pack.getLoc();
+    Value values = buildConstant<float>(b, loc, newType.getValuesType(),
+                                        pruned.values, "pruned_values");
+    Value indices =
+        mode == "nm"
+            ? buildConstant<int8_t>(b, loc, newType.getIndicesType(),
+                                    pruned.groupPositions, "pruned_indices")
+            : buildConstant<int32_t>(b, loc, newType.getIndicesType(),
+                                     pruned.coordinates, "pruned_indices");
+    auto newPack = PackOp::create(b, loc, newType, values, indices);
+    pack.getResult().replaceAllUsesWith(newPack.getResult());
+    Operation *oldValues = pack.getValues().getDefiningOp();
+    pack.erase();
+    if (oldValues && oldValues->use_empty())
+      oldValues->erase();
+  }
+
+  void runOnOperation() override {
+    if (failed(checkOptions()))
+      return signalPassFailure();
+    SmallVector<PackOp> packs;
+    getOperation().walk([&](PackOp pack) { packs.push_back(pack); });
+    for (PackOp pack : packs)
+      pruneOne(pack);
+  }
+};
+
+} // namespace
+} // namespace mlir::effai

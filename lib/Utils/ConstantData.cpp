@@ -1,0 +1,56 @@
+//===- ConstantData.cpp - read and write constant tensor payloads -*- C++ -*-//
+
+#include "effai/Utils/ConstantData.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+std::optional<ArrayRef<char>> mlir::effai::getDenseBytes(ElementsAttr attr) {
+  Type elt = attr.getShapedType().getElementType();
+  if (!elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+    if (dense.isSplat())
+      return std::nullopt;
+    return dense.getRawData();
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
+}
+
+std::optional<std::vector<float>> mlir::effai::readFloatConstant(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) ||
+      !attr.getShapedType().getElementType().isF32())
+    return std::nullopt;
+  int64_t count = attr.getShapedType().getNumElements();
+  if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+    return std::vector<float>(count,
+                              splat.getSplatValue<APFloat>().convertToFloat());
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
+  if (!bytes || bytes->size() != count * sizeof(float))
+    return std::nullopt;
+  std::vector<float> values(count);
+  std::memcpy(values.data(), bytes->data(), bytes->size());
+  return values;
+}
+
+Value mlir::effai::buildConstantFromBytes(OpBuilder &b, Location loc,
+                                          RankedTensorType type,
+                                          ArrayRef<char> bytes,
+                                          StringRef resourceName) {
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(int64_t));
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseResourceElementsAttr::get(type, resourceName, std::move(blob)));
+}

@@ -1,0 +1,54 @@
+// RUN: %effai_opt %s --split-input-file --effai-prune="mode=nm n=2 m=4" | FileCheck %s --check-prefix=NM
+// RUN: %effai_opt %s --split-input-file --effai-prune="mode=magnitude sparsity=0.75" | FileCheck %s --check-prefix=MAG
+// RUN: %effai_opt %s --split-input-file --effai-prune="mode=block block-rows=1 block-cols=2 sparsity=0.5 norm=l2" | FileCheck %s --check-prefix=BLOCK
+// RUN: %effai_opt %s --split-input-file --effai-prune="mode=magnitude min-elements=100" | FileCheck %s --check-prefix=SMALL
+
+// The [O, R] = [2, 4] weight has rows [0.1, -2, 0.3, 4] and
+// [5, -0.5, 0.2, -6]. Payloads are checked byte for byte (blobs start with
+// their 4-byte alignment, 8; then little-endian f32 / i8 / i32).
+// 2:4 keeps -2 (position 1) and 4 (3) of row 0; 5 (0) and -6 (3) of row 1.
+// NM: #[[ENC:.*]] = #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>
+// NM-LABEL: func.func @linear
+// NM-DAG: %[[V:.*]] = arith.constant dense_resource<pruned_values> : tensor<2x2xf32>
+// NM-DAG: %[[I:.*]] = arith.constant dense_resource<pruned_indices> : tensor<2x2xi8>
+// NM: %[[W:.*]] = effai.pack %[[V]] indices(%[[I]] : tensor<2x2xi8>) : tensor<2x2xf32> -> !effai.weight<2x4xf32, #[[ENC]]>
+// NM: effai.linear %{{.*}}, %[[W]]
+// NM: pruned_values: "0x08000000000000C0000080400000A0400000C0C0"
+// NM: pruned_indices: "0x0800000001030003"
+// Magnitude, 75% removed: the 2 largest of 8 are 5 at (1, 0) and -6 at (1, 3).
+// MAG: #[[ENC:.*]] = #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 2>>
+// MAG: effai.pack %{{.*}} indices(%{{.*}} : tensor<2x2xi32>) : tensor<2xf32> -> !effai.weight<2x4xf32, #[[ENC]]>
+// MAG: pruned_values: "0x080000000000A0400000C0C0"
+// MAG: pruned_indices: "0x0800000001000000000000000100000003000000"
+// [1, 2] blocks by L2 norm: [0.1, -2] 4.01, [0.3, 4] 16.09, [5, -0.5] 25.25,
+// [0.2, -6] 36.04; half are kept: blocks (1, 0) and (1, 1).
+// BLOCK: #[[ENC:.*]] = #effai.encoding<value = #effai.float, sparsity = #effai.block<[1, 2], blocks = 2>>
+// BLOCK: effai.pack %{{.*}} indices(%{{.*}} : tensor<2x2xi32>) : tensor<2x1x2xf32> -> !effai.weight<2x4xf32, #[[ENC]]>
+// BLOCK: pruned_values: "0x080000000000A040000000BFCDCC4C3E0000C0C0"
+// BLOCK: pruned_indices: "0x0800000001000000000000000100000001000000"
+// Weights smaller than min-elements stay dense.
+// SMALL-LABEL: func.func @linear
+// SMALL: effai.pack %{{.*}} : tensor<2x4xf32> -> !effai.weight<2x4xf32, #{{.*}}>
+// SMALL-NOT: indices
+func.func @linear(%x: tensor<3x4xf32>) -> tensor<3x2xf32> {
+  %v = arith.constant dense<[[0.1, -2.0, 0.3, 4.0], [5.0, -0.5, 0.2, -6.0]]> : tensor<2x4xf32>
+  %w = effai.pack %v : tensor<2x4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>
+  %y = effai.linear %x, %w : (tensor<3x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// Run-time weights and already-compressed weights are left alone.
+// NM-LABEL: func.func @untouched
+// NM: effai.pack %arg1 : tensor<2x4xf32> -> !effai.weight<2x4xf32, #{{.*}}>
+// NM: effai.pack %{{.*}} : tensor<2x4xi8> -> !effai.weight<2x4xf32, #{{.*}}>
+// NM-NOT: indices
+func.func @untouched(%x: tensor<3x4xf32>, %v: tensor<2x4xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %w = effai.pack %v : tensor<2x4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>
+  %y = effai.linear %x, %w : (tensor<3x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<3x2xf32>
+  %q = arith.constant dense<1> : tensor<2x4xi8>
+  %qw = effai.pack %q : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>>>
+  %z = effai.linear %x, %qw : (tensor<3x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>>>) -> tensor<3x2xf32>
+  return %y, %z : tensor<3x2xf32>, tensor<3x2xf32>
+}
