@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Import/ONNX/ONNXImporter.h"
 #include "effai/InitAll.h"
 #include "effai/Target/CPU/SharedObject.h"
@@ -113,6 +114,17 @@ public:
     return {succeeded(pm.run(module.get())), collector.records};
   }
 
+  /// Bytes of every packed weight payload (values at their storage width
+  /// plus indices), what a compressed model stores.
+  int64_t weightPayloadBytes() const {
+    int64_t bytes = 0;
+    module.get().walk([&](effai::PackOp pack) {
+      bytes +=
+          cast<effai::WeightType>(pack.getResult().getType()).getPayloadBytes();
+    });
+    return bytes;
+  }
+
   /// Compiles a copy of the module (this one is left as it is) to a shared
   /// object for the runtime. Returns (ok, error message, diagnostics).
   std::tuple<bool, std::string, std::vector<DiagnosticRecord>>
@@ -182,6 +194,7 @@ PYBIND11_MODULE(_effai, m) {
       .def("__str__", &PyModule::str)
       .def("verify", &PyModule::verify)
       .def("run_pipeline", &PyModule::runPipeline)
+      .def("weight_payload_bytes", &PyModule::weightPayloadBytes)
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,
            py::arg("path"), py::arg("cpu"), py::arg("opt_level"),
            py::arg("parallel"));

@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "WeightRewrite.h"
+
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Transforms/Passes.h"
 #include "effai/Utils/ConstantData.h"
@@ -183,21 +185,13 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
                                     pruned.groupPositions, "pruned_indices")
             : buildConstant<int32_t>(b, loc, newType.getIndicesType(),
                                      pruned.coordinates, "pruned_indices");
-    auto newPack = PackOp::create(b, loc, newType, values, indices);
-    pack.getResult().replaceAllUsesWith(newPack.getResult());
-    Operation *oldValues = pack.getValues().getDefiningOp();
-    pack.erase();
-    if (oldValues && oldValues->use_empty())
-      oldValues->erase();
+    replacePack(pack, newType, values, indices);
   }
 
   void runOnOperation() override {
     if (failed(checkOptions()))
       return signalPassFailure();
-    SmallVector<PackOp> packs;
-    getOperation().walk([&](PackOp pack) { packs.push_back(pack); });
-    for (PackOp pack : packs)
-      pruneOne(pack);
+    forEachPack(getOperation(), [&](PackOp pack) { pruneOne(pack); });
   }
 };
 

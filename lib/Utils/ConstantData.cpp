@@ -44,10 +44,40 @@ std::optional<std::vector<float>> mlir::effai::readFloatConstant(Value value) {
   return values;
 }
 
+std::optional<std::vector<int64_t>>
+mlir::effai::readIntegerConstant(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  auto intType = dyn_cast<IntegerType>(attr.getShapedType().getElementType());
+  if (!intType || intType.getWidth() % 8 != 0 || intType.getWidth() > 64)
+    return std::nullopt;
+  int64_t count = attr.getShapedType().getNumElements();
+  if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+    return std::vector<int64_t>(count,
+                                splat.getSplatValue<APInt>().getSExtValue());
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
+  unsigned width = intType.getWidth() / 8;
+  if (!bytes || bytes->size() != count * width)
+    return std::nullopt;
+  std::vector<int64_t> values(count);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t v = 0;
+    std::memcpy(&v, bytes->data() + i * width, width); // little-endian
+    int shift = 64 - 8 * width;
+    values[i] = shift ? (v << shift) >> shift : v;
+  }
+  return values;
+}
+
 Value mlir::effai::buildConstantFromBytes(OpBuilder &b, Location loc,
                                           RankedTensorType type,
                                           ArrayRef<char> bytes,
                                           StringRef resourceName) {
+  // Like the importer: small constants stay inline and readable.
+  if (type.getNumElements() < kInlineConstantLimit)
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::getFromRawBuffer(type, bytes));
   AsmResourceBlob blob =
       HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(int64_t));
   return arith::ConstantOp::create(

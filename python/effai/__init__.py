@@ -89,6 +89,11 @@ class Module:
                                _diagnostics(records))
         return self
 
+    def weight_bytes(self) -> int:
+        """Bytes the model's packed weights take: every ``effai.pack``
+        payload at its storage width (values plus sparse indices)."""
+        return self._native.weight_payload_bytes()
+
     def save(self, path: Union[str, os.PathLike]) -> None:
         """Writes the textual IR to ``path``."""
         with open(path, "w") as f:

@@ -4,28 +4,25 @@
 // RUN: %effai_opt %s --split-input-file --effai-prune="mode=magnitude min-elements=100" | FileCheck %s --check-prefix=SMALL
 
 // The [O, R] = [2, 4] weight has rows [0.1, -2, 0.3, 4] and
-// [5, -0.5, 0.2, -6]. Payloads are checked byte for byte (blobs start with
-// their 4-byte alignment, 8; then little-endian f32 / i8 / i32).
+// [5, -0.5, 0.2, -6]. Payloads this small are written inline.
 // 2:4 keeps -2 (position 1) and 4 (3) of row 0; 5 (0) and -6 (3) of row 1.
 // NM: #[[ENC:.*]] = #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>
 // NM-LABEL: func.func @linear
-// NM-DAG: %[[V:.*]] = arith.constant dense_resource<pruned_values> : tensor<2x2xf32>
-// NM-DAG: %[[I:.*]] = arith.constant dense_resource<pruned_indices> : tensor<2x2xi8>
+// NM-DAG: %[[V:.*]] = arith.constant dense<{{\[}}[-2.000000e+00, 4.000000e+00], [5.000000e+00, -6.000000e+00]]> : tensor<2x2xf32>
+// NM-DAG: %[[I:.*]] = arith.constant dense<{{\[}}[1, 3], [0, 3]]> : tensor<2x2xi8>
 // NM: %[[W:.*]] = effai.pack %[[V]] indices(%[[I]] : tensor<2x2xi8>) : tensor<2x2xf32> -> !effai.weight<2x4xf32, #[[ENC]]>
 // NM: effai.linear %{{.*}}, %[[W]]
-// NM: pruned_values: "0x08000000000000C0000080400000A0400000C0C0"
-// NM: pruned_indices: "0x0800000001030003"
 // Magnitude, 75% removed: the 2 largest of 8 are 5 at (1, 0) and -6 at (1, 3).
 // MAG: #[[ENC:.*]] = #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 2>>
+// MAG-DAG: arith.constant dense<[5.000000e+00, -6.000000e+00]> : tensor<2xf32>
+// MAG-DAG: arith.constant dense<{{\[}}[1, 0], [1, 3]]> : tensor<2x2xi32>
 // MAG: effai.pack %{{.*}} indices(%{{.*}} : tensor<2x2xi32>) : tensor<2xf32> -> !effai.weight<2x4xf32, #[[ENC]]>
-// MAG: pruned_values: "0x080000000000A0400000C0C0"
-// MAG: pruned_indices: "0x0800000001000000000000000100000003000000"
 // [1, 2] blocks by L2 norm: [0.1, -2] 4.01, [0.3, 4] 16.09, [5, -0.5] 25.25,
 // [0.2, -6] 36.04; half are kept: blocks (1, 0) and (1, 1).
 // BLOCK: #[[ENC:.*]] = #effai.encoding<value = #effai.float, sparsity = #effai.block<[1, 2], blocks = 2>>
+// BLOCK-DAG: arith.constant dense<{{\[\[}}[5.000000e+00, -5.000000e-01]], {{\[\[}}2.000000e-01, -6.000000e+00]]]> : tensor<2x1x2xf32>
+// BLOCK-DAG: arith.constant dense<{{\[}}[1, 0], [1, 1]]> : tensor<2x2xi32>
 // BLOCK: effai.pack %{{.*}} indices(%{{.*}} : tensor<2x2xi32>) : tensor<2x1x2xf32> -> !effai.weight<2x4xf32, #[[ENC]]>
-// BLOCK: pruned_values: "0x080000000000A040000000BFCDCC4C3E0000C0C0"
-// BLOCK: pruned_indices: "0x0800000001000000000000000100000001000000"
 // Weights smaller than min-elements stay dense.
 // SMALL-LABEL: func.func @linear
 // SMALL: effai.pack %{{.*}} : tensor<2x4xf32> -> !effai.weight<2x4xf32, #{{.*}}>

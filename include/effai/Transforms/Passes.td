@@ -270,4 +270,48 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
+  let summary = "Quantize constant float weights to sums of powers of two";
+  let description = [{
+    Rewrites every `effai.pack` of a constant f32 weight with a float value
+    format, dense or already pruned, into `#effai.pow2`: each kept weight
+    becomes `scale * (±2^p1 [± 2^p2])`, so multiplying by it is shifts and
+    adds. Sparsity is kept as is (prune, then shift-quantize: sparse
+    power-of-two, i.e. focused quantization's storage format).
+
+    Scales are per output channel (`per-channel`, default) or per tensor:
+    the largest kept |w|, so normalized weights lie in [-1, 1] and the
+    exponent window is `[-(L - 1), 0]` with `L = 2^(bits-1) - 1` levels.
+    With `focused`, the window is placed where the kept weights are
+    instead: its top at the largest normalized magnitude, its bottom at the
+    smallest kept one (when the bit budget allows), so pruned layers spend
+    no levels on magnitudes that pruning removed.
+
+    Terms are chosen greedily: the nearest power of two (or zero), then the
+    nearest power of two to the remainder (`terms=2`).
+
+    Before:
+    ```mlir
+    %w = effai.pack %v : tensor<2x4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>
+    ```
+    After `effai-shift-quantize{terms=1 bits=4}`:
+    ```mlir
+    %w = effai.pack %codes : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0, scales = [4.0, 6.0]>>>
+    ```
+  }];
+  let options = [
+    Option<"terms", "terms", "unsigned", /*default=*/"2",
+           "Power-of-two terms per weight: 1 or 2">,
+    Option<"bits", "bits", "unsigned", /*default=*/"4",
+           "Bits per term code (sign + exponent level), 2-8">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One scale per output channel (else one per tensor)">,
+    Option<"focused", "focused", "bool", /*default=*/"false",
+           "Place the exponent window over the kept weights' magnitudes">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
+           "Leave weights with fewer elements in float">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD

@@ -26,8 +26,16 @@ std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr attr);
 /// The values of `value` when it is an f32 constant (splats expanded).
 std::optional<std::vector<float>> readFloatConstant(Value value);
 
-/// An `arith.constant` of `type` with `bytes` as its elements: a
-/// `dense_resource` blob named after `resourceName` (uniqued by MLIR).
+/// The values of `value` when it is an integer constant (i8 to i64,
+/// sign-extended; splats expanded).
+std::optional<std::vector<int64_t>> readIntegerConstant(Value value);
+
+/// Constants with fewer elements are written inline (`dense<...>`).
+constexpr int64_t kInlineConstantLimit = 16;
+
+/// An `arith.constant` of `type` with `bytes` as its elements: inline when
+/// small, else a `dense_resource` blob named after `resourceName` (uniqued
+/// by MLIR).
 Value buildConstantFromBytes(OpBuilder &b, Location loc, RankedTensorType type,
                              ArrayRef<char> bytes, StringRef resourceName);
 

@@ -182,6 +182,15 @@ static LogicalResult decodeValues(WeightType type, DenseElementsAttr values,
           [&](Attribute) { return sink.fail("no decoder for value format"); });
 }
 
+FailureOr<SmallVector<int64_t>> mlir::effai::getStoredWeightPositions(
+    WeightType type, ArrayRef<int64_t> indices, std::string &error) {
+  ErrorSink sink{error};
+  SmallVector<int64_t> positions;
+  if (failed(placeStoredWeights(type, indices, positions, sink)))
+    return failure();
+  return positions;
+}
+
 FailureOr<SmallVector<double>>
 mlir::effai::decodeWeight(WeightType type, DenseElementsAttr values,
                           DenseElementsAttr indices, std::string &error) {

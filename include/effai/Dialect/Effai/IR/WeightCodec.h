@@ -26,6 +26,14 @@ FailureOr<SmallVector<double>> decodeWeight(WeightType type,
                                             DenseElementsAttr indices,
                                             std::string &error);
 
+/// Row-major positions in the `[O, R]` view of every stored weight of
+/// `type`, in payload order, given its indices payload (empty for dense).
+/// Fails with a message when an index is out of range or two stored weights
+/// share a position.
+FailureOr<SmallVector<int64_t>>
+getStoredWeightPositions(WeightType type, ArrayRef<int64_t> indices,
+                         std::string &error);
+
 } // namespace mlir::effai
 
 #endif // EFFAI_DIALECT_EFFAI_IR_WEIGHTCODEC_H
