@@ -25,6 +25,7 @@ using namespace mlir;
 void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
                                         const CPUPipelineOptions &options) {
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
+  pm.addPass(createEffaiConvertShiftKernels());
   pm.addPass(createEffaiLowerToLinalg());
   pm.addNestedPass<func::FuncOp>(quant::createLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());

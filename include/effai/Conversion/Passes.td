@@ -44,4 +44,28 @@ def EffaiLowerToLinalg : Pass<"effai-lower-to-linalg"> {
   ];
 }
 
+def EffaiConvertShiftKernels : Pass<"effai-convert-shift-kernels"> {
+  let summary = "Lower power-of-two linear layers with float activations to "
+                "multiplication-free shift/add kernels";
+  let description = [{
+    Rewrites `effai.linear` with f32 activations and a dense `#effai.pow2`
+    weight into a `linalg.generic` whose body has no multiply: each term
+    `±2^p` of a weight scales the activation by adding `p` to its exponent
+    field (integer add on the bit pattern), negates it for a negative sign,
+    and the terms are summed with `arith.addf`. Per-channel `scales` and the
+    bias are applied once per output, outside the reduction loop.
+
+    Edge cases, exactly: a zero code contributes nothing; zeros, inf and NaN
+    keep their value; a result past the largest finite float becomes ±inf;
+    subnormal inputs and results that would be subnormal flush to a signed
+    zero (the kernels work on normal floats, like most DSP/FPGA datapaths).
+
+    Runs before `effai-lower-to-linalg` in `effai-cpu-pipeline`; other
+    encodings (and sparse power-of-two weights) are left to it.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // EFFAI_CONVERSION_PASSES_TD

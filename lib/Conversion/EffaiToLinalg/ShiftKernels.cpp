@@ -1,0 +1,193 @@
+//===- ShiftKernels.cpp - multiplication-free power-of-two kernels -*- C++ -*-//
+//
+// x * ±2^p without a multiplier: add p to the exponent field of x. The
+// reduction loop of a power-of-two linear layer is then integer adds and
+// shifts on bit patterns plus float adds; the per-channel scale is one
+// multiply per output, outside the loop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Conversion/Passes.h"
+#include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_EFFAICONVERTSHIFTKERNELS
+#include "effai/Conversion/Passes.h.inc"
+} // namespace mlir::effai
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+
+/// One term of a power-of-two weight applied to an f32 activation: `code`
+/// (i8) is 0 for no term, ±k for ±2^(minExp + k - 1). Integer and select
+/// ops only, plus a negation.
+Value buildShiftTerm(OpBuilder &b, Location loc, Value x, Value code,
+                     int64_t minExp) {
+  Type i32 = b.getI32Type();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, i32, v);
+  };
+  using P = arith::CmpIPredicate;
+  auto cmp = [&](P predicate, Value l, Value r) -> Value {
+    return arith::CmpIOp::create(b, loc, predicate, l, r);
+  };
+  Value c = arith::ExtSIOp::create(b, loc, i32, code);
+  Value isNegative = cmp(P::slt, c, constant(0));
+  Value magnitude = arith::SelectOp::create(
+      b, loc, isNegative, arith::SubIOp::create(b, loc, constant(0), c), c);
+  Value p = arith::AddIOp::create(b, loc, magnitude, constant(minExp - 1));
+
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value exponent = arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, constant(23)),
+      constant(255));
+  Value newExponent = arith::AddIOp::create(b, loc, exponent, p);
+  Value sign = arith::AndIOp::create(b, loc, bits, constant(INT32_MIN));
+
+  Value isNormal =
+      arith::AndIOp::create(b, loc, cmp(P::sgt, exponent, constant(0)),
+                            cmp(P::slt, exponent, constant(255)));
+  Value staysNormal =
+      arith::AndIOp::create(b, loc, cmp(P::sgt, newExponent, constant(0)),
+                            cmp(P::slt, newExponent, constant(255)));
+  Value shifted = arith::AddIOp::create(
+      b, loc, bits, arith::ShLIOp::create(b, loc, p, constant(23)));
+  Value overflows = arith::AndIOp::create(
+      b, loc, isNormal, cmp(P::sge, newExponent, constant(255)));
+  Value infinity = arith::OrIOp::create(b, loc, sign, constant(0x7F800000));
+  // Normal -> shifted; inf/NaN -> unchanged; overflow -> ±inf; zero,
+  // subnormal or underflow -> signed zero.
+  Value resultBits = arith::SelectOp::create(
+      b, loc, arith::AndIOp::create(b, loc, isNormal, staysNormal), shifted,
+      arith::SelectOp::create(
+          b, loc, cmp(P::eq, exponent, constant(255)), bits,
+          arith::SelectOp::create(b, loc, overflows, infinity, sign)));
+  Value scaled = arith::BitcastOp::create(b, loc, x.getType(), resultBits);
+  Value signedTerm = arith::SelectOp::create(
+      b, loc, isNegative, arith::NegFOp::create(b, loc, scaled), scaled);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  return arith::SelectOp::create(b, loc, cmp(P::eq, c, constant(0)), zero,
+                                 signedTerm);
+}
+
+struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType inputType = op.getInput().getType();
+    RankedTensorType resultType = op.getResult().getType();
+    if (!inputType.getElementType().isF32() ||
+        !resultType.getElementType().isF32() || !inputType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static f32 activations");
+    auto pack = op.getWeight().getDefiningOp<PackOp>();
+    auto type = cast<WeightType>(op.getWeight().getType());
+    auto pow2 = dyn_cast<Pow2FormatAttr>(type.getEncoding().getValue());
+    if (!pack || !pow2 ||
+        !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()))
+      return rewriter.notifyMatchFailure(op, "needs a dense pow2 weight");
+
+    Location loc = op.getLoc();
+    int64_t k = inputType.getShape().back();
+    int64_t m = inputType.getNumElements() / k;
+    int64_t n = type.getNumOutputChannels();
+    Value x =
+        buildReshape(rewriter, loc, op.getInput(),
+                     RankedTensorType::get({m, k}, rewriter.getF32Type()));
+    // One [K, N] code tensor per term (n innermost: contiguous, vectorized).
+    auto i8 = rewriter.getI8Type();
+    SmallVector<Value> codes;
+    for (unsigned t = 0; t < pow2.getTerms(); ++t) {
+      Value term = pack.getValues();
+      if (pow2.getTerms() == 2) {
+        SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(0),
+                                             rewriter.getIndexAttr(0),
+                                             rewriter.getIndexAttr(t)};
+        SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(n),
+                                           rewriter.getIndexAttr(k),
+                                           rewriter.getIndexAttr(1)};
+        SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
+        term = tensor::ExtractSliceOp::create(rewriter, loc,
+                                              RankedTensorType::get({n, k}, i8),
+                                              term, offsets, sizes, strides);
+      }
+      codes.push_back(buildPermutedView(rewriter, loc, term, {n, k}, {1, 0}));
+    }
+
+    MLIRContext *ctx = rewriter.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+    for (size_t t = 0; t < codes.size(); ++t)
+      maps.push_back(AffineMap::get(3, 0, {d(1), d(2)}, ctx));
+    maps.push_back(AffineMap::get(3, 0, {d(0), d(2)}, ctx));
+    SmallVector<Value> inputs = {x};
+    inputs.append(codes);
+    auto accType = RankedTensorType::get({m, n}, rewriter.getF32Type());
+    Value acc = buildFill(rewriter, loc, accType,
+                          getScalarAttr(rewriter.getF32Type(), 0));
+    utils::IteratorType iterators[] = {utils::IteratorType::parallel,
+                                       utils::IteratorType::reduction,
+                                       utils::IteratorType::parallel};
+    int64_t minExp = pow2.getMinExp();
+    Value sum = linalg::GenericOp::create(
+                    rewriter, loc, accType, inputs, acc, maps, iterators,
+                    [&](OpBuilder &b, Location loc, ValueRange args) {
+                      Value total = args.back();
+                      for (Value code : args.drop_front().drop_back())
+                        total = arith::AddFOp::create(
+                            b, loc, total,
+                            buildShiftTerm(b, loc, args.front(), code, minExp));
+                      linalg::YieldOp::create(b, loc, total);
+                    })
+                    .getResult(0);
+
+    // Scales (once per output), then the bias.
+    if (pow2.getScales()) {
+      SmallVector<float> scales;
+      for (int64_t c = 0; c < n; ++c)
+        scales.push_back(static_cast<float>(pow2.getScaleForChannel(c)));
+      auto scaleType = RankedTensorType::get({1, n}, rewriter.getF32Type());
+      Value scaleValues = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(scaleType, ArrayRef<float>(scales)));
+      sum = buildElementwise(
+          rewriter, loc, accType, {sum, scaleValues},
+          [](OpBuilder &b, Location loc, ValueRange a) {
+            return arith::MulFOp::create(b, loc, a[0], a[1]).getResult();
+          });
+    }
+    if (Value bias = op.getBias()) {
+      Value row =
+          buildReshape(rewriter, loc, bias,
+                       RankedTensorType::get({1, n}, rewriter.getF32Type()));
+      sum = buildElementwise(
+          rewriter, loc, accType, {sum, row},
+          [](OpBuilder &b, Location loc, ValueRange a) {
+            return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
+          });
+    }
+    rewriter.replaceOp(op, buildReshape(rewriter, loc, sum, resultType));
+    return success();
+  }
+};
+
+struct ConvertShiftKernelsPass
+    : public effai::impl::EffaiConvertShiftKernelsBase<
+          ConvertShiftKernelsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<LinearToShiftKernel>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
