@@ -8,7 +8,6 @@
 #include "WeightRewrite.h"
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
-#include "effai/Dialect/Effai/IR/WeightCodec.h"
 #include "effai/Transforms/Passes.h"
 #include "effai/Utils/ConstantData.h"
 
@@ -79,42 +78,18 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
   }
 
   void quantizeOne(PackOp pack) {
-    auto type = cast<WeightType>(pack.getResult().getType());
+    std::optional<FloatWeight> weight =
+        readFloatWeight(pack, minElements, getArgument());
+    if (!weight)
+      return;
+    WeightType type = weight->type;
     EncodingAttr encoding = type.getEncoding();
-    if (!isa<FloatFormatAttr>(encoding.getValue()) ||
-        type.getNumElements() < minElements)
-      return;
-    std::optional<std::vector<float>> values =
-        readFloatConstant(pack.getValues());
-    std::optional<std::vector<int64_t>> indices =
-        pack.getIndices() ? readIntegerConstant(pack.getIndices())
-                          : std::vector<int64_t>();
-    if (!values || !indices)
-      return;
-    std::string error;
-    FailureOr<SmallVector<int64_t>> positions =
-        getStoredWeightPositions(type, *indices, error);
-    if (failed(positions)) {
-      pack.emitWarning("effai-shift-quantize: left in float: ") << error;
-      return;
-    }
-
     // Scales: the largest kept magnitude per output channel (or tensor).
-    int64_t channels = type.getNumOutputChannels();
-    int64_t cols = type.getReductionSize();
-    SmallVector<double> scales(perChannel ? channels : 1, 0.0);
-    auto scaleIndex = [&](size_t i) {
-      return perChannel ? (*positions)[i] / cols : 0;
-    };
-    for (size_t i = 0; i < values->size(); ++i)
-      scales[scaleIndex(i)] =
-          std::max(scales[scaleIndex(i)], std::fabs(double((*values)[i])));
-    for (double &scale : scales)
-      if (scale == 0.0)
-        scale = 1.0;
+    SmallVector<double> scales = weight->getMaxMagnitudes(perChannel);
     SmallVector<double> normalized;
-    for (size_t i = 0; i < values->size(); ++i)
-      normalized.push_back((*values)[i] / scales[scaleIndex(i)]);
+    for (auto [value, channel] :
+         llvm::zip_equal(weight->values, weight->channels))
+      normalized.push_back(value / scales[perChannel ? channel : 0]);
     ExponentWindow window = chooseWindow(normalized);
 
     std::vector<int8_t> codes;

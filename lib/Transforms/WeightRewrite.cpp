@@ -2,7 +2,12 @@
 
 #include "WeightRewrite.h"
 
+#include "effai/Dialect/Effai/IR/WeightCodec.h"
+#include "effai/Utils/ConstantData.h"
+
 #include "mlir/IR/Builders.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -27,4 +32,44 @@ void mlir::effai::forEachPack(Operation *root, function_ref<void(PackOp)> fn) {
   root->walk([&](PackOp pack) { packs.push_back(pack); });
   for (PackOp pack : packs)
     fn(pack);
+}
+
+SmallVector<double>
+mlir::effai::FloatWeight::getMaxMagnitudes(bool perChannel) const {
+  SmallVector<double> maxima(perChannel ? type.getNumOutputChannels() : 1, 0.0);
+  for (auto [value, channel] : llvm::zip_equal(values, channels)) {
+    double &max = maxima[perChannel ? channel : 0];
+    max = std::max(max, std::fabs(double(value)));
+  }
+  for (double &max : maxima)
+    if (max == 0.0)
+      max = 1.0;
+  return maxima;
+}
+
+std::optional<mlir::effai::FloatWeight>
+mlir::effai::readFloatWeight(PackOp pack, int64_t minElements,
+                             StringRef passName) {
+  auto type = cast<WeightType>(pack.getResult().getType());
+  if (!isa<FloatFormatAttr>(type.getEncoding().getValue()) ||
+      type.getNumElements() < minElements)
+    return std::nullopt;
+  std::optional<std::vector<float>> values =
+      readFloatConstant(pack.getValues());
+  std::optional<std::vector<int64_t>> indices =
+      pack.getIndices() ? readIntegerConstant(pack.getIndices())
+                        : std::vector<int64_t>();
+  if (!values || !indices)
+    return std::nullopt;
+  std::string error;
+  FailureOr<SmallVector<int64_t>> positions =
+      getStoredWeightPositions(type, *indices, error);
+  if (failed(positions)) {
+    pack.emitWarning() << passName << ": left in float: " << error;
+    return std::nullopt;
+  }
+  FloatWeight weight{type, std::move(*values), {}};
+  for (int64_t position : *positions)
+    weight.channels.push_back(position / type.getReductionSize());
+  return weight;
 }

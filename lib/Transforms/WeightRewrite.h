@@ -13,6 +13,24 @@
 
 namespace mlir::effai {
 
+/// The stored values of a constant float weight and where they belong.
+struct FloatWeight {
+  WeightType type;
+  std::vector<float> values;
+  /// Output channel of each stored value.
+  SmallVector<int64_t> channels;
+
+  /// The largest |value| per output channel (`perChannel`) or over the
+  /// tensor (one entry); 1 where everything is zero.
+  SmallVector<double> getMaxMagnitudes(bool perChannel) const;
+};
+
+/// `pack`'s weight when it has a float value format, at least
+/// `minElements` elements, and constant f32 values (and indices); else
+/// nullopt. Invalid indices get a warning prefixed by `passName`.
+std::optional<FloatWeight> readFloatWeight(PackOp pack, int64_t minElements,
+                                           StringRef passName);
+
 /// Replaces `pack` by a pack of `values` (and `indices`, may be null) of
 /// weight type `type`, and erases the old payload constants once unused.
 void replacePack(PackOp pack, WeightType type, Value values, Value indices);

@@ -314,4 +314,40 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
+  let summary = "Quantize constant float weights to symmetric int8/int4 "
+                "(weight-only post-training quantization)";
+  let description = [{
+    Rewrites every `effai.pack` of a constant f32 weight with a float value
+    format, dense or pruned, into `#effai.affine` integer codes:
+    symmetric (zero point 0), `weight-bits` wide (8, or 2-7 such as int4),
+    with one scale per output channel (`per-channel`, default) or per
+    tensor: `scale = max|w| / (2^(bits-1) - 1)`, codes rounded to nearest
+    (ties to even) and clamped. Sparsity is kept (prune, then quantize).
+
+    Activations stay float here: this is weight-only quantization (smaller
+    weights, float compute after decoding). Calibrated activation
+    quantization for integer-only kernels is not implemented yet.
+
+    Before:
+    ```mlir
+    %w = effai.pack %v : tensor<2x4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>
+    ```
+    After `effai-quantize{weight-bits=8}`:
+    ```mlir
+    %w = effai.pack %codes : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.0314..., 0.0472...}>>>>
+    ```
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "Bits per weight code, 2-8">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One scale per output channel (else one per tensor)">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
+           "Leave weights with fewer elements in float">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD
