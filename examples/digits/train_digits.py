@@ -10,7 +10,8 @@ python3-torch), seeded, trained on the CPU in seconds:
                    pad 1, ReLU, MaxPool 2, Flatten, Gemm 64 -> 10
 
 Writes them next to this script with the held-out split (test_images.npy,
-float32 Nx1x8x8 scaled to [0, 1]; test_labels.npy, int64) and
+float32 Nx1x8x8 scaled to [0, 1]; test_labels.npy, int64), 128 training
+images for quantization calibration (calibration_images.npy), and
 reference.json (fp32 test accuracy of each model measured by PyTorch) and
 digits_*_test_logits.npy (PyTorch's logits on the test split).
 The batch dimension is dynamic: compile with --input-shape input=Bx1x8x8.
@@ -94,6 +95,8 @@ def main():
         print(f"digits_{name}: fp32 test accuracy "
               f"{reference[name]['fp32_accuracy']:.4f}")
     np.save(os.path.join(out, "test_images.npy"), x_test)
+    # Quantization calibrates on training images, never on the test split.
+    np.save(os.path.join(out, "calibration_images.npy"), x_train[:128])
     np.save(os.path.join(out, "test_labels.npy"), y_test)
     with open(os.path.join(out, "reference.json"), "w") as f:
         json.dump(reference, f, indent=2, sort_keys=True)

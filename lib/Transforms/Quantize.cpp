@@ -85,7 +85,48 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
     replacePack(pack, newType, values, pack.getIndices());
   }
 
+  /// Quantizes `op`'s input to uint8 from its calibrated range, when its
+  /// weight has integer codes; the op then runs integer-only.
+  void quantizeInput(Operation *op) {
+    auto range = op->getAttrOfType<DenseF64ArrayAttr>("effai.input_range");
+    Value input = op->getOperand(0);
+    auto inputType = cast<RankedTensorType>(input.getType());
+    if (!inputType.getElementType().isF32())
+      return;
+    auto weightType = cast<WeightType>(op->getOperand(1).getType());
+    if (isa<FloatFormatAttr>(weightType.getEncoding().getValue())) {
+      op->emitWarning("effai-quantize: input left in float: the weight is "
+                      "not quantized");
+      return;
+    }
+    if (!range || range.size() != 2) {
+      op->emitWarning("effai-quantize: input left in float: no calibrated "
+                      "effai.input_range");
+      return;
+    }
+    // Asymmetric uint8 over the range widened to contain 0 (so 0 is exact).
+    double lo = std::min(range[0], 0.0), hi = std::max(range[1], 0.0);
+    double scale = hi > lo ? (hi - lo) / 255.0 : 1.0;
+    int64_t zeroPoint = std::clamp<int64_t>(
+        static_cast<int64_t>(std::nearbyint(-lo / scale)), 0, 255);
+    MLIRContext *ctx = &getContext();
+    auto quantType = quant::UniformQuantizedType::get(
+        /*flags=*/0, IntegerType::get(ctx, 8), Float32Type::get(ctx), scale,
+        zeroPoint, 0, 255);
+    OpBuilder b(op);
+    Value quantized = quant::QuantizeCastOp::create(
+        b, op->getLoc(), RankedTensorType::get(inputType.getShape(), quantType),
+        input);
+    op->setOperand(0, quantized);
+  }
+
   void runOnOperation() override {
+    if (activations != "none" && activations != "int8") {
+      getOperation().emitError("effai-quantize: activations must be none or "
+                               "int8, got '")
+          << static_cast<std::string>(activations) << "'";
+      return signalPassFailure();
+    }
     if (weightBits < 2 || weightBits > 8) {
       getOperation().emitError("effai-quantize: weight-bits must be in "
                                "[2, 8], got ")
@@ -93,6 +134,11 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
       return signalPassFailure();
     }
     forEachPack(getOperation(), [&](PackOp pack) { quantizeOne(pack); });
+    if (activations == "int8")
+      getOperation().walk([&](Operation *op) {
+        if (isa<LinearOp, Conv2DOp, DepthwiseConv2DOp>(op))
+          quantizeInput(op);
+      });
   }
 };
 

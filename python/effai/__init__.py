@@ -27,7 +27,8 @@ from . import _effai
 from .runtime import ExecutionError, Executable, TensorInfo, load
 
 __all__ = ["CompileError", "Diagnostic", "ExecutionError", "Executable",
-           "Module", "TensorInfo", "compile", "import_onnx", "load"]
+           "Module", "TensorInfo", "calibrate", "compile", "import_onnx",
+           "load", "quantize"]
 
 
 @dataclass(frozen=True)
@@ -177,3 +178,61 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
         raise CompileError(f"compiling for the CPU failed: {error}",
                            _diagnostics(records))
     return Executable(path, _owned_dir=directory)
+
+
+def calibrate(module: Module, samples: Sequence[object],
+              method: str = "minmax", percentile: float = 99.99) -> Module:
+    """Observes the inputs of the compressible ops (linear, conv2d,
+    depthwise_conv2d) on ``samples`` and records their ranges in the IR as
+    ``effai.input_range`` (what ``effai-quantize{activations=int8}`` reads).
+
+    ``samples`` holds calibration inputs: arrays for a one-input model, or
+    tuples of arrays, each with the model's static input shapes.
+    ``method`` is ``"minmax"`` (the extremes seen) or ``"percentile"``
+    (``percentile`` and ``100 - percentile`` of the values seen, which
+    ignores rare outliers). Returns ``module``, annotated in place."""
+    import numpy as np
+    if method not in ("minmax", "percentile"):
+        raise ValueError(f"method must be 'minmax' or 'percentile', not "
+                         f"{method!r}")
+    observer = Module.parse(str(module)).run_pipeline(
+        "effai-expose-activations")
+    exe = compile(observer)
+    observed = [i for i, info in enumerate(exe.outputs)
+                if info.name.startswith("effai.activation.")]
+    seen: List[List[object]] = [[] for _ in observed]
+    for sample in samples:
+        args = sample if isinstance(sample, (tuple, list)) else (sample,)
+        outputs = exe(*args)
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        for slot, index in enumerate(observed):
+            seen[slot].append(np.asarray(outputs[index], np.float64).ravel())
+    if observed and not seen[0]:
+        raise ValueError("calibrate needs at least one sample")
+    ranges: List[float] = []
+    for values in seen:
+        flat = np.concatenate(values)
+        if method == "minmax":
+            lo, hi = float(flat.min()), float(flat.max())
+        else:
+            lo = float(np.percentile(flat, 100.0 - percentile))
+            hi = float(np.percentile(flat, percentile))
+        ranges += [lo, hi]
+    text = ",".join(repr(r) for r in ranges)
+    module.run_pipeline(f"effai-set-input-ranges{{ranges={text}}}")
+    return module
+
+
+def quantize(module: Module, samples: Sequence[object], weight_bits: int = 8,
+             method: str = "minmax", percentile: float = 99.99,
+             per_channel: bool = True) -> Module:
+    """Post-training quantization: calibrates activation ranges on
+    ``samples`` (see :func:`calibrate`), then quantizes weights to
+    ``weight_bits`` (per output channel unless ``per_channel=False``) and
+    the compressible ops' inputs to uint8, so they run integer-only.
+    Returns ``module``, rewritten in place."""
+    calibrate(module, samples, method=method, percentile=percentile)
+    module.run_pipeline(
+        f"effai-quantize{{weight-bits={int(weight_bits)} "
+        f"per-channel={'true' if per_channel else 'false'} activations=int8}}")
+    return module

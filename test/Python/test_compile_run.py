@@ -171,3 +171,24 @@ def test_pruned_weights_compute_with_the_kept_weights_only():
     y, _ = exe(x)
     np.testing.assert_allclose(y, np.maximum(x @ pruned.T + b, 0), rtol=1e-5,
                                atol=1e-6)
+
+
+def test_quantize_calibrates_and_runs_integer_only():
+    """effai.quantize: ranges recorded in the IR from the samples, int8
+    weights, uint8 inputs; outputs stay close to the float model."""
+    model, w, b = gemm_relu_model()
+    module = effai.import_onnx(model)
+    rng = np.random.default_rng(4)
+    samples = [rng.standard_normal((3, 4)).astype(np.float32)
+               for _ in range(8)]
+    effai.quantize(module, samples)
+    text = str(module)
+    assert "effai.input_range = array<f64:" in text
+    assert "quant.qcast" in text and "!quant.uniform<i8:f32:0" in text
+    exe = effai.compile(module)
+    x = samples[0]
+    y, _ = exe(x)
+    ref = np.maximum(x @ w.T + b, 0)
+    np.testing.assert_allclose(y, ref, atol=0.05 * np.abs(ref).max())
+    with pytest.raises(ValueError, match="method must be"):
+        effai.calibrate(effai.import_onnx(model), samples, method="kl")

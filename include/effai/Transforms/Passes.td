@@ -325,9 +325,16 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
     tensor: `scale = max|w| / (2^(bits-1) - 1)`, codes rounded to nearest
     (ties to even) and clamped. Sparsity is kept (prune, then quantize).
 
-    Activations stay float here: this is weight-only quantization (smaller
-    weights, float compute after decoding). Calibrated activation
-    quantization for integer-only kernels is not implemented yet.
+    With `activations=int8`, every compressible op (`effai.linear`,
+    `effai.conv2d`, `effai.depthwise_conv2d`) whose weight now has integer
+    codes and that carries a calibrated `effai.input_range = array<f64: lo,
+    hi>` also gets its input quantized per tensor, asymmetric uint8 (range
+    widened to contain 0; `scale = (hi - lo) / 255`): a `quant.qcast` feeds
+    the op, which then runs integer-only (i32 accumulation) and returns
+    float. Ranges come from calibration (`effai-set-input-ranges`, or
+    `effai.quantize(module, samples)` in Python), so the IR records them and
+    the pass is reproducible from text. Ops without a range keep float
+    activations (with a warning).
 
     Before:
     ```mlir
@@ -345,9 +352,38 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
            "One scale per output channel (else one per tensor)">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
            "Leave weights with fewer elements in float">,
+    Option<"activations", "activations", "std::string", /*default=*/"\"none\"",
+           "none | int8 (needs effai.input_range on the ops)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
+}
+
+def ExposeActivations : Pass<"effai-expose-activations", "::mlir::ModuleOp"> {
+  let summary = "Return every compressible op's input as an extra result "
+                "(for calibration)";
+  let description = [{
+    Calibration runs the model on sample data and observes the inputs of
+    `effai.linear`, `effai.conv2d` and `effai.depthwise_conv2d`. This pass
+    appends each such input (in walk order) to the results of the module's
+    public function, named `effai.activation.N`, so a compiled copy returns
+    them. `effai-set-input-ranges` writes the observed ranges back in the
+    same order.
+  }];
+}
+
+def SetInputRanges : Pass<"effai-set-input-ranges", "::mlir::ModuleOp"> {
+  let summary = "Record calibrated input ranges on the compressible ops";
+  let description = [{
+    Sets `effai.input_range = array<f64: lo, hi>` on each `effai.linear`,
+    `effai.conv2d` and `effai.depthwise_conv2d`, in walk order, from
+    `ranges` (lo0, hi0, lo1, hi1, ...): one pair per op, which
+    `effai-quantize{activations=int8}` reads.
+  }];
+  let options = [
+    ListOption<"ranges", "ranges", "double",
+               "lo, hi per compressible op, in walk order">,
+  ];
 }
 
 #endif // EFFAI_TRANSFORMS_PASSES_TD
