@@ -191,7 +191,8 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
   void runOnOperation() override {
     if (failed(checkOptions()))
       return signalPassFailure();
-    forEachPack(getOperation(), [&](PackOp pack) { pruneOne(pack); });
+    SmallVector<int64_t> selected(layers.begin(), layers.end());
+    forEachPack(getOperation(), selected, [&](PackOp pack) { pruneOne(pack); });
   }
 };
 

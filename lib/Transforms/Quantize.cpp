@@ -133,7 +133,9 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
           << static_cast<unsigned>(weightBits);
       return signalPassFailure();
     }
-    forEachPack(getOperation(), [&](PackOp pack) { quantizeOne(pack); });
+    SmallVector<int64_t> selected(layers.begin(), layers.end());
+    forEachPack(getOperation(), selected,
+                [&](PackOp pack) { quantizeOne(pack); });
     if (activations == "int8")
       getOperation().walk([&](Operation *op) {
         if (isa<LinearOp, Conv2DOp, DepthwiseConv2DOp>(op))

@@ -121,7 +121,9 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
           << ", bits = " << static_cast<unsigned>(bits);
       return signalPassFailure();
     }
-    forEachPack(getOperation(), [&](PackOp pack) { quantizeOne(pack); });
+    SmallVector<int64_t> selected(layers.begin(), layers.end());
+    forEachPack(getOperation(), selected,
+                [&](PackOp pack) { quantizeOne(pack); });
   }
 };
 

@@ -27,11 +27,13 @@ void mlir::effai::replacePack(PackOp pack, WeightType type, Value values,
       def->erase();
 }
 
-void mlir::effai::forEachPack(Operation *root, function_ref<void(PackOp)> fn) {
+void mlir::effai::forEachPack(Operation *root, ArrayRef<int64_t> layers,
+                              function_ref<void(PackOp)> fn) {
   SmallVector<PackOp> packs;
   root->walk([&](PackOp pack) { packs.push_back(pack); });
-  for (PackOp pack : packs)
-    fn(pack);
+  for (auto [index, pack] : llvm::enumerate(packs))
+    if (layers.empty() || llvm::is_contained(layers, int64_t(index)))
+      fn(pack);
 }
 
 SmallVector<double>

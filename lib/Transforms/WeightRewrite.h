@@ -35,9 +35,11 @@ std::optional<FloatWeight> readFloatWeight(PackOp pack, int64_t minElements,
 /// weight type `type`, and erases the old payload constants once unused.
 void replacePack(PackOp pack, WeightType type, Value values, Value indices);
 
-/// Calls `fn` on every effai.pack under `root`, collected first so `fn` may
-/// replace the op it gets.
-void forEachPack(Operation *root, function_ref<void(PackOp)> fn);
+/// Calls `fn` on every effai.pack under `root` whose walk-order number is in
+/// `layers` (every pack when `layers` is empty). Packs are collected first,
+/// so `fn` may replace the op it gets.
+void forEachPack(Operation *root, ArrayRef<int64_t> layers,
+                 function_ref<void(PackOp)> fn);
 
 } // namespace mlir::effai
 

@@ -27,8 +27,8 @@ from . import _effai
 from .runtime import ExecutionError, Executable, TensorInfo, load
 
 __all__ = ["CompileError", "Diagnostic", "ExecutionError", "Executable",
-           "Module", "TensorInfo", "calibrate", "compile", "import_onnx",
-           "load", "quantize"]
+           "HybridReport", "Module", "TensorInfo", "calibrate", "compile",
+           "hybrid", "import_onnx", "load", "quantize"]
 
 
 @dataclass(frozen=True)
@@ -236,3 +236,6 @@ def quantize(module: Module, samples: Sequence[object], weight_bits: int = 8,
         f"effai-quantize{{weight-bits={int(weight_bits)} "
         f"per-channel={'true' if per_channel else 'false'} activations=int8}}")
     return module
+
+
+from .hybrid import HybridReport, hybrid  # noqa: E402 (uses compile above)

@@ -192,3 +192,16 @@ def test_quantize_calibrates_and_runs_integer_only():
     np.testing.assert_allclose(y, ref, atol=0.05 * np.abs(ref).max())
     with pytest.raises(ValueError, match="method must be"):
         effai.calibrate(effai.import_onnx(model), samples, method="kl")
+
+
+def test_hybrid_needs_exactly_one_budget():
+    model, _, _ = gemm_relu_model()
+    module = effai.import_onnx(model)
+    sample = np.ones((3, 4), np.float32)
+    with pytest.raises(ValueError, match="exactly one"):
+        effai.hybrid(module, [sample])
+    with pytest.raises(ValueError, match="exactly one"):
+        effai.hybrid(module, [sample], max_error=0.1, max_bytes=10)
+    report = effai.hybrid(module, [sample], max_error=0.05)
+    assert report.error <= 0.05 and len(report.layers) == 1
+    assert report.layers[0].choice in effai.hybrid.__globals__["CANDIDATES"]

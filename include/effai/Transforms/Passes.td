@@ -249,6 +249,9 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
+    ListOption<"layers", "layers", "int64_t",
+               "Only these weights: effai.pack ops numbered from 0 in walk "
+               "order (all when empty)">,
     Option<"mode", "mode", "std::string", /*default=*/"\"magnitude\"",
            "magnitude | nm | block">,
     Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
@@ -300,6 +303,9 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
+    ListOption<"layers", "layers", "int64_t",
+               "Only these weights: effai.pack ops numbered from 0 in walk "
+               "order (all when empty)">,
     Option<"terms", "terms", "unsigned", /*default=*/"2",
            "Power-of-two terms per weight: 1 or 2">,
     Option<"bits", "bits", "unsigned", /*default=*/"4",
@@ -346,6 +352,9 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
     ```
   }];
   let options = [
+    ListOption<"layers", "layers", "int64_t",
+               "Only these weights: effai.pack ops numbered from 0 in walk "
+               "order (all when empty)">,
     Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
            "Bits per weight code, 2-8">,
     Option<"perChannel", "per-channel", "bool", /*default=*/"true",
