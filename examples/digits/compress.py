@@ -26,19 +26,16 @@ import effai
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-CALIBRATED_INT8 = "effai.quantize(samples, weight_bits=8)"
-CALIBRATED_INT8_PERCENTILE = ("effai.quantize(samples, weight_bits=8, "
-                              "method='percentile')")
-
-# (variant, pipeline, {model: allowed accuracy drop in points})
+# (variant, how, {model: allowed accuracy drop in points}); `how` is a pass
+# pipeline, or the keyword arguments of effai.quantize (calibrated).
 VARIANTS = [
     ("fp32", "", {}),
     ("int8 weights", "effai-quantize{weight-bits=8}", {"mlp": 0.5, "cnn": 0.5}),
     ("int4 weights", "effai-quantize{weight-bits=4}", {"mlp": 2.0, "cnn": 2.0}),
     # Weights and activations: effai.quantize calibrates activation ranges
     # on training images, then every layer runs integer-only.
-    ("int8 w+a", CALIBRATED_INT8, {"mlp": 0.5, "cnn": 0.5}),
-    ("int8 w+a pctl", CALIBRATED_INT8_PERCENTILE, {}),
+    ("int8 w+a", {"weight_bits": 8}, {"mlp": 0.5, "cnn": 0.5}),
+    ("int8 w+a pctl", {"weight_bits": 8, "method": "percentile"}, {}),
     ("50% unstructured", "effai-prune{mode=magnitude sparsity=0.5}",
      {"mlp": 2.0}),
     ("2:4", "effai-prune{mode=nm n=2 m=4}", {"mlp": 2.0}),
@@ -54,6 +51,17 @@ VARIANTS = [
                            "effai-shift-quantize{terms=2 bits=4 focused}", {}),
     ("2:4 + int8", "effai-prune{mode=nm n=2 m=4},effai-quantize", {}),
 ]
+
+
+def apply(module, how, calibration):
+    """Compresses `module` as a VARIANTS entry says; returns how, as text."""
+    if isinstance(how, dict):
+        effai.quantize(module, [calibration], **how)
+        arguments = ", ".join(f"{k}={v!r}" for k, v in how.items())
+        return f"effai.quantize(samples, {arguments})"
+    if how:
+        module.run_pipeline(how)
+    return how or "(none)"
 
 
 def accuracy(module, images, labels):
@@ -78,22 +86,16 @@ def main():
     for name in ["mlp", "cnn"]:
         path = os.path.join(HERE, f"digits_{name}.onnx")
         baseline = None
-        for variant, pipeline, bounds in VARIANTS:
+        for variant, how, bounds in VARIANTS:
             bound = bounds.get(name)
             module = effai.import_onnx(path, input_shapes=shapes)
-            if pipeline == CALIBRATED_INT8:
-                effai.quantize(module, [calibration], weight_bits=8)
-            elif pipeline == CALIBRATED_INT8_PERCENTILE:
-                effai.quantize(module, [calibration], weight_bits=8,
-                               method="percentile")
-            elif pipeline:
-                module.run_pipeline(pipeline)
+            pipeline = apply(module, how, calibration)
             acc = accuracy(module, images, labels)
             baseline = acc if baseline is None else baseline
             drop = (baseline - acc) * 100
             print(f"{name:6} {variant:18} {module.weight_bytes():8d} {acc:8.4f} "
                   f"{(acc - baseline) * 100:+8.2f}  "
-                  f"{pipeline or '(none)'}")
+                  f"{pipeline}")
             if bound is not None and drop > bound:
                 failures.append(f"{name} {variant}: {drop:.2f} points lost "
                                 f"(bound {bound})")

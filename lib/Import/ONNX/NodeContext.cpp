@@ -92,6 +92,17 @@ RankedTensorType NodeContext::resultType(int64_t i) {
   return *type;
 }
 
+LogicalResult NodeContext::getUnaryOperands(Value &in,
+                                            RankedTensorType &inputType,
+                                            RankedTensorType &result) {
+  in = input(0);
+  result = resultType(0);
+  if (!in || !result)
+    return failure();
+  inputType = cast<RankedTensorType>(in.getType());
+  return success();
+}
+
 void NodeContext::setResult(int64_t i, Value value) {
   ValueEntry entry;
   entry.value = value;

@@ -67,6 +67,10 @@ public:
   /// The inferred static type of result `i`; reports an error when unknown.
   RankedTensorType resultType(int64_t i);
   void setResult(int64_t i, Value value);
+  /// Input 0, its type and result 0's type: what one-input handlers start
+  /// from. Fails (both problems reported) when either is unavailable.
+  LogicalResult getUnaryOperands(Value &input, RankedTensorType &inputType,
+                                 RankedTensorType &result);
   void setConstantResult(int64_t i, HostTensor value);
   /// Result `output` is input `input` (IR value or host constant) unchanged.
   void forwardInput(int64_t input, int64_t output);

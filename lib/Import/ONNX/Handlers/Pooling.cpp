@@ -148,11 +148,10 @@ struct PoolOperands {
 };
 
 FailureOr<PoolOperands> getPoolOperands(NodeContext &ctx) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   if (failed(checkPoolRank(ctx, type)))
     return failure();
   FailureOr<PoolWindow> window = getPoolWindow(ctx, type, result);
@@ -247,11 +246,10 @@ LogicalResult importAveragePool(NodeContext &ctx) {
 }
 
 LogicalResult importGlobalPool(NodeContext &ctx, bool isMax) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   Type elt = type.getElementType();
   SmallVector<int64_t> axes =
       llvm::to_vector(llvm::seq<int64_t>(2, type.getRank()));

@@ -202,11 +202,10 @@ LogicalResult importQuantizeLinear(NodeContext &ctx) {
 }
 
 LogicalResult importDequantizeLinear(NodeContext &ctx) {
-  Value x = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!x || !result)
+  Value x;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(x, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   int64_t axis = ctx.attrInt("axis", 1);
   bool isUnsigned = ctx.isUnsignedInput(0);

@@ -122,11 +122,10 @@ Value finish(OpBuilder &b, Location loc, Reduce kind, ScalarKind scalar,
 }
 
 LogicalResult importReduce(NodeContext &ctx, Reduce kind) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   FailureOr<SmallVector<int64_t>> axes =
       getAxes(ctx, type.getRank(), 1, axesFromInput(kind, ctx.opset));
   if (failed(axes))
@@ -162,11 +161,10 @@ LogicalResult importReduce(NodeContext &ctx, Reduce kind) {
 
 /// ArgMax/ArgMin: one generic carrying (best value, its index) along `axis`.
 LogicalResult importArgExtreme(NodeContext &ctx, bool isMax) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   FailureOr<int64_t> axisOr = ctx.attrAxis("axis", 0, rank);
   if (failed(axisOr))

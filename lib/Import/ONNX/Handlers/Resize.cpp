@@ -90,11 +90,10 @@ Value nearestIndex(OpBuilder &b, Location loc, Value coord, StringRef mode) {
 }
 
 LogicalResult importResize(NodeContext &ctx) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   ResizeAttrs attrs{
       ctx.attrString("mode", "nearest"),

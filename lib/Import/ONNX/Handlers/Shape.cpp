@@ -153,11 +153,10 @@ LogicalResult importSplit(NodeContext &ctx) {
 }
 
 LogicalResult importSlice(NodeContext &ctx) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   SmallVector<int64_t> starts, ends, axes, steps;
   if (ctx.opset < 10) {
@@ -385,11 +384,10 @@ LogicalResult importExpand(NodeContext &ctx) {
 }
 
 LogicalResult importTile(NodeContext &ctx) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   ctx.setResult(0,
                 buildGather(ctx.b, ctx.loc, result, input, {},
                             [&](OpBuilder &b, Location loc, ValueRange position,
@@ -405,11 +403,10 @@ LogicalResult importTile(NodeContext &ctx) {
 }
 
 LogicalResult importPad(NodeContext &ctx) {
-  Value input = ctx.input(0);
-  RankedTensorType result = ctx.resultType(0);
-  if (!input || !result)
+  Value input;
+  RankedTensorType type, result;
+  if (failed(ctx.getUnaryOperands(input, type, result)))
     return failure();
-  auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   std::string mode = ctx.attrString("mode", "constant");
   SmallVector<int64_t> pads;
