@@ -26,6 +26,7 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
                                         const CPUPipelineOptions &options) {
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
   pm.addPass(createEffaiConvertShiftKernels());
+  pm.addPass(createEffaiConvertSparseKernels());
   pm.addPass(createEffaiLowerToLinalg());
   pm.addNestedPass<func::FuncOp>(quant::createLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());

@@ -198,6 +198,25 @@ static bool useChannelInnerConv(int64_t outChannelsPerGroup) {
   return outChannelsPerGroup >= kVectorLength;
 }
 
+Value mlir::effai::buildZeroPad(OpBuilder &b, Location loc, Value input,
+                                ArrayRef<int64_t> pads) {
+  if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
+    return input;
+  auto inputType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(inputType.getShape());
+  shape[2] += pads[0] + pads[2];
+  shape[3] += pads[1] + pads[3];
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(pads[0]),
+                                   b.getIndexAttr(pads[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(pads[2]),
+                                    b.getIndexAttr(pads[3])};
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, inputType.getElementType()), input,
+      low, high, buildScalar(b, loc, inputType.getElementType(), 0));
+}
+
 Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
                                     Value weight, RankedTensorType resultType,
                                     ArrayRef<int64_t> strides,
@@ -207,20 +226,8 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   Type elt = resultType.getElementType();
-  if (llvm::any_of(pads, [](int64_t p) { return p != 0; })) {
-    SmallVector<int64_t> shape(inputType.getShape());
-    shape[2] += pads[0] + pads[2];
-    shape[3] += pads[1] + pads[3];
-    SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                     b.getIndexAttr(pads[0]),
-                                     b.getIndexAttr(pads[1])};
-    SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                      b.getIndexAttr(pads[2]),
-                                      b.getIndexAttr(pads[3])};
-    inputType = RankedTensorType::get(shape, inputType.getElementType());
-    input = tensor::PadOp::create(b, loc, inputType, input, low, high,
-                                  buildScalar(b, loc, elt, 0));
-  }
+  input = buildZeroPad(b, loc, input, pads);
+  inputType = cast<RankedTensorType>(input.getType());
   // Split channels into groups: [N, G, C/G, H, W] x [G, O/G, C/G, KH, KW].
   int64_t g = groups, n = inputType.getDimSize(0);
   int64_t cg = inputType.getDimSize(1) / g, og = weightType.getDimSize(0) / g;

@@ -60,11 +60,62 @@ def EffaiConvertShiftKernels : Pass<"effai-convert-shift-kernels"> {
     subnormal inputs and results that would be subnormal flush to a signed
     zero (the kernels work on normal floats, like most DSP/FPGA datapaths).
 
-    Runs before `effai-lower-to-linalg` in `effai-cpu-pipeline`; other
-    encodings (and sparse power-of-two weights) are left to it.
+    Runs before `effai-lower-to-linalg` in `effai-cpu-pipeline`; sparse
+    power-of-two weights are left to `effai-convert-sparse-kernels` (the
+    same exponent-field arithmetic over the kept weights only), other
+    encodings to `effai-lower-to-linalg`.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
+  let summary = "Lower pruned linear and convolution layers to kernels that "
+                "skip pruned weights";
+  let description = [{
+    Rewrites `effai.linear` and `effai.conv2d` (one group) with f32
+    activations and a sparse weight (`#effai.nm`, `#effai.unstructured` or
+    `#effai.channel` with constant indices) into a `linalg.generic` over the
+    outputs whose body loops over the stored weights of the output's channel
+    only (an `scf.for` between constant row offsets, CSR-style), gathering
+    the activation each one multiplies. Work is proportional to the weights
+    kept; pruned weights are never decoded, loaded or multiplied.
+
+    Values are decoded inside the loop: float values as they are; affine
+    (int8/int4) codes as integers with the scale applied once per output;
+    power-of-two codes as exponent-field adds, so sparse power-of-two layers
+    have no multiply at all (edge cases as in `effai-convert-shift-kernels`).
+    The per-row sum is reassociable (`fastmath<reassoc>`) so LLVM may
+    vectorize it.
+
+    Block-sparse payloads (rows interleaved across blocks), weights pruned
+    less than `min-sparsity`, and quantized activations are left to
+    `effai-lower-to-linalg`, which decodes the weight.
+
+    Before:
+    ```mlir
+    %w = effai.pack %v, %i : tensor<16x32xf32>, tensor<16x32xi8>
+        -> !effai.weight<16x64xf32, #effai.encoding<value = #effai.float,
+                                                    sparsity = #effai.nm<2:4>>>
+    %y = effai.linear %x, %w : ...
+    ```
+    After:
+    ```mlir
+    %y = linalg.generic {iterator_types = ["parallel", "parallel"]} ... {
+      %begin = tensor.extract %row_start[%o] : tensor<17xi32>
+      %sum = scf.for %s = %begin to %end step %c1 iter_args(%acc = %zero) ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"minSparsity", "min-sparsity", "double", "0.5",
+           "Rewrite only weights with at least this fraction pruned (below "
+           "it the dense kernel is faster)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

@@ -79,6 +79,10 @@ Value buildPermutedView(OpBuilder &b, Location loc, Value input,
 Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,
                              Type elt);
 
+/// `input` (NCHW) zero-padded by `pads` = [top, left, bottom, right].
+Value buildZeroPad(OpBuilder &b, Location loc, Value input,
+                   ArrayRef<int64_t> pads);
+
 /// A grouped NCHW x OIHW convolution as one generic accumulating in
 /// `resultType`'s element type (operands already of that type), the input
 /// zero-padded. `pads` is [top, left, bottom, right].

@@ -52,130 +52,112 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// Decodes stored codes into values of the weight's element type. Built once
-/// per unpack: per-channel parameters become constant tensors read with
-/// tensor.extract at the weight's output channel.
-class ValueDecoder {
-public:
-  ValueDecoder(OpBuilder &b, Location loc, WeightType type, DecodeMode mode)
-      : format(type.getEncoding().getValue()),
-        elementType(mode == DecodeMode::Values ? Type(type.getElementType())
-                                               : Type(b.getI32Type())),
-        mode(mode) {
-    Type f64 = b.getF64Type();
-    auto table = [&](ArrayRef<double> values) {
-      auto tensorType = RankedTensorType::get({int64_t(values.size())}, f64);
-      return arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(tensorType, values));
-    };
-    if (auto affine = dyn_cast<AffineFormatAttr>(format)) {
-      params = getParams(affine.getQuantType());
-      SmallVector<double> zps(params.zeroPoints.begin(),
-                              params.zeroPoints.end());
-      scales = table(params.scales);
-      zeroPoints = table(zps);
-    } else if (auto pow2 = dyn_cast<Pow2FormatAttr>(format)) {
-      SmallVector<double> s;
-      if (pow2.getScales())
-        s.assign(pow2.getScales().asArrayRef().begin(),
-                 pow2.getScales().asArrayRef().end());
-      else
-        s = {1.0};
-      scales = table(s);
-    }
+} // namespace
+
+ValueDecoder::ValueDecoder(OpBuilder &b, Location loc, WeightType type,
+                           DecodeMode mode)
+    : format(type.getEncoding().getValue()),
+      elementType(mode == DecodeMode::Values ? Type(type.getElementType())
+                                             : Type(b.getI32Type())),
+      mode(mode) {
+  Type f64 = b.getF64Type();
+  auto table = [&](ArrayRef<double> values) {
+    auto tensorType = RankedTensorType::get({int64_t(values.size())}, f64);
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(tensorType, values));
+  };
+  if (auto affine = dyn_cast<AffineFormatAttr>(format)) {
+    params = getParams(affine.getQuantType());
+    SmallVector<double> zps(params.zeroPoints.begin(), params.zeroPoints.end());
+    scales = table(params.scales);
+    zeroPoints = table(zps);
+  } else if (auto pow2 = dyn_cast<Pow2FormatAttr>(format)) {
+    SmallVector<double> s;
+    if (pow2.getScales())
+      s.assign(pow2.getScales().asArrayRef().begin(),
+               pow2.getScales().asArrayRef().end());
+    else
+      s = {1.0};
+    scales = table(s);
   }
+}
 
-  int64_t getTerms() const { return format.getTermsPerValue(); }
-  Type getElementType() const { return elementType; }
+int64_t ValueDecoder::getTerms() const { return format.getTermsPerValue(); }
 
-  /// The value (or integer code) of the stored weight with codes `codes`
-  /// in output channel `channel` (an index).
-  Value decode(OpBuilder &b, Location loc, ArrayRef<Value> codes,
-               Value channel) const {
-    Type f64 = b.getF64Type(), i32 = b.getI32Type();
-    auto channelParam = [&](Value table) -> Value {
-      auto tableType = cast<RankedTensorType>(table.getType());
-      Value at =
-          tableType.getDimSize(0) == 1 ? indexConstant(b, loc, 0) : channel;
-      return tensor::ExtractOp::create(b, loc, table, at);
-    };
-    if (isa<FloatFormatAttr>(format))
-      return codes[0];
-    if (isa<AffineFormatAttr>(format)) {
-      bool isUnsigned = !params.isSigned;
-      if (mode == DecodeMode::IntegerCodes) {
-        Value q = castScalar(b, loc, codes[0], i32, isUnsigned, false);
-        Value zp =
-            arith::FPToSIOp::create(b, loc, i32, channelParam(zeroPoints));
-        return arith::SubIOp::create(b, loc, q, zp);
-      }
-      Value q = castScalar(b, loc, codes[0], f64, isUnsigned, false);
-      Value centered =
-          arith::SubFOp::create(b, loc, q, channelParam(zeroPoints));
-      Value value =
-          arith::MulFOp::create(b, loc, centered, channelParam(scales));
-      return castScalar(b, loc, value, elementType, false, false);
-    }
-    // Power of two. Code 0: no term; ±k: ±2^(min_exp + k - 1).
-    auto pow2 = cast<Pow2FormatAttr>(format);
-    Value zero = buildScalar(b, loc, i32, 0);
+Value ValueDecoder::decode(OpBuilder &b, Location loc, ArrayRef<Value> codes,
+                           Value channel) const {
+  Type f64 = b.getF64Type(), i32 = b.getI32Type();
+  auto channelParam = [&](Value table) -> Value {
+    auto tableType = cast<RankedTensorType>(table.getType());
+    Value at =
+        tableType.getDimSize(0) == 1 ? indexConstant(b, loc, 0) : channel;
+    return tensor::ExtractOp::create(b, loc, table, at);
+  };
+  if (isa<FloatFormatAttr>(format))
+    return codes[0];
+  if (isa<AffineFormatAttr>(format)) {
+    bool isUnsigned = !params.isSigned;
     if (mode == DecodeMode::IntegerCodes) {
-      // In units of 2^min_exp: ±2^(k-1), a shift (getIntegerCodeScales
-      // bounds k so sums fit i32).
-      Value sum = zero;
-      for (Value code : codes) {
-        Value c = arith::ExtSIOp::create(b, loc, i32, code);
-        Value shift =
-            arith::SubIOp::create(b, loc, math::AbsIOp::create(b, loc, c),
-                                  buildScalar(b, loc, i32, 1));
-        Value term =
-            arith::ShLIOp::create(b, loc, buildScalar(b, loc, i32, 1),
-                                  arith::MaxSIOp::create(b, loc, shift, zero));
-        Value negative =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, c, zero);
-        term = arith::SelectOp::create(
-            b, loc, negative, arith::SubIOp::create(b, loc, zero, term), term);
-        Value isZero =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, zero);
-        sum = arith::AddIOp::create(
-            b, loc, sum, arith::SelectOp::create(b, loc, isZero, zero, term));
-      }
-      return sum;
+      Value q = castScalar(b, loc, codes[0], i32, isUnsigned, false);
+      Value zp = arith::FPToSIOp::create(b, loc, i32, channelParam(zeroPoints));
+      return arith::SubIOp::create(b, loc, q, zp);
     }
-    // Values: exact in floating point for any exponent range.
-    Value sum = buildScalar(b, loc, f64, 0.0);
-    for (Value code : codes) {
-      Value c = arith::ExtSIOp::create(b, loc, i32, code);
-      Value exponent =
-          arith::AddIOp::create(b, loc, math::AbsIOp::create(b, loc, c),
-                                buildScalar(b, loc, i32, pow2.getMinExp() - 1));
-      Value term = math::Exp2Op::create(
-          b, loc, arith::SIToFPOp::create(b, loc, f64, exponent));
-      Value negative =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, c, zero);
-      term = arith::SelectOp::create(b, loc, negative,
-                                     arith::NegFOp::create(b, loc, term), term);
-      Value isZero =
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, zero);
-      term = arith::SelectOp::create(b, loc, isZero,
-                                     buildScalar(b, loc, f64, 0.0), term);
-      sum = arith::AddFOp::create(b, loc, sum, term);
-    }
-    Value value = arith::MulFOp::create(b, loc, sum, channelParam(scales));
+    Value q = castScalar(b, loc, codes[0], f64, isUnsigned, false);
+    Value centered = arith::SubFOp::create(b, loc, q, channelParam(zeroPoints));
+    Value value = arith::MulFOp::create(b, loc, centered, channelParam(scales));
     return castScalar(b, loc, value, elementType, false, false);
   }
+  // Power of two. Code 0: no term; ±k: ±2^(min_exp + k - 1).
+  auto pow2 = cast<Pow2FormatAttr>(format);
+  Value zero = buildScalar(b, loc, i32, 0);
+  if (mode == DecodeMode::IntegerCodes) {
+    // In units of 2^min_exp: ±2^(k-1), a shift (getIntegerCodeScales
+    // bounds k so sums fit i32).
+    Value sum = zero;
+    for (Value code : codes) {
+      Value c = arith::ExtSIOp::create(b, loc, i32, code);
+      Value shift = arith::SubIOp::create(
+          b, loc, math::AbsIOp::create(b, loc, c), buildScalar(b, loc, i32, 1));
+      Value term =
+          arith::ShLIOp::create(b, loc, buildScalar(b, loc, i32, 1),
+                                arith::MaxSIOp::create(b, loc, shift, zero));
+      Value negative =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, c, zero);
+      term = arith::SelectOp::create(
+          b, loc, negative, arith::SubIOp::create(b, loc, zero, term), term);
+      Value isZero =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, zero);
+      sum = arith::AddIOp::create(
+          b, loc, sum, arith::SelectOp::create(b, loc, isZero, zero, term));
+    }
+    return sum;
+  }
+  // Values: exact in floating point for any exponent range.
+  Value sum = buildScalar(b, loc, f64, 0.0);
+  for (Value code : codes) {
+    Value c = arith::ExtSIOp::create(b, loc, i32, code);
+    Value exponent =
+        arith::AddIOp::create(b, loc, math::AbsIOp::create(b, loc, c),
+                              buildScalar(b, loc, i32, pow2.getMinExp() - 1));
+    Value term = math::Exp2Op::create(
+        b, loc, arith::SIToFPOp::create(b, loc, f64, exponent));
+    Value negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, c, zero);
+    term = arith::SelectOp::create(b, loc, negative,
+                                   arith::NegFOp::create(b, loc, term), term);
+    Value isZero =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, c, zero);
+    term = arith::SelectOp::create(b, loc, isZero,
+                                   buildScalar(b, loc, f64, 0.0), term);
+    sum = arith::AddFOp::create(b, loc, sum, term);
+  }
+  Value value = arith::MulFOp::create(b, loc, sum, channelParam(scales));
+  return castScalar(b, loc, value, elementType, false, false);
+}
 
-private:
-  ValueFormatAttrInterface format;
-  Type elementType;
-  DecodeMode mode;
-  ChannelParams params;
-  Value scales, zeroPoints;
-};
-
-/// Splits a flat index into coordinates of a static shape.
-SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
-                               ArrayRef<int64_t> shape) {
+SmallVector<Value> mlir::effai::delinearize(OpBuilder &b, Location loc,
+                                            Value flat,
+                                            ArrayRef<int64_t> shape) {
   SmallVector<Value> coords(shape.size());
   for (int64_t d = shape.size() - 1; d >= 0; --d) {
     Value size = indexConstant(b, loc, shape[d]);
@@ -186,9 +168,10 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
   return coords;
 }
 
-/// Reads the codes of one stored weight at `coords` of the values payload.
-SmallVector<Value> readCodes(OpBuilder &b, Location loc, Value values,
-                             ArrayRef<Value> coords, int64_t terms) {
+/// The codes (one per power-of-two term) of the stored weight at `coords`
+/// of the values payload.
+static SmallVector<Value> readCodes(OpBuilder &b, Location loc, Value values,
+                                    ArrayRef<Value> coords, int64_t terms) {
   if (terms == 1)
     return {tensor::ExtractOp::create(b, loc, values, coords)};
   SmallVector<Value> codes;
@@ -200,18 +183,18 @@ SmallVector<Value> readCodes(OpBuilder &b, Location loc, Value values,
   return codes;
 }
 
-Value readIndex(OpBuilder &b, Location loc, Value indices,
-                ArrayRef<Value> coords) {
+static Value readIndex(OpBuilder &b, Location loc, Value indices,
+                       ArrayRef<Value> coords) {
   Value raw = tensor::ExtractOp::create(b, loc, indices, coords);
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
 }
 
 /// The (row, column) in the [O, R] view of the stored weight at `coords` of
 /// the values payload, per sparsity format.
-std::pair<Value, Value> placeStored(OpBuilder &b, Location loc,
-                                    SparsityFormatAttrInterface sparsity,
-                                    WeightType type, Value indices,
-                                    ArrayRef<Value> coords) {
+static std::pair<Value, Value> placeStored(OpBuilder &b, Location loc,
+                                           SparsityFormatAttrInterface sparsity,
+                                           WeightType type, Value indices,
+                                           ArrayRef<Value> coords) {
   auto idx = [&](int64_t v) { return indexConstant(b, loc, v); };
   return llvm::TypeSwitch<Attribute, std::pair<Value, Value>>(sparsity)
       .Case([&](NMSparsityAttr nm) -> std::pair<Value, Value> {
@@ -251,8 +234,6 @@ std::pair<Value, Value> placeStored(OpBuilder &b, Location loc,
                 readIndex(b, loc, indices, {coords[0], idx(1)})};
       });
 }
-
-} // namespace
 
 Value mlir::effai::decodePackedWeight(OpBuilder &b, Location loc, PackOp pack,
                                       DecodeMode mode) {

@@ -31,10 +31,6 @@ enum class DecodeMode {
 Value decodePackedWeight(OpBuilder &b, Location loc, PackOp pack,
                          DecodeMode mode);
 
-/// Per-output-channel scales of IntegerCodes, or failure for formats without
-/// integer codes (float, or power-of-two terms too large for i32).
-FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
-
 /// Per-output-channel quantization parameters of a weight or tensor.
 struct ChannelParams {
   SmallVector<double> scales;
@@ -51,6 +47,43 @@ struct ChannelParams {
 
 /// Parameters of a !quant.uniform type (per-tensor or per-axis).
 ChannelParams getParams(quant::QuantizedType type);
+
+/// Decodes stored codes into values of the weight's element type (or i32
+/// integer codes). Built once per weight: per-channel parameters become
+/// constant tables read with tensor.extract at the weight's output channel.
+class ValueDecoder {
+public:
+  ValueDecoder(OpBuilder &b, Location loc, WeightType type, DecodeMode mode);
+
+  int64_t getTerms() const;
+  Type getElementType() const { return elementType; }
+
+  /// The value (or integer code) of the stored weight with codes `codes` in
+  /// output channel `channel` (an index).
+  Value decode(OpBuilder &b, Location loc, ArrayRef<Value> codes,
+               Value channel) const;
+
+private:
+  ValueFormatAttrInterface format;
+  Type elementType;
+  DecodeMode mode;
+  ChannelParams params;
+  Value scales, zeroPoints;
+};
+
+/// Splits a flat index into coordinates of a static shape.
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
+                               ArrayRef<int64_t> shape);
+
+/// x * (one power-of-two term with i8 `code`: 0 for none, ±k for
+/// ±2^(minExp + k - 1)) for an f32 `x`, without a multiply: p is added to
+/// the exponent field (edge cases in effai-convert-shift-kernels' docs).
+Value buildShiftTerm(OpBuilder &b, Location loc, Value x, Value code,
+                     int64_t minExp);
+
+/// Per-output-channel scales of IntegerCodes, or failure for formats without
+/// integer codes (float, or power-of-two terms too large for i32).
+FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
 
 } // namespace mlir::effai
 

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LoweringUtils.h"
+
 #include "effai/Conversion/Passes.h"
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Utils/LinalgBuilders.h"
@@ -24,13 +26,11 @@ namespace mlir::effai {
 using namespace mlir;
 using namespace mlir::effai;
 
-namespace {
-
 /// One term of a power-of-two weight applied to an f32 activation: `code`
 /// (i8) is 0 for no term, ±k for ±2^(minExp + k - 1). Integer and select
 /// ops only, plus a negation.
-Value buildShiftTerm(OpBuilder &b, Location loc, Value x, Value code,
-                     int64_t minExp) {
+Value mlir::effai::buildShiftTerm(OpBuilder &b, Location loc, Value x,
+                                  Value code, int64_t minExp) {
   Type i32 = b.getI32Type();
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantIntOp::create(b, loc, i32, v);
@@ -77,6 +77,8 @@ Value buildShiftTerm(OpBuilder &b, Location loc, Value x, Value code,
   return arith::SelectOp::create(b, loc, cmp(P::eq, c, constant(0)), zero,
                                  signedTerm);
 }
+
+namespace {
 
 struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;

@@ -1,0 +1,491 @@
+//===- SparseKernels.cpp - kernels that skip pruned weights ------*- C++
+//-*-===//
+//
+// A pruned linear or convolution layer computed from its stored weights
+// only: every output walks the stored weights of its channel (a compressed
+// row, CSR-style) and gathers the activations they touch, so the work is
+// proportional to what was kept. Values are decoded in the loop: floats as
+// they are, affine codes as integers (scale once per output), power-of-two
+// codes as exponent-field adds (no multiply at all).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "effai/Conversion/Passes.h"
+#include "effai/Dialect/Effai/IR/WeightCodec.h"
+#include "effai/Utils/ConstantData.h"
+#include "effai/Utils/LinalgBuilders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_EFFAICONVERTSPARSEKERNELS
+#include "effai/Conversion/Passes.h.inc"
+} // namespace mlir::effai
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+
+/// A sparse weight ready for a row-wise kernel: its pack and, per output
+/// channel o, the stored weights [rowStart[o], rowStart[o + 1]) in payload
+/// order.
+struct SparseRows {
+  PackOp pack;
+  WeightType type;
+  SmallVector<int32_t> rowStart;
+};
+
+/// The rows of `weight` when it is a sparse pack with constant indices whose
+/// payload order visits output channels in order (N:M, channel and
+/// unstructured payloads do; block payloads interleave rows).
+FailureOr<SparseRows> getSparseRows(Value weight, double minSparsity) {
+  auto pack = weight.getDefiningOp<PackOp>();
+  if (!pack || !pack.getIndices())
+    return failure();
+  WeightType type = pack.getResult().getType();
+  if (!isa<NMSparsityAttr, ChannelSparsityAttr, UnstructuredSparsityAttr>(
+          type.getEncoding().getSparsity()))
+    return failure();
+  double kept =
+      double(type.getNumStoredWeights()) / double(type.getNumElements());
+  if (1.0 - kept < minSparsity)
+    return failure();
+  std::optional<std::vector<int64_t>> indices =
+      readIntegerConstant(pack.getIndices());
+  if (!indices)
+    return failure();
+  std::string error;
+  FailureOr<SmallVector<int64_t>> positions =
+      getStoredWeightPositions(type, *indices, error);
+  if (failed(positions))
+    return failure();
+  int64_t channels = type.getNumOutputChannels();
+  int64_t cols = type.getReductionSize();
+  SparseRows rows{pack, type, SmallVector<int32_t>(channels + 1, 0)};
+  int64_t previous = 0;
+  for (int64_t position : *positions) {
+    int64_t row = position / cols;
+    if (row < previous)
+      return failure();
+    previous = row;
+    ++rows.rowStart[row + 1];
+  }
+  for (int64_t o = 0; o < channels; ++o)
+    rows.rowStart[o + 1] += rows.rowStart[o];
+  return rows;
+}
+
+/// The per-output-channel factor the kernel applies after its reduction
+/// (empty when there is none): affine and power-of-two codes are summed
+/// unscaled.
+SmallVector<float> getOutputScales(WeightType type) {
+  ValueFormatAttrInterface format = type.getEncoding().getValue();
+  SmallVector<float> scales;
+  int64_t channels = type.getNumOutputChannels();
+  if (auto affine = dyn_cast<AffineFormatAttr>(format)) {
+    ChannelParams params = getParams(affine.getQuantType());
+    for (int64_t c = 0; c < channels; ++c)
+      scales.push_back(float(params.scale(c)));
+  } else if (auto pow2 = dyn_cast<Pow2FormatAttr>(format);
+             pow2 && pow2.getScales()) {
+    for (int64_t c = 0; c < channels; ++c)
+      scales.push_back(float(pow2.getScaleForChannel(c)));
+  }
+  return scales;
+}
+
+/// Builds, in a kernel body, `x` times one stored weight without its output
+/// scale. Tables the decoding needs are created once, where it is built.
+class StoredWeightProduct {
+public:
+  StoredWeightProduct(OpBuilder &b, Location loc, WeightType type)
+      : format(type.getEncoding().getValue()),
+        integerCodes(b, loc, type, DecodeMode::IntegerCodes) {}
+
+  Value build(OpBuilder &b, Location loc, Value x, ArrayRef<Value> codes,
+              Value row) const {
+    Type f32 = b.getF32Type();
+    if (auto pow2 = dyn_cast<Pow2FormatAttr>(format)) {
+      Value sum;
+      for (Value code : codes) {
+        Value term = buildShiftTerm(b, loc, x, code, pow2.getMinExp());
+        sum = sum ? arith::AddFOp::create(b, loc, sum, term) : term;
+      }
+      return sum;
+    }
+    Value w = isa<AffineFormatAttr>(format)
+                  ? integerCodes.decode(b, loc, codes, row)
+                  : codes[0];
+    w = castScalar(b, loc, w, f32, false, false);
+    // `contract`: the multiply and the row sum's add may fuse into an FMA.
+    return arith::MulFOp::create(
+        b, loc, x, w,
+        arith::FastMathFlagsAttr::get(b.getContext(),
+                                      arith::FastMathFlags::contract));
+  }
+
+private:
+  ValueFormatAttrInterface format;
+  ValueDecoder integerCodes;
+};
+
+/// Reads the stored weights of a SparseRows weight inside kernel bodies.
+/// Weights are addressed by their payload-order slot: values as
+/// [slots, terms]; the row offsets are a constant table.
+class StoredRowReader {
+public:
+  StoredRowReader(OpBuilder &b, Location loc, const SparseRows &rows)
+      : product(b, loc, rows.type),
+        sparsity(rows.type.getEncoding().getSparsity()) {
+    PackOp pack = rows.pack;
+    auto tableType =
+        RankedTensorType::get({int64_t(rows.rowStart.size())}, b.getI32Type());
+    rowStart = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(tableType, ArrayRef(rows.rowStart)));
+    int64_t slots = rows.type.getNumStoredWeights();
+    terms = rows.type.getEncoding().getValue().getTermsPerValue();
+    auto valuesType = cast<RankedTensorType>(pack.getValues().getType());
+    values = buildReshape(
+        b, loc, pack.getValues(),
+        RankedTensorType::get({slots, terms}, valuesType.getElementType()));
+    indices = pack.getIndices();
+    if (isa<NMSparsityAttr>(sparsity))
+      indices = buildReshape(b, loc, indices,
+                             RankedTensorType::get({slots}, b.getI8Type()));
+  }
+
+  /// The first slot of output channel `o`'s row.
+  Value getRowStart(OpBuilder &b, Location loc, Value o) const {
+    Value raw = tensor::ExtractOp::create(b, loc, rowStart, o);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  }
+
+  /// Builds `scf.for s = rowStart[o] to rowStart[o + 1]` with `init`.
+  scf::ForOp buildRowLoop(OpBuilder &b, Location loc, Value o, ValueRange init,
+                          scf::ForOp::BodyBuilderFn body) const {
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value end = getRowStart(b, loc, arith::AddIOp::create(b, loc, o, one));
+    return scf::ForOp::create(b, loc, getRowStart(b, loc, o), end, one, init,
+                              body);
+  }
+
+  /// The column in the [O, R] view of slot `slot` of row `o`. N:M: group
+  /// j / N (j: the slot's rank in its row), position from the i8 indices;
+  /// channel: rows are stored whole; unstructured: the stored pair.
+  Value getColumn(OpBuilder &b, Location loc, Value slot, Value o) const {
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto asIndex = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+    };
+    if (isa<UnstructuredSparsityAttr>(sparsity))
+      return asIndex(
+          tensor::ExtractOp::create(b, loc, indices, ValueRange{slot, idx(1)}));
+    Value j = arith::SubIOp::create(b, loc, slot, getRowStart(b, loc, o));
+    auto nm = dyn_cast<NMSparsityAttr>(sparsity);
+    if (!nm)
+      return j;
+    Value group = arith::DivUIOp::create(b, loc, j, idx(nm.getN()));
+    Value pos = asIndex(tensor::ExtractOp::create(b, loc, indices, slot));
+    return arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, group, idx(nm.getM())), pos);
+  }
+
+  /// The codes of slot `slot`, one per term.
+  SmallVector<Value> getCodes(OpBuilder &b, Location loc, Value slot) const {
+    SmallVector<Value> codes;
+    for (int64_t t = 0; t < terms; ++t)
+      codes.push_back(tensor::ExtractOp::create(
+          b, loc, values,
+          ValueRange{slot, arith::ConstantIndexOp::create(b, loc, t)}));
+    return codes;
+  }
+
+  StoredWeightProduct product;
+
+private:
+  SparsityFormatAttrInterface sparsity;
+  Value rowStart, values, indices;
+  int64_t terms;
+};
+
+/// The per-channel output scales as a constant tensor of `shape` (channels
+/// along the non-unit dimension), or null when there are none.
+Value buildScaleConstant(OpBuilder &b, Location loc, WeightType type,
+                         ArrayRef<int64_t> shape) {
+  SmallVector<float> scales = getOutputScales(type);
+  if (scales.empty())
+    return nullptr;
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
+                             ArrayRef<float>(scales)));
+}
+
+/// The row sum's add: reassociable so LLVM may vectorize the reduction.
+Value buildAccumulate(OpBuilder &b, Location loc, Value acc, Value term) {
+  auto fastmath = arith::FastMathFlagsAttr::get(
+      b.getContext(),
+      arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+  return arith::AddFOp::create(b, loc, acc, term, fastmath);
+}
+
+/// Reads activation element `at` of `input` for stored column `col`.
+using GatherFn =
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>, Value col)>;
+
+/// A generic over the output (channel dimension `channelDim`) whose body
+/// reduces over the stored weights of its channel:
+///   out[i] = scale[o] * sum_{s in row o} gather(i, col(s)) * w(s) + bias[o].
+Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
+                     RankedTensorType resultType, unsigned channelDim,
+                     Value bias, GatherFn gather) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  int64_t channels = rows.type.getNumOutputChannels();
+  unsigned rank = resultType.getRank();
+  StoredRowReader reader(b, loc, rows);
+
+  // Per-channel operands: scale and bias, read at the output's channel.
+  SmallVector<Value> inputs;
+  Value scales = buildScaleConstant(b, loc, rows.type, {channels});
+  if (scales)
+    inputs.push_back(scales);
+  if (bias)
+    inputs.push_back(bias);
+  SmallVector<AffineMap> maps(
+      inputs.size(),
+      AffineMap::get(rank, 0, getAffineDimExpr(channelDim, ctx), ctx));
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), f32);
+
+  auto kernel = linalg::GenericOp::create(
+      b, loc, resultType, inputs, init, maps, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        SmallVector<Value> at;
+        for (unsigned d = 0; d < rank; ++d)
+          at.push_back(linalg::IndexOp::create(b, loc, d));
+        Value o = at[channelDim];
+        Value zero = buildScalar(b, loc, f32, 0.0);
+        auto loop = reader.buildRowLoop(
+            b, loc, o, zero,
+            [&](OpBuilder &b, Location loc, Value s, ValueRange acc) {
+              Value x = gather(b, loc, at, reader.getColumn(b, loc, s, o));
+              Value term = reader.product.build(b, loc, x,
+                                                reader.getCodes(b, loc, s), o);
+              scf::YieldOp::create(b, loc,
+                                   buildAccumulate(b, loc, acc[0], term));
+            });
+        Value result = loop.getResult(0);
+        unsigned next = 0;
+        if (scales)
+          result = arith::MulFOp::create(b, loc, result, args[next++]);
+        if (bias)
+          result = arith::AddFOp::create(b, loc, result, args[next++]);
+        linalg::YieldOp::create(b, loc, result);
+      });
+  return kernel.getResult(0);
+}
+
+/// A linear layer over a batch (x is [M, K]): for each output channel o and
+/// stored weight s of its row, yT[o, :] += x[:, col(s)] * w(s), one
+/// contiguous pass over the transposed batch per stored weight (vectorized
+/// like a dense kernel); then the scale, the transpose back and the bias.
+Value buildBatchInnerLinear(OpBuilder &b, Location loc, const SparseRows &rows,
+                            Value x, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  int64_t m = cast<RankedTensorType>(x.getType()).getDimSize(0);
+  int64_t n = rows.type.getNumOutputChannels();
+  StoredRowReader reader(b, loc, rows);
+  Value xT = buildTranspose(b, loc, x, {1, 0});
+  Value yT = buildFill(b, loc, RankedTensorType::get({n, m}, f32),
+                       getScalarAttr(f32, 0.0));
+  auto rowType = RankedTensorType::get({m}, f32);
+  auto rowAt = [&](Value row) -> SmallVector<OpFoldResult> {
+    return {row, b.getIndexAttr(0)};
+  };
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1), b.getIndexAttr(m)};
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, ctx);
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto channels = scf::ForOp::create(
+      b, loc, idx(0), idx(n), idx(1), ValueRange{yT},
+      [&](OpBuilder &b, Location loc, Value o, ValueRange outer) {
+        auto row = reader.buildRowLoop(
+            b, loc, o, outer,
+            [&](OpBuilder &b, Location loc, Value s, ValueRange acc) {
+              Value col = reader.getColumn(b, loc, s, o);
+              SmallVector<Value> codes = reader.getCodes(b, loc, s);
+              Value xRow = tensor::ExtractSliceOp::create(
+                  b, loc, rowType, xT, rowAt(col), sizes, strides);
+              Value yRow = tensor::ExtractSliceOp::create(
+                  b, loc, rowType, acc[0], rowAt(o), sizes, strides);
+              Value updated =
+                  linalg::GenericOp::create(
+                      b, loc, rowType, xRow, yRow,
+                      ArrayRef<AffineMap>{identity, identity},
+                      utils::IteratorType::parallel,
+                      [&](OpBuilder &b, Location loc, ValueRange a) {
+                        Value term =
+                            reader.product.build(b, loc, a[0], codes, o);
+                        linalg::YieldOp::create(
+                            b, loc, buildAccumulate(b, loc, a[1], term));
+                      })
+                      .getResult(0);
+              scf::YieldOp::create(
+                  b, loc,
+                  tensor::InsertSliceOp::create(b, loc, updated, acc[0],
+                                                rowAt(o), sizes, strides)
+                      .getResult());
+            });
+        scf::YieldOp::create(b, loc, row.getResults());
+      });
+  Value y = buildTranspose(b, loc, channels.getResult(0), {1, 0});
+  auto yType = RankedTensorType::get({m, n}, f32);
+  auto perChannel = [&](Value y, Value row, bool multiply) {
+    return buildElementwise(
+        b, loc, yType, {y, row}, [&](OpBuilder &b, Location loc, ValueRange a) {
+          return multiply
+                     ? arith::MulFOp::create(b, loc, a[0], a[1]).getResult()
+                     : arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
+        });
+  };
+  if (Value scales = buildScaleConstant(b, loc, rows.type, {1, n}))
+    y = perChannel(y, scales, /*multiply=*/true);
+  if (bias)
+    y = perChannel(
+        y, buildReshape(b, loc, bias, RankedTensorType::get({1, n}, f32)),
+        /*multiply=*/false);
+  return y;
+}
+
+/// Below this batch, linear layers gather per output instead (nothing to
+/// vectorize over the batch).
+constexpr int64_t kMinBatchForBatchInner = 8;
+
+bool hasF32Activations(Operation *op) {
+  auto input = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  return input.getElementType().isF32() && result.getElementType().isF32() &&
+         input.hasStaticShape() && result.hasStaticShape();
+}
+
+struct SparseLinear : public OpRewritePattern<LinearOp> {
+  SparseLinear(MLIRContext *ctx, double minSparsity)
+      : OpRewritePattern(ctx), minSparsity(minSparsity) {}
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasF32Activations(op))
+      return rewriter.notifyMatchFailure(op, "needs static f32 activations");
+    FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
+    if (failed(rows))
+      return rewriter.notifyMatchFailure(op, "no row-ordered sparse weight");
+    Location loc = op.getLoc();
+    RankedTensorType inputType = op.getInput().getType();
+    int64_t k = inputType.getShape().back();
+    int64_t m = inputType.getNumElements() / k;
+    int64_t n = rows->type.getNumOutputChannels();
+    Type f32 = rewriter.getF32Type();
+    Value x = buildReshape(rewriter, loc, op.getInput(),
+                           RankedTensorType::get({m, k}, f32));
+    if (m >= kMinBatchForBatchInner) {
+      Value y = buildBatchInnerLinear(rewriter, loc, *rows, x, op.getBias());
+      rewriter.replaceOp(
+          op, buildReshape(rewriter, loc, y, op.getResult().getType()));
+      return success();
+    }
+    Value y = buildRowKernel(
+        rewriter, loc, *rows, RankedTensorType::get({m, n}, f32),
+        /*channelDim=*/1, op.getBias(),
+        [&](OpBuilder &b, Location loc, ArrayRef<Value> at, Value col) {
+          return tensor::ExtractOp::create(b, loc, x, ValueRange{at[0], col})
+              .getResult();
+        });
+    rewriter.replaceOp(
+        op, buildReshape(rewriter, loc, y, op.getResult().getType()));
+    return success();
+  }
+
+  double minSparsity;
+};
+
+struct SparseConv : public OpRewritePattern<Conv2DOp> {
+  SparseConv(MLIRContext *ctx, double minSparsity)
+      : OpRewritePattern(ctx), minSparsity(minSparsity) {}
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasF32Activations(op) || op.getGroups() != 1)
+      return rewriter.notifyMatchFailure(
+          op, "needs static f32 activations and one group");
+    FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
+    if (failed(rows))
+      return rewriter.notifyMatchFailure(op, "no row-ordered sparse weight");
+    Location loc = op.getLoc();
+    Value input = buildZeroPad(rewriter, loc, op.getInput(), op.getPads());
+    // Column c of the [O, C*KH*KW] view is (channel, kh, kw).
+    ArrayRef<int64_t> wShape = rows->type.getShape();
+    SmallVector<int64_t> window = {wShape[1], wShape[2], wShape[3]};
+    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
+    Value y = buildRowKernel(
+        rewriter, loc, *rows, op.getResult().getType(), /*channelDim=*/1,
+        op.getBias(),
+        [&](OpBuilder &b, Location loc, ArrayRef<Value> at, Value col) {
+          SmallVector<Value> tap = delinearize(b, loc, col, window);
+          auto coordinate = [&](Value out, Value k, int64_t stride,
+                                int64_t dilation) -> Value {
+            auto idx = [&](int64_t v) -> Value {
+              return arith::ConstantIndexOp::create(b, loc, v);
+            };
+            return arith::AddIOp::create(
+                b, loc, arith::MulIOp::create(b, loc, out, idx(stride)),
+                arith::MulIOp::create(b, loc, k, idx(dilation)));
+          };
+          Value h = coordinate(at[2], tap[1], strides[0], dilations[0]);
+          Value w = coordinate(at[3], tap[2], strides[1], dilations[1]);
+          return tensor::ExtractOp::create(b, loc, input,
+                                           ValueRange{at[0], tap[0], h, w})
+              .getResult();
+        });
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+
+  double minSparsity;
+};
+
+struct ConvertSparseKernelsPass
+    : public effai::impl::EffaiConvertSparseKernelsBase<
+          ConvertSparseKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (minSparsity < 0.0 || minSparsity > 1.0) {
+      getOperation()->emitError()
+          << "effai-convert-sparse-kernels: min-sparsity must be in [0, 1], "
+             "got "
+          << static_cast<double>(minSparsity);
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(&getContext());
+    patterns.add<SparseLinear, SparseConv>(&getContext(), minSparsity);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

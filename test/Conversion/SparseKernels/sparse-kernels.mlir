@@ -1,0 +1,130 @@
+// RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels | FileCheck %s
+// RUN: not %effai_opt %s --effai-convert-sparse-kernels=min-sparsity=1.5 2>&1 | FileCheck %s --check-prefix=OPTION
+// A sparse power-of-two layer multiplies nothing: no fmul (nor 32-bit
+// integer mul) anywhere in its optimized LLVM IR.
+// RUN: %effai_compile %S/Inputs/sparse-pow2-runtime-codes.mlir -o %t.ll --emit=llvm-ir --mcpu=skylake-avx512
+// RUN: FileCheck %s --check-prefix=LLVM < %t.ll
+// LLVM-NOT: fmul
+// LLVM-NOT: mul {{.*}}i32
+// LLVM: define
+// LLVM-NOT: fmul
+// LLVM-NOT: mul {{.*}}i32
+
+// OPTION: error: effai-convert-sparse-kernels: min-sparsity must be in [0, 1], got 1.5
+
+// Small batch: one generic over the outputs; each output loops over its
+// row's stored weights only (row offsets 0, 4, 8, 12), the column being
+// group * M + stored position. Pruned weights are never touched.
+// CHECK-LABEL: func.func @nm_float_gather
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 4, 8, 12]> : tensor<4xi32>
+// CHECK-DAG: %[[POS:.*]] = tensor.reshape %{{.*}} : (tensor<3x4xi8>, tensor<1xindex>) -> tensor<12xi8>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} ins(%{{.*}} : tensor<3xf32>) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: %[[O:.*]] = linalg.index 1
+// CHECK: tensor.extract %[[ROWS]][%[[O]]]
+// CHECK: scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%{{.*}} = %cst) -> (f32)
+// CHECK: %[[GROUP:.*]] = arith.divui %{{.*}}, %c2
+// CHECK: tensor.extract %[[POS]][%[[S]]]
+// CHECK: arith.muli %[[GROUP]], %c4
+// CHECK: tensor.extract %arg0
+// CHECK: arith.mulf {{.*}} fastmath<contract>
+// CHECK: arith.addf {{.*}} fastmath<reassoc,contract>
+// CHECK: scf.yield
+// CHECK: arith.addf
+// CHECK: linalg.yield
+// CHECK-NOT: effai.linear
+func.func @nm_float_gather(%x: tensor<2x8xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %v = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]> : tensor<3x4xf32>
+  %i = arith.constant dense<[[0, 3, 1, 2], [0, 1, 2, 3], [1, 3, 0, 2]]> : tensor<3x4xi8>
+  %w = effai.pack %v indices(%i : tensor<3x4xi8>) : tensor<3x4xf32> -> !effai.weight<3x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  %y = effai.linear %x, %w, %b : (tensor<2x8xf32>, !effai.weight<3x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// A batch of 8: each stored weight is one pass over the (transposed) batch,
+// yT[o, :] += x[:, col] * code; row 1 stores nothing (offsets 0, 2, 2, 3).
+// int8 codes are summed as integers, the per-channel scale comes once after.
+// CHECK-LABEL: func.func @unstructured_int8_batch
+// CHECK-DAG: %[[SCALES:.*]] = arith.constant dense<{{\[}}[5.000000e-01, 2.500000e-01, 1.250000e-01]]> : tensor<1x3xf32>
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 2, 2, 3]> : tensor<4xi32>
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%arg0 : tensor<8x4xf32>)
+// CHECK: scf.for %[[O:.*]] = %c0 to %c3
+// CHECK: scf.for %[[S:.*]] = {{.*}} -> (tensor<3x8xf32>)
+// CHECK: %[[COL:.*]] = arith.index_cast
+// CHECK: tensor.extract_slice %[[XT]][%[[COL]], 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<8xf32>
+// CHECK: tensor.extract_slice %{{.*}}[%[[O]], 0] [1, 8] [1, 1]
+// CHECK: linalg.generic
+// CHECK: arith.sitofp
+// CHECK: tensor.insert_slice
+// CHECK: linalg.transpose
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SCALES]] :
+// CHECK: arith.mulf
+func.func @unstructured_int8_batch(%x: tensor<8x4xf32>) -> tensor<8x3xf32> {
+  %v = arith.constant dense<[12, -7, 3]> : tensor<3xi8>
+  %i = arith.constant dense<[[0, 1], [0, 3], [2, 0]]> : tensor<3x2xi32>
+  %w = effai.pack %v indices(%i : tensor<3x2xi32>) : tensor<3xi8> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125}>>, sparsity = #effai.unstructured<nnz = 3>>>
+  %y = effai.linear %x, %w : (tensor<8x4xf32>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125}>>, sparsity = #effai.unstructured<nnz = 3>>>) -> tensor<8x3xf32>
+  return %y : tensor<8x3xf32>
+}
+
+// -----
+
+// Sparse power of two: the row loop shifts exponents, no multiply.
+// CHECK-LABEL: func.func @nm_pow2
+// CHECK: scf.for
+// CHECK-NOT: arith.mulf
+// CHECK: arith.shli
+// CHECK-NOT: arith.mulf
+// CHECK: scf.yield
+// CHECK: linalg.yield
+func.func @nm_pow2(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
+  %v = arith.constant dense<[[1, -2, 3, 0], [4, 5, -6, 7]]> : tensor<2x4xi8>
+  %i = arith.constant dense<[[0, 3, 1, 2], [0, 1, 2, 3]]> : tensor<2x4xi8>
+  %w = effai.pack %v indices(%i : tensor<2x4xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
+  %y = effai.linear %x, %w : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// Convolution: a generic over the NCHW output, the padded input gathered at
+// (channel, oh * stride + kh, ow * stride + kw) of each stored weight.
+// CHECK-LABEL: func.func @unstructured_conv
+// CHECK: tensor.pad
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK: scf.for
+// CHECK: tensor.extract %{{.*}} : tensor<1x2x6x6xf32>
+func.func @unstructured_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  %v = arith.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %i = arith.constant dense<[[0, 4], [1, 17]]> : tensor<2x2xi32>
+  %w = effai.pack %v indices(%i : tensor<2x2xi32>) : tensor<2xf32> -> !effai.weight<2x2x3x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 2>>>
+  %y = effai.conv2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4xf32>, !effai.weight<2x2x3x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 2>>>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Left to effai-lower-to-linalg: pruned less than min-sparsity (3:4 keeps
+// 75%), block payloads (rows interleaved), dense weights, and quantized
+// activations.
+// CHECK-LABEL: func.func @left_alone
+// CHECK-COUNT-4: effai.linear
+func.func @left_alone(%x: tensor<1x8xf32>, %q: tensor<1x8x!quant.uniform<u8:f32, 0.1:128>>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>) {
+  %v = arith.constant dense<1.0> : tensor<2x6xf32>
+  %i = arith.constant dense<[[0, 1, 2, 0, 1, 2], [0, 1, 2, 0, 1, 2]]> : tensor<2x6xi8>
+  %w = effai.pack %v indices(%i : tensor<2x6xi8>) : tensor<2x6xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<3:4>>>
+  %y0 = effai.linear %x, %w : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<3:4>>>) -> tensor<1x2xf32>
+  %bv = arith.constant dense<1.0> : tensor<1x2x4xf32>
+  %bi = arith.constant dense<[[0, 1]]> : tensor<1x2xi32>
+  %bw = effai.pack %bv indices(%bi : tensor<1x2xi32>) : tensor<1x2x4xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.block<[2, 4], blocks = 1>>>
+  %y1 = effai.linear %x, %bw : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.block<[2, 4], blocks = 1>>>) -> tensor<1x2xf32>
+  %dv = arith.constant dense<1.0> : tensor<2x8xf32>
+  %dw = effai.pack %dv : tensor<2x8xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float>>
+  %y2 = effai.linear %x, %dw : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x2xf32>
+  %qv = arith.constant dense<1> : tensor<2x4xi8>
+  %qi = arith.constant dense<[[0, 1, 0, 1], [0, 1, 0, 1]]> : tensor<2x4xi8>
+  %qw = effai.pack %qv indices(%qi : tensor<2x4xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>, sparsity = #effai.nm<2:4>>>
+  %y3 = effai.linear %q, %qw : (tensor<1x8x!quant.uniform<u8:f32, 0.1:128>>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>, sparsity = #effai.nm<2:4>>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>
+  return %y0, %y1, %y2, %y3 : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>
+}
