@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ChannelPrune.h"
 #include "WeightRewrite.h"
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
@@ -117,10 +118,11 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
 
   LogicalResult checkOptions() {
     ModuleOp module = getOperation();
-    if (mode != "magnitude" && mode != "nm" && mode != "block")
+    if (mode != "magnitude" && mode != "nm" && mode != "block" &&
+        mode != "channel")
       return module.emitError("effai-prune: unknown mode '")
              << static_cast<std::string>(mode)
-             << "' (expected magnitude, nm or block)";
+             << "' (expected magnitude, nm, block or channel)";
     if (!(sparsity >= 0.0 && sparsity < 1.0))
       return module.emitError("effai-prune: sparsity must be in [0, 1), got ")
              << static_cast<double>(sparsity);
@@ -192,6 +194,18 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     if (failed(checkOptions()))
       return signalPassFailure();
     SmallVector<int64_t> selected(layers.begin(), layers.end());
+    if (mode == "channel") {
+      // Each rewrite replaces this layer's pack and the next one's: look
+      // the layer up again (rewrites keep the packs' order).
+      int64_t count = 0;
+      getOperation()->walk([&](PackOp) { ++count; });
+      for (int64_t layer = 0; layer < count; ++layer)
+        if (selected.empty() || llvm::is_contained(selected, layer))
+          forEachPack(getOperation(), {layer}, [&](PackOp pack) {
+            pruneChannels(pack, sparsity, norm == "l2", minElements);
+          });
+      return;
+    }
     forEachPack(getOperation(), selected, [&](PackOp pack) { pruneOne(pack); });
   }
 };

@@ -173,6 +173,36 @@ def test_pruned_weights_compute_with_the_kept_weights_only():
                                atol=1e-6)
 
 
+def test_channel_pruning_is_a_smaller_dense_model():
+    """effai-prune{mode=channel}: Gemm -> Relu -> Gemm with half the hidden
+    channels (lowest L1 norm) removed equals NumPy on the sliced weights."""
+    rng = np.random.default_rng(5)
+    w0 = rng.standard_normal((8, 6)).astype(np.float32)
+    b0 = rng.standard_normal(8).astype(np.float32)
+    w1 = rng.standard_normal((3, 8)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Gemm", ["x", "w0", "b0"], ["h"], transB=1),
+         helper.make_node("Relu", ["h"], ["r"]),
+         helper.make_node("Gemm", ["r", "w1"], ["y"], transB=1)],
+        "mlp",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 6])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 3])],
+        [numpy_helper.from_array(w0, "w0"), numpy_helper.from_array(b0, "b0"),
+         numpy_helper.from_array(w1, "w1")])
+    module = effai.import_onnx(
+        helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    before = module.weight_bytes()
+    module.run_pipeline("effai-prune{mode=channel sparsity=0.5}")
+    assert module.weight_bytes() == before // 2
+    assert "tensor<4x4xf32>" in str(module) and "tensor<4x8xf32>" not in str(
+        module)
+    kept = np.sort(np.argsort(-np.abs(w0).sum(1), kind="stable")[:4])
+    x = rng.standard_normal((4, 6)).astype(np.float32)
+    want = np.maximum(x @ w0[kept].T + b0[kept], 0) @ w1[:, kept].T
+    np.testing.assert_allclose(effai.compile(module)(x), want, rtol=1e-5,
+                               atol=1e-5)
+
+
 def test_quantize_calibrates_and_runs_integer_only():
     """effai.quantize: ranges recorded in the IR from the samples, int8
     weights, uint8 inputs; outputs stay close to the float model."""

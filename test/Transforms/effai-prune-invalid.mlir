@@ -2,7 +2,7 @@
 // RUN: not %effai_opt %s --effai-prune="sparsity=1.0" 2>&1 | FileCheck %s --check-prefix=SPARSITY
 // RUN: not %effai_opt %s --effai-prune="mode=nm n=5 m=4" 2>&1 | FileCheck %s --check-prefix=NM
 // RUN: not %effai_opt %s --effai-prune="mode=block norm=l3" 2>&1 | FileCheck %s --check-prefix=NORM
-// MODE: error: effai-prune: unknown mode 'random' (expected magnitude, nm or block)
+// MODE: error: effai-prune: unknown mode 'random' (expected magnitude, nm, block or channel)
 // SPARSITY: error: effai-prune: sparsity must be in [0, 1), got 1
 // NM: error: effai-prune: need 1 <= n <= m <= 127, got 5:4
 // NORM: error: effai-prune: norm must be l1 or l2, got 'l3'

@@ -227,14 +227,25 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
       (e.g. 2:4), as `#effai.nm<n:m>`; needs R divisible by `m`;
     - `mode=block`: `[block-rows, block-cols]` tiles ranked by their L1 or
       L2 norm (`norm`), the top `1 - sparsity` fraction kept, as
-      `#effai.block<[bo, br], blocks = K>`; needs the view to tile evenly.
+      `#effai.block<[bo, br], blocks = K>`; needs the view to tile evenly;
+    - `mode=channel`: the `sparsity` fraction of a layer's output channels
+      with the smallest L1 or L2 norm (`norm`) are removed outright: the
+      layer's weight rows and bias entries, the matching slices of
+      per-channel constants in the elementwise and pooling ops that follow,
+      and the matching input channels (or, after a Flatten, column blocks)
+      of the next linear or conv2d layer. The result is a smaller dense
+      model. A layer whose channels reach the function's results is left
+      alone; one whose channels reach an op that cannot be rewritten (a
+      residual add, a second reader, a grouped convolution...) gets a
+      warning naming that op and is left alone.
 
     Weights with fewer than `min-elements` elements are left dense (tiny
     layers save nothing and are often the most sensitive). A weight that
     cannot take the requested structure gets a warning naming the op and
-    stays dense. No retraining: this is one-shot magnitude pruning, and the
-    consumers (`effai.linear`, `effai.conv2d`) are unchanged: they take the
-    new weight type, and lowering skips the pruned weights.
+    stays dense. No retraining: this is one-shot magnitude pruning. Except
+    in channel mode the consumers (`effai.linear`, `effai.conv2d`) are
+    unchanged: they take the new weight type, and lowering
+    (`effai-convert-sparse-kernels`) skips the pruned weights.
 
     Before:
     ```mlir
@@ -253,10 +264,10 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
                "Only these weights: effai.pack ops numbered from 0 in walk "
                "order (all when empty)">,
     Option<"mode", "mode", "std::string", /*default=*/"\"magnitude\"",
-           "magnitude | nm | block">,
+           "magnitude | nm | block | channel">,
     Option<"sparsity", "sparsity", "double", /*default=*/"0.5",
-           "Fraction of weights (magnitude) or blocks (block) removed, in "
-           "[0, 1)">,
+           "Fraction of weights (magnitude), blocks (block) or output "
+           "channels (channel) removed, in [0, 1)">,
     Option<"n", "n", "int64_t", /*default=*/"2",
            "Weights kept per group (nm)">,
     Option<"m", "m", "int64_t", /*default=*/"4",
@@ -266,7 +277,7 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
     Option<"blockCols", "block-cols", "int64_t", /*default=*/"4",
            "Block width along the reduction dimension (block)">,
     Option<"norm", "norm", "std::string", /*default=*/"\"l1\"",
-           "Block score: l1 | l2 (block)">,
+           "Block or channel score: l1 | l2 (block, channel)">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
            "Leave weights with fewer elements dense">,
   ];
