@@ -28,7 +28,8 @@ import effai
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # (variant, how, {model: allowed accuracy drop in points}); `how` is a pass
-# pipeline, or the keyword arguments of effai.quantize (calibrated).
+# pipeline, or the keyword arguments of effai.quantize (calibrated), with
+# "pipeline" run first.
 VARIANTS = [
     ("fp32", "", {}),
     ("int8 weights", "effai-quantize{weight-bits=8}", {"mlp": 0.5, "cnn": 0.5}),
@@ -37,6 +38,10 @@ VARIANTS = [
     # on training images, then every layer runs integer-only.
     ("int8 w+a", {"weight_bits": 8}, {"mlp": 0.5, "cnn": 0.5}),
     ("int8 w+a pctl", {"weight_bits": 8, "method": "percentile"}, {}),
+    # Power-of-two weights and int8 activations: integer shift kernels (no
+    # multiply in any reduction loop).
+    ("pow2 w + int8 a", {"pipeline": "effai-shift-quantize{terms=2 bits=4}"},
+     {}),
     ("50% unstructured", "effai-prune{mode=magnitude sparsity=0.5}",
      {"mlp": 2.0}),
     ("2:4", "effai-prune{mode=nm n=2 m=4}", {"mlp": 2.0}),
@@ -62,9 +67,14 @@ VARIANTS = [
 def apply(module, how, calibration):
     """Compresses `module` as a VARIANTS entry says; returns how, as text."""
     if isinstance(how, dict):
+        how = dict(how)
+        first = how.pop("pipeline", None)
+        if first:
+            module.run_pipeline(first)
         effai.quantize(module, [calibration], **how)
-        arguments = ", ".join(f"{k}={v!r}" for k, v in how.items())
-        return f"effai.quantize(samples, {arguments})"
+        arguments = "".join(f", {k}={v!r}" for k, v in how.items())
+        call = f"effai.quantize(samples{arguments})"
+        return f"{first}, then {call}" if first else call
     if how:
         module.run_pipeline(how)
     return how or "(none)"

@@ -221,8 +221,8 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
                                     Value weight, RankedTensorType resultType,
                                     ArrayRef<int64_t> strides,
                                     ArrayRef<int64_t> pads,
-                                    ArrayRef<int64_t> dilations,
-                                    int64_t groups) {
+                                    ArrayRef<int64_t> dilations, int64_t groups,
+                                    MulAddFn mulAdd) {
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   Type elt = resultType.getElementType();
@@ -265,7 +265,9 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
                b, loc, type, ValueRange{input, w}, acc, maps, iterators,
                [&](OpBuilder &b, Location loc, ValueRange args) {
                  linalg::YieldOp::create(
-                     b, loc, buildMulAdd(b, loc, args[2], args[0], args[1]));
+                     b, loc,
+                     mulAdd ? mulAdd(b, loc, args[2], args[0], args[1])
+                            : buildMulAdd(b, loc, args[2], args[0], args[1]));
                })
         .getResult(0);
   };
@@ -290,8 +292,9 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
   // c, kh, kw | oh, ow: the inner loop walks contiguous outputs (and, at
   // stride 1, inputs) with one invariant weight, so LLVM vectorizes it
   // without reassociating a floating-point reduction.
-  weight = buildReshape(b, loc, weight,
-                        RankedTensorType::get({g, og, cg, kh, kw}, elt));
+  weight = buildReshape(
+      b, loc, weight,
+      RankedTensorType::get({g, og, cg, kh, kw}, weightType.getElementType()));
   Value out = buildLoops(weight, RankedTensorType::get({n, g, og, oh, ow}, elt),
                          /*ohDim=*/6, /*owDim=*/7, /*ogDim=*/2,
                          /*channelsLast=*/false);
@@ -352,7 +355,7 @@ Value mlir::effai::buildPermutedView(OpBuilder &b, Location loc, Value input,
 }
 
 Value mlir::effai::buildLinearContraction(OpBuilder &b, Location loc, Value x,
-                                          Value w, Type elt) {
+                                          Value w, Type elt, MulAddFn mulAdd) {
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
   MLIRContext *context = b.getContext();
@@ -373,8 +376,10 @@ Value mlir::effai::buildLinearContraction(OpBuilder &b, Location loc, Value x,
   return linalg::GenericOp::create(
              b, loc, outType, ValueRange{x, wt}, acc, maps, iterators,
              [&](OpBuilder &b, Location loc, ValueRange a) {
-               linalg::YieldOp::create(b, loc,
-                                       buildMulAdd(b, loc, a[2], a[0], a[1]));
+               linalg::YieldOp::create(
+                   b, loc,
+                   mulAdd ? mulAdd(b, loc, a[2], a[0], a[1])
+                          : buildMulAdd(b, loc, a[2], a[0], a[1]));
              })
       .getResult(0);
 }

@@ -22,7 +22,10 @@ def EffaiLowerToLinalg : Pass<"effai-lower-to-linalg"> {
     - Compressible ops with `!quant.uniform` activations run integer-only:
       zero-point-centred i32 operands, i32 accumulation, and requantization
       by fixed-point multipliers (`q * m >> s`, rounding half to even).
-      Power-of-two weights enter as integer codes `±2^(k-1)`.
+      Dense power-of-two weights use the integer shift kernel: each term
+      shifts the centred activation left by `k - 1` (its code is `±k`),
+      with no multiply in the reduction loop; sparse ones enter as integer
+      codes `±2^(k-1)`. Both accumulate the same i32 sums.
     - `effai.requantize` becomes the same fixed-point arithmetic.
 
     Quantized values are bridged with `quant.scast`; `lower-quant-ops` and

@@ -74,10 +74,15 @@ Value buildMulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y);
 Value buildPermutedView(OpBuilder &b, Location loc, Value input,
                         ArrayRef<int64_t> viewShape, ArrayRef<int64_t> perm);
 
+/// `acc + x (*) w` in a contraction body; null means buildMulAdd. Kernels
+/// whose weights are codes (power-of-two shifts) pass their own.
+using MulAddFn =
+    function_ref<Value(OpBuilder &, Location, Value acc, Value x, Value w)>;
+
 /// x[M, K] . w[N, K]^T -> [M, N] as a contraction generic accumulating in
-/// `elt` (operands already of that type).
+/// `elt` (operands already of that type unless `mulAdd` takes others).
 Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,
-                             Type elt);
+                             Type elt, MulAddFn mulAdd = nullptr);
 
 /// `input` (NCHW) zero-padded by `pads` = [top, left, bottom, right].
 Value buildZeroPad(OpBuilder &b, Location loc, Value input,
@@ -89,7 +94,7 @@ Value buildZeroPad(OpBuilder &b, Location loc, Value input,
 Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
                        RankedTensorType resultType, ArrayRef<int64_t> strides,
                        ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                       int64_t groups);
+                       int64_t groups, MulAddFn mulAdd = nullptr);
 
 } // namespace mlir::effai
 

@@ -81,6 +81,16 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
 Value buildShiftTerm(OpBuilder &b, Location loc, Value x, Value code,
                      int64_t minExp);
 
+/// acc + x * w for an i32 `x` and a power-of-two weight term given by its i8
+/// `code` (0: none, ±k: ±2^(k-1) in units of 2^min_exp), with shifts: no
+/// multiply. Exact while the i32 sum does not overflow.
+Value buildIntegerShiftMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
+                              Value code);
+
+/// The codes of a dense power-of-two pack, one i8 tensor of the weight's
+/// logical shape per term; empty for other encodings.
+SmallVector<Value> getPow2TermCodes(OpBuilder &b, Location loc, PackOp pack);
+
 /// Per-output-channel scales of IntegerCodes, or failure for formats without
 /// integer codes (float, or power-of-two terms too large for i32).
 FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);

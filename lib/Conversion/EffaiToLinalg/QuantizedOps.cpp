@@ -115,9 +115,10 @@ Value centerActivation(OpBuilder &b, Location loc, Value quantized) {
       });
 }
 
-/// Builds the i32 accumulator from centred activations and weight codes.
-using ContractFn =
-    function_ref<Value(Value x, Value w, RankedTensorType accType)>;
+/// Builds the i32 accumulator from centred activations and weight codes
+/// (`mulAdd` null: integer codes multiplied; else power-of-two codes).
+using ContractFn = function_ref<Value(
+    Value x, Value w, RankedTensorType accType, MulAddFn mulAdd)>;
 
 /// The integer-only lowering shared by the compressible ops; `channelAxis`
 /// is the result's output-channel dimension.
@@ -146,8 +147,26 @@ LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
     accScales.push_back(inputQuant.getScale() * s);
 
   Value x = centerActivation(rewriter, loc, input);
-  Value w = decodePackedWeight(rewriter, loc, pack, DecodeMode::IntegerCodes);
-  Value acc = contract(x, w, withElementType(resultType, i32));
+  RankedTensorType accType = withElementType(resultType, i32);
+  Value acc;
+  // Dense power-of-two weights: the shift kernel, one contraction per term
+  // (the same i32 sums as multiplying by the codes).
+  if (SmallVector<Value> terms = getPow2TermCodes(rewriter, loc, pack);
+      !terms.empty()) {
+    for (Value codes : terms) {
+      Value part = contract(x, codes, accType, buildIntegerShiftMulAdd);
+      acc = acc ? buildElementwise(
+                      rewriter, loc, accType, {acc, part},
+                      [](OpBuilder &b, Location loc, ValueRange a) {
+                        return arith::AddIOp::create(b, loc, a[0], a[1])
+                            .getResult();
+                      })
+                : part;
+    }
+  } else {
+    Value w = decodePackedWeight(rewriter, loc, pack, DecodeMode::IntegerCodes);
+    acc = contract(x, w, accType, nullptr);
+  }
 
   if (bias) {
     auto biasType = cast<RankedTensorType>(bias.getType());
@@ -264,11 +283,11 @@ struct LowerQuantizedLinear : public OpRewritePattern<LinearOp> {
     return lowerQuantized(
         rewriter, op, op.getInput(), op.getWeight(), op.getBias(),
         resultType.getRank() - 1,
-        [&](Value x, Value w, RankedTensorType accType) {
+        [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd) {
           Type i32 = rewriter.getI32Type();
           Value x2 = buildReshape(rewriter, loc, x,
                                   RankedTensorType::get({rows, k}, i32));
-          Value out = buildLinearContraction(rewriter, loc, x2, w, i32);
+          Value out = buildLinearContraction(rewriter, loc, x2, w, i32, mulAdd);
           return buildReshape(rewriter, loc, out, accType);
         });
   }
@@ -285,11 +304,11 @@ struct LowerQuantizedConv : public OpRewritePattern<OpTy> {
     int64_t groups = getGroups(op);
     return lowerQuantized(
         rewriter, op, op.getInput(), op.getWeight(), op.getBias(), 1,
-        [&](Value x, Value w, RankedTensorType accType) {
+        [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd) {
           // Padding with 0 is padding with the zero point: x is centred.
           return buildConvGeneric(rewriter, op.getLoc(), x, w, accType,
                                   op.getStrides(), op.getPads(),
-                                  op.getDilations(), groups);
+                                  op.getDilations(), groups, mulAdd);
         });
   }
 

@@ -78,6 +78,56 @@ Value mlir::effai::buildShiftTerm(OpBuilder &b, Location loc, Value x,
                                  signedTerm);
 }
 
+Value mlir::effai::buildIntegerShiftMulAdd(OpBuilder &b, Location loc,
+                                           Value acc, Value x, Value code) {
+  Type i32 = b.getI32Type();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIntOp::create(b, loc, i32, v);
+  };
+  using P = arith::CmpIPredicate;
+  Value c = arith::ExtSIOp::create(b, loc, i32, code);
+  Value isNegative = arith::CmpIOp::create(b, loc, P::slt, c, constant(0));
+  Value magnitude = arith::SelectOp::create(
+      b, loc, isNegative, arith::SubIOp::create(b, loc, constant(0), c), c);
+  Value shift = arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, magnitude, constant(1)),
+      constant(0));
+  Value term = arith::ShLIOp::create(b, loc, x, shift);
+  term = arith::SelectOp::create(
+      b, loc, isNegative, arith::SubIOp::create(b, loc, constant(0), term),
+      term);
+  term = arith::SelectOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, P::eq, c, constant(0)), constant(0),
+      term);
+  return arith::AddIOp::create(b, loc, acc, term);
+}
+
+SmallVector<Value> mlir::effai::getPow2TermCodes(OpBuilder &b, Location loc,
+                                                 PackOp pack) {
+  WeightType type = pack.getResult().getType();
+  auto pow2 = dyn_cast<Pow2FormatAttr>(type.getEncoding().getValue());
+  if (!pow2 || !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()))
+    return {};
+  if (pow2.getTerms() == 1)
+    return {pack.getValues()};
+  // [shape..., terms]: one rank-reduced slice per term.
+  SmallVector<Value> codes;
+  int64_t rank = type.getShape().size();
+  auto termType = RankedTensorType::get(type.getShape(), b.getI8Type());
+  for (unsigned t = 0; t < pow2.getTerms(); ++t) {
+    SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0));
+    offsets.back() = b.getIndexAttr(t);
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d : type.getShape())
+      sizes.push_back(b.getIndexAttr(d));
+    sizes.push_back(b.getIndexAttr(1));
+    SmallVector<OpFoldResult> strides(rank + 1, b.getIndexAttr(1));
+    codes.push_back(tensor::ExtractSliceOp::create(
+        b, loc, termType, pack.getValues(), offsets, sizes, strides));
+  }
+  return codes;
+}
+
 namespace {
 
 struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {

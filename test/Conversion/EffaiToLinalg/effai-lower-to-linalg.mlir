@@ -64,10 +64,19 @@ func.func @quantized_conv(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>, %
 }
 
 // -----
-// Power-of-two weights with quantized activations enter as integer codes:
-// shifts of 1, no exp2.
+// Power-of-two weights with quantized activations: the integer shift
+// kernel. The contraction shifts the centred activation left by |code| - 1
+// (negated for negative codes, nothing for code 0): no multiply in the
+// reduction loop, no exp2. (Bit-exact against multiplying, rounding and
+// saturation included: test/Python/test_shift_kernels.py.)
 // CHECK-LABEL: func.func @pow2_integer_codes
-// CHECK: arith.shli
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4xi32>, tensor<4x3xi8>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: i32, %[[CODE:.*]]: i8, %[[ACC:.*]]: i32):
+// CHECK-NOT: arith.muli
+// CHECK: arith.shli %[[X]]
+// CHECK-NOT: arith.muli
+// CHECK: arith.addi %[[ACC]]
+// CHECK-NEXT: linalg.yield
 // CHECK-NOT: math.exp2
 func.func @pow2_integer_codes(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %c: tensor<3x4xi8>) -> tensor<2x3xf32> {
   %w = effai.pack %c : tensor<3x4xi8> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>>>
