@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "effai/Calibration/RangeEstimation.h"
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Import/ONNX/ONNXImporter.h"
 #include "effai/InitAll.h"
@@ -23,6 +24,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -186,6 +188,21 @@ importOnnx(const py::bytes &bytes, const std::string &sourceName,
     return {nullptr, collector.records};
   return {std::make_unique<PyModule>(std::move(module)), collector.records};
 }
+/// The calibrated range of `values` (any shape, float32) by `method`.
+std::pair<double, double> estimateRange(
+    py::array_t<float, py::array::c_style | py::array::forcecast> values,
+    const std::string &method, double percentile) {
+  std::optional<effai::RangeMethod> parsed = effai::parseRangeMethod(method);
+  if (!parsed)
+    throw py::value_error("method must be 'minmax', 'percentile' or "
+                          "'entropy', not '" +
+                          method + "'");
+  if (values.size() == 0)
+    throw py::value_error("no values to estimate a range from");
+  std::vector<float> copy(values.data(), values.data() + values.size());
+  py::gil_scoped_release release;
+  return effai::estimateRange(copy, *parsed, percentile);
+}
 } // namespace
 
 PYBIND11_MODULE(_effai, m) {
@@ -202,4 +219,6 @@ PYBIND11_MODULE(_effai, m) {
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
         py::arg("input_shapes"), py::arg("constants"),
         py::arg("external_data_dir"));
+  m.def("estimate_range", &estimateRange, py::arg("values"), py::arg("method"),
+        py::arg("percentile"));
 }

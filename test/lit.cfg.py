@@ -28,6 +28,8 @@ tools = [
     ToolSubst("%effai_translate", FindTool("effai-translate"), unresolved="fatal"),
     ToolSubst("%effai_compile", FindTool("effai-compile"), unresolved="fatal"),
     ToolSubst("%effai_run", FindTool("effai-run"), unresolved="fatal"),
+    ToolSubst("%effai_calibrate", FindTool("effai-calibrate"),
+              unresolved="fatal"),
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

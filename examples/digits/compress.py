@@ -38,6 +38,7 @@ VARIANTS = [
     # on training images, then every layer runs integer-only.
     ("int8 w+a", {"weight_bits": 8}, {"mlp": 0.5, "cnn": 0.5}),
     ("int8 w+a pctl", {"weight_bits": 8, "method": "percentile"}, {}),
+    ("int8 w+a entropy", {"weight_bits": 8, "method": "entropy"}, {}),
     # Power-of-two weights and int8 activations: integer shift kernels (no
     # multiply in any reduction loop).
     ("pow2 w + int8 a", {"pipeline": "effai-shift-quantize{terms=2 bits=4}"},

@@ -188,13 +188,16 @@ def calibrate(module: Module, samples: Sequence[object],
 
     ``samples`` holds calibration inputs: arrays for a one-input model, or
     tuples of arrays, each with the model's static input shapes.
-    ``method`` is ``"minmax"`` (the extremes seen) or ``"percentile"``
+    ``method`` is ``"minmax"`` (the extremes seen), ``"percentile"``
     (``percentile`` and ``100 - percentile`` of the values seen, which
-    ignores rare outliers). Returns ``module``, annotated in place."""
+    ignores rare outliers) or ``"entropy"`` (the minimum, and the upper clip
+    whose 256-level histogram loses the least information, by KL
+    divergence). Returns ``module``, annotated in place. The command-line
+    twin is ``effai-calibrate --calibration x.npy``."""
     import numpy as np
-    if method not in ("minmax", "percentile"):
-        raise ValueError(f"method must be 'minmax' or 'percentile', not "
-                         f"{method!r}")
+    if method not in ("minmax", "percentile", "entropy"):
+        raise ValueError(f"method must be 'minmax', 'percentile' or "
+                         f"'entropy', not {method!r}")
     observer = Module.parse(str(module)).run_pipeline(
         "effai-expose-activations")
     exe = compile(observer)
@@ -206,18 +209,13 @@ def calibrate(module: Module, samples: Sequence[object],
         outputs = exe(*args)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         for slot, index in enumerate(observed):
-            seen[slot].append(np.asarray(outputs[index], np.float64).ravel())
+            seen[slot].append(np.asarray(outputs[index], np.float32).ravel())
     if observed and not seen[0]:
         raise ValueError("calibrate needs at least one sample")
     ranges: List[float] = []
     for values in seen:
-        flat = np.concatenate(values)
-        if method == "minmax":
-            lo, hi = float(flat.min()), float(flat.max())
-        else:
-            lo = float(np.percentile(flat, 100.0 - percentile))
-            hi = float(np.percentile(flat, percentile))
-        ranges += [lo, hi]
+        ranges += _effai.estimate_range(np.concatenate(values), method,
+                                        float(percentile))
     text = ",".join(repr(r) for r in ranges)
     module.run_pipeline(f"effai-set-input-ranges{{ranges={text}}}")
     return module

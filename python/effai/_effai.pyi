@@ -1,6 +1,8 @@
 """Type stubs of the native extension (see effai/__init__.py for the API)."""
 from typing import Dict, List, Optional, Tuple
 
+import numpy
+
 _Record = Tuple[str, str, str]
 
 class Module:
@@ -15,3 +17,5 @@ def import_onnx(data: bytes, source_name: str,
                 input_shapes: Dict[str, List[int]],
                 constants: Dict[str, bytes],
                 external_data_dir: str) -> Tuple[Optional[Module], List[_Record]]: ...
+def estimate_range(values: numpy.ndarray, method: str,
+                   percentile: float) -> Tuple[float, float]: ...

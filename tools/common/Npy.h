@@ -1,11 +1,12 @@
 //===- Npy.h - read and write NumPy .npy files ------------------*- C++ -*-===//
 //
-// effai-run's tensors on disk: .npy format 1.0-3.0, little-endian, C order.
+// The tools' tensors on disk (effai-run, effai-calibrate): .npy format
+// 1.0-3.0, little-endian, C order.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef EFFAI_TOOLS_EFFAI_RUN_NPY_H
-#define EFFAI_TOOLS_EFFAI_RUN_NPY_H
+#ifndef EFFAI_TOOLS_COMMON_NPY_H
+#define EFFAI_TOOLS_COMMON_NPY_H
 
 #include "effai/runtime.h"
 
@@ -30,4 +31,4 @@ bool writeNpy(const std::string &path, const NpyArray &array,
 
 } // namespace npy
 
-#endif // EFFAI_TOOLS_EFFAI_RUN_NPY_H
+#endif // EFFAI_TOOLS_COMMON_NPY_H
