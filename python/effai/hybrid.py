@@ -7,26 +7,23 @@ search then picks one candidate per layer to meet either an output-error
 budget (smallest model within it) or a size budget (smallest error within
 it), and the combined model is measured again.
 
-The choice is applied with the compression passes' ``layers=`` option, so
-the result is reproducible from the printed pipelines.
+The sizes, the choice and its application belong to the ``effai-hybrid``
+pass (which this module drives with the measured errors); the search here
+adds what needs compiled measurements: the back-off when the combined
+model misses an error budget. The printed ``effai-hybrid{choices=...}``
+reproduces the result.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-# Candidate name -> pass pipeline for the layers in {layers}.
-CANDIDATES: Dict[str, Optional[str]] = {
-    "fp32": None,
-    "int8": "effai-quantize{{weight-bits=8 layers={layers}}}",
-    "pow2": "effai-shift-quantize{{terms=2 bits=4 layers={layers}}}",
-    "int4": "effai-quantize{{weight-bits=4 layers={layers}}}",
-    "2:4+int8": ("effai-prune{{mode=nm n=2 m=4 layers={layers}}},"
-                 "effai-quantize{{weight-bits=8 layers={layers}}}"),
-}
+# The effai-hybrid pass's candidates, in the order of its `errors` option.
+CANDIDATES = ["fp32", "int8", "pow2", "int4", "2:4+int8"]
 
 
 @dataclass
@@ -50,7 +47,7 @@ class HybridReport:
     fp32_bytes: int
 
     def __str__(self) -> str:
-        names = list(CANDIDATES)
+        names = CANDIDATES
         head = (f"{'layer':>5} " +
                 " ".join(f"{n + ' err':>13}" for n in names[1:]) +
                 f" {'choice':>9} {'saved B':>8}")
@@ -78,13 +75,32 @@ def _outputs(module, samples) -> np.ndarray:
     return np.concatenate(flat)
 
 
-def _pipeline(choices: Dict[int, str]) -> str:
-    steps = []
-    for name, template in CANDIDATES.items():
-        layers = sorted(i for i, c in choices.items() if c == name)
-        if template and layers:
-            steps.append(template.format(layers=",".join(map(str, layers))))
-    return ",".join(steps)
+def _choose(module, choices: List[str]) -> str:
+    """Applies one candidate per layer; returns the pass pipeline used."""
+    module.run_pipeline(f"effai-hybrid{{choices={','.join(choices)}}}")
+    found = re.search(r'effai.hybrid_pipeline = "([^"]*)"', str(module))
+    return found.group(1) if found else ""
+
+
+def _search(text: str, errors: List[Dict[str, float]], budget: str
+            ) -> Tuple[List[str], List[Dict[str, int]]]:
+    """effai-hybrid's choice for `budget` ("max-error=E" or "max-bytes=B")
+    and the bytes each candidate saves per layer."""
+    from . import Module
+    flat = [layer[name] for layer in errors for name in CANDIDATES[1:]]
+    copy = Module.parse(text)
+    copy.run_pipeline(f"effai-hybrid{{{budget} "
+                      f"errors={','.join(repr(e) for e in flat)}}}")
+    result = str(copy)
+    choices = re.findall(r'"([^"]+)"', re.search(
+        r"effai.hybrid_choices = \[([^\]]*)\]", result).group(1))
+    saved = [int(v) for v in re.search(
+        r"effai.hybrid_saved_bytes = array<i64: ([^>]*)>",
+        result).group(1).split(",")]
+    per_layer = len(CANDIDATES) - 1
+    return choices, [
+        dict(zip(CANDIDATES, [0] + saved[i * per_layer:(i + 1) * per_layer]))
+        for i in range(len(choices))]
 
 
 def hybrid(module, samples: Sequence[object],
@@ -103,57 +119,38 @@ def hybrid(module, samples: Sequence[object],
     fp32_total = module.weight_bytes()
     count = text.count("effai.pack ")
 
-    def measure(choices: Dict[int, str]):
+    def measure(choices: List[str]):
         copy = Module.parse(text)
-        pipeline = _pipeline(choices)
-        if pipeline:
-            copy.run_pipeline(pipeline)
+        pipeline = _choose(copy, choices)
         error = np.linalg.norm(_outputs(copy, samples) - reference) / scale
         return float(error), copy.weight_bytes(), pipeline
 
-    layers = []
+    # Sensitivity: each layer compressed alone by each candidate.
+    errors: List[Dict[str, float]] = []
     for i in range(count):
-        layer = LayerChoice(index=i)
-        for name in CANDIDATES:
-            error, size, _ = measure({i: name})
-            layer.errors[name] = error
-            layer.saved[name] = fp32_total - size
-        layers.append(layer)
+        layer_errors = {"fp32": 0.0}
+        for name in CANDIDATES[1:]:
+            choices = ["fp32"] * count
+            choices[i] = name
+            layer_errors[name] = measure(choices)[0]
+        errors.append(layer_errors)
 
-    choices = {layer.index: "fp32" for layer in layers}
-    if max_error is not None:
-        share = max_error / max(1, count)
-        for layer in layers:  # largest saving whose error fits the share
-            fitting = [n for n in CANDIDATES if layer.errors[n] <= share]
-            choices[layer.index] = max(fitting, key=lambda n: layer.saved[n])
+    budget = (f"max-error={max_error!r}" if max_error is not None
+              else f"max-bytes={int(max_bytes)}")
+    choices, saved = _search(text, errors, budget)
+    error, size, pipeline = measure(choices)
+    while max_error is not None and error > max_error:
+        # The additive estimate missed: back off where it hurts most.
+        worst = max((i for i in range(count) if choices[i] != "fp32"),
+                    key=lambda i: errors[i][choices[i]])
+        safer = [n for n in CANDIDATES
+                 if errors[worst][n] < errors[worst][choices[worst]]]
+        choices[worst] = max(safer, key=lambda n: saved[worst][n])
         error, size, pipeline = measure(choices)
-        while error > max_error:  # back off where it hurts most
-            worst = max((l for l in layers if choices[l.index] != "fp32"),
-                        key=lambda l: l.errors[choices[l.index]])
-            safer = [n for n in CANDIDATES
-                     if worst.errors[n] < worst.errors[choices[worst.index]]]
-            choices[worst.index] = max(safer, key=lambda n: worst.saved[n])
-            error, size, pipeline = measure(choices)
-    else:
-        error, size, pipeline = measure(choices)
-        while size > max_bytes:  # cheapest error per byte saved next
-            best = None
-            for layer in layers:
-                current = choices[layer.index]
-                for name in CANDIDATES:
-                    extra = layer.saved[name] - layer.saved[current]
-                    if extra <= 0:
-                        continue
-                    cost = (layer.errors[name] - layer.errors[current]) / extra
-                    if best is None or cost < best[0]:
-                        best = (cost, layer.index, name)
-            if best is None:
-                break
-            choices[best[1]] = best[2]
-            error, size, pipeline = measure(choices)
 
-    for layer in layers:
-        layer.choice = choices[layer.index]
-    if pipeline:
-        module.run_pipeline(pipeline)
-    return HybridReport(layers, pipeline, error, size, fp32_total)
+    layers = [LayerChoice(index=i, errors=errors[i], saved=saved[i],
+                          choice=choices[i]) for i in range(count)]
+    _choose(module, choices)
+    return HybridReport(layers, f"effai-hybrid{{choices={','.join(choices)}}}"
+                        f" = {pipeline or '(nothing)'}", error, size,
+                        fp32_total)

@@ -406,4 +406,48 @@ def SetInputRanges : Pass<"effai-set-input-ranges", "::mlir::ModuleOp"> {
   ];
 }
 
+def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
+  let summary = "Choose a compression per weight from measured sensitivities";
+  let description = [{
+    Per-layer arithmetic selection. Each weight (`effai.pack`, numbered in
+    walk order) gets one of `fp32`, `int8`, `pow2` (2 terms, 4 bits), `int4`
+    or `2:4+int8`, applied with the compression passes' `layers=` option:
+
+    - `choices=int4,int4,int8`: exactly these, one per weight;
+    - `max-error=E errors=...`: `errors` holds, per weight, the measured
+      relative output error with only that weight compressed by int8, pow2,
+      int4 and 2:4+int8 (weight-major; `effai.hybrid` in Python measures
+      them on calibration samples). Each weight gets the candidate that
+      saves the most bytes within its share `E / weights` of the budget;
+    - `max-bytes=B errors=...`: starting from fp32, the step that adds the
+      least error per byte saved is taken until the weights fit in `B`
+      bytes (a warning when nothing smaller exists).
+
+    Bytes saved are exact: the pass compresses a copy per weight and
+    candidate. The choice, its pipeline and the bytes it rests on are
+    recorded on the module (`effai.hybrid_choices`,
+    `effai.hybrid_pipeline`, `effai.hybrid_saved_bytes`), so the pass
+    replays from text. Errors are additive estimates; `effai.hybrid`
+    re-measures the combined model and backs off where it misses the budget.
+
+    ```mlir
+    // effai-hybrid{max-bytes=11349 errors=1.4e-3,9.9e-3,3.1e-2,2.3e-1,...}
+    module attributes {effai.hybrid_choices = ["int4", "int4", "int8"], ...}
+    ```
+  }];
+  let options = [
+    ListOption<"choices", "choices", "std::string",
+               "One candidate per weight: fp32, int8, pow2, int4, 2:4+int8">,
+    Option<"maxError", "max-error", "double", /*default=*/"-1.0",
+           "Output-error budget (sum of the measured per-weight errors)">,
+    Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"-1",
+           "Size budget in packed weight bytes">,
+    ListOption<"errors", "errors", "double",
+               "Measured error per weight and candidate (int8, pow2, int4, "
+               "2:4+int8), weight-major">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 #endif // EFFAI_TRANSFORMS_PASSES_TD

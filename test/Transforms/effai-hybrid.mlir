@@ -1,0 +1,51 @@
+// RUN: %effai_opt %s --effai-hybrid="choices=pow2,fp32" | FileCheck %s --check-prefix=CHOICES
+// RUN: %effai_opt %s --effai-hybrid="max-bytes=60 errors=0.01,0.02,0.05,0.3,0.001,0.004,0.02,0.2" | FileCheck %s --check-prefix=BYTES
+// RUN: %effai_opt %s --effai-hybrid="max-error=0.05 errors=0.01,0.02,0.05,0.3,0.001,0.004,0.02,0.2" | FileCheck %s --check-prefix=ERROR
+// RUN: %effai_opt %s --effai-hybrid="max-bytes=10 errors=0.01,0.02,0.05,0.3,0.001,0.004,0.02,0.2" 2>&1 | FileCheck %s --check-prefix=TIGHT
+// RUN: not %effai_opt %s --effai-hybrid="max-bytes=10 max-error=0.1" 2>&1 | FileCheck %s --check-prefix=TWO
+// RUN: not %effai_opt %s --effai-hybrid 2>&1 | FileCheck %s --check-prefix=TWO
+// RUN: not %effai_opt %s --effai-hybrid="max-error=0.1 errors=0.1,0.2" 2>&1 | FileCheck %s --check-prefix=COUNT
+// RUN: not %effai_opt %s --effai-hybrid="choices=int8" 2>&1 | FileCheck %s --check-prefix=CHOICES-COUNT
+// RUN: not %effai_opt %s --effai-hybrid="choices=int8,int3" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+
+// Two weights: 32 and 8 floats (128 + 32 bytes). Bytes saved per candidate
+// (int8, pow2, int4, 2:4+int8) come from compressing copies, and are
+// recorded with the choice.
+
+// An explicit choice: power-of-two codes for weight 0, weight 1 untouched.
+// CHOICES: #[[POW2:.*]] = #effai.encoding<value = #effai.pow2<terms = 2, bits = 4
+// CHOICES: #[[FLOAT:.*]] = #effai.encoding<value = #effai.float>
+// CHOICES: module attributes {effai.hybrid_choices = ["pow2", "fp32"], effai.hybrid_pipeline = "effai-shift-quantize{terms=2 bits=4 layers=0}"}
+// CHOICES: effai.pack %{{.*}} : tensor<4x8x2xi8> -> !effai.weight<4x8xf32, #[[POW2]]>
+// CHOICES: effai.pack %{{.*}} : tensor<2x4xf32> -> !effai.weight<2x4xf32, #[[FLOAT]]>
+
+// 60 bytes: the cheapest error per byte saved first (weight 1 int8:
+// 0.001 / 24 B, then weight 0 int8: 0.01 / 96 B) gives 40 bytes.
+// BYTES: module attributes {effai.hybrid_choices = ["int8", "int8"], effai.hybrid_pipeline = "effai-quantize{weight-bits=8 layers=0,1}", effai.hybrid_saved_bytes = array<i64: 96, 96, 112, 96, 24, 24, 28, 24>}
+// BYTES: tensor<4x8xi8>
+// BYTES: tensor<2x4xi8>
+
+// Error 0.05: a share of 0.025 per weight. Weight 0: int8 and pow2 both
+// save 96 B within it (the first wins), int4 (0.05) does not fit; weight 1:
+// int4 (0.02) saves the most.
+// ERROR: effai.hybrid_choices = ["int8", "int4"], effai.hybrid_pipeline = "effai-quantize{weight-bits=8 layers=0},effai-quantize{weight-bits=4 layers=1}"
+// ERROR: tensor<4x8xi8>
+// ERROR: tensor<2x4xi4>
+
+// Nothing fits 10 bytes: the smallest choice, with a warning.
+// TIGHT: warning: effai-hybrid: no choice fits in 10 bytes; the smallest is 20
+// TIGHT: effai.hybrid_choices = ["int4", "int4"]
+
+// TWO: error: effai-hybrid: give exactly one of choices, max-error and max-bytes
+// COUNT: error: effai-hybrid: errors needs 8 values (int8, pow2, int4, 2:4+int8 per weight), got 2
+// CHOICES-COUNT: error: effai-hybrid: 1 choices for 2 weights
+// UNKNOWN: error: effai-hybrid: unknown choice 'int3' (expected fp32, int8, pow2, int4 or 2:4+int8)
+func.func @two_layers(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
+  %v0 = arith.constant dense<[[1.0, -2.0, 3.0, -4.0, 5.0, -6.0, 7.0, -8.0], [0.5, 0.25, -0.5, 1.0, 2.0, -1.5, 0.75, 0.1], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [-1.0, 0.0, 2.0, 0.0, -3.0, 0.0, 4.0, 0.0]]> : tensor<4x8xf32>
+  %w0 = effai.pack %v0 : tensor<4x8xf32> -> !effai.weight<4x8xf32, #effai.encoding<value = #effai.float>>
+  %h = effai.linear %x, %w0 : (tensor<1x8xf32>, !effai.weight<4x8xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x4xf32>
+  %v1 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [-1.0, 0.5, -0.25, 2.0]]> : tensor<2x4xf32>
+  %w1 = effai.pack %v1 : tensor<2x4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>
+  %y = effai.linear %h, %w1 : (tensor<1x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
