@@ -75,18 +75,35 @@ def resnet18(workdir):
     return model, path, x
 
 
-def time_effai(onnx_path, x, threads, reps, workdir, tag):
+def tool(name):
+    return os.path.join(BUILD, "bin", name)
+
+
+def time_effai(onnx_path, x, threads, reps, workdir, tag, pipeline=None):
+    """effai's median latency and output; with `pipeline`, the imported model
+    goes through that effai-opt pass pipeline first."""
     so = os.path.join(workdir, f"{tag}-{threads}.so")
     shape = "x".join(map(str, x.shape))
-    args = [os.path.join(BUILD, "bin", "effai-compile"), onnx_path, "-o", so,
-            f"--input-shape=input={shape}"]
+    model = onnx_path
+    if pipeline:
+        imported = os.path.join(workdir, f"{tag}.imported.mlir")
+        model = os.path.join(workdir, f"{tag}.mlir")
+        subprocess.run([tool("effai-translate"), "--import-onnx", onnx_path,
+                        f"--input-shape=input={shape}", "-o", imported],
+                       check=True)
+        subprocess.run([tool("effai-opt"), imported, "-o", model,
+                        f"--pass-pipeline=builtin.module({pipeline})"],
+                       check=True)
+    args = [tool("effai-compile"), model, "-o", so]
+    if not pipeline:
+        args.append(f"--input-shape=input={shape}")
     if threads > 1:
         args.append("--parallel")
     subprocess.run(args, check=True)
     npy = os.path.join(workdir, f"{tag}-input.npy")
     np.save(npy, x)
     out_dir = os.path.join(workdir, f"{tag}-{threads}-out")
-    run = [os.path.join(BUILD, "bin", "effai-run"), so, "--input", npy,
+    run = [tool("effai-run"), so, "--input", npy,
            "--repeat", str(reps), "--warmup", "3", "--output-dir", out_dir]
     if threads > 1:
         run += ["--num-threads", str(threads)]
@@ -167,6 +184,40 @@ def main():
     for label, threads, e, t, o in rows:
         print(f"| {label} | {threads} | {e:.3f} | {t:.3f} | {o:.3f} | "
               f"{t / e:.2f}x | {o / e:.2f}x |")
+    print()
+    print_pruned_table(workdir, images, 20 if args.quick else 200)
+
+
+# Compressed variants of the digits MLP against the dense model (effai's and
+# the peers'), 1 thread, batch 360.
+PRUNED_VARIANTS = [
+    ("50% unstructured", "effai-prune{mode=magnitude sparsity=0.5}"),
+    ("2:4", "effai-prune{mode=nm n=2 m=4}"),
+    ("90% unstructured", "effai-prune{mode=magnitude sparsity=0.9}"),
+    ("50% + pow2 (no multiply)", "effai-prune{mode=magnitude sparsity=0.5},"
+                                 "effai-shift-quantize{terms=2 bits=4}"),
+    ("25% channels removed", "effai-prune{mode=channel sparsity=0.25}"),
+]
+
+
+def print_pruned_table(workdir, images, reps):
+    path = os.path.join(DIGITS, "digits_mlp.onnx")
+    model = digits_torch_model("mlp", path)
+    dense, _ = time_effai(path, images, 1, reps, workdir, "mlp-dense")
+    torch_ms, _ = time_torch(model, images, 1, reps)
+    ort_ms, _ = time_ort(path, images, 1, reps, workdir, "mlp-dense")
+    print("Digits MLP, batch 360, 1 thread: pruned effai models against "
+          f"dense ones (effai {dense:.3f} ms, PyTorch {torch_ms:.3f} ms, "
+          f"ONNX Runtime {ort_ms:.3f} ms).")
+    print()
+    print("| variant | effai (ms) | vs effai dense | vs PyTorch dense "
+          "| vs ONNX Runtime dense |")
+    print("|---|---|---|---|---|")
+    for label, pipeline in PRUNED_VARIANTS:
+        tag = "mlp-" + re.sub(r"[^a-z0-9]+", "-", label.lower())
+        ms, _ = time_effai(path, images, 1, reps, workdir, tag, pipeline)
+        print(f"| {label} | {ms:.3f} | {dense / ms:.2f}x | {torch_ms / ms:.2f}x"
+              f" | {ort_ms / ms:.2f}x |")
 
 
 if __name__ == "__main__":
