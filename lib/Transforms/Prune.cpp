@@ -43,25 +43,42 @@ std::vector<int64_t> rankByScore(const std::vector<double> &scores) {
   return order;
 }
 
-PrunedWeight pruneMagnitude(MLIRContext *ctx, const std::vector<float> &w,
-                            int64_t rows, int64_t cols, double sparsity) {
-  int64_t total = rows * cols;
-  int64_t keep = std::max<int64_t>(
-      1, total - static_cast<int64_t>(std::floor(sparsity * total)));
-  std::vector<double> scores(w.begin(), w.end());
-  for (double &s : scores)
-    s = std::fabs(s);
-  std::vector<int64_t> kept = rankByScore(scores);
-  kept.resize(keep);
-  std::sort(kept.begin(), kept.end()); // row-major payload order
+/// The weights of `w` marked in `kept`, as an unstructured payload.
+PrunedWeight keepMarked(MLIRContext *ctx, const std::vector<float> &w,
+                        int64_t cols, const std::vector<bool> &kept) {
   PrunedWeight result;
-  result.sparsity = UnstructuredSparsityAttr::get(ctx, keep);
-  for (int64_t index : kept) {
-    result.values.push_back(w[index]);
+  int64_t count = 0;
+  for (size_t index = 0; index < w.size(); ++index) {
+    if (!kept[index])
+      continue;
+    ++count;
+    result.values.push_back(w[index]); // row-major payload order
     result.coordinates.push_back(static_cast<int32_t>(index / cols));
     result.coordinates.push_back(static_cast<int32_t>(index % cols));
   }
+  result.sparsity = UnstructuredSparsityAttr::get(ctx, count);
   return result;
+}
+
+/// Marks the `1 - sparsity` fraction of `scores` that rank highest (at
+/// least one).
+std::vector<bool> markLargest(const std::vector<double> &scores,
+                              double sparsity) {
+  int64_t total = scores.size();
+  int64_t keep = std::max<int64_t>(
+      1, total - static_cast<int64_t>(std::floor(sparsity * total)));
+  std::vector<int64_t> order = rankByScore(scores);
+  std::vector<bool> kept(total, false);
+  for (int64_t i = 0; i < keep; ++i)
+    kept[order[i]] = true;
+  return kept;
+}
+
+std::vector<double> magnitudes(const std::vector<float> &w) {
+  std::vector<double> scores(w.begin(), w.end());
+  for (double &s : scores)
+    s = std::fabs(s);
+  return scores;
 }
 
 PrunedWeight pruneNM(MLIRContext *ctx, const std::vector<float> &w,
@@ -131,6 +148,13 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
              << static_cast<int64_t>(n) << ":" << static_cast<int64_t>(m);
     if (mode == "block" && (blockRows < 1 || blockCols < 1))
       return module.emitError("effai-prune: block sizes must be positive");
+    if (scope != "layer" && scope != "global")
+      return module.emitError("effai-prune: scope must be layer or global, "
+                              "got '")
+             << static_cast<std::string>(scope) << "'";
+    if (scope == "global" && mode != "magnitude")
+      return module.emitError("effai-prune: scope=global needs "
+                              "mode=magnitude");
     if (norm != "l1" && norm != "l2")
       return module.emitError("effai-prune: norm must be l1 or l2, got '")
              << static_cast<std::string>(norm) << "'";
@@ -169,10 +193,14 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     MLIRContext *ctx = &getContext();
     int64_t rows = type.getNumOutputChannels(), cols = type.getReductionSize();
     PrunedWeight pruned =
-        mode == "nm"      ? pruneNM(ctx, *weights, rows, cols, n, m)
-        : mode == "block" ? pruneBlocks(ctx, *weights, rows, cols, blockRows,
-                                        blockCols, sparsity, norm == "l2")
-                          : pruneMagnitude(ctx, *weights, rows, cols, sparsity);
+        mode == "nm" ? pruneNM(ctx, *weights, rows, cols, n, m)
+        : mode == "block"
+            ? pruneBlocks(ctx, *weights, rows, cols, blockRows, blockCols,
+                          sparsity, norm == "l2")
+            : keepMarked(ctx, *weights, cols,
+                         keptByGlobalRank.count(pack)
+                             ? keptByGlobalRank[pack]
+                             : markLargest(magnitudes(*weights), sparsity));
 
     auto newType = WeightType::get(
         ctx, type.getShape(), type.getElementType(),
@@ -206,8 +234,46 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
           });
       return;
     }
+    keptByGlobalRank.clear();
+    if (scope == "global")
+      rankGlobally(selected);
     forEachPack(getOperation(), selected, [&](PackOp pack) { pruneOne(pack); });
   }
+
+  /// scope=global: one magnitude ranking over every weight the pass would
+  /// prune, so layers keep different fractions (ties: earlier layer, then
+  /// lower index).
+  void rankGlobally(ArrayRef<int64_t> selected) {
+    SmallVector<std::pair<PackOp, std::vector<float>>> weights;
+    forEachPack(getOperation(), selected, [&](PackOp pack) {
+      auto type = cast<WeightType>(pack.getResult().getType());
+      if (!isa<FloatFormatAttr>(type.getEncoding().getValue()) ||
+          !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
+          type.getNumElements() < minElements)
+        return;
+      if (std::optional<std::vector<float>> w =
+              readFloatConstant(pack.getValues()))
+        weights.push_back({pack, std::move(*w)});
+    });
+    std::vector<double> scores;
+    for (auto &[pack, w] : weights)
+      llvm::append_range(scores, magnitudes(w));
+    std::vector<bool> kept = markLargest(scores, sparsity);
+    size_t offset = 0;
+    for (auto &[pack, w] : weights) {
+      std::vector<bool> mine(kept.begin() + offset,
+                             kept.begin() + offset + w.size());
+      offset += w.size();
+      if (llvm::none_of(mine, [](bool k) { return k; }))
+        pack.emitWarning("effai-prune: scope=global removes every weight of "
+                         "this layer (all are smaller than the other "
+                         "layers' kept ones)");
+      keptByGlobalRank[pack] = std::move(mine);
+    }
+  }
+
+  /// What scope=global keeps of each weight.
+  llvm::DenseMap<Operation *, std::vector<bool>> keptByGlobalRank;
 };
 
 } // namespace

@@ -222,7 +222,9 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
 
     - `mode=magnitude`: the `1 - sparsity` fraction of all weights with the
       largest |w| (ties go to the lower index), as
-      `#effai.unstructured<nnz = K>`;
+      `#effai.unstructured<nnz = K>`; per weight (`scope=layer`), or ranked
+      over all the weights pruned together (`scope=global`), so sensitive
+      layers with large weights keep more of them;
     - `mode=nm`: the `n` largest of every `m` consecutive weights along R
       (e.g. 2:4), as `#effai.nm<n:m>`; needs R divisible by `m`;
     - `mode=block`: `[block-rows, block-cols]` tiles ranked by their L1 or
@@ -276,6 +278,9 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
            "Block height in output channels (block)">,
     Option<"blockCols", "block-cols", "int64_t", /*default=*/"4",
            "Block width along the reduction dimension (block)">,
+    Option<"scope", "scope", "std::string", /*default=*/"\"layer\"",
+           "Magnitude ranking per weight (layer) or over all of them "
+           "(global)">,
     Option<"norm", "norm", "std::string", /*default=*/"\"l1\"",
            "Block or channel score: l1 | l2 (block, channel)">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
