@@ -64,6 +64,9 @@ VARIANTS = [
     ("50% + pow2 focused", "effai-prune{mode=magnitude sparsity=0.5},"
                            "effai-shift-quantize{terms=2 bits=4 focused}", {}),
     ("2:4 + int8", "effai-prune{mode=nm n=2 m=4},effai-quantize", {}),
+    # Pruned weights with int8 activations: integer sparse row kernels.
+    ("50% gl + int8 w+a", {"pipeline": "effai-prune{mode=magnitude "
+                                       "sparsity=0.5 scope=global}"}, {}),
     # Channel pruning removes hidden channels: a smaller dense model.
     ("25% channels", "effai-prune{mode=channel sparsity=0.25}", {}),
     ("50% channels", "effai-prune{mode=channel sparsity=0.5}", {}),

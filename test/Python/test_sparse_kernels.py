@@ -1,7 +1,8 @@
 # Numeric test of the kernels that skip pruned weights
 # (effai-convert-sparse-kernels, part of effai-cpu-pipeline): linear and
 # convolution layers with N:M, unstructured and channel-sparse payloads in
-# float, int8 and power-of-two values, compiled and run, against NumPy on the
+# float, int8 and power-of-two values (and block payloads, visited in row
+# order through compile-time tables), compiled and run, against NumPy on the
 # dense weights the payloads stand for. Rows with no stored weight, strides,
 # padding and dilation included.
 # RUN: %python -m pytest -q -p no:cacheprovider %s
@@ -79,6 +80,19 @@ def build(kind, rows, cols, sparsity, values, seed):
         row_of = np.arange(rows)[:, None].repeat(cols_of.shape[1], 1)
         stored_shape = list(indices.shape)
         index_dtype = "i8"
+    elif sparsity == "block":
+        # [2, 4] blocks, a third of them kept: each block spans two rows.
+        grid = rng.random((rows // 2, cols // 4)) < 0.34
+        grid[0, 0] = True
+        coords = np.argwhere(grid).astype(np.int32)
+        indices, attr = coords, (f"#effai.block<[2, 4], blocks = "
+                                 f"{len(coords)}>")
+        r = (coords[:, 0:1, None] * 2 + np.arange(2)[None, :, None])
+        c = (coords[:, 1:2, None] * 4 + np.arange(4)[None, None, :])
+        row_of = np.broadcast_to(r, (len(coords), 2, 4))
+        cols_of = np.broadcast_to(c, (len(coords), 2, 4))
+        stored_shape = [len(coords), 2, 4]
+        index_dtype = "i32"
     elif sparsity == "channel":
         kept = np.array([0, 3], np.int32)
         indices, attr = kept, f"#effai.channel<kept = {len(kept)}>"
@@ -129,10 +143,11 @@ def run(text, x):
 @pytest.mark.parametrize("sparsity,values", [
     ("nm2:4", "float"), ("nm1:4", "pow2"), ("nm4:8", "int8"),
     ("unstructured", "float"), ("unstructured", "int8"),
-    ("unstructured", "pow2"), ("channel", "float")])
+    ("unstructured", "pow2"), ("channel", "float"), ("block", "float"),
+    ("block", "int8")])
 @pytest.mark.parametrize("m", [3, 9])  # per-output gather / batch-inner
 def test_linear(sparsity, values, m):
-    k, n = 16, 5
+    k, n = 16, 6
     ssa, wtype, dense = build((n, k), n, k, sparsity, values, seed=7)
     bias = np.linspace(-1, 1, n).astype(np.float32)
     b_ssa, b_type = constant("b", bias, "f32")
@@ -149,9 +164,10 @@ def test_linear(sparsity, values, m):
 
 @pytest.mark.parametrize("sparsity,values,stride,pad,dilation", [
     ("unstructured", "float", 2, 1, 1), ("nm2:4", "pow2", 1, 1, 1),
-    ("nm2:4", "int8", 1, 0, 2), ("channel", "float", 1, 2, 1)])
+    ("nm2:4", "int8", 1, 0, 2), ("channel", "float", 1, 2, 1),
+    ("block", "float", 1, 1, 1)])
 def test_conv(sparsity, values, stride, pad, dilation):
-    batch, c, h, w, o, kh = 2, 4, 7, 6, 5, 3
+    batch, c, h, w, o, kh = 2, 4, 7, 6, 6, 3
     ssa, wtype, dense = build((o, c, kh, kh), o, c * kh * kh, sparsity,
                               values, seed=3)
     bias = np.linspace(-0.5, 0.5, o).astype(np.float32)
@@ -177,3 +193,52 @@ def test_conv(sparsity, values, stride, pad, dilation):
             want += np.einsum("bchw,oc->bohw", patch, wd[:, :, i, j])
     want += bias[None, :, None, None]
     np.testing.assert_allclose(run(text, x), want, rtol=1e-5, atol=1e-5)
+
+
+# Quantized (uint8) activations: the integer lowering runs the same row
+# kernel on centred i32 activations and integer codes (shifts for power of
+# two), then scales once; the sum over the kept weights is exact.
+@pytest.mark.parametrize("kind,sparsity,values", [
+    ("linear", "unstructured", "int8"), ("linear", "nm2:4", "pow2"),
+    ("conv", "nm2:4", "int8"), ("conv", "block", "pow2")])
+def test_quantized_activations(kind, sparsity, values):
+    x_scale, zp = 0.0625, 100
+    xq_type = "!quant.uniform<u8:f32, 0.0625:100>"
+    rng = np.random.default_rng(11)
+    if kind == "linear":
+        m, k, n = 4, 16, 6
+        ssa, wtype, dense = build((n, k), n, k, sparsity, values, seed=5)
+        xshape, yshape = (m, k), (m, n)
+        attrs = ""
+    else:
+        batch, c, h, w, o = 1, 4, 5, 5, 6
+        ssa, wtype, dense = build((o, c, 3, 3), o, c * 9, sparsity, values,
+                                  seed=6)
+        xshape, yshape = (batch, c, h, w), (batch, o, h, w)
+        attrs = "{pads = array<i64: 1, 1, 1, 1>}"
+    dims = lambda s: "x".join(map(str, s))  # noqa: E731
+    op = "effai.linear" if kind == "linear" else "effai.conv2d"
+    text = f"""
+      func.func @main(%x: tensor<{dims(xshape)}xf32>) -> tensor<{dims(yshape)}xf32> {{
+        %q = quant.qcast %x : tensor<{dims(xshape)}xf32> to tensor<{dims(xshape)}x{xq_type}>
+        {ssa}
+        %y = {op} %q, %w {attrs} : (tensor<{dims(xshape)}x{xq_type}>, {wtype}) -> tensor<{dims(yshape)}xf32>
+        return %y : tensor<{dims(yshape)}xf32>
+      }}"""
+    xq = rng.integers(0, 256, xshape)
+    x = ((xq - zp) * x_scale).astype(np.float32)
+    if kind == "linear":
+        want = x.astype(np.float64) @ dense.T
+    else:
+        xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)))
+        wd = dense.reshape(o, c, 3, 3)
+        want = sum(np.einsum("bchw,oc->bohw", xp[:, :, i:i + h, j:j + w],
+                             wd[:, :, i, j]) for i in range(3)
+                   for j in range(3))
+    # The integer lowering takes the sparse path too: no decoding scatter
+    # (tensor.insert) into a dense weight.
+    lowered = effai.Module.parse(text)
+    lowered.run_pipeline("effai-lower-to-linalg")
+    assert "scf.for" in str(lowered) and "tensor.insert " not in str(lowered)
+    np.testing.assert_allclose(effai.compile(effai.Module.parse(text))(x),
+                               want, rtol=1e-5, atol=1e-5)

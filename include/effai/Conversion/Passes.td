@@ -24,8 +24,11 @@ def EffaiLowerToLinalg : Pass<"effai-lower-to-linalg"> {
       by fixed-point multipliers (`q * m >> s`, rounding half to even).
       Dense power-of-two weights use the integer shift kernel: each term
       shifts the centred activation left by `k - 1` (its code is `±k`),
-      with no multiply in the reduction loop; sparse ones enter as integer
-      codes `±2^(k-1)`. Both accumulate the same i32 sums.
+      with no multiply in the reduction loop. Weights at least half pruned
+      (constant indices; linear and one-group conv2d) accumulate over their
+      kept weights only, with the row kernel of
+      `effai-convert-sparse-kernels` on integer codes (shifts for power of
+      two). All paths accumulate the same i32 sums.
     - `effai.requantize` becomes the same fixed-point arithmetic.
 
     Quantized values are bridged with `quant.scast`; `lower-quant-ops` and
@@ -78,12 +81,14 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
                 "skip pruned weights";
   let description = [{
     Rewrites `effai.linear` and `effai.conv2d` (one group) with f32
-    activations and a sparse weight (`#effai.nm`, `#effai.unstructured` or
-    `#effai.channel` with constant indices) into a `linalg.generic` over the
-    outputs whose body loops over the stored weights of the output's channel
-    only (an `scf.for` between constant row offsets, CSR-style), gathering
-    the activation each one multiplies. Work is proportional to the weights
-    kept; pruned weights are never decoded, loaded or multiplied.
+    activations and a sparse weight (`#effai.nm`, `#effai.unstructured`,
+    `#effai.block` or `#effai.channel` with constant indices) into a
+    `linalg.generic` over the outputs whose body loops over the stored
+    weights of the output's channel only (an `scf.for` between constant row
+    offsets, CSR-style), gathering the activation each one multiplies. Work
+    is proportional to the weights kept; pruned weights are never decoded,
+    loaded or multiplied. Block payloads, whose blocks span several rows,
+    are visited through a compile-time reordering (slot and column tables).
 
     Values are decoded inside the loop: float values as they are; affine
     (int8/int4) codes as integers with the scale applied once per output;
@@ -92,9 +97,10 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
     The per-row sum is reassociable (`fastmath<reassoc>`) so LLVM may
     vectorize it.
 
-    Block-sparse payloads (rows interleaved across blocks), weights pruned
-    less than `min-sparsity`, and quantized activations are left to
-    `effai-lower-to-linalg`, which decodes the weight.
+    Weights pruned less than `min-sparsity` are left to
+    `effai-lower-to-linalg`, which decodes them; so are quantized
+    activations, whose integer lowering runs this row kernel on integer
+    codes itself.
 
     Before:
     ```mlir

@@ -87,6 +87,15 @@ Value buildShiftTerm(OpBuilder &b, Location loc, Value x, Value code,
 Value buildIntegerShiftMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
                               Value code);
 
+/// The i32 accumulator of a linear or one-group conv2d `op` whose weight is
+/// sparse enough (half pruned) with constant indices, computed from the
+/// kept weights only (effai-convert-sparse-kernels' row kernel on integer
+/// codes): `centred` is the i32 input minus its zero point. Failure when
+/// the weight does not qualify.
+FailureOr<Value> buildSparseIntegerAccumulator(OpBuilder &b, Location loc,
+                                               Operation *op, Value centred,
+                                               RankedTensorType accType);
+
 /// The codes of a dense power-of-two pack, one i8 tensor of the weight's
 /// logical shape per term; empty for other encodings.
 SmallVector<Value> getPow2TermCodes(OpBuilder &b, Location loc, PackOp pack);

@@ -149,10 +149,15 @@ LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
   Value x = centerActivation(rewriter, loc, input);
   RankedTensorType accType = withElementType(resultType, i32);
   Value acc;
-  // Dense power-of-two weights: the shift kernel, one contraction per term
-  // (the same i32 sums as multiplying by the codes).
-  if (SmallVector<Value> terms = getPow2TermCodes(rewriter, loc, pack);
-      !terms.empty()) {
+  // Sparse weights: only the kept ones are visited. Dense power-of-two
+  // weights: the shift kernel, one contraction per term (the same i32 sums
+  // as multiplying by the codes).
+  FailureOr<Value> sparse =
+      buildSparseIntegerAccumulator(rewriter, loc, op, x, accType);
+  if (succeeded(sparse)) {
+    acc = *sparse;
+  } else if (SmallVector<Value> terms = getPow2TermCodes(rewriter, loc, pack);
+             !terms.empty()) {
     for (Value codes : terms) {
       Value part = contract(x, codes, accType, buildIntegerShiftMulAdd);
       acc = acc ? buildElementwise(

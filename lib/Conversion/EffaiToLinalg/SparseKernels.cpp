@@ -23,6 +23,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <numeric>
+
 namespace mlir::effai {
 #define GEN_PASS_DEF_EFFAICONVERTSPARSEKERNELS
 #include "effai/Conversion/Passes.h.inc"
@@ -40,18 +42,21 @@ struct SparseRows {
   PackOp pack;
   WeightType type;
   SmallVector<int32_t> rowStart;
+  /// When the payload interleaves rows (block payloads: a block spans
+  /// several rows), the kernel's weight order as payload slots, and the
+  /// column of each; empty when payload order already goes row by row.
+  SmallVector<int32_t> slots, columns;
 };
 
-/// The rows of `weight` when it is a sparse pack with constant indices whose
-/// payload order visits output channels in order (N:M, channel and
-/// unstructured payloads do; block payloads interleave rows).
+/// The rows of `weight` when it is a sparse pack with constant indices:
+/// row offsets over payload order (N:M, channel and unstructured payloads
+/// go row by row), or over a reordering computed here (block payloads).
 FailureOr<SparseRows> getSparseRows(Value weight, double minSparsity) {
   auto pack = weight.getDefiningOp<PackOp>();
   if (!pack || !pack.getIndices())
     return failure();
   WeightType type = pack.getResult().getType();
-  if (!isa<NMSparsityAttr, ChannelSparsityAttr, UnstructuredSparsityAttr>(
-          type.getEncoding().getSparsity()))
+  if (isa<DenseSparsityAttr>(type.getEncoding().getSparsity()))
     return failure();
   double kept =
       double(type.getNumStoredWeights()) / double(type.getNumElements());
@@ -68,17 +73,23 @@ FailureOr<SparseRows> getSparseRows(Value weight, double minSparsity) {
     return failure();
   int64_t channels = type.getNumOutputChannels();
   int64_t cols = type.getReductionSize();
-  SparseRows rows{pack, type, SmallVector<int32_t>(channels + 1, 0)};
-  int64_t previous = 0;
-  for (int64_t position : *positions) {
-    int64_t row = position / cols;
-    if (row < previous)
-      return failure();
-    previous = row;
-    ++rows.rowStart[row + 1];
-  }
+  SparseRows rows{pack, type, SmallVector<int32_t>(channels + 1, 0), {}, {}};
+  for (int64_t position : *positions)
+    ++rows.rowStart[position / cols + 1];
   for (int64_t o = 0; o < channels; ++o)
     rows.rowStart[o + 1] += rows.rowStart[o];
+  auto byRow = [&](int64_t a, int64_t b) {
+    return (*positions)[a] / cols < (*positions)[b] / cols;
+  };
+  SmallVector<int64_t> order(positions->size());
+  std::iota(order.begin(), order.end(), 0);
+  if (!llvm::is_sorted(order, byRow)) {
+    std::stable_sort(order.begin(), order.end(), byRow);
+    for (int64_t slot : order) {
+      rows.slots.push_back(int32_t(slot));
+      rows.columns.push_back(int32_t((*positions)[slot] % cols));
+    }
+  }
   return rows;
 }
 
@@ -131,6 +142,21 @@ public:
                                       arith::FastMathFlags::contract));
   }
 
+  /// The i32 `x` times the stored weight's integer code (affine:
+  /// q - zero point; power of two: shifts, no multiply).
+  Value buildInteger(OpBuilder &b, Location loc, Value x, ArrayRef<Value> codes,
+                     Value row) const {
+    Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+    if (isa<Pow2FormatAttr>(format)) {
+      Value sum = zero;
+      for (Value code : codes)
+        sum = buildIntegerShiftMulAdd(b, loc, sum, x, code);
+      return sum;
+    }
+    return arith::MulIOp::create(b, loc, x,
+                                 integerCodes.decode(b, loc, codes, row));
+  }
+
 private:
   ValueFormatAttrInterface format;
   ValueDecoder integerCodes;
@@ -145,10 +171,16 @@ public:
       : product(b, loc, rows.type),
         sparsity(rows.type.getEncoding().getSparsity()) {
     PackOp pack = rows.pack;
-    auto tableType =
-        RankedTensorType::get({int64_t(rows.rowStart.size())}, b.getI32Type());
-    rowStart = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(tableType, ArrayRef(rows.rowStart)));
+    auto i32Table = [&](ArrayRef<int32_t> data) -> Value {
+      if (data.empty())
+        return nullptr;
+      auto type = RankedTensorType::get({int64_t(data.size())}, b.getI32Type());
+      return arith::ConstantOp::create(b, loc,
+                                       DenseElementsAttr::get(type, data));
+    };
+    rowStart = i32Table(rows.rowStart);
+    slotTable = i32Table(rows.slots);
+    columnTable = i32Table(rows.columns);
     int64_t slots = rows.type.getNumStoredWeights();
     terms = rows.type.getEncoding().getValue().getTermsPerValue();
     auto valuesType = cast<RankedTensorType>(pack.getValues().getType());
@@ -176,9 +208,10 @@ public:
                               body);
   }
 
-  /// The column in the [O, R] view of slot `slot` of row `o`. N:M: group
-  /// j / N (j: the slot's rank in its row), position from the i8 indices;
-  /// channel: rows are stored whole; unstructured: the stored pair.
+  /// The column in the [O, R] view of the `slot`-th weight of the
+  /// kernel's order, in row `o`. Reordered payloads: from the table; N:M:
+  /// group j / N (j: the slot's rank in its row), position from the i8
+  /// indices; channel: rows are stored whole; unstructured: the stored pair.
   Value getColumn(OpBuilder &b, Location loc, Value slot, Value o) const {
     auto idx = [&](int64_t v) -> Value {
       return arith::ConstantIndexOp::create(b, loc, v);
@@ -186,6 +219,8 @@ public:
     auto asIndex = [&](Value v) -> Value {
       return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
     };
+    if (columnTable)
+      return asIndex(tensor::ExtractOp::create(b, loc, columnTable, slot));
     if (isa<UnstructuredSparsityAttr>(sparsity))
       return asIndex(
           tensor::ExtractOp::create(b, loc, indices, ValueRange{slot, idx(1)}));
@@ -199,8 +234,12 @@ public:
         b, loc, arith::MulIOp::create(b, loc, group, idx(nm.getM())), pos);
   }
 
-  /// The codes of slot `slot`, one per term.
+  /// The codes of the `slot`-th weight of the kernel's order, one per term.
   SmallVector<Value> getCodes(OpBuilder &b, Location loc, Value slot) const {
+    if (slotTable)
+      slot = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          tensor::ExtractOp::create(b, loc, slotTable, slot));
     SmallVector<Value> codes;
     for (int64_t t = 0; t < terms; ++t)
       codes.push_back(tensor::ExtractOp::create(
@@ -213,7 +252,7 @@ public:
 
 private:
   SparsityFormatAttrInterface sparsity;
-  Value rowStart, values, indices;
+  Value rowStart, values, indices, slotTable, columnTable;
   int64_t terms;
 };
 
@@ -244,19 +283,23 @@ using GatherFn =
 
 /// A generic over the output (channel dimension `channelDim`) whose body
 /// reduces over the stored weights of its channel:
-///   out[i] = scale[o] * sum_{s in row o} gather(i, col(s)) * w(s) + bias[o].
+///   out[i] = scale[o] * sum_{s in row o} gather(i, col(s)) * w(s) + bias[o]
+/// in f32; with an i32 `resultType`, the integer-code sum alone (the
+/// quantized lowering scales and requantizes it).
 Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
                      RankedTensorType resultType, unsigned channelDim,
                      Value bias, GatherFn gather) {
   MLIRContext *ctx = b.getContext();
-  Type f32 = b.getF32Type();
+  Type elt = resultType.getElementType();
+  bool integer = elt.isInteger(32);
   int64_t channels = rows.type.getNumOutputChannels();
   unsigned rank = resultType.getRank();
   StoredRowReader reader(b, loc, rows);
 
   // Per-channel operands: scale and bias, read at the output's channel.
   SmallVector<Value> inputs;
-  Value scales = buildScaleConstant(b, loc, rows.type, {channels});
+  Value scales =
+      integer ? Value() : buildScaleConstant(b, loc, rows.type, {channels});
   if (scales)
     inputs.push_back(scales);
   if (bias)
@@ -267,7 +310,7 @@ Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), f32);
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(), elt);
 
   auto kernel = linalg::GenericOp::create(
       b, loc, resultType, inputs, init, maps, iterators,
@@ -276,15 +319,21 @@ Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
         for (unsigned d = 0; d < rank; ++d)
           at.push_back(linalg::IndexOp::create(b, loc, d));
         Value o = at[channelDim];
-        Value zero = buildScalar(b, loc, f32, 0.0);
+        Value zero = buildScalar(b, loc, elt, 0.0);
         auto loop = reader.buildRowLoop(
             b, loc, o, zero,
             [&](OpBuilder &b, Location loc, Value s, ValueRange acc) {
               Value x = gather(b, loc, at, reader.getColumn(b, loc, s, o));
-              Value term = reader.product.build(b, loc, x,
-                                                reader.getCodes(b, loc, s), o);
-              scf::YieldOp::create(b, loc,
-                                   buildAccumulate(b, loc, acc[0], term));
+              SmallVector<Value> codes = reader.getCodes(b, loc, s);
+              Value sum =
+                  integer ? arith::AddIOp::create(b, loc, acc[0],
+                                                  reader.product.buildInteger(
+                                                      b, loc, x, codes, o))
+                                .getResult()
+                          : buildAccumulate(
+                                b, loc, acc[0],
+                                reader.product.build(b, loc, x, codes, o));
+              scf::YieldOp::create(b, loc, sum);
             });
         Value result = loop.getResult(0);
         unsigned next = 0;
@@ -383,6 +432,81 @@ bool hasF32Activations(Operation *op) {
          input.hasStaticShape() && result.hasStaticShape();
 }
 
+/// Below this fraction pruned, the dense kernels are faster.
+constexpr double kDefaultMinSparsity = 0.5;
+
+/// The row kernel of a linear layer on `x` ([..., K]) -> `resultType`.
+Value buildLinearRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
+                           Value x, RankedTensorType resultType, Value bias) {
+  auto inputType = cast<RankedTensorType>(x.getType());
+  int64_t k = inputType.getShape().back();
+  int64_t m = inputType.getNumElements() / k;
+  int64_t n = rows.type.getNumOutputChannels();
+  Type elt = resultType.getElementType();
+  Value x2 = buildReshape(
+      b, loc, x, RankedTensorType::get({m, k}, inputType.getElementType()));
+  Value y = buildRowKernel(
+      b, loc, rows, RankedTensorType::get({m, n}, elt), /*channelDim=*/1, bias,
+      [&](OpBuilder &b, Location loc, ArrayRef<Value> at, Value col) {
+        return tensor::ExtractOp::create(b, loc, x2, ValueRange{at[0], col})
+            .getResult();
+      });
+  return buildReshape(b, loc, y, resultType);
+}
+
+/// The row kernel of a one-group convolution on `input` (NCHW).
+Value buildConvRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
+                         Value input, RankedTensorType resultType, Value bias,
+                         ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                         ArrayRef<int64_t> dilations) {
+  Value padded = buildZeroPad(b, loc, input, pads);
+  // Column c of the [O, C*KH*KW] view is (channel, kh, kw).
+  ArrayRef<int64_t> wShape = rows.type.getShape();
+  SmallVector<int64_t> window = {wShape[1], wShape[2], wShape[3]};
+  return buildRowKernel(
+      b, loc, rows, resultType, /*channelDim=*/1, bias,
+      [&](OpBuilder &b, Location loc, ArrayRef<Value> at, Value col) {
+        SmallVector<Value> tap = delinearize(b, loc, col, window);
+        auto coordinate = [&](Value out, Value k, int64_t stride,
+                              int64_t dilation) -> Value {
+          auto idx = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(b, loc, v);
+          };
+          return arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, out, idx(stride)),
+              arith::MulIOp::create(b, loc, k, idx(dilation)));
+        };
+        Value h = coordinate(at[2], tap[1], strides[0], dilations[0]);
+        Value w = coordinate(at[3], tap[2], strides[1], dilations[1]);
+        return tensor::ExtractOp::create(b, loc, padded,
+                                         ValueRange{at[0], tap[0], h, w})
+            .getResult();
+      });
+}
+
+} // namespace
+
+FailureOr<Value>
+mlir::effai::buildSparseIntegerAccumulator(OpBuilder &b, Location loc,
+                                           Operation *op, Value centred,
+                                           RankedTensorType accType) {
+  FailureOr<SparseRows> rows =
+      getSparseRows(op->getOperand(1), kDefaultMinSparsity);
+  if (failed(rows))
+    return failure();
+  if (isa<LinearOp>(op))
+    return buildLinearRowKernel(b, loc, *rows, centred, accType, Value());
+  auto conv = dyn_cast<Conv2DOp>(op);
+  if (!conv || conv.getGroups() != 1)
+    return failure();
+  // Padding with 0 is padding with the zero point: the input is centred.
+  return buildConvRowKernel(b, loc, *rows, centred, accType, Value(),
+                            conv.getStrides(), conv.getPads(),
+                            conv.getDilations());
+}
+
+namespace {
+
 struct SparseLinear : public OpRewritePattern<LinearOp> {
   SparseLinear(MLIRContext *ctx, double minSparsity)
       : OpRewritePattern(ctx), minSparsity(minSparsity) {}
@@ -398,25 +522,18 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
     RankedTensorType inputType = op.getInput().getType();
     int64_t k = inputType.getShape().back();
     int64_t m = inputType.getNumElements() / k;
-    int64_t n = rows->type.getNumOutputChannels();
-    Type f32 = rewriter.getF32Type();
-    Value x = buildReshape(rewriter, loc, op.getInput(),
-                           RankedTensorType::get({m, k}, f32));
     if (m >= kMinBatchForBatchInner) {
+      Value x =
+          buildReshape(rewriter, loc, op.getInput(),
+                       RankedTensorType::get({m, k}, rewriter.getF32Type()));
       Value y = buildBatchInnerLinear(rewriter, loc, *rows, x, op.getBias());
       rewriter.replaceOp(
           op, buildReshape(rewriter, loc, y, op.getResult().getType()));
       return success();
     }
-    Value y = buildRowKernel(
-        rewriter, loc, *rows, RankedTensorType::get({m, n}, f32),
-        /*channelDim=*/1, op.getBias(),
-        [&](OpBuilder &b, Location loc, ArrayRef<Value> at, Value col) {
-          return tensor::ExtractOp::create(b, loc, x, ValueRange{at[0], col})
-              .getResult();
-        });
     rewriter.replaceOp(
-        op, buildReshape(rewriter, loc, y, op.getResult().getType()));
+        op, buildLinearRowKernel(rewriter, loc, *rows, op.getInput(),
+                                 op.getResult().getType(), op.getBias()));
     return success();
   }
 
@@ -435,33 +552,11 @@ struct SparseConv : public OpRewritePattern<Conv2DOp> {
     FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
     if (failed(rows))
       return rewriter.notifyMatchFailure(op, "no row-ordered sparse weight");
-    Location loc = op.getLoc();
-    Value input = buildZeroPad(rewriter, loc, op.getInput(), op.getPads());
-    // Column c of the [O, C*KH*KW] view is (channel, kh, kw).
-    ArrayRef<int64_t> wShape = rows->type.getShape();
-    SmallVector<int64_t> window = {wShape[1], wShape[2], wShape[3]};
-    ArrayRef<int64_t> strides = op.getStrides(), dilations = op.getDilations();
-    Value y = buildRowKernel(
-        rewriter, loc, *rows, op.getResult().getType(), /*channelDim=*/1,
-        op.getBias(),
-        [&](OpBuilder &b, Location loc, ArrayRef<Value> at, Value col) {
-          SmallVector<Value> tap = delinearize(b, loc, col, window);
-          auto coordinate = [&](Value out, Value k, int64_t stride,
-                                int64_t dilation) -> Value {
-            auto idx = [&](int64_t v) -> Value {
-              return arith::ConstantIndexOp::create(b, loc, v);
-            };
-            return arith::AddIOp::create(
-                b, loc, arith::MulIOp::create(b, loc, out, idx(stride)),
-                arith::MulIOp::create(b, loc, k, idx(dilation)));
-          };
-          Value h = coordinate(at[2], tap[1], strides[0], dilations[0]);
-          Value w = coordinate(at[3], tap[2], strides[1], dilations[1]);
-          return tensor::ExtractOp::create(b, loc, input,
-                                           ValueRange{at[0], tap[0], h, w})
-              .getResult();
-        });
-    rewriter.replaceOp(op, y);
+    rewriter.replaceOp(op, buildConvRowKernel(rewriter, op.getLoc(), *rows,
+                                              op.getInput(),
+                                              op.getResult().getType(),
+                                              op.getBias(), op.getStrides(),
+                                              op.getPads(), op.getDilations()));
     return success();
   }
 
