@@ -198,6 +198,24 @@ static bool useChannelInnerConv(int64_t outChannelsPerGroup) {
   return outChannelsPerGroup >= kVectorLength;
 }
 
+/// A generic accumulating `mulAdd(acc, x, w)` (buildMulAdd when null) into
+/// a zero-filled `type`.
+static Value buildContraction(OpBuilder &b, Location loc, RankedTensorType type,
+                              Value x, Value w, ArrayRef<AffineMap> maps,
+                              ArrayRef<utils::IteratorType> iterators,
+                              MulAddFn mulAdd) {
+  Value acc = buildFill(b, loc, type, getScalarAttr(type.getElementType(), 0));
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{x, w}, acc, maps, iterators,
+             [&](OpBuilder &b, Location loc, ValueRange a) {
+               linalg::YieldOp::create(
+                   b, loc,
+                   mulAdd ? mulAdd(b, loc, a[2], a[0], a[1])
+                          : buildMulAdd(b, loc, a[2], a[0], a[1]));
+             })
+      .getResult(0);
+}
+
 Value mlir::effai::buildZeroPad(OpBuilder &b, Location loc, Value input,
                                 ArrayRef<int64_t> pads) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
@@ -260,16 +278,7 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
     auto par = utils::IteratorType::parallel;
     auto red = utils::IteratorType::reduction;
     utils::IteratorType iterators[] = {par, par, par, red, red, red, par, par};
-    Value acc = buildFill(b, loc, type, getScalarAttr(elt, 0));
-    return linalg::GenericOp::create(
-               b, loc, type, ValueRange{input, w}, acc, maps, iterators,
-               [&](OpBuilder &b, Location loc, ValueRange args) {
-                 linalg::YieldOp::create(
-                     b, loc,
-                     mulAdd ? mulAdd(b, loc, args[2], args[0], args[1])
-                            : buildMulAdd(b, loc, args[2], args[0], args[1]));
-               })
-        .getResult(0);
+    return buildContraction(b, loc, type, input, w, maps, iterators, mulAdd);
   };
 
   // The innermost loop must be long and contiguous to vectorize: output
@@ -369,17 +378,8 @@ Value mlir::effai::buildLinearContraction(OpBuilder &b, Location loc, Value x,
                       AffineMap::get(3, 0, {d(0), d(2)}, context)};
   auto outType =
       RankedTensorType::get({xType.getDimSize(0), wType.getDimSize(0)}, elt);
-  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
   utils::IteratorType iterators[] = {utils::IteratorType::parallel,
                                      utils::IteratorType::reduction,
                                      utils::IteratorType::parallel};
-  return linalg::GenericOp::create(
-             b, loc, outType, ValueRange{x, wt}, acc, maps, iterators,
-             [&](OpBuilder &b, Location loc, ValueRange a) {
-               linalg::YieldOp::create(
-                   b, loc,
-                   mulAdd ? mulAdd(b, loc, a[2], a[0], a[1])
-                          : buildMulAdd(b, loc, a[2], a[0], a[1]));
-             })
-      .getResult(0);
+  return buildContraction(b, loc, outType, x, wt, maps, iterators, mulAdd);
 }
