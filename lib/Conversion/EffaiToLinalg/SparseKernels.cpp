@@ -517,7 +517,8 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
       return rewriter.notifyMatchFailure(op, "needs static f32 activations");
     FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
     if (failed(rows))
-      return rewriter.notifyMatchFailure(op, "no row-ordered sparse weight");
+      return rewriter.notifyMatchFailure(
+          op, "no sparse weight with constant indices, pruned enough");
     Location loc = op.getLoc();
     RankedTensorType inputType = op.getInput().getType();
     int64_t k = inputType.getShape().back();
@@ -551,7 +552,8 @@ struct SparseConv : public OpRewritePattern<Conv2DOp> {
           op, "needs static f32 activations and one group");
     FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
     if (failed(rows))
-      return rewriter.notifyMatchFailure(op, "no row-ordered sparse weight");
+      return rewriter.notifyMatchFailure(
+          op, "no sparse weight with constant indices, pruned enough");
     rewriter.replaceOp(op, buildConvRowKernel(rewriter, op.getLoc(), *rows,
                                               op.getInput(),
                                               op.getResult().getType(),
