@@ -49,7 +49,7 @@ struct ChannelPath {
 
 bool isConstant(Value v) { return matchPattern(v, m_Constant()); }
 
-/// A dense float weight pack used once, by `user`.
+/// The pack of `weight` when it is a dense float constant used only there.
 PackOp getPrunableWeight(Value weight) {
   auto pack = weight.getDefiningOp<PackOp>();
   if (!pack || !pack.getResult().hasOneUse() || pack.getIndices() ||

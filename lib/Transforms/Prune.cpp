@@ -175,15 +175,21 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     return "";
   }
 
+  /// The values of `pack` when the pass prunes it: a dense float weight of
+  /// at least min-elements constant f32 values.
+  std::optional<std::vector<float>> readPrunable(PackOp pack) const {
+    auto type = cast<WeightType>(pack.getResult().getType());
+    if (!isa<FloatFormatAttr>(type.getEncoding().getValue()) ||
+        !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
+        type.getNumElements() < minElements)
+      return std::nullopt;
+    return readFloatConstant(pack.getValues());
+  }
+
   void pruneOne(PackOp pack) {
     auto type = cast<WeightType>(pack.getResult().getType());
     EncodingAttr encoding = type.getEncoding();
-    if (!isa<FloatFormatAttr>(encoding.getValue()) ||
-        !isa<DenseSparsityAttr>(encoding.getSparsity()) ||
-        type.getNumElements() < minElements)
-      return;
-    std::optional<std::vector<float>> weights =
-        readFloatConstant(pack.getValues());
+    std::optional<std::vector<float>> weights = readPrunable(pack);
     if (!weights)
       return;
     if (std::string why = unsupportedStructure(type); !why.empty()) {
@@ -246,13 +252,7 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
   void rankGlobally(ArrayRef<int64_t> selected) {
     SmallVector<std::pair<PackOp, std::vector<float>>> weights;
     forEachPack(getOperation(), selected, [&](PackOp pack) {
-      auto type = cast<WeightType>(pack.getResult().getType());
-      if (!isa<FloatFormatAttr>(type.getEncoding().getValue()) ||
-          !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
-          type.getNumElements() < minElements)
-        return;
-      if (std::optional<std::vector<float>> w =
-              readFloatConstant(pack.getValues()))
+      if (std::optional<std::vector<float>> w = readPrunable(pack))
         weights.push_back({pack, std::move(*w)});
     });
     std::vector<double> scores;

@@ -189,4 +189,24 @@ bool writeNpy(const std::string &path, const NpyArray &array,
   return true;
 }
 
+effai_tensor viewOf(NpyArray &array) {
+  return {array.data.data(), array.dtype,
+          static_cast<int32_t>(array.shape.size()), array.shape.data()};
+}
+
+std::vector<NpyArray> allocateOutputs(effai_model *model) {
+  std::vector<NpyArray> outputs(effai_num_outputs(model));
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    effai_tensor info;
+    effai_output_info(model, i, nullptr, &info);
+    outputs[i].dtype = info.dtype;
+    outputs[i].shape.assign(info.shape, info.shape + info.rank);
+    size_t count = 1;
+    for (int64_t dim : outputs[i].shape)
+      count *= dim;
+    outputs[i].data.assign(count * effai_dtype_size(info.dtype), 0);
+  }
+  return outputs;
+}
+
 } // namespace npy

@@ -1,7 +1,7 @@
 //===- Npy.h - read and write NumPy .npy files ------------------*- C++ -*-===//
 //
 // The tools' tensors on disk (effai-run, effai-calibrate): .npy format
-// 1.0-3.0, little-endian, C order.
+// 1.0-3.0, little-endian, C order; and those arrays as runtime tensors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +28,12 @@ bool readNpy(const std::string &path, NpyArray &array, std::string &error);
 /// Writes `array` to `path` (format 1.0).
 bool writeNpy(const std::string &path, const NpyArray &array,
               std::string &error);
+
+/// `array` as a runtime tensor (a view: `array` must outlive it).
+effai_tensor viewOf(NpyArray &array);
+
+/// Zeroed arrays of `model`'s output dtypes and shapes, to run it into.
+std::vector<NpyArray> allocateOutputs(effai_model *model);
 
 } // namespace npy
 

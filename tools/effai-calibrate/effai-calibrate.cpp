@@ -170,30 +170,21 @@ int main(int argc, char **argv) {
   }
 
   // Run every sample; keep the exposed activations' values.
-  size_t numOutputs = effai_num_outputs(model);
-  std::vector<NpyArray> outputs(numOutputs);
-  std::vector<effai_tensor> outputViews(numOutputs);
+  std::vector<NpyArray> outputs = npy::allocateOutputs(model);
+  size_t numOutputs = outputs.size();
+  std::vector<effai_tensor> outputViews;
   std::vector<size_t> observed;
   for (size_t i = 0; i < numOutputs; ++i) {
+    outputViews.push_back(npy::viewOf(outputs[i]));
     const char *name;
-    effai_tensor info;
-    effai_output_info(model, i, &name, &info);
-    size_t count = 1;
-    for (int32_t d = 0; d < info.rank; ++d)
-      count *= info.shape[d];
-    outputs[i].dtype = info.dtype;
-    outputs[i].shape.assign(info.shape, info.shape + info.rank);
-    outputs[i].data.assign(count * effai_dtype_size(info.dtype), 0);
-    outputViews[i] = {outputs[i].data.data(), info.dtype, info.rank,
-                      outputs[i].shape.data()};
+    effai_output_info(model, i, &name, nullptr);
     if (StringRef(name).starts_with("effai.activation.") &&
-        info.dtype == EFFAI_FLOAT)
+        outputs[i].dtype == EFFAI_FLOAT)
       observed.push_back(i);
   }
   std::vector<std::vector<float>> seen(observed.size());
   for (NpyArray &sample : samples) {
-    effai_tensor input = {sample.data.data(), EFFAI_FLOAT,
-                          int32_t(sample.shape.size()), sample.shape.data()};
+    effai_tensor input = npy::viewOf(sample);
     if (effai_run(model, &input, 1, outputViews.data(), numOutputs) != EFFAI_OK)
       return fail(effai_last_error());
     for (auto [slot, index] : llvm::enumerate(observed)) {

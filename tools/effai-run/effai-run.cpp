@@ -212,11 +212,6 @@ bool bindInputs(effai_model *model, std::vector<NpyArray> &arrays,
   return true;
 }
 
-effai_tensor viewOf(NpyArray &array) {
-  return {array.data.data(), array.dtype,
-          static_cast<int32_t>(array.shape.size()), array.shape.data()};
-}
-
 void printValues(const char *name, const NpyArray &array) {
   llvm::outs() << name << ": " << effai_dtype_name(array.dtype) << " [";
   for (size_t i = 0; i < array.shape.size(); ++i)
@@ -300,20 +295,11 @@ int main(int argc, char **argv) {
     return fail(error);
   std::vector<effai_tensor> inputViews;
   for (NpyArray &array : inputs)
-    inputViews.push_back(viewOf(array));
-  std::vector<NpyArray> outputs(effai_num_outputs(model));
+    inputViews.push_back(npy::viewOf(array));
+  std::vector<NpyArray> outputs = npy::allocateOutputs(model);
   std::vector<effai_tensor> outputViews;
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    effai_tensor info;
-    effai_output_info(model, i, nullptr, &info);
-    outputs[i].dtype = info.dtype;
-    outputs[i].shape.assign(info.shape, info.shape + info.rank);
-    size_t count = 1;
-    for (int64_t dim : outputs[i].shape)
-      count *= dim;
-    outputs[i].data.assign(count * effai_dtype_size(info.dtype), 0);
-    outputViews.push_back(viewOf(outputs[i]));
-  }
+  for (NpyArray &array : outputs)
+    outputViews.push_back(npy::viewOf(array));
 
   auto runOnce = [&] {
     return effai_run(model, inputViews.data(), inputViews.size(),

@@ -155,24 +155,9 @@ struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
         buildReshape(rewriter, loc, op.getInput(),
                      RankedTensorType::get({m, k}, rewriter.getF32Type()));
     // One [K, N] code tensor per term (n innermost: contiguous, vectorized).
-    auto i8 = rewriter.getI8Type();
     SmallVector<Value> codes;
-    for (unsigned t = 0; t < pow2.getTerms(); ++t) {
-      Value term = pack.getValues();
-      if (pow2.getTerms() == 2) {
-        SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(0),
-                                             rewriter.getIndexAttr(0),
-                                             rewriter.getIndexAttr(t)};
-        SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(n),
-                                           rewriter.getIndexAttr(k),
-                                           rewriter.getIndexAttr(1)};
-        SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
-        term = tensor::ExtractSliceOp::create(rewriter, loc,
-                                              RankedTensorType::get({n, k}, i8),
-                                              term, offsets, sizes, strides);
-      }
+    for (Value term : getPow2TermCodes(rewriter, loc, pack))
       codes.push_back(buildPermutedView(rewriter, loc, term, {n, k}, {1, 0}));
-    }
 
     MLIRContext *ctx = rewriter.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
