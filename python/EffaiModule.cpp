@@ -130,11 +130,13 @@ public:
   /// Compiles a copy of the module (this one is left as it is) to a shared
   /// object for the runtime. Returns (ok, error message, diagnostics).
   std::tuple<bool, std::string, std::vector<DiagnosticRecord>>
-  compileToSharedObject(const std::string &path, const std::string &cpu,
-                        unsigned optLevel, bool parallel) const {
+  compileToSharedObject(const std::string &path, const std::string &machine,
+                        const std::string &cpu, unsigned optLevel,
+                        bool parallel) const {
     DiagnosticCollector collector;
     OwningOpRef<ModuleOp> copy(module.get().clone());
     effai::CPUCompileOptions options;
+    options.machine = machine;
     options.cpu = cpu;
     options.optLevel = optLevel;
     options.parallel = parallel;
@@ -213,8 +215,8 @@ PYBIND11_MODULE(_effai, m) {
       .def("run_pipeline", &PyModule::runPipeline)
       .def("weight_payload_bytes", &PyModule::weightPayloadBytes)
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,
-           py::arg("path"), py::arg("cpu"), py::arg("opt_level"),
-           py::arg("parallel"));
+           py::arg("path"), py::arg("machine"), py::arg("cpu"),
+           py::arg("opt_level"), py::arg("parallel"));
   m.def("parse_module", &parseModule, py::arg("text"));
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
         py::arg("input_shapes"), py::arg("constants"),

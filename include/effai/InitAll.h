@@ -11,7 +11,9 @@
 
 #include "effai/Conversion/Passes.h"
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Dialect/Effai/IR/LinalgCostModel.h"
 #include "effai/Pipelines/Pipelines.h"
+#include "effai/Target/CPU/Passes.h"
 #include "effai/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -25,6 +27,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
   registry.insert<EffaiDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  registerLinalgCostModels(registry);
 }
 
 /// Registers effai passes and pipelines and all upstream passes with the
@@ -33,6 +36,7 @@ inline void registerAllPasses() {
   mlir::registerAllPasses();
   registerEffaiPasses();
   registerEffaiConversionPasses();
+  registerEffaiCPUPasses();
   registerEffaiPipelines();
 }
 

@@ -28,11 +28,21 @@ struct CompileCommandLine {
       llvm::cl::desc("Keep QDQ pairs instead of folding them into "
                      "integer-only effai ops"),
       llvm::cl::init(false), llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> machine{
+      "machine",
+      llvm::cl::desc("Machine to tile and generate code for: 'host' (the "
+                     "running CPU), a preset (generic, x86-avx2, "
+                     "x86-avx512-vnni, sapphirerapids, zen5) or a .json "
+                     "description (effai-probe-target); default: the "
+                     "model's effai.target, else host"),
+      llvm::cl::init(""), llvm::cl::cat(category)};
   llvm::cl::opt<std::string> cpu{
       "mcpu",
-      llvm::cl::desc("Target CPU: 'native' (the host, with all its "
-                     "features), 'generic', or an LLVM CPU name"),
-      llvm::cl::init("native"), llvm::cl::cat(category)};
+      llvm::cl::desc("LLVM CPU to generate code for, re-deriving the "
+                     "machine's ISA features: 'native' (the host, with all "
+                     "its features), 'generic', or an LLVM CPU name; "
+                     "default: the machine's own CPU"),
+      llvm::cl::init(""), llvm::cl::cat(category)};
   llvm::cl::opt<bool> parallel{
       "parallel",
       llvm::cl::desc("Run each op's parallel loops on OpenMP threads"),
@@ -75,6 +85,7 @@ mlir::effai::getCPUCompileOptionsFromCommandLine() {
   CompileCommandLine &cl = getCommandLine();
   CPUCompileOptions options;
   options.cpu = cl.cpu;
+  options.machine = cl.machine;
   options.parallel = cl.parallel;
   options.optLevel = std::min(3u, cl.optLevel.getValue());
   return options;
@@ -102,7 +113,8 @@ mlir::effai::DriverContext::loadModelFile(StringRef path,
 
 std::string
 mlir::effai::describeCompileOptions(const CPUCompileOptions &options) {
-  return "cpu=" + options.cpu + " O" + std::to_string(options.optLevel) +
+  return "machine=" + options.machine + " cpu=" + options.cpu + " O" +
+         std::to_string(options.optLevel) +
          (options.parallel ? " parallel" : "") +
          (options.fuseElementwise ? " fuse-elementwise" : "");
 }

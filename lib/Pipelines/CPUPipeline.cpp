@@ -7,6 +7,7 @@
 
 #include "effai/Conversion/Passes.h"
 #include "effai/Pipelines/Pipelines.h"
+#include "effai/Target/CPU/Passes.h"
 #include "effai/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -24,6 +25,13 @@ using namespace mlir;
 
 void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
                                         const CPUPipelineOptions &options) {
+  // The machine every decision below is made for.
+  SetTargetOptions setTarget;
+  setTarget.target =
+      options.target.empty() ? std::string("host") : options.target.getValue();
+  setTarget.ifMissing = options.target.empty();
+  pm.addPass(createSetTarget(setTarget));
+
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
   pm.addPass(createEffaiConvertShiftKernels());
   pm.addPass(createEffaiConvertSparseKernels());
@@ -37,12 +45,23 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCSEPass());
 
+  // Policy: tiles, packing, fusion and threads from the target's roofline.
+  if (options.kernels) {
+    SelectTilingOptions select;
+    select.maxThreads = options.parallel ? 0 : 1;
+    pm.addPass(createSelectTiling(select));
+  }
+
   // Tensors -> buffers, with deallocation of temporaries.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Mechanism: contractions with a tiling become register-blocked kernels
+  // (their packing buffers are planned with the rest).
+  if (options.kernels)
+    pm.addNestedPass<func::FuncOp>(createTileAndFuse());
   if (options.entryPoint)
     pm.addPass(createPlanBuffers());
   bufferization::buildBufferDeallocationPipeline(pm);
@@ -76,8 +95,12 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLibmPass());
+  // Kernels' vector ops (masks, n-D vectors) need the vector dialect's own
+  // lowering before the generic one.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createExportTarget());
 }
 
 void mlir::effai::registerEffaiPipelines() {

@@ -70,17 +70,21 @@ mlir::effai::readIntegerConstant(Value value) {
   return values;
 }
 
+ElementsAttr mlir::effai::buildElementsFromBytes(ShapedType type,
+                                                ArrayRef<char> bytes,
+                                                StringRef resourceName) {
+  // Like the importer: small constants stay inline and readable.
+  if (type.getNumElements() < kInlineConstantLimit)
+    return DenseElementsAttr::getFromRawBuffer(type, bytes);
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(int64_t));
+  return DenseResourceElementsAttr::get(type, resourceName, std::move(blob));
+}
+
 Value mlir::effai::buildConstantFromBytes(OpBuilder &b, Location loc,
                                           RankedTensorType type,
                                           ArrayRef<char> bytes,
                                           StringRef resourceName) {
-  // Like the importer: small constants stay inline and readable.
-  if (type.getNumElements() < kInlineConstantLimit)
-    return arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::getFromRawBuffer(type, bytes));
-  AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, alignof(int64_t));
   return arith::ConstantOp::create(
-      b, loc,
-      DenseResourceElementsAttr::get(type, resourceName, std::move(blob)));
+      b, loc, cast<TypedAttr>(buildElementsFromBytes(type, bytes, resourceName)));
 }

@@ -240,12 +240,29 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
                                     ArrayRef<int64_t> strides,
                                     ArrayRef<int64_t> pads,
                                     ArrayRef<int64_t> dilations, int64_t groups,
-                                    MulAddFn mulAdd) {
+                                    MulAddFn mulAdd, bool directNCHW) {
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   Type elt = resultType.getElementType();
   input = buildZeroPad(b, loc, input, pads);
   inputType = cast<RankedTensorType>(input.getType());
+  MLIRContext *context = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
+  if (directNCHW && groups == 1) {
+    // Loops n, o, oh, ow | c, kh, kw over [N, C, H, W] x [O, C, KH, KW].
+    AffineMap maps[] = {
+        AffineMap::get(7, 0,
+                       {d(0), d(4), d(2) * strides[0] + d(5) * dilations[0],
+                        d(3) * strides[1] + d(6) * dilations[1]},
+                       context),
+        AffineMap::get(7, 0, {d(1), d(4), d(5), d(6)}, context),
+        AffineMap::get(7, 0, {d(0), d(1), d(2), d(3)}, context)};
+    auto par = utils::IteratorType::parallel;
+    auto red = utils::IteratorType::reduction;
+    utils::IteratorType iterators[] = {par, par, par, par, red, red, red};
+    return buildContraction(b, loc, resultType, input, weight, maps,
+                            iterators, mulAdd);
+  }
   // Split channels into groups: [N, G, C/G, H, W] x [G, O/G, C/G, KH, KW].
   int64_t g = groups, n = inputType.getDimSize(0);
   int64_t cg = inputType.getDimSize(1) / g, og = weightType.getDimSize(0) / g;
@@ -257,8 +274,6 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
           {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)}, elt));
   // Both loop orders put the reduction (c, kh, kw) at dims 3, 4, 5 between
   // two parallel bands; they differ in where oh, ow and og sit.
-  MLIRContext *context = b.getContext();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
   auto buildLoops = [&](Value w, RankedTensorType type, unsigned ohDim,
                         unsigned owDim, unsigned ogDim, bool channelsLast) {
     auto dims = [&](ArrayRef<unsigned> order) {
@@ -369,17 +384,27 @@ Value mlir::effai::buildLinearContraction(OpBuilder &b, Location loc, Value x,
   auto wType = cast<RankedTensorType>(w.getType());
   MLIRContext *context = b.getContext();
   auto d = [&](unsigned i) { return getAffineDimExpr(i, context); };
-  // Loops m, k, n over w^T [K, N]: the inner loop is an axpy over
-  // contiguous outputs and weights, which vectorizes without reassociating
-  // a floating-point sum (a dot product over k would not).
+  // Loops (rows of x)..., k, n over w^T [K, N]: the inner loop is an axpy
+  // over contiguous outputs and weights, which vectorizes without
+  // reassociating a floating-point sum (a dot product over k would not).
   Value wt = buildPermutedView(b, loc, w, wType.getShape(), {1, 0});
-  AffineMap maps[] = {AffineMap::get(3, 0, {d(0), d(1)}, context),
-                      AffineMap::get(3, 0, {d(1), d(2)}, context),
-                      AffineMap::get(3, 0, {d(0), d(2)}, context)};
-  auto outType =
-      RankedTensorType::get({xType.getDimSize(0), wType.getDimSize(0)}, elt);
-  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                     utils::IteratorType::reduction,
-                                     utils::IteratorType::parallel};
-  return buildContraction(b, loc, outType, x, wt, maps, iterators, mulAdd);
+  unsigned rows = xType.getRank() - 1, kDim = rows, nDim = rows + 1;
+  SmallVector<AffineExpr> xExprs, outExprs;
+  SmallVector<int64_t> outShape;
+  for (unsigned i = 0; i < rows; ++i) {
+    xExprs.push_back(d(i));
+    outExprs.push_back(d(i));
+    outShape.push_back(xType.getDimSize(i));
+  }
+  xExprs.push_back(d(kDim));
+  outExprs.push_back(d(nDim));
+  outShape.push_back(wType.getDimSize(0));
+  AffineMap maps[] = {AffineMap::get(rows + 2, 0, xExprs, context),
+                      AffineMap::get(rows + 2, 0, {d(kDim), d(nDim)}, context),
+                      AffineMap::get(rows + 2, 0, outExprs, context)};
+  SmallVector<utils::IteratorType> iterators(rows + 2,
+                                             utils::IteratorType::parallel);
+  iterators[kDim] = utils::IteratorType::reduction;
+  return buildContraction(b, loc, RankedTensorType::get(outShape, elt), x, wt,
+                          maps, iterators, mulAdd);
 }

@@ -146,7 +146,8 @@ def import_onnx(model: ModelLike,
 
 
 def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
-            target: str = "cpu", *, cpu: str = "native", opt_level: int = 3,
+            target: str = "cpu", *, machine: Optional[str] = None,
+            cpu: Optional[str] = None, opt_level: int = 3,
             parallel: bool = False,
             input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
             constants: Optional[Mapping[str, object]] = None) -> Executable:
@@ -154,9 +155,13 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
 
     ``model`` is a :class:`Module` (left unchanged), a ``.mlir`` file, or
     anything :func:`import_onnx` takes (``input_shapes`` and ``constants``
-    are passed to it). ``cpu`` is ``"native"`` (the host and all its
-    features), ``"generic"`` or an LLVM CPU name; ``parallel`` runs each
-    op's loops on OpenMP threads. Raises :class:`CompileError`."""
+    are passed to it). ``machine`` is the ``#effai.target`` tiling and code
+    generation are for: ``"host"``, a preset (``"x86-avx2"``, ...) or a
+    ``.json`` file (default: the module's target, else the host). ``cpu``
+    re-derives its ISA features for an LLVM CPU: ``"native"`` (the host and
+    all its features), ``"generic"`` or a CPU name. ``parallel`` runs ops on
+    OpenMP threads where the tiling model predicts a gain. Raises
+    :class:`CompileError`."""
     if target != "cpu":
         raise ValueError(f"target {target!r} is not supported (supported: "
                          "'cpu')")
@@ -172,7 +177,7 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     directory = tempfile.mkdtemp(prefix="effai-")
     path = os.path.join(directory, "model.so")
     ok, error, records = module._native.compile_to_shared_object(
-        path, cpu, int(opt_level), bool(parallel))
+        path, machine or "", cpu or "", int(opt_level), bool(parallel))
     if not ok:
         shutil.rmtree(directory, ignore_errors=True)
         raise CompileError(f"compiling for the CPU failed: {error}",

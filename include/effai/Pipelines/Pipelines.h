@@ -29,13 +29,25 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init(false)};
   Option<bool> parallel{
       *this, "parallel",
-      llvm::cl::desc("Run the parallel loops of each op on OpenMP threads "
-                     "(link the result with libomp)"),
+      llvm::cl::desc("Run ops on OpenMP threads where the tiling model "
+                     "predicts a gain (link the result with libomp)"),
       llvm::cl::init(false)};
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Machine to compile for: host, a preset or a .json "
+                     "file (default: the module's effai.target, else host)"),
+      llvm::cl::init("")};
+  Option<bool> kernels{
+      *this, "kernels",
+      llvm::cl::desc("Tile contractions into register-blocked kernels "
+                     "(effai-select-tiling, effai-tile-and-fuse); off: plain "
+                     "loops"),
+      llvm::cl::init(true)};
 };
 
-/// effai (+ linalg/tensor/quant) on tensors -> LLVM dialect for the host CPU:
-/// lower effai ops, lower quant casts, fuse, bufferize, loops (OpenMP when
+/// effai (+ linalg/tensor/quant) on tensors -> LLVM dialect for a CPU:
+/// attach the target, lower effai ops, lower quant casts, fuse, choose
+/// tiles, bufferize, register-blocked kernels, loops (OpenMP when
 /// `parallel`), LLVM; with `entry-point`, the runtime's C ABI.
 void buildEffaiCPUPipeline(OpPassManager &pm,
                            const CPUPipelineOptions &options);

@@ -71,140 +71,100 @@ def FoldQDQ : Pass<"effai-fold-qdq"> {
 }
 
 //===----------------------------------------------------------------------===//
-// Artifact ABI: what a compiled model looks like to the runtime.
+// The target model: what machine, and what to do on it.
 //===----------------------------------------------------------------------===//
 
-def PlanBuffers : Pass<"effai-plan-buffers", "::mlir::ModuleOp"> {
-  let summary = "Make results out-parameters and place intermediate buffers "
-                "in one workspace planned at compile time";
+def SetTarget : Pass<"effai-set-target", "::mlir::ModuleOp"> {
+  let summary = "Attach a machine description (`#effai.target`) to the module";
   let description = [{
-    Runs on bufferized public functions (after `one-shot-bufferize`), so
-    that a compiled model allocates nothing per call:
+    Sets the module's `effai.target` attribute, which every policy pass
+    (tiling, parallelization, reports) reads instead of assuming a machine:
 
-    1. Every memref result becomes an out-parameter appended to the
-       arguments (marked `effai.output`, keeping the result's `effai.name`
-       and `effai.dtype`). A result that is a fresh static allocation is
-       computed in place into the out-parameter; any other result (an
-       argument, a constant, a view) is copied into it.
-    2. Every remaining static, identity-layout `memref.alloc` in the
-       function's entry block becomes an argument of its own, marked
-       `effai.workspace_offset = N`: the caller passes the workspace
-       address plus N. Offsets come from the buffers' live ranges
-       (definition to last use of the buffer or any view of it): buffers
-       that are never live at the same time share bytes. Placement is
-       greedy by decreasing size, first fit, with every offset a multiple
-       of `alignment`. The whole workspace is the last argument (marked
-       `effai.workspace`, its size the total).
+    - `target=host`: the running CPU, read from CPUID (LLVM's host
+      detection), sysfs (caches), the affinity mask (cores) and cpufreq or
+      /proc/cpuinfo (clock); peak rates derived from the ISA and the clock;
+    - `target=NAME`: a built-in preset (`generic`, `x86-avx2`,
+      `x86-avx512-vnni`, `sapphirerapids`, `zen5`; the JSON files in
+      lib/Target/Presets/);
+    - `target=FILE.json`: a description in the same JSON format, e.g. what
+      `effai-probe-target` measured on a machine.
 
-    Buffers are separate pointer arguments of a function that is not
-    inlined (`passthrough = ["noinline"]`) rather than views of one base
-    pointer: LLVM then versions loops with run-time overlap checks and
-    vectorizes them, which it does not do for offsets from a common base.
-    Allocations with dynamic sizes, non-identity layouts, memory spaces or
-    inside nested regions are left for the deallocation pipeline. The
-    runtime allocates the workspace once per loaded model.
+    `cpu=NAME` then re-derives the ISA facts (features, vector width, peak
+    rates) for that LLVM CPU, keeping caches, clock and cores. An existing
+    target is replaced, unless `if-missing` is set.
 
-    Before:
     ```mlir
-    func.func @main(%x: memref<4xf32>) -> memref<4xf32> {
-      %t = memref.alloc() : memref<4xf32>
-      %y = memref.alloc() : memref<4xf32>
-      ...
-      return %y : memref<4xf32>
-    }
-    ```
-    After:
-    ```mlir
-    func.func @main(%x: memref<4xf32>, %y: memref<4xf32> {effai.output},
-                    %t: memref<4xf32> {effai.workspace_offset = 0 : i64},
-                    %ws: memref<64xi8> {effai.workspace})
-        attributes {passthrough = ["noinline"]} {
-      ...
-    }
+    module attributes {effai.target = #effai.target<name = "x86-avx2",
+        kind = cpu, triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
+        features = ["sse4.2", "avx", "avx2", "fma", "f16c"], vector_bits = 256,
+        ...>} { ... }
     ```
   }];
   let options = [
-    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
-           "Byte alignment of every buffer in the workspace">,
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "host, a preset name, or a .json file">,
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"",
+           "LLVM CPU to re-derive the ISA facts for (empty: keep)">,
+    Option<"ifMissing", "if-missing", "bool", /*default=*/"false",
+           "Keep a target the module already has">,
   ];
-  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let dependentDialects = ["::mlir::effai::EffaiDialect"];
 }
 
-def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
-  let summary = "Add the stable C entry point and metadata a compiled model "
-                "exports to the runtime";
+def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
+  let summary = "Choose each op's tiles, packing, fusion and threads from the "
+                "roofline model of the module's #effai.target";
   let description = [{
-    Takes the module's one public function, already in the form
-    `effai-plan-buffers` produces (inputs, then `effai.output`
-    out-parameters, then planned buffers marked `effai.workspace_offset`,
-    then the `effai.workspace` argument; static shapes, identity layouts),
-    and adds what the runtime looks up by name:
+    The policy half of tiling (the CPU's mechanism is
+    `effai-tile-and-fuse`). For every linalg op on tensors it asks the
+    op's `CostModelOpInterface` for its work and compulsory bytes, reads
+    the machine from the module's `effai.target`, and records its decision
+    and prediction as `effai.tiling = #effai.tiling<...>`.
 
-    - `void effai_entry(void **buffers)`: one data pointer per input and
-      output, then the workspace; it builds the memref descriptors (planned
-      buffers at their offsets in the workspace) and calls the model;
-    - `void effai_set_num_threads(int32_t)`: forwards to OpenMP's
-      `omp_set_num_threads` when the model runs threaded, else does nothing;
-    - `const char effai_metadata[]`: text, one record per line:
-      `effai-artifact 1`, `version V`, `threading none|openmp`,
-      `workspace BYTES`, then `input|output NAME DTYPE RANK DIMS...` per
-      tensor. Names are percent-escaped; dtypes are ONNX's names (`float`,
-      `uint8`, …) from `effai.dtype`, else derived from the element type.
+    A contraction (matmul, linear layer, convolution: `C += A * B` over
+    any loops) that the CPU kernels support gets `kernel = "contraction"`:
 
-    The bodies use `llvm` dialect ops plus `func.call`, so the rest of the
-    CPU pipeline lowers them with the model.
+    - register tile: with `V = vector_bits / 32` lanes, FMA latency `L` and
+      `fma_per_cycle` `T`, the candidates keep `mr x nr/V` accumulators
+      within 3/4 of the vector registers; each is scored by the cycles it
+      predicts for the whole op, `K * max(acc / T, loads / loads_per_cycle,
+      L)` per tile plus its stores, counting edge tiles and wasted lanes,
+      and the cheapest wins (Low et al. 2016). Convolutions whose result is
+      NCHW tile a box of output rows x columns;
+    - cache blocks: `kc` so that the `kc x nr` B micro-panel and the
+      `mr x kc` A sliver fill L1 but one way, `mc` so that the A block
+      takes half of L2, `nc` half of the core's share of the last cache;
+    - packing: constant second inputs at compile time; the first input's
+      rows when their stride maps them onto few L1 sets (e.g. 1024 f32
+      columns);
+    - fusion: `epilogue = true` when the result's only user is an
+      elementwise generic over the same shape (bias, activations, residual
+      adds fused by `linalg-fuse-elementwise-ops`); that consumer is marked
+      `effai.epilogue`;
+    - threads: up to `max-threads` (0: all the target's cores), splitting
+      the `n` tiles, `m` tiles or batch, while the predicted time including
+      `fork_join_us` keeps dropping.
+
+    A tiled contraction whose zero-filled init is shared with others (CSE
+    merges identical fills) gets a fill of its own, so that its kernel can
+    start from zeros in registers; nothing else in the IR changes.
+
+    Other ops get `kernel = "elementwise"`, `"reduction"` or `"loops"`
+    with a thread count by the same rule. Every record carries the
+    intensity (ops per byte of main-memory traffic), the bounding roof
+    (`compute` or a memory level) and the predicted time in µs.
+
+    ```mlir
+    %y = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",
+        lanes = 16, mr = [12], nr = 32, kc = 256, mc = 1020, nc = 1024,
+        pack_a = true, pack_b = "compile", intensity = 170.667,
+        bound = "compute", predicted_us = 16150.1>} ins(...) outs(...)
+    ```
   }];
   let options = [
-    Option<"openmp", "openmp", "bool", /*default=*/"false",
-           "The model runs threaded through OpenMP">,
+    Option<"maxThreads", "max-threads", "int64_t", /*default=*/"1",
+           "Most threads an op may use (0: every core of the target)">,
   ];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
-                           "::mlir::func::FuncDialect"];
-}
-
-def ExpandStridedCopies : Pass<"effai-expand-strided-copies"> {
-  let summary = "Rewrite memref.copy between non-contiguous buffers as "
-                "linalg.copy";
-  let description = [{
-    The LLVM lowering of `memref.copy` emits a `memcpy` when both buffers
-    have the identity layout, and otherwise a call to `memrefCopy` from
-    MLIR's C runner utilities, which a standalone artifact cannot link.
-    This pass turns the strided copies into `linalg.copy`, which lowers to
-    loops; contiguous copies stay `memcpy`.
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
-}
-
-def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
-  let summary = "Turn scf.parallel loops nested in another scf.parallel into "
-                "scf.for loops";
-  let description = [{
-    `convert-linalg-to-parallel-loops` emits one `scf.parallel` per band of
-    parallel dimensions, so a convolution whose output columns are innermost
-    (for vectorization) becomes parallel / reduction / parallel. OpenMP
-    would fork a (serialized) nested region for every iteration of the
-    reduction loops. Threads belong to the outermost band only: inner
-    `scf.parallel` ops without reductions become `scf.for` nests, which LLVM
-    then vectorizes like any loop.
-
-    Before:
-    ```mlir
-    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
-      scf.for %k = %c0 to %c4 step %c1 {
-        scf.parallel (%j) = (%c0) to (%c16) step (%c1) { ... }
-      }
-    }
-    ```
-    After:
-    ```mlir
-    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
-      scf.for %k = %c0 to %c4 step %c1 {
-        scf.for %j = %c0 to %c16 step %c1 { ... }
-      }
-    }
-    ```
-  }];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
 //===----------------------------------------------------------------------===//

@@ -33,6 +33,11 @@ std::optional<std::vector<int64_t>> readIntegerConstant(Value value);
 /// Constants with fewer elements are written inline (`dense<...>`).
 constexpr int64_t kInlineConstantLimit = 16;
 
+/// `bytes` as the elements of `type`: inline `dense<...>` when small, else
+/// a `dense_resource` blob named after `resourceName` (uniqued by MLIR).
+ElementsAttr buildElementsFromBytes(ShapedType type, ArrayRef<char> bytes,
+                                    StringRef resourceName);
+
 /// An `arith.constant` of `type` with `bytes` as its elements: inline when
 /// small, else a `dense_resource` blob named after `resourceName` (uniqued
 /// by MLIR).

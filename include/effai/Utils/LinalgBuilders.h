@@ -79,8 +79,10 @@ Value buildPermutedView(OpBuilder &b, Location loc, Value input,
 using MulAddFn =
     function_ref<Value(OpBuilder &, Location, Value acc, Value x, Value w)>;
 
-/// x[M, K] . w[N, K]^T -> [M, N] as a contraction generic accumulating in
-/// `elt` (operands already of that type unless `mulAdd` takes others).
+/// x[..., K] . w[N, K]^T -> [..., N] as a contraction generic accumulating
+/// in `elt` (operands already of that type unless `mulAdd` takes others).
+/// Leading dimensions of `x` stay loop dimensions (no reshape), so
+/// elementwise consumers of the result fuse with it.
 Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,
                              Type elt, MulAddFn mulAdd = nullptr);
 
@@ -90,11 +92,15 @@ Value buildZeroPad(OpBuilder &b, Location loc, Value input,
 
 /// A grouped NCHW x OIHW convolution as one generic accumulating in
 /// `resultType`'s element type (operands already of that type), the input
-/// zero-padded. `pads` is [top, left, bottom, right].
+/// zero-padded. `pads` is [top, left, bottom, right]. With `directNCHW` and
+/// one group, the generic computes the NCHW result itself, loops
+/// (n, o, oh, ow | c, kh, kw), for a register-blocked kernel to tile;
+/// otherwise its loop order suits plain-loop vectorization (see the .cpp).
 Value buildConvGeneric(OpBuilder &b, Location loc, Value input, Value weight,
                        RankedTensorType resultType, ArrayRef<int64_t> strides,
                        ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
-                       int64_t groups, MulAddFn mulAdd = nullptr);
+                       int64_t groups, MulAddFn mulAdd = nullptr,
+                       bool directNCHW = false);
 
 } // namespace mlir::effai
 

@@ -56,16 +56,12 @@ struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
       return rewriter.notifyMatchFailure(op, "dynamic shapes");
     Location loc = op.getLoc();
     Type elt = resultType.getElementType();
-    int64_t k = inputType.getShape().back();
-    Value x =
-        buildReshape(rewriter, loc, op.getInput(),
-                     RankedTensorType::get({inputType.getNumElements() / k, k},
-                                           inputType.getElementType()));
     Value w = getDecodedWeight(rewriter, loc, op.getWeight());
-    Value y =
-        addBias(rewriter, loc, buildLinearContraction(rewriter, loc, x, w, elt),
-                op.getBias(), 1);
-    rewriter.replaceOp(op, buildReshape(rewriter, loc, y, resultType));
+    // The result keeps the input's leading dims, so bias and whatever
+    // elementwise ops follow fuse into one consumer of the contraction.
+    Value y = buildLinearContraction(rewriter, loc, op.getInput(), w, elt);
+    rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(),
+                                   resultType.getRank() - 1));
     return success();
   }
 };
@@ -86,7 +82,7 @@ template <typename OpTy> struct LowerFloatConv : public OpRewritePattern<OpTy> {
     Value w = getDecodedWeight(rewriter, loc, op.getWeight());
     Value y = buildConvGeneric(rewriter, loc, op.getInput(), w, resultType,
                                op.getStrides(), op.getPads(), op.getDilations(),
-                               groups);
+                               groups, /*mulAdd=*/nullptr, /*directNCHW=*/true);
     rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), 1));
     return success();
   }

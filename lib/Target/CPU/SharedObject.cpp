@@ -8,6 +8,8 @@
 
 #include "effai/Target/CPU/SharedObject.h"
 #include "effai/Pipelines/Pipelines.h"
+#include "effai/Target/CPU/HostCPU.h"
+#include "effai/Target/TargetDescription.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -35,44 +37,37 @@ using namespace mlir;
 
 namespace {
 
-/// The host's TargetMachine for `cpu` ("native": the running CPU and all of
-/// its features).
+/// The TargetMachine for the CPU and ISA features of `target`. For the
+/// running machine, features the host lacks are disabled explicitly (a VM
+/// may hide some that the CPU name implies).
 std::unique_ptr<llvm::TargetMachine>
-createTargetMachine(StringRef cpu, unsigned optLevel, std::string &error) {
+createTargetMachine(mlir::effai::TargetAttr target, unsigned optLevel,
+                    std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getProcessTriple());
-  const llvm::Target *target =
+  const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
+  if (!llvmTarget)
     return nullptr;
-  std::string cpuName = cpu.str();
   std::string features;
-  if (cpu == "native") {
-    cpuName = llvm::sys::getHostCPUName().str();
+  for (Attribute feature : target.getFeatures())
+    features += "+" + cast<StringAttr>(feature).getValue().str() + ",";
+  if (target.getCpu() == llvm::sys::getHostCPUName())
     for (const auto &feature : llvm::sys::getHostCPUFeatures())
-      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
-  }
-  // LLVM only warns about an unknown CPU name; refuse it instead.
-  if (cpu != "native" && cpu != "generic") {
-    std::unique_ptr<llvm::MCSubtargetInfo> subtarget(
-        target->createMCSubtargetInfo(triple, "generic", ""));
-    if (!subtarget || !subtarget->isCPUStringValid(cpuName)) {
-      error = "unknown CPU '" + cpuName + "' for " + triple.str() +
-              " (try 'native' or 'generic')";
-      return nullptr;
-    }
-  }
+      if (!feature.second)
+        features += "-" + feature.first().str() + ",";
   llvm::CodeGenOptLevel level = optLevel >= 3
                                     ? llvm::CodeGenOptLevel::Aggressive
                                 : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                 : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                                                 : llvm::CodeGenOptLevel::None;
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, cpuName, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, level));
+  std::unique_ptr<llvm::TargetMachine> machine(llvmTarget->createTargetMachine(
+      triple, target.getCpu(), features, llvm::TargetOptions(),
+      llvm::Reloc::PIC_, std::nullopt, level));
   if (!machine) {
-    error = "cannot create an LLVM target machine for CPU '" + cpuName + "'";
+    error = "cannot create an LLVM target machine for CPU '" +
+            target.getCpu().str() + "'";
     return nullptr;
   }
   return machine;
@@ -126,13 +121,47 @@ LogicalResult linkSharedObject(StringRef objectPath, StringRef outputPath,
 
 } // namespace
 
+FailureOr<mlir::effai::TargetAttr>
+mlir::effai::attachCompileTarget(ModuleOp module,
+                                 const CPUCompileOptions &options,
+                                 std::string &errorMessage) {
+  auto target = TargetAttr::lookup(module);
+  if (!options.machine.empty() || !target) {
+    FailureOr<TargetAttr> resolved = resolveTarget(
+        module.getContext(),
+        options.machine.empty() ? "host" : StringRef(options.machine),
+        errorMessage);
+    if (failed(resolved))
+      return failure();
+    target = *resolved;
+  }
+  if (!options.cpu.empty()) {
+    FailureOr<TargetAttr> retargeted =
+        retargetCPU(target, options.cpu, errorMessage);
+    if (failed(retargeted))
+      return failure();
+    target = *retargeted;
+  }
+  if (target.getKind() != TargetKind::CPU) {
+    errorMessage = "machine '" + target.getName().str() +
+                   "' is not a CPU; the shared-object backend needs one";
+    return failure();
+  }
+  module->setAttr(TargetAttr::getAttrName(), target);
+  return target;
+}
+
 LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
                                              const CPUCompileOptions &options) {
+  std::string error;
+  if (failed(attachCompileTarget(module, options, error)))
+    return module.emitError(error);
   PassManager pm(module.getContext());
   CPUPipelineOptions pipeline;
   pipeline.entryPoint = true;
   pipeline.parallel = options.parallel;
   pipeline.fuseElementwise = options.fuseElementwise;
+  pipeline.kernels = options.kernels;
   buildEffaiCPUPipeline(pm, pipeline);
   return pm.run(module);
 }
@@ -171,8 +200,12 @@ std::unique_ptr<llvm::Module> translateAndOptimize(
 std::unique_ptr<llvm::Module> mlir::effai::compileToOptimizedLLVMIR(
     ModuleOp module, const CPUCompileOptions &options,
     llvm::LLVMContext &llvmContext, std::string &errorMessage) {
+  FailureOr<TargetAttr> target =
+      attachCompileTarget(module, options, errorMessage);
+  if (failed(target))
+    return nullptr;
   std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(options.cpu, options.optLevel, errorMessage);
+      createTargetMachine(*target, options.optLevel, errorMessage);
   if (!machine)
     return nullptr;
   return translateAndOptimize(module, options, *machine, llvmContext,
@@ -182,8 +215,12 @@ std::unique_ptr<llvm::Module> mlir::effai::compileToOptimizedLLVMIR(
 LogicalResult mlir::effai::compileToSharedObject(
     ModuleOp module, const CPUCompileOptions &options, StringRef outputPath,
     std::string &errorMessage) {
+  FailureOr<TargetAttr> target =
+      attachCompileTarget(module, options, errorMessage);
+  if (failed(target))
+    return failure();
   std::unique_ptr<llvm::TargetMachine> machine =
-      createTargetMachine(options.cpu, options.optLevel, errorMessage);
+      createTargetMachine(*target, options.optLevel, errorMessage);
   if (!machine)
     return failure();
   llvm::LLVMContext llvmContext;

@@ -2,14 +2,16 @@
 // RUN: %effai_opt %s --effai-lower-to-linalg --split-input-file --verify-diagnostics | FileCheck %s
 
 // A dense float weight is used directly by a contraction generic, through
-// its transpose: loops (m, k, n) make the inner loop a vectorizable axpy.
+// its transpose: loops (rows..., k, n) make the inner loop a vectorizable
+// axpy. The input's leading dims stay loop dims: no reshape comes between
+// the contraction and its elementwise consumers.
 // CHECK-LABEL: func.func @float_linear
 // CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>, %[[V:.*]]: tensor<5x4xf32>)
-// CHECK: %[[X2:.*]] = tensor.reshape %[[X]]{{.*}} -> tensor<6x4xf32>
+// CHECK-NOT: tensor.reshape
 // CHECK: %[[VT:.*]] = linalg.transpose ins(%[[V]] : tensor<5x4xf32>) outs(%{{.*}} : tensor<4x5xf32>) permutation = [1, 0]
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%[[X2]], %[[VT]] : tensor<6x4xf32>, tensor<4x5xf32>)
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction", "parallel"]{{.*}} ins(%[[X]], %[[VT]] : tensor<2x3x4xf32>, tensor<4x5xf32>) outs(%{{.*}} : tensor<2x3x5xf32>)
 // CHECK: arith.mulf
-// CHECK: tensor.reshape {{.*}} -> tensor<2x3x5xf32>
+// CHECK-NOT: tensor.reshape
 // CHECK-NOT: effai.
 func.func @float_linear(%x: tensor<2x3x4xf32>, %v: tensor<5x4xf32>) -> tensor<2x3x5xf32> {
   %w = effai.pack %v : tensor<5x4xf32> -> !effai.weight<5x4xf32, #effai.encoding<value = #effai.float>>
@@ -93,16 +95,15 @@ func.func @opaque_weight(%x: tensor<2x4xf32>, %w: !effai.weight<3x4xf32, #effai.
 }
 
 // -----
-// With at least 32 output channels per group, a convolution's inner loop
-// runs over output channels: weights permuted to [G, C/G, KH, KW, O/G] (a
-// splat constant folds to a splat), output computed as [N, G, OH, OW, O/G]
-// and transposed back to NCHW.
+// An ungrouped float convolution computes the NCHW result directly, loops
+// (n, o, oh, ow | c, kh, kw) over the weight as it is: the form the CPU
+// contraction kernels tile (effai-tile-and-fuse).
 // CHECK-LABEL: func.func @conv_channels_inner
-// CHECK: %[[WT:.*]] = arith.constant dense<5.000000e-01> : tensor<1x2x3x3x32xf32>
-// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]{{.*}} ins(%{{.*}}, %[[WT]] : tensor<1x1x2x6x6xf32>, tensor<1x2x3x3x32xf32>) outs(%{{.*}} : tensor<1x1x4x4x32xf32>)
+// CHECK: %[[W:.*]] = arith.constant dense<5.000000e-01> : tensor<32x2x3x3xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} ins(%{{.*}}, %[[W]] : tensor<1x2x6x6xf32>, tensor<32x2x3x3xf32>) outs(%{{.*}} : tensor<1x32x4x4xf32>)
 // CHECK: arith.mulf {{.*}} fastmath<contract>
 // CHECK: arith.addf {{.*}} fastmath<contract>
-// CHECK: linalg.transpose ins(%[[ACC]] : tensor<1x1x4x4x32xf32>) outs(%{{.*}} : tensor<1x1x32x4x4xf32>) permutation = [0, 1, 4, 2, 3]
+// CHECK-NOT: linalg.transpose
 func.func @conv_channels_inner(%x: tensor<1x2x6x6xf32>) -> tensor<1x32x4x4xf32> {
   %v = arith.constant dense<0.5> : tensor<32x2x3x3xf32>
   %w = effai.pack %v : tensor<32x2x3x3xf32> -> !effai.weight<32x2x3x3xf32, #effai.encoding<value = #effai.float>>

@@ -10,6 +10,7 @@
 #ifndef EFFAI_TARGET_CPU_SHAREDOBJECT_H
 #define EFFAI_TARGET_CPU_SHAREDOBJECT_H
 
+#include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
@@ -24,16 +25,29 @@ class Module;
 namespace mlir::effai {
 
 struct CPUCompileOptions {
-  /// LLVM CPU name; "native" is the host CPU with all of its features
-  /// (AVX-512/VNNI where present), "generic" is baseline x86-64.
-  std::string cpu = "native";
+  /// The machine (#effai.target) tiling and code generation are for: "host",
+  /// a preset name or a .json file; empty: the module's own target, else
+  /// the host.
+  std::string machine;
+  /// An LLVM CPU name to re-derive the machine's ISA facts for ("native":
+  /// the host CPU with all of its features, "generic": baseline x86-64);
+  /// empty: the machine's own CPU.
+  std::string cpu;
   /// LLVM optimization level, 0-3.
   unsigned optLevel = 3;
   /// Run the parallel loops on OpenMP threads (links libomp).
   bool parallel = false;
   /// Fuse producer/consumer elementwise ops (effai-cpu-pipeline option).
   bool fuseElementwise = true;
+  /// Register-blocked kernels for contractions (effai-cpu-pipeline option).
+  bool kernels = true;
 };
+
+/// The machine `options` select for `module`, attached to it as
+/// `effai.target` (what the pipeline and code generation then use).
+FailureOr<TargetAttr> attachCompileTarget(ModuleOp module,
+                                          const CPUCompileOptions &options,
+                                          std::string &errorMessage);
 
 /// Lowers `module` (effai/linalg on tensors; one public function) in place
 /// to the LLVM dialect with the runtime entry point. Errors are reported as

@@ -46,8 +46,12 @@ static FailureOr<OpCost> getCompressibleOpCost(Value input, WeightType weight,
   if (value.isMultiplicationFree()) {
     cost.shifts = applications * value.getTermsPerValue();
     cost.adds = applications * value.getTermsPerValue();
+    cost.arithmetic = Arithmetic::Int32;
   } else {
     cost.macs = applications;
+    if (isa<quant::QuantizedType>(
+            cast<ShapedType>(input.getType()).getElementType()))
+      cost.arithmetic = Arithmetic::Int8;
   }
   auto resultType = cast<RankedTensorType>(result.getType());
   int64_t outputs = resultType.getNumElements();

@@ -1,7 +1,7 @@
 //===- EffaiDialect.cpp - effai dialect -------------------------*- C++ -*-===//
 //
 // Registers the dialect's ops, attributes and types, and gives encodings a
-// printed alias (`#enc`) so IR with many weights stays readable.
+// printed alias (`#enc`, `#target`) so IR with many weights stays readable.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +22,10 @@ struct EffaiOpAsmInterface : public OpAsmDialectInterface {
   AliasResult getAlias(Attribute attr, raw_ostream &os) const override {
     if (isa<EncodingAttr>(attr)) {
       os << "enc";
+      return AliasResult::OverridableAlias;
+    }
+    if (isa<TargetAttr>(attr)) {
+      os << "target";
       return AliasResult::OverridableAlias;
     }
     return AliasResult::NoAlias;

@@ -210,4 +210,6 @@ def Effai_EncodingAttr : Effai_Attr<"Encoding", "encoding"> {
   ];
 }
 
+include "effai/Dialect/Effai/IR/EffaiTargetAttrs.td"
+
 #endif // EFFAI_DIALECT_EFFAI_IR_EFFAIATTRS_TD

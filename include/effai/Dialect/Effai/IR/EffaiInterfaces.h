@@ -14,6 +14,10 @@
 
 namespace mlir::effai {
 
+/// The arithmetic an op's work runs on, which picks the roof it is
+/// measured against (#effai.peaks).
+enum class Arithmetic { FP32, BF16, Int8, Int32 };
+
 /// Work and compulsory memory traffic of one op execution. A
 /// multiply-accumulate counts as two ops; a shift or an add as one, so a
 /// power-of-two weight with one term (shift + add) costs as many ops as a MAC
@@ -24,6 +28,7 @@ struct OpCost {
   int64_t adds = 0;   ///< Other additions (shift accumulation, bias).
   int64_t bytesRead = 0;
   int64_t bytesWritten = 0;
+  Arithmetic arithmetic = Arithmetic::FP32;
 
   int64_t getOps() const { return 2 * macs + shifts + adds; }
   int64_t getBytes() const { return bytesRead + bytesWritten; }

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "effai/Transforms/Passes.h"
+#include "effai/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -18,7 +18,7 @@
 
 namespace mlir::effai {
 #define GEN_PASS_DEF_PLANBUFFERS
-#include "effai/Transforms/Passes.h.inc"
+#include "effai/Target/CPU/Passes.h.inc"
 
 namespace {
 

@@ -9,7 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "effai/Transforms/Passes.h"
+#include "effai/Target/CPU/Passes.h"
 #include "effai/Version.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,7 +21,7 @@
 
 namespace mlir::effai {
 #define GEN_PASS_DEF_EMITENTRYPOINT
-#include "effai/Transforms/Passes.h.inc"
+#include "effai/Target/CPU/Passes.h.inc"
 
 namespace {
 

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "effai/Transforms/Passes.h"
+#include "effai/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -13,7 +13,7 @@
 
 namespace mlir::effai {
 #define GEN_PASS_DEF_EXPANDSTRIDEDCOPIES
-#include "effai/Transforms/Passes.h.inc"
+#include "effai/Target/CPU/Passes.h.inc"
 
 namespace {
 

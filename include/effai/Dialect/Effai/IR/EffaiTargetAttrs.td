@@ -1,0 +1,214 @@
+//===- EffaiTargetAttrs.td - machine model and tiling ------*- tablegen -*-===//
+//
+// The target is data: `#effai.target` describes a machine (vector units,
+// peak rate per arithmetic, memory hierarchy, cores) so that policy passes
+// can reason about it, and `#effai.tiling` records what such a pass decided
+// for one op, so that the transform applying it and the report read the
+// same decision.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_DIALECT_EFFAI_IR_EFFAITARGETATTRS_TD
+#define EFFAI_DIALECT_EFFAI_IR_EFFAITARGETATTRS_TD
+
+include "mlir/IR/EnumAttr.td"
+
+/// A real number (a rate, a clock, a time) as an attribute parameter.
+class Effai_RealParameter<string desc = ""> :
+    AttrOrTypeParameter<"::mlir::effai::Real", desc> {
+  let printer = "::mlir::effai::printReal($_printer, $_self)";
+}
+
+/// A list of integers printed in brackets, `[2, 7]`.
+class Effai_IntListParameter<string desc = ""> :
+    OptionalArrayRefParameter<"int64_t", desc> {
+  let parser = "::mlir::effai::parseIntList($_parser)";
+  let printer = [{
+    $_printer << '[';
+    ::llvm::interleaveComma($_self, $_printer);
+    $_printer << ']';
+  }];
+}
+
+def Effai_TargetKind : I32EnumAttr<"TargetKind", "kind of machine", [
+    I32EnumAttrCase<"CPU", 0, "cpu">,
+    I32EnumAttrCase<"GPU", 1, "gpu">,
+    I32EnumAttrCase<"FPGA", 2, "fpga">]> {
+  let cppNamespace = "::mlir::effai";
+  let genSpecializedAttr = 0;
+}
+
+def Effai_MemoryLevelAttr : Effai_Attr<"MemoryLevel", "memory"> {
+  let summary = "One level of a memory hierarchy";
+  let description = [{
+    A cache level or main memory as a roofline and a cache-blocking model
+    see it. `size` is the capacity in bytes of one instance, shared by
+    `shared_by` cores; `line` and `ways` are the line size and
+    associativity (0 where they do not apply, e.g. DRAM). `bandwidth` is
+    the rate (GB/s) one core sustains reading from this level,
+    `shared_bandwidth` the rate all cores sharing it reach together.
+
+    ```mlir
+    #effai.memory<name = "L2", size = 2097152, line = 64, ways = 16,
+                  shared_by = 1, bandwidth = 110.0, shared_bandwidth = 110.0>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"level name">:$name,
+                        "int64_t":$size, "int64_t":$line, "int64_t":$ways,
+                        "int64_t":$shared_by, Effai_RealParameter<>:$bandwidth,
+                        Effai_RealParameter<>:$shared_bandwidth);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_PeaksAttr : Effai_Attr<"Peaks", "peaks"> {
+  let summary = "Peak throughput of one core per arithmetic, in GOP/s";
+  let description = [{
+    What one core computes per second at best, per kind of arithmetic, with
+    a multiply-accumulate counting as two operations: `fp32` (vector FMA),
+    `bf16` (bf16 dot products), `int8` (8-bit dot products such as VNNI's
+    `vpdpbusd`) and `int32` (vector integer add or shift, what shift-add
+    kernels run on). 0 means the machine has no such instructions; rates
+    are then those of the fallback it would use.
+
+    ```mlir
+    #effai.peaks<fp32 = 134.4, bf16 = 268.8, int8 = 268.8, int32 = 134.4>
+    ```
+  }];
+  let parameters = (ins Effai_RealParameter<>:$fp32, Effai_RealParameter<>:$bf16, Effai_RealParameter<>:$int8,
+                        Effai_RealParameter<>:$int32);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
+  let summary = "A machine description that policy passes read";
+  let description = [{
+    Describes the machine a module is compiled for: its kind, the LLVM
+    triple, CPU name and ISA features code generation uses, the vector unit
+    (`vector_bits` wide, `vector_registers` registers, FMAs of
+    `fma_latency` cycles of which `fma_per_cycle` issue per cycle, and
+    `loads_per_cycle` vector loads per cycle), the clock, the number of
+    cores, the peak rate per arithmetic, the memory hierarchy from the
+    fastest level to main memory, and the cost (µs) of starting and joining
+    a parallel region on all cores. `effai-set-target` attaches it to a
+    module as `effai.target`; `effai-select-tiling` and the reports read
+    it, so no pass hard-codes a machine.
+
+    ```mlir
+    module attributes {effai.target = #effai.target<
+        name = "x86-avx512-vnni", kind = cpu,
+        triple = "x86_64-unknown-linux-gnu", cpu = "cascadelake",
+        features = ["avx2", "fma", "avx512f", "avx512vnni"],
+        vector_bits = 512, vector_registers = 32, fma_latency = 4,
+        fma_per_cycle = 2, loads_per_cycle = 2, clock_ghz = 2.5, cores = 16,
+        peaks = #effai.peaks<fp32 = 160.0, bf16 = 0.0, int8 = 320.0,
+                             int32 = 80.0>,
+        memory = [#effai.memory<name = "L1", size = 32768, line = 64,
+                                ways = 8, shared_by = 1, bandwidth = 250.0,
+                                shared_bandwidth = 250.0>,
+                  #effai.memory<name = "DRAM", size = 68719476736, line = 64,
+                                ways = 0, shared_by = 16, bandwidth = 12.0,
+                                shared_bandwidth = 100.0>],
+        fork_join_us = 2.0>} {}
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"name of the machine or preset">:$name,
+    EnumParameter<Effai_TargetKind>:$kind,
+    StringRefParameter<"LLVM target triple">:$triple,
+    StringRefParameter<"LLVM CPU name">:$cpu,
+    "::mlir::ArrayAttr":$features,
+    "int64_t":$vector_bits, "int64_t":$vector_registers,
+    "int64_t":$fma_latency, "int64_t":$fma_per_cycle, "int64_t":$loads_per_cycle,
+    Effai_RealParameter<>:$clock_ghz, "int64_t":$cores,
+    "::mlir::effai::PeaksAttr":$peaks,
+    "::mlir::ArrayAttr":$memory,
+    Effai_RealParameter<>:$fork_join_us);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Whether the ISA feature (LLVM spelling, without `+`) is present.
+    bool hasFeature(::llvm::StringRef feature) const;
+    /// Vector lanes for elements of `bits` bits.
+    int64_t getLanes(unsigned bits) const { return getVectorBits() / bits; }
+    /// The memory levels, fastest first (the last is main memory).
+    ::llvm::SmallVector<::mlir::effai::MemoryLevelAttr> getMemoryLevels() const;
+    /// The level named `name`, or null.
+    ::mlir::effai::MemoryLevelAttr getMemoryLevel(::llvm::StringRef name) const;
+    /// Main memory: the last level.
+    ::mlir::effai::MemoryLevelAttr getMainMemory() const;
+    /// The attribute name modules carry it under.
+    static ::llvm::StringRef getAttrName() { return "effai.target"; }
+    /// The target attached to `op` or to the closest enclosing op, or null.
+    static TargetAttr lookup(::mlir::Operation *op);
+  }];
+}
+
+def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
+  let summary = "A tiling decision and its roofline prediction for one op";
+  let description = [{
+    Written by `effai-select-tiling`, read by the transforms that apply it
+    and by the compile report; it changes nothing by itself.
+
+    `kernel` is the class of code the op becomes: `contraction` (a
+    register-blocked matmul or convolution micro-kernel), `elementwise`,
+    `reduction` or `loops` (plain loops). For contractions, the iteration
+    dimensions form groups: `m` (in the first input and the result), `n`
+    (in the second input and the result, vectorized in vectors of `lanes`
+    elements), `k` (reduced) and batch. `mr` is the register tile over the
+    innermost `m` dimensions (one entry per dimension, innermost last),
+    `nr` the register tile over `n` (a multiple of `lanes`); `kc`, `mc`,
+    `nc` are the cache blocks kept in L1, L2 and the last-level cache: `kc`
+    reduction elements, `mc` rows of the outermost register-tiled `m`
+    dimension (a multiple of its `mr` entry), `nc` columns (a multiple of
+    `nr`). `pack_b`
+    says where the second input is packed into the `[N/nr][K][nr]` panels
+    the micro-kernel reads (`compile`: a constant, packed at compile time;
+    `runtime`; `none`: read in place); `pack_a` whether `[mr]`-interleaved
+    slivers of the first input are packed at run time. `threads` is the
+    number of chunks the op is split into for parallel execution (1: runs
+    on the calling thread) and `parallel` the group split (`n`, `m`,
+    `batch`). `epilogue` is true when the elementwise consumer of the
+    result (bias, activation, residual add, requantization) is computed on
+    the register tile before its single store.
+
+    The prediction: the op's arithmetic intensity against main memory
+    (`intensity`, ops per byte), which roof bounds it (`bound`: `compute`
+    or the memory level that does), and the predicted time in µs.
+
+    ```mlir
+    #effai.tiling<kernel = "contraction", lanes = 16, mr = [12], nr = 32,
+                  kc = 256, mc = 1020, nc = 1024, pack_a = true,
+                  pack_b = "compile", threads = 1, parallel = "n",
+                  epilogue = true, intensity = 170.7, bound = "compute",
+                  predicted_us = 16150.0>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"kernel class">:$kernel,
+    DefaultValuedParameter<"int64_t", "0">:$lanes,
+    Effai_IntListParameter<>:$mr,
+    DefaultValuedParameter<"int64_t", "0">:$nr,
+    DefaultValuedParameter<"int64_t", "0">:$kc,
+    DefaultValuedParameter<"int64_t", "0">:$mc,
+    DefaultValuedParameter<"int64_t", "0">:$nc,
+    DefaultValuedParameter<"bool", "false">:$pack_a,
+    StringRefParameter<"where the second input is packed", "\"none\"">:$pack_b,
+    DefaultValuedParameter<"int64_t", "1">:$threads,
+    StringRefParameter<"group split across threads", "\"none\"">:$parallel,
+    DefaultValuedParameter<"bool", "false">:$epilogue,
+    Effai_RealParameter<>:$intensity,
+    StringRefParameter<"limiting roof">:$bound,
+    Effai_RealParameter<>:$predicted_us);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The attribute name ops carry it under.
+    static ::llvm::StringRef getAttrName() { return "effai.tiling"; }
+    /// Total register-tile rows (product of `mr`).
+    int64_t getRegisterRows() const;
+  }];
+}
+
+#endif // EFFAI_DIALECT_EFFAI_IR_EFFAITARGETATTRS_TD

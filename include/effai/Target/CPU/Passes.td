@@ -1,0 +1,232 @@
+//===- Passes.td - CPU code-generation passes --------------*- tablegen -*-===//
+//
+// Passes that only make sense for the CPU target: register-blocked kernels
+// for the tiling effai-select-tiling chose, and the artifact ABI (what a
+// compiled model looks like to the runtime).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_TARGET_CPU_PASSES_TD
+#define EFFAI_TARGET_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// Kernels: applying effai-select-tiling's decisions.
+//===----------------------------------------------------------------------===//
+
+def TileAndFuse : Pass<"effai-tile-and-fuse", "::mlir::func::FuncOp"> {
+  let summary = "Apply `effai.tiling`: cache-blocked, register-blocked "
+                "contraction kernels with fused epilogues";
+  let description = [{
+    The mechanism half of tiling: it reads the `#effai.tiling` that
+    `effai-select-tiling` recorded on each contraction (matmul, linear
+    layer, convolution, on buffers after bufferization) and decides
+    nothing itself. For `kernel = "contraction"` it emits
+
+    - the cache blocks (`nc` columns, `kc` reduction steps, `mc` rows) as
+      loops, split into `threads` chunks along `parallel` by an
+      `scf.parallel` (OpenMP later);
+    - the register tile: `mr` rows (a box over the innermost `m`
+      dimensions, e.g. 2 output rows x 7 columns of a convolution) by `nr`
+      columns in vectors of `lanes`, accumulated in registers over the
+      reduction with `vector.fma` of one broadcast element of the first
+      input and `nr / lanes` vectors of the second;
+    - the second input packed into `[N/nr][K][nr]` panels at compile time
+      when it is a constant (`pack_b = "compile"`), or read in place;
+      `pack_a` packs `mr`-interleaved slivers of the first input per block;
+    - with `epilogue = true`, the elementwise consumer of the result (bias,
+      activation, residual add, ...) computed on the register tile, written
+      to the consumer's output: the intermediate buffer disappears;
+    - results stored as vectors along `n`, or, when the result is
+      contiguous along an `m` dimension instead (NCHW convolutions),
+      transposed in registers and stored along it.
+
+    Edges (ranges that are not tile multiples) get statically sized tiles
+    and lane masks. An op whose tiling the emitter cannot apply keeps its
+    generic form and gets a warning saying why.
+
+    Before (buffers, tiling attached):
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%c : memref<64x64xf32>)
+    linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",
+        lanes = 16, mr = [4], nr = 32, kc = 64, mc = 64, nc = 64,
+        pack_b = "compile", ...>}
+      ins(%a, %w : memref<64x64xf32>, memref<64x64xf32>)
+      outs(%c : memref<64x64xf32>)
+    ```
+    After (sketch):
+    ```mlir
+    scf.for %jr = ... step %c32 {
+      scf.for %ir = ... step %c4 {
+        %acc:8 = scf.for %k = ... iter_args(...) {
+          %b0 = vector.load %packed[%panel, %k, %c0] : ..., vector<16xf32>
+          %a0 = memref.load %a[%ir, %k] : memref<64x64xf32>
+          %s0 = vector.broadcast %a0 : f32 to vector<16xf32>
+          %f0 = vector.fma %s0, %b0, %acc0 : vector<16xf32>
+          ...
+        }
+        vector.store %acc#0, %c[%ir, %jr] : memref<64x64xf32>, vector<16xf32>
+        ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Artifact ABI: what a compiled model looks like to the runtime.
+//===----------------------------------------------------------------------===//
+
+def ExportTarget : Pass<"effai-export-target", "::mlir::ModuleOp"> {
+  let summary = "Move the module's #effai.target into the LLVM dialect's "
+                "function attributes";
+  let description = [{
+    At the end of the CPU pipeline, after everything that reads the machine
+    description has run: every `llvm.func` with a body gets the target's
+    `target_cpu` and `target_features` (`+feature` for each ISA feature it
+    lists), so instruction selection uses exactly the CPU the kernels were
+    tiled for, whichever tool translates the module; the `effai.target`
+    attribute is then removed, leaving a module that mlir-runner and
+    mlir-translate read without the effai dialect.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def PlanBuffers : Pass<"effai-plan-buffers", "::mlir::ModuleOp"> {
+  let summary = "Make results out-parameters and place intermediate buffers "
+                "in one workspace planned at compile time";
+  let description = [{
+    Runs on bufferized public functions (after `one-shot-bufferize`), so
+    that a compiled model allocates nothing per call:
+
+    1. Every memref result becomes an out-parameter appended to the
+       arguments (marked `effai.output`, keeping the result's `effai.name`
+       and `effai.dtype`). A result that is a fresh static allocation is
+       computed in place into the out-parameter; any other result (an
+       argument, a constant, a view) is copied into it.
+    2. Every remaining static, identity-layout `memref.alloc` in the
+       function's entry block becomes an argument of its own, marked
+       `effai.workspace_offset = N`: the caller passes the workspace
+       address plus N. Offsets come from the buffers' live ranges
+       (definition to last use of the buffer or any view of it): buffers
+       that are never live at the same time share bytes. Placement is
+       greedy by decreasing size, first fit, with every offset a multiple
+       of `alignment`. The whole workspace is the last argument (marked
+       `effai.workspace`, its size the total).
+
+    Buffers are separate pointer arguments of a function that is not
+    inlined (`passthrough = ["noinline"]`) rather than views of one base
+    pointer: LLVM then versions loops with run-time overlap checks and
+    vectorizes them, which it does not do for offsets from a common base.
+    Allocations with dynamic sizes, non-identity layouts, memory spaces or
+    inside nested regions are left for the deallocation pipeline. The
+    runtime allocates the workspace once per loaded model.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<4xf32>) -> memref<4xf32> {
+      %t = memref.alloc() : memref<4xf32>
+      %y = memref.alloc() : memref<4xf32>
+      ...
+      return %y : memref<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<4xf32>, %y: memref<4xf32> {effai.output},
+                    %t: memref<4xf32> {effai.workspace_offset = 0 : i64},
+                    %ws: memref<64xi8> {effai.workspace})
+        attributes {passthrough = ["noinline"]} {
+      ...
+    }
+    ```
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Byte alignment of every buffer in the workspace">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
+  let summary = "Add the stable C entry point and metadata a compiled model "
+                "exports to the runtime";
+  let description = [{
+    Takes the module's one public function, already in the form
+    `effai-plan-buffers` produces (inputs, then `effai.output`
+    out-parameters, then planned buffers marked `effai.workspace_offset`,
+    then the `effai.workspace` argument; static shapes, identity layouts),
+    and adds what the runtime looks up by name:
+
+    - `void effai_entry(void **buffers)`: one data pointer per input and
+      output, then the workspace; it builds the memref descriptors (planned
+      buffers at their offsets in the workspace) and calls the model;
+    - `void effai_set_num_threads(int32_t)`: forwards to OpenMP's
+      `omp_set_num_threads` when the model runs threaded, else does nothing;
+    - `const char effai_metadata[]`: text, one record per line:
+      `effai-artifact 1`, `version V`, `threading none|openmp`,
+      `workspace BYTES`, then `input|output NAME DTYPE RANK DIMS...` per
+      tensor. Names are percent-escaped; dtypes are ONNX's names (`float`,
+      `uint8`, …) from `effai.dtype`, else derived from the element type.
+
+    The bodies use `llvm` dialect ops plus `func.call`, so the rest of the
+    CPU pipeline lowers them with the model.
+  }];
+  let options = [
+    Option<"openmp", "openmp", "bool", /*default=*/"false",
+           "The model runs threaded through OpenMP">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
+def ExpandStridedCopies : Pass<"effai-expand-strided-copies"> {
+  let summary = "Rewrite memref.copy between non-contiguous buffers as "
+                "linalg.copy";
+  let description = [{
+    The LLVM lowering of `memref.copy` emits a `memcpy` when both buffers
+    have the identity layout, and otherwise a call to `memrefCopy` from
+    MLIR's C runner utilities, which a standalone artifact cannot link.
+    This pass turns the strided copies into `linalg.copy`, which lowers to
+    loops; contiguous copies stay `memcpy`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
+  let summary = "Turn scf.parallel loops nested in another scf.parallel into "
+                "scf.for loops";
+  let description = [{
+    `convert-linalg-to-parallel-loops` emits one `scf.parallel` per band of
+    parallel dimensions, so a convolution whose output columns are innermost
+    (for vectorization) becomes parallel / reduction / parallel. OpenMP
+    would fork a (serialized) nested region for every iteration of the
+    reduction loops. Threads belong to the outermost band only: inner
+    `scf.parallel` ops without reductions become `scf.for` nests, which LLVM
+    then vectorizes like any loop.
+
+    Before:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.for %k = %c0 to %c4 step %c1 {
+        scf.parallel (%j) = (%c0) to (%c16) step (%c1) { ... }
+      }
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+      scf.for %k = %c0 to %c4 step %c1 {
+        scf.for %j = %c0 to %c16 step %c1 { ... }
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+#endif // EFFAI_TARGET_CPU_PASSES_TD

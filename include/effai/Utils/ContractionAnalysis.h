@@ -1,0 +1,62 @@
+//===- ContractionAnalysis.h - loop structure of contractions ---*- C++ -*-===//
+//
+// Matmuls, batched matmuls, linear layers and convolutions are all
+// `C[...] += A[...] * B[...]` over some iteration space. Tiling policy and
+// kernel generation both need to know which loop dimensions play which role;
+// this analysis answers that for any linalg op of this form, on tensors or
+// buffers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_UTILS_CONTRACTIONANALYSIS_H
+#define EFFAI_UTILS_CONTRACTIONANALYSIS_H
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+namespace mlir::effai {
+
+/// The roles of a contraction's loop dimensions: `batch` dimensions index A,
+/// B and C; `m` dimensions index A and C; `n` dimensions index B and C; `k`
+/// dimensions are reduced and index A and B. Each list is in loop order.
+struct ContractionDims {
+  SmallVector<unsigned> batch, m, n, k;
+  /// The static range of every loop dimension.
+  SmallVector<int64_t> ranges;
+
+  /// Product of the ranges of `dims`.
+  int64_t getSize(ArrayRef<unsigned> dims) const;
+  int64_t getM() const { return getSize(m); }
+  int64_t getN() const { return getSize(n); }
+  int64_t getK() const { return getSize(k); }
+  int64_t getBatch() const { return getSize(batch); }
+};
+
+/// `sum coeffs[d] * d + constant`: the form of every index expression of a
+/// matmul or a convolution.
+struct LinearForm {
+  SmallVector<int64_t> coeffs;
+  int64_t constant = 0;
+};
+
+/// The linear form of `expr` over `numDims` dims, or none (floordiv, mod,
+/// products of dims).
+std::optional<LinearForm> getLinearForm(AffineExpr expr, unsigned numDims);
+
+/// Whether `map`'s results are linear and `dim` appears only in the last
+/// result, with coefficient 1: consecutive values of `dim` are consecutive
+/// elements of a buffer with a unit innermost stride.
+bool isContiguousAlong(AffineMap map, unsigned dim);
+
+/// Whether the body of `op` yields `acc + a * b` (either operand order),
+/// where `a` and `b` are the two inputs, possibly converted (ext/trunc,
+/// int/float casts) before the multiply, and `acc` the init.
+bool hasMultiplyAccumulateBody(linalg::LinalgOp op);
+
+/// The dimension roles of `op`: two inputs and one init, static loop
+/// ranges, a multiply-accumulate body, a result map that is a projected
+/// permutation, and every dimension in one of the four roles.
+FailureOr<ContractionDims> analyzeContraction(linalg::LinalgOp op);
+
+} // namespace mlir::effai
+
+#endif // EFFAI_UTILS_CONTRACTIONANALYSIS_H

@@ -1,0 +1,1224 @@
+//===- ContractionKernel.cpp - register-blocked contraction kernels -*- C++ -*-//
+//
+// Emits, for C[..] += A[..] * B[..] on buffers, the BLIS loop nest
+//
+//   for jc in n step nc                      (B panel in the last-level cache)
+//     for pc in k step kc                    (B micro-panel kc x nr in L1)
+//       for ic in m step mc                  (A block in L2; packed if pack_a)
+//         for jr in jc..jc+nc step nr
+//           for ir in ic..ic+mc step mr      (register tile mr x nr)
+//             acc[mr][nr/V] += broadcast(A[ir+r][k]) * B[k][jr..jr+nr]
+//
+// where the second input is vectorized (V lanes along the `n` dimension),
+// the first input broadcast one scalar per row, and the register tile is a
+// box over the innermost `m` dimensions (a convolution's output rows and
+// columns). Constant second inputs are packed at compile time into the
+// [N/nr][K][nr] panels the micro-kernel streams. Results are stored as
+// vectors along `n`, or, when the result's innermost dimension is an `m`
+// dimension (NCHW convolutions), transposed in registers and stored along
+// it. The fused epilogue runs on the tile before that store.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractionKernel.h"
+
+#include "effai/Utils/ConstantData.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+
+bool hasUnitInnermostStride(Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  if (type.getRank() == 0)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Compile-time packing of constant second inputs
+//===----------------------------------------------------------------------===//
+
+/// The global a `memref.get_global` of a constant reads, with its bytes.
+struct ConstantGlobal {
+  memref::GlobalOp global;
+  ArrayRef<char> bytes;
+};
+
+std::optional<ConstantGlobal> getConstantGlobal(Value value) {
+  auto get = value.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return std::nullopt;
+  auto elements = dyn_cast<ElementsAttr>(*global.getInitialValue());
+  if (!elements || !global.getType().getLayout().isIdentity())
+    return std::nullopt;
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(elements);
+  if (!bytes)
+    return std::nullopt;
+  return ConstantGlobal{global, *bytes};
+}
+
+//===----------------------------------------------------------------------===//
+// The emitter
+//===----------------------------------------------------------------------===//
+
+/// Static facts about one kernel and the code that builds it.
+class KernelEmitter {
+public:
+  KernelEmitter(RewriterBase &rewriter, linalg::LinalgOp op,
+                const ContractionDims &dims, TilingAttr tiling,
+                std::optional<cpu::Epilogue> epilogue)
+      : rewriter(rewriter), loc(op.getLoc()), op(op), dims(dims),
+        tiling(tiling), epilogue(epilogue) {}
+
+  /// Fills in the static facts; fails with a reason for what the emitter
+  /// does not support.
+  LogicalResult analyze(std::string &reason);
+  void emit();
+
+private:
+  using Point = SmallVector<Value>;
+
+  // Index arithmetic.
+  Value index(OpBuilder &b, int64_t value) {
+    return arith::ConstantIndexOp::create(b, loc, value);
+  }
+  Value add(OpBuilder &b, Value v, int64_t c) {
+    if (c == 0)
+      return v;
+    return affine::makeComposedAffineApply(
+        b, loc, b.getAffineDimExpr(0) + c, ArrayRef<OpFoldResult>{v});
+  }
+  SmallVector<Value> apply(OpBuilder &b, AffineMap map, ArrayRef<Value> point);
+  Value kFlat(OpBuilder &b, const Point &point);
+
+  // Loop nest.
+  void emitOuterLoops(OpBuilder &b, Point point, unsigned depth);
+  void emitChunk(OpBuilder &b, Point point, Value nLo, Value nHi, Value mLo,
+                 Value mHi, Value packBuffer);
+  void emitBoxLoops(OpBuilder &b, Point point, unsigned boxIndex,
+                    SmallVector<int64_t> boxSizes, Value mLo, Value mHi,
+                    Value n0, Value kLo, Value kHi, bool blocked,
+                    Value packA, Value icBase);
+  void packABlock(OpBuilder &b, const Point &point, Value ic, Value rows,
+                  Value kLo, Value kHi, Value buffer);
+
+  // One register tile.
+  void emitTile(OpBuilder &b, Point origin, ArrayRef<int64_t> boxSizes,
+                Value n0, Value kLo, Value kHi, bool blocked, Value packA,
+                Value icBase);
+  SmallVector<Value> emitKLoops(OpBuilder &b, const Point &origin,
+                                ArrayRef<int64_t> boxSizes, Value n0,
+                                Value kLo, Value kHi, ValueRange init,
+                                Value packA, Value icBase);
+  SmallVector<Value> loadPartial(OpBuilder &b, const Point &origin,
+                                 ArrayRef<int64_t> boxSizes, Value n0);
+  void storePartial(OpBuilder &b, const Point &origin,
+                    ArrayRef<int64_t> boxSizes, Value n0, ValueRange acc);
+  void storeFinal(OpBuilder &b, const Point &origin,
+                  ArrayRef<int64_t> boxSizes, Value n0, ValueRange acc);
+  void storeTransposed(OpBuilder &b, const Point &origin,
+                       ArrayRef<int64_t> boxSizes, Value n0, ValueRange acc);
+
+  // Rows and lanes.
+  int64_t rowsOf(ArrayRef<int64_t> boxSizes) const {
+    int64_t rows = 1;
+    for (int64_t s : boxSizes)
+      rows *= s;
+    return rows;
+  }
+  Point rowPoint(OpBuilder &b, const Point &origin, ArrayRef<int64_t> boxSizes,
+                 int64_t row);
+  Value laneMask(OpBuilder &b, Value n0, int64_t v);
+  Value loadB(OpBuilder &b, const Point &point, Value n0, int64_t v);
+  Value epilogueValue(OpBuilder &b, ArrayRef<Value> coords, unsigned laneDim,
+                      int64_t lanes, Value mask, Value value);
+
+  void packConstantB(Operation *anchor);
+
+  RewriterBase &rewriter;
+  Location loc;
+  linalg::LinalgOp op;
+  ContractionDims dims;
+  TilingAttr tiling;
+  std::optional<cpu::Epilogue> epilogue;
+
+  Value inputA, inputB, result, destination;
+  AffineMap mapA, mapB, mapC;
+  unsigned numLoops = 0;
+  unsigned nDim = 0;
+  SmallVector<unsigned> boxDims;   // innermost m dims, register-blocked
+  SmallVector<int64_t> box;        // register tile per box dim
+  SmallVector<unsigned> outerDims; // batch and other m dims: plain loops
+  SmallVector<unsigned> kLoopDims; // k dims iterated by scf.for
+  SmallVector<unsigned> kUnrolled; // innermost k dims, unrolled
+  int64_t lanes = 0, nr = 0, vectorsPerTile = 0, n = 0;
+  int64_t kc = 0, mc = 0, nc = 0;
+  int64_t kcOuter = 0; // kc in steps of the outermost k dimension
+  bool transposed = false; // results stored along the innermost box dim
+  bool zeroInit = true;
+  bool packA = false;
+  Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
+  VectorType vectorType;
+  Type elementType;
+};
+
+SmallVector<Value> KernelEmitter::apply(OpBuilder &b, AffineMap map,
+                                        ArrayRef<Value> point) {
+  SmallVector<OpFoldResult> operands(point.begin(), point.end());
+  SmallVector<Value> values;
+  for (AffineExpr expr : map.getResults()) {
+    OpFoldResult folded = affine::makeComposedFoldedAffineApply(
+        b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands);
+    values.push_back(getValueOrCreateConstantIndexOp(b, loc, folded));
+  }
+  return values;
+}
+
+Value KernelEmitter::kFlat(OpBuilder &b, const Point &point) {
+  AffineExpr expr = b.getAffineConstantExpr(0);
+  int64_t stride = 1;
+  for (unsigned d : llvm::reverse(dims.k)) {
+    expr = expr + b.getAffineDimExpr(d) * stride;
+    stride *= dims.ranges[d];
+  }
+  return apply(b, AffineMap::get(numLoops, 0, expr), point)[0];
+}
+
+LogicalResult KernelEmitter::analyze(std::string &reason) {
+  numLoops = op.getNumLoops();
+  inputA = op.getDpsInputOperand(0)->get();
+  inputB = op.getDpsInputOperand(1)->get();
+  result = op.getDpsInitOperand(0)->get();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  mapA = maps[0];
+  mapB = maps[1];
+  mapC = maps[2];
+  elementType = getElementTypeOrSelf(result.getType());
+  if (!elementType.isF32() ||
+      !getElementTypeOrSelf(inputA.getType()).isF32() ||
+      !getElementTypeOrSelf(inputB.getType()).isF32()) {
+    reason = "only f32 contractions have a kernel";
+    return failure();
+  }
+  if (dims.n.size() != 1) {
+    reason = "needs exactly one vectorized (n) dimension";
+    return failure();
+  }
+  nDim = dims.n[0];
+  n = dims.ranges[nDim];
+  lanes = tiling.getLanes();
+  nr = tiling.getNr();
+  vectorsPerTile = nr / lanes;
+  kc = tiling.getKc();
+  mc = tiling.getMc();
+  nc = tiling.getNc();
+  packA = tiling.getPackA();
+  vectorType = VectorType::get({lanes}, elementType);
+
+  ArrayRef<int64_t> mr = tiling.getMr();
+  if (mr.size() > dims.m.size()) {
+    reason = "mr has more entries than the op has m dimensions";
+    return failure();
+  }
+  boxDims.assign(dims.m.end() - mr.size(), dims.m.end());
+  box.assign(mr.begin(), mr.end());
+  outerDims.assign(dims.batch.begin(), dims.batch.end());
+  outerDims.append(dims.m.begin(), dims.m.end() - mr.size());
+  llvm::sort(outerDims);
+
+  // Results: along n, or along the innermost box dim (transposed).
+  if (!hasUnitInnermostStride(result)) {
+    reason = "the result buffer's innermost stride is not 1";
+    return failure();
+  }
+  if (isContiguousAlong(mapC, nDim)) {
+    transposed = false;
+  } else if (!boxDims.empty() && isContiguousAlong(mapC, boxDims.back())) {
+    transposed = true;
+    if (lanes > 64) {
+      reason = "transposed stores need at most 64 lanes";
+      return failure();
+    }
+  } else {
+    reason = "the result is contiguous along neither n nor an m dimension";
+    return failure();
+  }
+
+  // The k dims: the innermost ones with a small combined range are
+  // unrolled into the micro-kernel; the rest are loops.
+  int64_t unrolledSize = 1;
+  unsigned split = dims.k.size();
+  while (split > 1 && unrolledSize * dims.ranges[dims.k[split - 1]] <= 64) {
+    unrolledSize *= dims.ranges[dims.k[split - 1]];
+    --split;
+  }
+  kLoopDims.assign(dims.k.begin(), dims.k.begin() + split);
+  kUnrolled.assign(dims.k.begin() + split, dims.k.end());
+  kcOuter = std::max<int64_t>(1, kc / unrolledSize);
+  for (unsigned i = 1; i < kLoopDims.size(); ++i)
+    kcOuter = std::max<int64_t>(1, kcOuter / dims.ranges[kLoopDims[i]]);
+  int64_t kOuterRange = dims.ranges[kLoopDims[0]];
+  if (kLoopDims.size() > 1 || kcOuter >= kOuterRange)
+    kcOuter = kOuterRange; // block only a single k loop
+  if (transposed && kcOuter < kOuterRange) {
+    reason = "transposed results need the whole reduction per tile (kc = K)";
+    return failure();
+  }
+  if (packA && tiling.getThreads() > 1 && tiling.getParallel() == "batch") {
+    reason = "pack_a needs one buffer per thread: split m or n, not batch";
+    return failure();
+  }
+  if (packA && (boxDims.size() != 1 || dims.m.size() != 1 ||
+                kLoopDims.size() != 1 || !kUnrolled.empty())) {
+    reason = "pack_a needs a single m and a single k dimension";
+    return failure();
+  }
+
+  // The second input: packed at compile time, or read in place along n.
+  StringRef packB = tiling.getPackB();
+  if (packB == "compile") {
+    if (!getConstantGlobal(inputB)) {
+      reason = "pack_b = compile needs a constant second input";
+      return failure();
+    }
+    for (AffineExpr expr : mapB.getResults())
+      if (!getLinearForm(expr, numLoops)) {
+        reason = "the second input's indexing is not linear";
+        return failure();
+      }
+  } else if (packB == "none") {
+    if (!isContiguousAlong(mapB, nDim) || !hasUnitInnermostStride(inputB)) {
+      reason = "the second input is not contiguous along n (pack it)";
+      return failure();
+    }
+  } else {
+    reason = "pack_b = " + packB.str() + " is not supported";
+    return failure();
+  }
+
+  // The accumulator starts at zero when the result is a zero fill.
+  zeroInit = false;
+  for (Operation *user : result.getUsers())
+    if (auto fill = dyn_cast<linalg::FillOp>(user))
+      if (fill->getBlock() == op->getBlock() && fill->isBeforeInBlock(op) &&
+          matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+        zeroInit = true;
+  if (transposed && !zeroInit) {
+    reason = "transposed results are only written, never read: the result "
+             "must start as a zero fill";
+    return failure();
+  }
+  destination = epilogue ? epilogue->op.getDpsInitOperand(0)->get() : result;
+  return success();
+}
+
+KernelEmitter::Point KernelEmitter::rowPoint(OpBuilder &b,
+                                             const Point &origin,
+                                             ArrayRef<int64_t> boxSizes,
+                                             int64_t row) {
+  Point point = origin;
+  for (int64_t i = boxDims.size() - 1; i >= 0; --i) {
+    point[boxDims[i]] = add(b, origin[boxDims[i]], row % boxSizes[i]);
+    row /= boxSizes[i];
+  }
+  return point;
+}
+
+Value KernelEmitter::laneMask(OpBuilder &b, Value n0, int64_t v) {
+  if (n % nr == 0)
+    return {};
+  // Lanes of vector v of the tile at n0 that are below n.
+  AffineExpr valid =
+      b.getAffineConstantExpr(n - v * lanes) - b.getAffineDimExpr(0);
+  Value count = affine::makeComposedAffineApply(b, loc, valid,
+                                                ArrayRef<OpFoldResult>{n0});
+  return vector::CreateMaskOp::create(
+      b, loc, VectorType::get({lanes}, b.getI1Type()), ValueRange{count});
+}
+
+Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
+                           int64_t v) {
+  if (packedB) {
+    SmallVector<Value> indices;
+    for (unsigned d : dims.batch)
+      indices.push_back(point[d]);
+    indices.push_back(affine::makeComposedAffineApply(
+        b, loc, b.getAffineDimExpr(0).floorDiv(nr),
+        ArrayRef<OpFoldResult>{n0}));
+    indices.push_back(kFlat(b, point));
+    indices.push_back(index(b, v * lanes));
+    return vector::LoadOp::create(b, loc, vectorType, packedB, indices);
+  }
+  Point at = point;
+  at[nDim] = add(b, n0, v * lanes);
+  SmallVector<Value> indices = apply(b, mapB, at);
+  if (Value mask = laneMask(b, n0, v)) {
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0)));
+    return vector::MaskedLoadOp::create(b, loc, vectorType, inputB, indices,
+                                        mask, zero);
+  }
+  return vector::LoadOp::create(b, loc, vectorType, inputB, indices);
+}
+
+void KernelEmitter::packConstantB(Operation *anchor) {
+  std::optional<ConstantGlobal> source = getConstantGlobal(inputB);
+  auto sourceType = cast<MemRefType>(inputB.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  (void)sourceType.getStridesAndOffset(strides, offset);
+  // Element offset of B as a linear function of the loop dims.
+  SmallVector<int64_t> coeffs(numLoops, 0);
+  int64_t base = offset;
+  for (auto [expr, stride] : llvm::zip(mapB.getResults(), strides)) {
+    LinearForm form = *getLinearForm(expr, numLoops);
+    for (unsigned d = 0; d < numLoops; ++d)
+      coeffs[d] += form.coeffs[d] * stride;
+    base += form.constant * stride;
+  }
+  int64_t panels = llvm::divideCeil(n, nr);
+  int64_t kSize = dims.getK();
+  int64_t batchSize = dims.getBatch();
+  SmallVector<int64_t> shape;
+  for (unsigned d : dims.batch)
+    shape.push_back(dims.ranges[d]);
+  shape.append({panels, kSize, nr});
+  auto *src = reinterpret_cast<const float *>(source->bytes.data());
+  std::vector<float> packed(batchSize * panels * kSize * nr, 0.0f);
+  SmallVector<int64_t> kIndex(dims.k.size());
+  for (int64_t batch = 0; batch < batchSize; ++batch) {
+    int64_t batchOffset = base, rest = batch;
+    for (unsigned d : llvm::reverse(dims.batch)) {
+      batchOffset += (rest % dims.ranges[d]) * coeffs[d];
+      rest /= dims.ranges[d];
+    }
+    for (int64_t k = 0; k < kSize; ++k) {
+      int64_t kOffset = batchOffset, kRest = k;
+      for (unsigned d : llvm::reverse(dims.k)) {
+        kOffset += (kRest % dims.ranges[d]) * coeffs[d];
+        kRest /= dims.ranges[d];
+      }
+      for (int64_t col = 0; col < n; ++col)
+        packed[((batch * panels + col / nr) * kSize + k) * nr + col % nr] =
+            src[kOffset + col * coeffs[nDim]];
+    }
+  }
+  auto tensorType = RankedTensorType::get(shape, elementType);
+  auto memrefType = MemRefType::get(shape, elementType);
+  OpBuilder b(source->global);
+  ElementsAttr value = buildElementsFromBytes(
+      tensorType,
+      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
+                     packed.size() * sizeof(float)),
+      "packed_weight");
+  auto global = memref::GlobalOp::create(
+      b, source->global.getLoc(),
+      (source->global.getSymName() + "_packed").str(),
+      b.getStringAttr("private"), memrefType, value, /*constant=*/true,
+      b.getI64IntegerAttr(64));
+  SymbolTable(source->global->getParentOp()).insert(global);
+  OpBuilder atOp(anchor);
+  packedB = memref::GetGlobalOp::create(atOp, loc, memrefType,
+                                        global.getSymName());
+}
+
+//===----------------------------------------------------------------------===//
+// Loop nest
+//===----------------------------------------------------------------------===//
+
+void KernelEmitter::emit() {
+  // A fused kernel replaces the consumer, after the contraction: where the
+  // consumer's other operands are defined.
+  Operation *anchor = epilogue ? epilogue->op.getOperation() : op.getOperation();
+  if (tiling.getPackB() == "compile")
+    packConstantB(anchor);
+  OpBuilder b(anchor);
+  // Per-chunk A packing buffers live in the function's entry block, where
+  // the workspace planner finds them.
+  Value packBuffers;
+  int64_t chunks = tiling.getThreads();
+  if (packA) {
+    OpBuilder entry(op);
+    auto func = op->getParentOfType<FunctionOpInterface>();
+    if (func && op->getBlock() == &func.getFunctionBody().front())
+      entry.setInsertionPointToStart(op->getBlock());
+    int64_t tiles = mc / box[0] + 1;
+    packBuffers = memref::AllocOp::create(
+        entry, loc,
+        MemRefType::get({chunks, tiles, kcOuter, box[0]}, elementType),
+        ValueRange{}, entry.getI64IntegerAttr(64));
+  }
+
+  Point point(numLoops, Value());
+  Value zero = index(b, 0);
+  for (unsigned d = 0; d < numLoops; ++d)
+    point[d] = zero;
+
+  // Threads: the chosen group is split into `chunks` ranges, one per
+  // iteration of an scf.parallel (OpenMP threads later).
+  StringRef parallel = tiling.getParallel();
+  int64_t mRange = dims.ranges[boxDims[0]];
+  auto runChunks = [&](OpBuilder &b, Point point) {
+    if (chunks <= 1 || parallel == "batch") {
+      Value slot = packBuffers ? memref::SubViewOp::create(
+                                     b, loc, packBuffers,
+                                     ArrayRef<OpFoldResult>{
+                                         b.getIndexAttr(0), b.getIndexAttr(0),
+                                         b.getIndexAttr(0), b.getIndexAttr(0)},
+                                     ArrayRef<OpFoldResult>{
+                                         b.getIndexAttr(1),
+                                         b.getIndexAttr(mc / box[0] + 1),
+                                         b.getIndexAttr(kcOuter),
+                                         b.getIndexAttr(box[0])},
+                                     ArrayRef<OpFoldResult>{
+                                         b.getIndexAttr(1), b.getIndexAttr(1),
+                                         b.getIndexAttr(1), b.getIndexAttr(1)})
+                                     .getResult()
+                               : Value();
+      emitChunk(b, point, index(b, 0), index(b, n), index(b, 0),
+                index(b, mRange), slot);
+      return;
+    }
+    // Chunk boundaries on tile multiples, so only the last chunk has edges.
+    int64_t unit = parallel == "n" ? nr : box[0];
+    int64_t range = parallel == "n" ? n : mRange;
+    int64_t perChunk = llvm::divideCeil(llvm::divideCeil(range, unit), chunks) *
+                       unit;
+    scf::ParallelOp::create(
+        b, loc, ValueRange{index(b, 0)}, ValueRange{index(b, chunks)},
+        ValueRange{index(b, 1)},
+        [&](OpBuilder &b, Location loc, ValueRange ivs) {
+          Value t = ivs[0];
+          Value lo = affine::makeComposedAffineApply(
+              b, loc, b.getAffineDimExpr(0) * perChunk,
+              ArrayRef<OpFoldResult>{t});
+          Value hi = affine::AffineMinOp::create(
+              b, loc,
+              AffineMap::get(1, 0,
+                             {b.getAffineDimExpr(0) * perChunk + perChunk,
+                              b.getAffineConstantExpr(range)},
+                             b.getContext()),
+              ValueRange{t});
+          Value slot;
+          if (packBuffers) {
+            SmallVector<OpFoldResult> offsets = {t, b.getIndexAttr(0),
+                                                 b.getIndexAttr(0),
+                                                 b.getIndexAttr(0)};
+            SmallVector<OpFoldResult> sizes = {
+                b.getIndexAttr(1), b.getIndexAttr(mc / box[0] + 1),
+                b.getIndexAttr(kcOuter), b.getIndexAttr(box[0])};
+            SmallVector<OpFoldResult> steps(4, b.getIndexAttr(1));
+            slot = memref::SubViewOp::create(b, loc, packBuffers, offsets,
+                                             sizes, steps);
+          }
+          if (parallel == "n")
+            emitChunk(b, point, lo, hi, index(b, 0), index(b, mRange), slot);
+          else
+            emitChunk(b, point, index(b, 0), index(b, n), lo, hi, slot);
+          scf::ReduceOp::create(b, loc);
+        });
+  };
+
+  // Outer dims (batch, other m dims) as loops around the chunks; with
+  // parallel = batch the outermost of them is the parallel loop.
+  std::function<void(OpBuilder &, Point, unsigned)> outer =
+      [&](OpBuilder &b, Point point, unsigned depth) {
+        if (depth == outerDims.size()) {
+          runChunks(b, point);
+          return;
+        }
+        unsigned d = outerDims[depth];
+        auto body = [&](OpBuilder &b, Value iv) {
+          Point inner = point;
+          inner[d] = iv;
+          outer(b, inner, depth + 1);
+        };
+        if (depth == 0 && parallel == "batch" && chunks > 1) {
+          scf::ParallelOp::create(
+              b, loc, ValueRange{index(b, 0)},
+              ValueRange{index(b, dims.ranges[d])}, ValueRange{index(b, 1)},
+              [&](OpBuilder &b, Location, ValueRange ivs) {
+                body(b, ivs[0]);
+                scf::ReduceOp::create(b, loc);
+              });
+          return;
+        }
+        scf::ForOp::create(b, loc, index(b, 0), index(b, dims.ranges[d]),
+                           index(b, 1), ValueRange{},
+                           [&](OpBuilder &b, Location, Value iv, ValueRange) {
+                             body(b, iv);
+                             scf::YieldOp::create(b, loc);
+                           });
+      };
+  outer(b, point, 0);
+
+  // The contraction, its zero fill and the fused epilogue are replaced.
+  // The fill stays when something else reads the buffer (a copy made for
+  // another op that shared the fill).
+  SmallVector<Operation *> erase;
+  bool onlyOurs = llvm::all_of(result.getUsers(), [&](Operation *user) {
+    return user == op.getOperation() || isa<linalg::FillOp>(user) ||
+           (epilogue && user == epilogue->op.getOperation());
+  });
+  for (Operation *user : result.getUsers())
+    if (auto fill = dyn_cast<linalg::FillOp>(user))
+      if (zeroInit && onlyOurs && fill->getBlock() == op->getBlock())
+        erase.push_back(fill);
+  if (epilogue)
+    rewriter.eraseOp(epilogue->op);
+  rewriter.eraseOp(op);
+  for (Operation *fill : erase)
+    rewriter.eraseOp(fill);
+  if (auto alloc = result.getDefiningOp<memref::AllocOp>())
+    if (alloc->use_empty())
+      rewriter.eraseOp(alloc);
+}
+
+void KernelEmitter::emitChunk(OpBuilder &b, Point point, Value nLo, Value nHi,
+                              Value mLo, Value mHi, Value packBuffer) {
+  // jc: panels of nc columns; pc: blocks of kc along the first k loop;
+  // ic: blocks of mc rows of the first box dim.
+  int64_t kOuterRange = dims.ranges[kLoopDims[0]];
+  bool blocked = kcOuter < kOuterRange;
+  scf::ForOp::create(
+      b, loc, nLo, nHi, index(b, nc), ValueRange{},
+      [&](OpBuilder &b, Location, Value jc, ValueRange) {
+        Value jcEnd = affine::AffineMinOp::create(
+            b, loc,
+            AffineMap::get(2, 0,
+                           {b.getAffineDimExpr(0) + nc, b.getAffineDimExpr(1)},
+                           b.getContext()),
+            ValueRange{jc, nHi});
+        scf::ForOp::create(
+            b, loc, index(b, 0), index(b, kOuterRange), index(b, kcOuter),
+            ValueRange{}, [&](OpBuilder &b, Location, Value pc, ValueRange) {
+              Value pcEnd = affine::AffineMinOp::create(
+                  b, loc,
+                  AffineMap::get(1, 0,
+                                 {b.getAffineDimExpr(0) + kcOuter,
+                                  b.getAffineConstantExpr(kOuterRange)},
+                                 b.getContext()),
+                  ValueRange{pc});
+              scf::ForOp::create(
+                  b, loc, mLo, mHi, index(b, mc), ValueRange{},
+                  [&](OpBuilder &b, Location, Value ic, ValueRange) {
+                    Value icEnd = affine::AffineMinOp::create(
+                        b, loc,
+                        AffineMap::get(2, 0,
+                                       {b.getAffineDimExpr(0) + mc,
+                                        b.getAffineDimExpr(1)},
+                                       b.getContext()),
+                        ValueRange{ic, mHi});
+                    if (packBuffer) {
+                      Value rows = affine::makeComposedAffineApply(
+                          b, loc, b.getAffineDimExpr(0) - b.getAffineDimExpr(1),
+                          ArrayRef<OpFoldResult>{icEnd, ic});
+                      packABlock(b, point, ic, rows, pc, pcEnd, packBuffer);
+                    }
+                    scf::ForOp::create(
+                        b, loc, jc, jcEnd, index(b, nr), ValueRange{},
+                        [&](OpBuilder &b, Location, Value jr, ValueRange) {
+                          emitBoxLoops(b, point, 0, {}, ic, icEnd, jr, pc,
+                                       pcEnd, blocked, packBuffer, ic);
+                          scf::YieldOp::create(b, loc);
+                        });
+                    scf::YieldOp::create(b, loc);
+                  });
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+void KernelEmitter::packABlock(OpBuilder &b, const Point &point, Value ic,
+                               Value rows, Value kLo, Value kHi,
+                               Value buffer) {
+  // buffer[tile][k - kLo][r] = A[ic + tile * mr + r][k]
+  int64_t mr = box[0];
+  unsigned mDim = boxDims[0], kDim = kLoopDims[0];
+  scf::ForOp::create(
+      b, loc, index(b, 0), rows, index(b, 1), ValueRange{},
+      [&](OpBuilder &b, Location, Value row, ValueRange) {
+        Point at = point;
+        at[mDim] = affine::makeComposedAffineApply(
+            b, loc, b.getAffineDimExpr(0) + b.getAffineDimExpr(1),
+            ArrayRef<OpFoldResult>{ic, row});
+        Value tile = affine::makeComposedAffineApply(
+            b, loc, b.getAffineDimExpr(0).floorDiv(mr),
+            ArrayRef<OpFoldResult>{row});
+        Value lane = affine::makeComposedAffineApply(
+            b, loc, b.getAffineDimExpr(0) % mr, ArrayRef<OpFoldResult>{row});
+        scf::ForOp::create(
+            b, loc, kLo, kHi, index(b, 1), ValueRange{},
+            [&](OpBuilder &b, Location, Value k, ValueRange) {
+              Point atK = at;
+              atK[kDim] = k;
+              Value value = memref::LoadOp::create(b, loc, inputA,
+                                                   apply(b, mapA, atK));
+              Value kk = affine::makeComposedAffineApply(
+                  b, loc, b.getAffineDimExpr(0) - b.getAffineDimExpr(1),
+                  ArrayRef<OpFoldResult>{k, kLo});
+              memref::StoreOp::create(
+                  b, loc, value, buffer,
+                  ValueRange{index(b, 0), tile, kk, lane});
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+void KernelEmitter::emitBoxLoops(OpBuilder &b, Point point, unsigned boxIndex,
+                                 SmallVector<int64_t> boxSizes, Value mLo,
+                                 Value mHi, Value n0, Value kLo, Value kHi,
+                                 bool blocked, Value packABuffer,
+                                 Value icBase) {
+  if (boxIndex == boxDims.size()) {
+    emitTile(b, point, boxSizes, n0, kLo, kHi, blocked, packABuffer, icBase);
+    return;
+  }
+  // Full tiles, then (statically sized) the remainder. The first box dim
+  // runs over [mLo, mHi) (a block); the others over their whole range.
+  unsigned d = boxDims[boxIndex];
+  int64_t tile = box[boxIndex];
+  int64_t range = dims.ranges[d];
+  Value lo = boxIndex == 0 ? mLo : index(b, 0);
+  Value hi = boxIndex == 0 ? mHi : index(b, range);
+  int64_t remainder = range % tile;
+  // End of the full tiles: hi rounded down to a tile multiple.
+  Value fullEnd =
+      boxIndex == 0
+          ? affine::makeComposedAffineApply(
+                b, loc,
+                b.getAffineDimExpr(1) +
+                    (b.getAffineDimExpr(0) - b.getAffineDimExpr(1))
+                            .floorDiv(tile) *
+                        tile,
+                ArrayRef<OpFoldResult>{hi, lo})
+          : index(b, range - remainder);
+  auto inner = [&](OpBuilder &b, Value iv, int64_t size) {
+    Point at = point;
+    at[d] = iv;
+    SmallVector<int64_t> sizes = boxSizes;
+    sizes.push_back(size);
+    emitBoxLoops(b, at, boxIndex + 1, sizes, mLo, mHi, n0, kLo, kHi, blocked,
+                 packABuffer, icBase);
+  };
+  scf::ForOp::create(b, loc, lo, fullEnd, index(b, tile), ValueRange{},
+                     [&](OpBuilder &b, Location, Value iv, ValueRange) {
+                       inner(b, iv, tile);
+                       scf::YieldOp::create(b, loc);
+                     });
+  if (remainder == 0)
+    return;
+  // The remainder tile exists only where the range ends (the last block).
+  Value needed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                       fullEnd, hi);
+  scf::IfOp::create(b, loc, needed, [&](OpBuilder &b, Location) {
+    inner(b, fullEnd, remainder);
+    scf::YieldOp::create(b, loc);
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// One register tile
+//===----------------------------------------------------------------------===//
+
+void KernelEmitter::emitTile(OpBuilder &b, Point origin,
+                             ArrayRef<int64_t> boxSizes, Value n0, Value kLo,
+                             Value kHi, bool blocked, Value packABuffer,
+                             Value icBase) {
+  int64_t count = rowsOf(boxSizes) * vectorsPerTile;
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0)));
+  SmallVector<Value> init;
+  Value isFirst, isLast;
+  if (blocked) {
+    isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kLo,
+                                    index(b, 0));
+    isLast = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::eq, kHi,
+        index(b, dims.ranges[kLoopDims[0]]));
+  }
+  if (zeroInit && !blocked) {
+    init.assign(count, zero);
+  } else if (!blocked) {
+    init = loadPartial(b, origin, boxSizes, n0);
+  } else {
+    // Later blocks continue from the partial sums stored in the result.
+    auto branch = scf::IfOp::create(
+        b, loc, SmallVector<Type>(count, vectorType), isFirst, true);
+    OpBuilder thenB = branch.getThenBodyBuilder();
+    scf::YieldOp::create(thenB, loc,
+                         zeroInit ? SmallVector<Value>(count, zero)
+                                  : loadPartial(thenB, origin, boxSizes, n0));
+    OpBuilder elseB = branch.getElseBodyBuilder();
+    scf::YieldOp::create(elseB, loc, loadPartial(elseB, origin, boxSizes, n0));
+    init.assign(branch.getResults().begin(), branch.getResults().end());
+  }
+
+  SmallVector<Value> acc = emitKLoops(b, origin, boxSizes, n0, kLo, kHi, init,
+                                      packABuffer, icBase);
+  if (!blocked) {
+    storeFinal(b, origin, boxSizes, n0, acc);
+    return;
+  }
+  scf::IfOp::create(
+      b, loc, isLast,
+      [&](OpBuilder &b, Location) {
+        storeFinal(b, origin, boxSizes, n0, acc);
+        scf::YieldOp::create(b, loc);
+      },
+      [&](OpBuilder &b, Location) {
+        storePartial(b, origin, boxSizes, n0, acc);
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
+                                             ArrayRef<int64_t> boxSizes,
+                                             Value n0, Value kLo, Value kHi,
+                                             ValueRange init,
+                                             Value packABuffer, Value icBase) {
+  int64_t rows = rowsOf(boxSizes);
+  // Row points hold the tile's m coordinates; k coordinates are filled in
+  // per step. They are built once, outside the k loops.
+  SmallVector<Point> rowPoints;
+  for (int64_t r = 0; r < rows; ++r)
+    rowPoints.push_back(rowPoint(b, origin, boxSizes, r));
+  Value tileIndex;
+  if (packABuffer)
+    tileIndex = affine::makeComposedAffineApply(
+        b, loc, (b.getAffineDimExpr(0) - b.getAffineDimExpr(1)).floorDiv(box[0]),
+        ArrayRef<OpFoldResult>{origin[boxDims[0]], icBase});
+
+  // One step of the micro-kernel at k coordinates `kPoint`.
+  auto step = [&](OpBuilder &b, const Point &kPoint,
+                  SmallVector<Value> acc) -> SmallVector<Value> {
+    SmallVector<Value> bVectors;
+    for (int64_t v = 0; v < vectorsPerTile; ++v)
+      bVectors.push_back(loadB(b, kPoint, n0, v));
+    Value packedK;
+    if (packABuffer)
+      packedK = affine::makeComposedAffineApply(
+          b, loc, b.getAffineDimExpr(0) - b.getAffineDimExpr(1),
+          ArrayRef<OpFoldResult>{kPoint[kLoopDims[0]], kLo});
+    for (int64_t r = 0; r < rows; ++r) {
+      Value scalar;
+      if (packABuffer) {
+        scalar = memref::LoadOp::create(
+            b, loc, packABuffer,
+            ValueRange{index(b, 0), tileIndex, packedK, index(b, r)});
+      } else {
+        Point at = rowPoints[r];
+        for (unsigned d : dims.k)
+          at[d] = kPoint[d];
+        scalar = memref::LoadOp::create(b, loc, inputA, apply(b, mapA, at));
+      }
+      Value broadcast =
+          vector::BroadcastOp::create(b, loc, vectorType, scalar);
+      for (int64_t v = 0; v < vectorsPerTile; ++v) {
+        int64_t i = r * vectorsPerTile + v;
+        acc[i] = vector::FMAOp::create(b, loc, broadcast, bVectors[v], acc[i]);
+      }
+    }
+    return acc;
+  };
+
+  // Unrolled inner k dims around `step`.
+  auto unrolled = [&](OpBuilder &b, Point kPoint, SmallVector<Value> acc) {
+    int64_t total = 1;
+    for (unsigned d : kUnrolled)
+      total *= dims.ranges[d];
+    for (int64_t i = 0; i < total; ++i) {
+      int64_t rest = i;
+      for (unsigned d : llvm::reverse(kUnrolled)) {
+        kPoint[d] = index(b, rest % dims.ranges[d]);
+        rest /= dims.ranges[d];
+      }
+      acc = step(b, kPoint, acc);
+    }
+    return acc;
+  };
+
+  // The k loops, carrying the accumulators.
+  std::function<SmallVector<Value>(OpBuilder &, Point, unsigned,
+                                   SmallVector<Value>)>
+      loops = [&](OpBuilder &b, Point kPoint, unsigned depth,
+                  SmallVector<Value> acc) -> SmallVector<Value> {
+    if (depth == kLoopDims.size())
+      return unrolled(b, kPoint, acc);
+    unsigned d = kLoopDims[depth];
+    Value lo = depth == 0 ? kLo : index(b, 0);
+    Value hi = depth == 0 ? kHi : index(b, dims.ranges[d]);
+    auto loop = scf::ForOp::create(
+        b, loc, lo, hi, index(b, 1), acc,
+        [&](OpBuilder &b, Location, Value iv, ValueRange carried) {
+          Point at = kPoint;
+          at[d] = iv;
+          SmallVector<Value> next = loops(
+              b, at, depth + 1, SmallVector<Value>(carried.begin(),
+                                                   carried.end()));
+          scf::YieldOp::create(b, loc, next);
+        });
+    return SmallVector<Value>(loop.getResults().begin(),
+                              loop.getResults().end());
+  };
+  return loops(b, origin, 0, SmallVector<Value>(init.begin(), init.end()));
+}
+
+SmallVector<Value> KernelEmitter::loadPartial(OpBuilder &b, const Point &origin,
+                                              ArrayRef<int64_t> boxSizes,
+                                              Value n0) {
+  // Only non-transposed results are blocked along k (see analyze).
+  SmallVector<Value> values;
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0)));
+  for (int64_t r = 0, e = rowsOf(boxSizes); r < e; ++r) {
+    Point at = rowPoint(b, origin, boxSizes, r);
+    for (int64_t v = 0; v < vectorsPerTile; ++v) {
+      at[nDim] = add(b, n0, v * lanes);
+      SmallVector<Value> indices = apply(b, mapC, at);
+      if (Value mask = laneMask(b, n0, v))
+        values.push_back(vector::MaskedLoadOp::create(
+            b, loc, vectorType, result, indices, mask, zero));
+      else
+        values.push_back(
+            vector::LoadOp::create(b, loc, vectorType, result, indices));
+    }
+  }
+  return values;
+}
+
+void KernelEmitter::storePartial(OpBuilder &b, const Point &origin,
+                                 ArrayRef<int64_t> boxSizes, Value n0,
+                                 ValueRange acc) {
+  for (int64_t r = 0, e = rowsOf(boxSizes); r < e; ++r) {
+    Point at = rowPoint(b, origin, boxSizes, r);
+    for (int64_t v = 0; v < vectorsPerTile; ++v) {
+      at[nDim] = add(b, n0, v * lanes);
+      SmallVector<Value> indices = apply(b, mapC, at);
+      Value value = acc[r * vectorsPerTile + v];
+      if (Value mask = laneMask(b, n0, v))
+        vector::MaskedStoreOp::create(b, loc, result, indices, mask, value);
+      else
+        vector::StoreOp::create(b, loc, value, result, indices);
+    }
+  }
+}
+
+Value KernelEmitter::epilogueValue(OpBuilder &b, ArrayRef<Value> coords,
+                                   unsigned laneDim, int64_t count, Value mask,
+                                   Value value) {
+  if (!epilogue)
+    return value;
+  linalg::GenericOp generic = epilogue->op;
+  IRMapping mapping;
+  Block *body = generic.getBody();
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    BlockArgument arg = body->getArgument(input->getOperandNumber());
+    if (input->getOperandNumber() == epilogue->resultInput) {
+      mapping.map(arg, value);
+      continue;
+    }
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    Type argType = arg.getType();
+    auto argVector = VectorType::get({count}, argType);
+    SmallVector<Value> indices = apply(b, map, coords);
+    Value loaded;
+    if (map.isFunctionOfDim(laneDim)) {
+      if (mask) {
+        Value zero = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(argVector, b.getZeroAttr(argType)));
+        loaded = vector::MaskedLoadOp::create(b, loc, argVector, input->get(),
+                                              indices, mask, zero);
+      } else {
+        loaded = vector::LoadOp::create(b, loc, argVector, input->get(),
+                                        indices);
+      }
+    } else {
+      Value scalar = memref::LoadOp::create(b, loc, input->get(), indices);
+      loaded = vector::BroadcastOp::create(b, loc, argVector, scalar);
+    }
+    mapping.map(arg, loaded);
+  }
+  // The body's scalar ops, on vectors of `count` lanes: values from outside
+  // the body are broadcast, constants splatted, and every other op cloned
+  // with vector operands and result types.
+  for (Operation &inner : body->without_terminator()) {
+    if (auto constant = dyn_cast<arith::ConstantOp>(inner)) {
+      auto attr = cast<TypedAttr>(constant.getValue());
+      mapping.map(constant.getResult(),
+                  arith::ConstantOp::create(
+                      b, loc,
+                      DenseElementsAttr::get(
+                          VectorType::get({count}, attr.getType()), attr)));
+      continue;
+    }
+    for (Value operand : inner.getOperands())
+      if (!mapping.contains(operand))
+        mapping.map(operand,
+                    vector::BroadcastOp::create(
+                        b, loc, VectorType::get({count}, operand.getType()),
+                        operand));
+    Operation *vectorized = b.clone(inner, mapping);
+    for (OpResult res : vectorized->getResults())
+      res.setType(VectorType::get({count}, res.getType()));
+  }
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  return mapping.lookup(yield.getOperand(0));
+}
+
+void KernelEmitter::storeFinal(OpBuilder &b, const Point &origin,
+                               ArrayRef<int64_t> boxSizes, Value n0,
+                               ValueRange acc) {
+  if (transposed) {
+    storeTransposed(b, origin, boxSizes, n0, acc);
+    return;
+  }
+  // The epilogue's iteration space is the result's: its coordinates are
+  // the result's indices, and the lanes run along the result dim that n
+  // indexes (the innermost).
+  unsigned laneDim = mapC.getNumResults() - 1;
+  for (int64_t r = 0, e = rowsOf(boxSizes); r < e; ++r) {
+    Point at = rowPoint(b, origin, boxSizes, r);
+    for (int64_t v = 0; v < vectorsPerTile; ++v) {
+      at[nDim] = add(b, n0, v * lanes);
+      SmallVector<Value> indices = apply(b, mapC, at);
+      Value mask = laneMask(b, n0, v);
+      Value value = epilogueValue(b, indices, laneDim, lanes, mask,
+                                  acc[r * vectorsPerTile + v]);
+      if (mask)
+        vector::MaskedStoreOp::create(b, loc, destination, indices, mask,
+                                      value);
+      else
+        vector::StoreOp::create(b, loc, value, destination, indices);
+    }
+  }
+}
+
+void KernelEmitter::storeTransposed(OpBuilder &b, const Point &origin,
+                                    ArrayRef<int64_t> boxSizes, Value n0,
+                                    ValueRange acc) {
+  // Rows come in groups of `width` along the innermost box dim, which the
+  // result is contiguous along: transpose each [width x lanes] block (padded
+  // to a square) and store `width` values per n.
+  int64_t width = boxSizes.back();
+  int64_t groups = rowsOf(boxSizes) / width;
+  int64_t square = std::max(width, lanes);
+  auto squareType = VectorType::get({square, square}, elementType);
+  auto rowType = VectorType::get({square}, elementType);
+  unsigned laneDim = mapC.getNumResults() - 1;
+  Value zeroRow = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(rowType, b.getF32FloatAttr(0)));
+  for (int64_t g = 0; g < groups; ++g) {
+    Point at = rowPoint(b, origin, boxSizes, g * width);
+    for (int64_t v = 0; v < vectorsPerTile; ++v) {
+      Value matrix = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(squareType, b.getF32FloatAttr(0)));
+      for (int64_t i = 0; i < width; ++i) {
+        Value row = acc[(g * width + i) * vectorsPerTile + v];
+        if (square > lanes)
+          row = vector::InsertStridedSliceOp::create(b, loc, row, zeroRow,
+                                                     ArrayRef<int64_t>{0},
+                                                     ArrayRef<int64_t>{1});
+        matrix = vector::InsertOp::create(b, loc, row, matrix,
+                                          ArrayRef<int64_t>{i});
+      }
+      Value transposed = vector::TransposeOp::create(
+          b, loc, matrix, ArrayRef<int64_t>{1, 0});
+      for (int64_t j = 0; j < lanes; ++j) {
+        int64_t column = v * lanes + j;
+        Value channelValue = vector::ExtractOp::create(
+            b, loc, transposed, ArrayRef<int64_t>{j});
+        if (width < square)
+          channelValue = vector::ExtractStridedSliceOp::create(
+              b, loc, channelValue, ArrayRef<int64_t>{0},
+              ArrayRef<int64_t>{width}, ArrayRef<int64_t>{1});
+        auto emitStore = [&](OpBuilder &b) {
+          Point channel = at;
+          channel[nDim] = add(b, n0, column);
+          SmallVector<Value> indices = apply(b, mapC, channel);
+          Value value = epilogueValue(b, indices, laneDim, width, Value(),
+                                      channelValue);
+          vector::StoreOp::create(b, loc, value, destination, indices);
+        };
+        if (n % nr == 0) {
+          emitStore(b);
+          continue;
+        }
+        // Columns past n exist only in the last tile.
+        Value inRange = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ult, add(b, n0, column),
+            index(b, n));
+        scf::IfOp::create(b, loc, inRange, [&](OpBuilder &b, Location) {
+          emitStore(b);
+          scf::YieldOp::create(b, loc);
+        });
+      }
+    }
+  }
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+/// The buffer `value` is a view of (through subviews, reshapes, casts).
+static Value getBaseBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// Whether any op strictly between `from` and `to` (same block) may write
+/// one of `buffers`: then a kernel cannot move from `from` down to `to`.
+static bool mayWriteBetween(Operation *from, Operation *to,
+                            ArrayRef<Value> buffers) {
+  SmallVector<Value> bases = llvm::map_to_vector(buffers, getBaseBuffer);
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    WalkResult result = op->walk([&](Operation *inner) {
+      auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+      if (!effects) {
+        // Ops without effects of their own (loops, ifs) are judged by the
+        // ops they contain; anything else is unknown.
+        return inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                       inner->getNumRegions() == 0
+                   ? WalkResult::advance()
+                   : WalkResult::interrupt();
+      }
+      SmallVector<MemoryEffects::EffectInstance> instances;
+      effects.getEffects(instances);
+      for (auto &instance : instances) {
+        if (!isa<MemoryEffects::Write>(instance.getEffect()))
+          continue;
+        Value written = instance.getValue();
+        if (!written || llvm::is_contained(bases, getBaseBuffer(written)))
+          return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return true;
+  }
+  return false;
+}
+
+std::optional<cpu::Epilogue>
+mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction) {
+  Value result = contraction.getDpsInitOperand(0)->get();
+  auto alloc = result.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return std::nullopt;
+  linalg::GenericOp consumer;
+  for (Operation *user : result.getUsers()) {
+    if (user == contraction.getOperation())
+      continue;
+    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
+      if (fill->getBlock() != contraction->getBlock() ||
+          !fill->isBeforeInBlock(contraction))
+        return std::nullopt;
+      continue;
+    }
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || consumer)
+      return std::nullopt;
+    consumer = generic;
+  }
+  if (!consumer || consumer->getBlock() != contraction->getBlock() ||
+      !contraction->isBeforeInBlock(consumer))
+    return std::nullopt;
+  // The fused kernel runs where the consumer was (its other operands may be
+  // defined in between): nothing in between may change the inputs.
+  if (mayWriteBetween(contraction, consumer,
+                      {contraction.getDpsInputOperand(0)->get(),
+                       contraction.getDpsInputOperand(1)->get()}))
+    return std::nullopt;
+  if (consumer.getNumDpsInits() != 1 || consumer.getNumReductionLoops() != 0 ||
+      consumer.hasIndexSemantics())
+    return std::nullopt;
+  // The consumer reads the result once, element for element, and writes a
+  // buffer of the same shape with a unit innermost stride.
+  std::optional<unsigned> resultInput;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input->get() != result)
+      continue;
+    if (resultInput ||
+        !consumer.getMatchingIndexingMap(input).isIdentity())
+      return std::nullopt;
+    resultInput = input->getOperandNumber();
+  }
+  OpOperand *output = consumer.getDpsInitOperand(0);
+  if (!resultInput || output->get() == result ||
+      !consumer.getMatchingIndexingMap(output).isIdentity() ||
+      output->get().getType() != result.getType() ||
+      consumer.payloadUsesValueFromOperand(output) ||
+      !hasUnitInnermostStride(output->get()))
+    return std::nullopt;
+  // Every input must be linear in the result's coordinates (loads), and
+  // the body scalar elementwise ops.
+  unsigned laneDim = consumer.getNumLoops() - 1;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    AffineMap map = consumer.getMatchingIndexingMap(input);
+    for (AffineExpr expr : map.getResults())
+      if (!getLinearForm(expr, consumer.getNumLoops()))
+        return std::nullopt;
+    // Lanes run along the innermost dimension: vector loads or broadcasts.
+    if (map.isFunctionOfDim(laneDim) &&
+        (!isContiguousAlong(map, laneDim) ||
+         !hasUnitInnermostStride(input->get())))
+      return std::nullopt;
+  }
+  for (Operation &inner : consumer.getBody()->without_terminator())
+    if (!inner.hasTrait<OpTrait::Elementwise>() &&
+        !isa<arith::ConstantOp>(inner))
+      return std::nullopt;
+  if (!getElementTypeOrSelf(output->get().getType()).isF32())
+    return std::nullopt;
+  return Epilogue{consumer, *resultInput};
+}
+
+LogicalResult mlir::effai::cpu::checkKernelSupport(linalg::LinalgOp op,
+                                                   const ContractionDims &dims,
+                                                   TilingAttr tiling,
+                                                   std::string &reason) {
+  IRRewriter rewriter(op.getContext());
+  KernelEmitter emitter(rewriter, op, dims, tiling, std::nullopt);
+  return emitter.analyze(reason);
+}
+
+void mlir::effai::cpu::emitContractionKernel(RewriterBase &rewriter,
+                                             linalg::LinalgOp op,
+                                             const ContractionDims &dims,
+                                             TilingAttr tiling,
+                                             std::optional<Epilogue> epilogue) {
+  KernelEmitter emitter(rewriter, op, dims, tiling, epilogue);
+  std::string reason;
+  if (failed(emitter.analyze(reason)))
+    llvm_unreachable("checkKernelSupport must succeed first");
+  emitter.emit();
+}

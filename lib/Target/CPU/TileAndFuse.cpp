@@ -1,0 +1,83 @@
+//===- TileAndFuse.cpp - apply effai.tiling on the CPU ----------*- C++ -*-===//
+//
+// effai-tile-and-fuse: every contraction that effai-select-tiling gave a
+// `contraction` tiling becomes a register-blocked kernel, with its
+// elementwise consumer fused when the tiling says so. Register transposes
+// the kernels use are lowered here with the shuffle network that suits the
+// vector width.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractionKernel.h"
+
+#include "effai/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_TILEANDFUSE
+#include "effai/Target/CPU/Passes.h.inc"
+
+namespace {
+struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    SmallVector<std::pair<linalg::LinalgOp, TilingAttr>> work;
+    func.walk([&](linalg::LinalgOp op) {
+      auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName());
+      if (tiling && tiling.getKernel() == "contraction" &&
+          op.hasPureBufferSemantics())
+        work.emplace_back(op, tiling);
+    });
+    IRRewriter rewriter(&getContext());
+    int64_t lanes = 0;
+    for (auto [op, tiling] : work) {
+      FailureOr<ContractionDims> dims = analyzeContraction(op);
+      std::string reason = "not a contraction";
+      if (failed(dims) ||
+          failed(cpu::checkKernelSupport(op, *dims, tiling, reason))) {
+        op->emitWarning("effai-tile-and-fuse: keeping loops: ") << reason;
+        continue;
+      }
+      std::optional<cpu::Epilogue> epilogue;
+      if (tiling.getEpilogue())
+        epilogue = cpu::findEpilogue(op);
+      rewriter.setInsertionPoint(op);
+      cpu::emitContractionKernel(rewriter, op, *dims, tiling, epilogue);
+      lanes = std::max(lanes, tiling.getLanes());
+    }
+    // Ops the model keeps on one thread become plain loops now, so that a
+    // parallel pipeline does not fork a region for them.
+    SmallVector<linalg::LinalgOp> sequential;
+    func.walk([&](linalg::LinalgOp op) {
+      auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName());
+      if (tiling && tiling.getKernel() != "contraction" &&
+          tiling.getThreads() == 1 && op.hasPureBufferSemantics())
+        sequential.push_back(op);
+    });
+    for (linalg::LinalgOp op : sequential) {
+      rewriter.setInsertionPoint(op);
+      if (succeeded(linalg::linalgOpToLoops(rewriter, op)))
+        rewriter.eraseOp(op);
+    }
+    if (lanes == 0)
+      return;
+    // 16x16 f32 transposes have an AVX-512 shuffle network; others become
+    // one shuffle each, which LLVM's backend lowers well at 8 lanes.
+    RewritePatternSet patterns(&getContext());
+    vector::populateVectorTransposeLoweringPatterns(
+        patterns, lanes == 16 ? vector::VectorTransposeLowering::Shuffle16x16
+                              : vector::VectorTransposeLowering::Shuffle1D);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+} // namespace mlir::effai

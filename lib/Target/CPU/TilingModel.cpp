@@ -1,0 +1,479 @@
+//===- TilingModel.cpp - analytic CPU tiling from #effai.target -*- C++ -*-===//
+//
+// A register tile is good when its accumulators cover the FMA pipeline
+// (latency x throughput), fit the register file with room for the operand
+// vectors, and need few loads per FMA; the best one for an op also wastes
+// few lanes and rows at the edges. The model scores every candidate by the
+// cycles it predicts for the whole op and takes the cheapest. Cache blocks
+// follow Low et al. (2016): the B micro-panel and A sliver share L1 minus
+// one way, the A block half of L2, the B panel half of the core's share of
+// the last-level cache. Threads are added while the predicted time,
+// including the fork/join cost, drops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Target/CPU/TilingModel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+
+constexpr int64_t kElementBytes = 4; // f32 kernels
+
+/// The numbers of #effai.target the model uses.
+struct Machine {
+  explicit Machine(TargetAttr target)
+      : target(target), levels(target.getMemoryLevels()) {
+    ghz = target.getClockGhz();
+    lanes = target.getLanes(32);
+    fmaPorts = target.getFmaPerCycle();
+    fmaLatency = target.getFmaLatency();
+    loadPorts = target.getLoadsPerCycle();
+    registers = target.getVectorRegisters();
+  }
+
+  /// Bandwidth (GB/s) of `level` for `threads` cores.
+  double bandwidth(MemoryLevelAttr level, int64_t threads) const {
+    double each = level.getBandwidth();
+    if (level.getSharedBy() <= 1)
+      return each * threads;
+    return std::min<double>(each * threads, level.getSharedBandwidth());
+  }
+  /// Usable bytes of a cache level: all ways but one (for other data).
+  static double usable(MemoryLevelAttr level) {
+    int64_t ways = level.getWays();
+    double size = level.getSize();
+    return ways > 1 ? size * (ways - 1) / ways : size;
+  }
+  double peakGops(Arithmetic arithmetic) const {
+    PeaksAttr peaks = target.getPeaks();
+    switch (arithmetic) {
+    case Arithmetic::FP32:
+      return peaks.getFp32();
+    case Arithmetic::BF16:
+      return peaks.getBf16() > 0 ? double(peaks.getBf16())
+                                 : double(peaks.getFp32());
+    case Arithmetic::Int8:
+      return peaks.getInt8();
+    case Arithmetic::Int32:
+      return peaks.getInt32();
+    }
+    return peaks.getFp32();
+  }
+
+  TargetAttr target;
+  SmallVector<MemoryLevelAttr> levels;
+  double ghz;
+  int64_t lanes, fmaPorts, fmaLatency, loadPorts, registers;
+};
+
+/// A register tile candidate and its predicted cost.
+struct Candidate {
+  SmallVector<int64_t> box; // per box dim, innermost last
+  int64_t vectors = 1;      // nr / lanes
+  double cycles = 0;        // whole op, one thread
+};
+
+/// Facts about a contraction the model needs.
+struct Problem {
+  ContractionDims dims;
+  int64_t n = 0, k = 0;
+  bool transposed = false;     // result contiguous along an m dim, not n
+  SmallVector<unsigned> boxDims;
+  int64_t outer = 1;           // iterations of the dims outside the box
+  int64_t epilogueOps = 0;     // vector ops of the fused consumer
+};
+
+/// Cycles of one reduction step of a tile with `rows` rows and `vectors`
+/// vectors: FMA issue, load issue and the FMA latency each bound it.
+double cyclesPerStep(const Machine &m, int64_t rows, int64_t vectors) {
+  double fmas = double(rows * vectors) / m.fmaPorts;
+  double loads = double(rows + vectors) / m.loadPorts;
+  return std::max({fmas, loads, double(m.fmaLatency)});
+}
+
+/// Cycles to store (and finish) one tile: a store per vector, plus for
+/// transposed results a shuffle network per [width x lanes] block.
+double storeCycles(const Machine &m, const Problem &p, int64_t rows,
+                   int64_t width, int64_t vectors) {
+  double perVector = 1 + p.epilogueOps;
+  if (!p.transposed)
+    return rows * vectors * perVector;
+  int64_t groups = rows / width;
+  double shuffles = m.lanes * std::log2(double(m.lanes));
+  return groups * vectors * (shuffles + m.lanes * perVector);
+}
+
+/// Predicted single-thread cycles of the whole op with this tile: every
+/// tile shape (full, and the remainders along each box dim) times its
+/// count.
+double predictCycles(const Machine &m, const Problem &p,
+                     ArrayRef<int64_t> box, int64_t vectors) {
+  int64_t tilesN = llvm::divideCeil(p.n, vectors * m.lanes);
+  // Shapes: each box dim contributes full tiles and possibly one remainder.
+  SmallVector<std::pair<int64_t, int64_t>> shapes = {{1, 1}}; // rows, count
+  int64_t width = 1;
+  for (auto [i, d] : llvm::enumerate(p.boxDims)) {
+    int64_t range = p.dims.ranges[d], tile = box[i];
+    int64_t full = range / tile, rest = range % tile;
+    SmallVector<std::pair<int64_t, int64_t>> next;
+    for (auto [rows, count] : shapes) {
+      if (full)
+        next.push_back({rows * tile, count * full});
+      if (rest)
+        next.push_back({rows * rest, count});
+    }
+    shapes = std::move(next);
+    width = tile;
+  }
+  double cycles = 0;
+  for (auto [rows, count] : shapes) {
+    int64_t tileWidth = std::min(width, rows);
+    cycles += count * (p.k * cyclesPerStep(m, rows, vectors) +
+                       storeCycles(m, p, rows, tileWidth, vectors));
+  }
+  return cycles * tilesN * p.outer;
+}
+
+/// Enumerates register tiles within the register budget and keeps the one
+/// with the fewest predicted cycles.
+Candidate chooseRegisterTile(const Machine &m, Problem &p) {
+  // Accumulators may take three quarters of the register file; the rest
+  // holds the B vectors, a broadcast and addresses (more spills).
+  int64_t maxAccumulators = m.registers * 3 / 4;
+  Candidate best;
+  best.cycles = std::numeric_limits<double>::infinity();
+  auto consider = [&](SmallVector<int64_t> box, int64_t vectors) {
+    double cycles = predictCycles(m, p, box, vectors);
+    int64_t rows = 1;
+    for (int64_t b : box)
+      rows *= b;
+    int64_t bestRows = 1;
+    for (int64_t b : best.box)
+      bestRows *= b;
+    bool better = cycles < best.cycles * 0.999 ||
+                  (cycles <= best.cycles * 1.001 &&
+                   rows * vectors > bestRows * best.vectors);
+    if (better)
+      best = Candidate{box, vectors, cycles};
+  };
+  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+    if ((vectors - 1) * m.lanes >= p.n)
+      break;
+    int64_t maxRows = std::min<int64_t>(maxAccumulators / vectors, 16);
+    if (p.boxDims.size() == 1) {
+      int64_t range = p.dims.ranges[p.boxDims[0]];
+      for (int64_t mr = 1; mr <= std::min(maxRows, range); ++mr)
+        consider({mr}, vectors);
+      continue;
+    }
+    int64_t height = p.dims.ranges[p.boxDims[0]];
+    int64_t width = p.dims.ranges[p.boxDims[1]];
+    for (int64_t w = 1; w <= std::min(maxRows, width); ++w)
+      for (int64_t h = 1; h * w <= maxRows && h <= height; ++h)
+        consider({h, w}, vectors);
+  }
+  return best;
+}
+
+/// Whether the tile's A rows fall into few L1 sets (their stride is a
+/// multiple of the L1 way size, as with 1024 f32 columns): then packing
+/// them contiguously avoids conflict misses.
+bool rowsAlias(const Machine &m, int64_t rowStrideBytes, int64_t rows) {
+  MemoryLevelAttr l1 = m.levels.front();
+  int64_t ways = std::max<int64_t>(1, l1.getWays());
+  int64_t sets = std::max<int64_t>(1, l1.getSize() / (l1.getLine() * ways));
+  llvm::SmallDenseSet<int64_t> distinct;
+  for (int64_t r = 0; r < rows; ++r)
+    distinct.insert((r * rowStrideBytes / l1.getLine()) % sets);
+  return int64_t(distinct.size()) < rows;
+}
+
+/// Row stride in bytes of A along its innermost m dim (row-major tensor).
+int64_t getRowStrideBytes(linalg::LinalgOp op, unsigned mDim) {
+  Value a = op.getDpsInputOperand(0)->get();
+  auto type = cast<ShapedType>(a.getType());
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  int64_t stride = 1, offset = 0;
+  for (int64_t i = map.getNumResults() - 1; i >= 0; --i) {
+    if (auto form = getLinearForm(map.getResult(i), map.getNumDims()))
+      offset += form->coeffs[mDim] * stride;
+    stride *= type.getDimSize(i);
+  }
+  return offset * kElementBytes;
+}
+
+int64_t getBytes(Value value) {
+  auto type = cast<ShapedType>(value.getType());
+  return type.getNumElements() * type.getElementType().getIntOrFloatBitWidth() /
+         8;
+}
+
+int64_t roundUp(int64_t value, int64_t multiple) {
+  return llvm::divideCeil(value, multiple) * multiple;
+}
+
+/// The roof that bounds `time`s: "compute" or the slowest memory level.
+StringRef getBound(const Machine &m, double computeUs,
+                   ArrayRef<double> levelUs) {
+  StringRef bound = "compute";
+  double worst = computeUs;
+  for (auto [level, us] : llvm::zip(m.levels, levelUs))
+    if (us > worst) {
+      worst = us;
+      bound = level.getName();
+    }
+  return bound;
+}
+
+} // namespace
+
+bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
+                                            const ContractionDims &dims,
+                                            std::string &reason) {
+  for (Value operand : op->getOperands())
+    if (!getElementTypeOrSelf(operand.getType()).isF32()) {
+      reason = "only f32 contractions have register-blocked kernels";
+      return false;
+    }
+  if (dims.n.size() != 1) {
+    reason = "needs exactly one n dimension to vectorize";
+    return false;
+  }
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  unsigned nDim = dims.n[0];
+  bool alongN = isContiguousAlong(maps[2], nDim);
+  bool alongM = !dims.m.empty() && isContiguousAlong(maps[2], dims.m.back());
+  if (!alongN && !alongM) {
+    reason = "the result is contiguous along neither n nor an m dimension";
+    return false;
+  }
+  Value b = op.getDpsInputOperand(1)->get();
+  bool constantB = matchPattern(b, m_Constant());
+  for (AffineExpr expr : maps[1].getResults())
+    if (!getLinearForm(expr, op.getNumLoops()))
+      constantB = false;
+  if (!constantB && !isContiguousAlong(maps[1], nDim)) {
+    reason = "the second input is neither constant nor contiguous along n";
+    return false;
+  }
+  // Narrow n wastes lanes; plain loops vectorize better unless their
+  // innermost loop is a reduction (then they would not vectorize at all).
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool innermostReduced = iterators.back() == utils::IteratorType::reduction;
+  if (dims.ranges[nDim] < 4 && !innermostReduced) {
+    reason = "n is too narrow for vectors; plain loops vectorize along m";
+    return false;
+  }
+  return true;
+}
+
+TilingAttr mlir::effai::selectCPUContractionTiling(
+    linalg::LinalgOp op, const ContractionDims &dims, const OpCost &cost,
+    TargetAttr target, int64_t maxThreads, bool epilogue) {
+  Machine machine(target);
+  MLIRContext *context = op.getContext();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  Problem p;
+  p.dims = dims;
+  unsigned nDim = dims.n[0];
+  p.n = dims.ranges[nDim];
+  p.k = dims.getK();
+  p.transposed = !isContiguousAlong(maps[2], nDim);
+  // Transposed results tile a 2-D box over the two innermost m dims (a
+  // convolution's output rows and columns); others one m dim.
+  size_t boxRank = p.transposed && dims.m.size() >= 2 ? 2 : 1;
+  p.boxDims.assign(dims.m.end() - boxRank, dims.m.end());
+  for (unsigned d : dims.batch)
+    p.outer *= dims.ranges[d];
+  for (unsigned d : ArrayRef<unsigned>(dims.m).drop_back(boxRank))
+    p.outer *= dims.ranges[d];
+  if (epilogue)
+    p.epilogueOps = 2;
+
+  Candidate tile = chooseRegisterTile(machine, p);
+  int64_t lanes = machine.lanes;
+  int64_t nr = tile.vectors * lanes;
+  int64_t mr0 = tile.box.front();
+  int64_t rows = 1;
+  for (int64_t b : tile.box)
+    rows *= b;
+  int64_t mRange = dims.ranges[p.boxDims.front()];
+
+  // Cache blocks.
+  int64_t kc = p.k, mc = roundUp(mRange, mr0), nc = roundUp(p.n, nr);
+  bool singleK = dims.k.size() == 1;
+  if (!p.transposed && singleK) {
+    double l1 = Machine::usable(machine.levels.front());
+    int64_t fit = int64_t(l1 / double((nr + rows) * kElementBytes)) / 8 * 8;
+    fit = std::max<int64_t>(fit, 8);
+    if (p.k > fit + fit / 4)
+      kc = fit;
+  }
+  if (machine.levels.size() > 2) {
+    double l2 = Machine::usable(machine.levels[1]) / 2;
+    int64_t fit = int64_t(l2 / double(kc * kElementBytes)) / mr0 * mr0;
+    mc = std::clamp<int64_t>(fit, mr0, roundUp(mRange, mr0));
+    MemoryLevelAttr llc = machine.levels[machine.levels.size() - 2];
+    double share = Machine::usable(llc) / std::max<int64_t>(1, llc.getSharedBy()) / 2;
+    int64_t fitN = int64_t(share / double(kc * kElementBytes)) / nr * nr;
+    nc = std::clamp<int64_t>(fitN, nr, roundUp(p.n, nr));
+  }
+  if (p.transposed) {
+    mc = roundUp(mRange, mr0);
+    nc = roundUp(p.n, nr);
+  }
+  bool packA = false;
+  if (!p.transposed && dims.m.size() == 1 && singleK && mRange >= 2 * rows &&
+      p.n >= 4 * nr)
+    packA = rowsAlias(machine, getRowStrideBytes(op, dims.m[0]), rows);
+  bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
+  StringRef packB = constantB ? "compile" : "none";
+
+  // Traffic per memory level (bytes), from the loop nest's reuse.
+  double aBytes = getBytes(op.getDpsInputOperand(0)->get());
+  double bBytes = getBytes(op.getDpsInputOperand(1)->get());
+  double cBytes = getBytes(op.getDpsInitOperand(0)->get());
+  double tilesN = llvm::divideCeil(p.n, nr);
+  double blocksM = llvm::divideCeil(mRange, mc);
+  double blocksN = llvm::divideCeil(p.n, nc);
+  double partials = llvm::divideCeil(p.k, kc);
+  SmallVector<double> traffic;
+  double compulsory = aBytes + bBytes + cBytes;
+  size_t last = machine.levels.size() - 1;
+  double llcShare = last > 0 ? Machine::usable(machine.levels[last - 1]) /
+                                   std::max<int64_t>(
+                                       1, machine.levels[last - 1].getSharedBy())
+                             : 0.0;
+  for (size_t i = 0; i <= last; ++i) {
+    if (i == last) // main memory: compulsory, B again per A block if spilled
+      traffic.push_back(compulsory +
+                        (compulsory > llcShare ? bBytes * (blocksM - 1) : 0.0));
+    else if (i == 0) // every operand load of the micro-kernel
+      traffic.push_back(double(p.outer) * mRange * tilesN * p.k *
+                        (rows + nr) * kElementBytes / rows);
+    else if (i == 1) // A blocks once per n tile, B panels once per m block
+      traffic.push_back(aBytes * tilesN / std::max(1.0, blocksN) +
+                        bBytes * blocksM);
+    else // A per n block, B per m block, partial results per k block
+      traffic.push_back(aBytes * blocksN + bBytes * blocksM +
+                        cBytes * (2 * partials - 1));
+  }
+
+  // Threads: split the group with the best balance while it pays.
+  double cycles = tile.cycles;
+  double packCycles = packA ? aBytes / kElementBytes * blocksN : 0;
+  int64_t threads = 1;
+  StringRef parallel = "none";
+  auto predict = [&](int64_t t, int64_t tiles, bool duplicatesPacking,
+                     double &computeUs, SmallVector<double> &levelUs) {
+    double balance =
+        tiles > 0 ? double(llvm::divideCeil(tiles, t)) * t / tiles : 1.0;
+    double pack = duplicatesPacking ? packCycles : packCycles / t;
+    computeUs = ((cycles / t) * balance + pack) / (machine.ghz * 1e3);
+    levelUs.clear();
+    for (auto [level, bytes] : llvm::zip(machine.levels, traffic))
+      levelUs.push_back(bytes / (machine.bandwidth(level, t) * 1e3));
+    double memoryUs = *llvm::max_element(levelUs);
+    return std::max(computeUs, memoryUs) +
+           (t > 1 ? double(target.getForkJoinUs()) : 0.0);
+  };
+  double computeUs;
+  SmallVector<double> levelUs;
+  double best = predict(1, 1, false, computeUs, levelUs);
+  double bestComputeUs = computeUs;
+  SmallVector<double> bestLevelUs = levelUs;
+  int64_t outerMost = 1;
+  SmallVector<unsigned> outerDims(dims.batch.begin(), dims.batch.end());
+  outerDims.append(dims.m.begin(), dims.m.end() - boxRank);
+  llvm::sort(outerDims);
+  if (!outerDims.empty())
+    outerMost = dims.ranges[outerDims.front()];
+  struct Split {
+    StringRef name;
+    int64_t tiles;
+    bool duplicatesPacking;
+  };
+  SmallVector<Split> splits = {
+      {"n", int64_t(tilesN), packA},
+      {"m", int64_t(llvm::divideCeil(mRange, mr0)), false}};
+  if (outerMost > 1 && !packA)
+    splits.push_back({"batch", outerMost, false});
+  for (int64_t t = 2; t <= maxThreads; ++t)
+    for (const Split &split : splits) {
+      if (split.tiles < t)
+        continue;
+      double time =
+          predict(t, split.tiles, split.duplicatesPacking, computeUs, levelUs);
+      if (time < best * 0.97) {
+        best = time;
+        threads = t;
+        parallel = split.name;
+        bestComputeUs = computeUs;
+        bestLevelUs = levelUs;
+      }
+    }
+
+  double intensity = double(cost.getOps()) / std::max(1.0, traffic.back());
+  StringRef bound = getBound(machine, bestComputeUs, bestLevelUs);
+  return TilingAttr::get(context, "contraction", lanes, tile.box, nr, kc, mc,
+                         nc, packA, packB, threads, parallel, epilogue,
+                         std::round(intensity * 1000) / 1000, bound,
+                         std::round(best * 1000) / 1000);
+}
+
+TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
+                                            StringRef kernel,
+                                            const OpCost &cost,
+                                            TargetAttr target,
+                                            int64_t maxThreads) {
+  Machine machine(target);
+  // Data an elementwise op reads was usually just written: it comes from
+  // the smallest level that holds it.
+  double bytes = cost.getBytes();
+  size_t levelIndex = machine.levels.size() - 1;
+  for (size_t i = 0; i + 1 < machine.levels.size(); ++i)
+    if (bytes <= Machine::usable(machine.levels[i]) /
+                     std::max<int64_t>(1, machine.levels[i].getSharedBy())) {
+      levelIndex = i;
+      break;
+    }
+  MemoryLevelAttr level = machine.levels[levelIndex];
+  // Plain loops reach about half the vector peak of their arithmetic.
+  double gops = machine.peakGops(cost.arithmetic) / 2;
+  int64_t outer = op.getNumLoops() > 0 ? op.getStaticLoopRanges().front() : 1;
+  auto predict = [&](int64_t t, double &computeUs, double &memoryUs) {
+    computeUs = cost.getOps() / (gops * t * 1e3);
+    memoryUs = bytes / (machine.bandwidth(level, t) * 1e3);
+    return std::max(computeUs, memoryUs) +
+           (t > 1 ? double(target.getForkJoinUs()) : 0.0);
+  };
+  double computeUs, memoryUs;
+  double best = predict(1, computeUs, memoryUs);
+  double bestCompute = computeUs, bestMemory = memoryUs;
+  int64_t threads = 1;
+  for (int64_t t = 2; t <= std::min(maxThreads, outer); ++t) {
+    double time = predict(t, computeUs, memoryUs);
+    if (time < best * 0.97) {
+      best = time;
+      threads = t;
+      bestCompute = computeUs;
+      bestMemory = memoryUs;
+    }
+  }
+  double intensity = cost.getIntensity();
+  StringRef bound = bestCompute >= bestMemory ? StringRef("compute")
+                                              : level.getName();
+  return TilingAttr::get(op.getContext(), kernel, machine.lanes,
+                         ArrayRef<int64_t>{}, 0, 0, 0, 0, false, "none",
+                         threads, threads > 1 ? "batch" : "none", false,
+                         std::round(intensity * 1000) / 1000, bound,
+                         std::round(best * 1000) / 1000);
+}

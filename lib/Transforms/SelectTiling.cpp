@@ -1,0 +1,113 @@
+//===- SelectTiling.cpp - tiling decisions from the roofline ----*- C++ -*-===//
+//
+// effai-select-tiling: records, for every linalg op on tensors, the tiles,
+// packing, fusion and threads the target's model chooses, with the
+// predicted time. The models live with their targets (lib/Target/CPU);
+// this pass finds the ops, their costs and their epilogues.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Dialect/Effai/IR/LinalgCostModel.h"
+#include "effai/Target/CPU/TilingModel.h"
+#include "effai/Transforms/Passes.h"
+#include "effai/Utils/ContractionAnalysis.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_SELECTTILING
+#include "effai/Transforms/Passes.h.inc"
+
+namespace {
+
+/// The elementwise generic that is the only user of `op`'s result and
+/// iterates over exactly its shape: what the kernel can compute on its
+/// register tile before the store.
+linalg::GenericOp findEpilogue(linalg::LinalgOp op) {
+  Value result = op->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  if (!consumer || consumer.getNumReductionLoops() != 0 ||
+      consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
+      consumer->getResult(0).getType() != result.getType())
+    return {};
+  for (OpOperand *input : consumer.getDpsInputOperands())
+    if (input->get() == result &&
+        !consumer.getMatchingIndexingMap(input).isIdentity())
+      return {};
+  for (Operation &inner : consumer.getBody()->without_terminator())
+    if (!inner.hasTrait<OpTrait::Elementwise>() &&
+        !isa<arith::ConstantOp>(inner))
+      return {};
+  return consumer;
+}
+
+/// A kernel starts from zeros in registers when its result buffer is a
+/// zero fill of its own; CSE may have shared one fill between several
+/// contractions (bufferization would then copy it), so each gets a clone.
+void giveOwnFill(linalg::LinalgOp op) {
+  OpOperand *init = op.getDpsInitOperand(0);
+  auto fill = init->get().getDefiningOp<linalg::FillOp>();
+  if (!fill || fill->getResult(0).hasOneUse())
+    return;
+  OpBuilder b(op);
+  Operation *clone = b.clone(*fill);
+  init->set(clone->getResult(0));
+}
+
+StringRef getLoopKernel(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() > 0)
+    return "reduction";
+  if (op.getNumLoops() == op.getNumParallelLoops() && isa<linalg::GenericOp>(op))
+    return "elementwise";
+  return "loops";
+}
+
+struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
+  using SelectTilingBase::SelectTilingBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto target = TargetAttr::lookup(module);
+    if (!target) {
+      module.emitError("effai-select-tiling: the module has no "
+                       "#effai.target (run effai-set-target first)");
+      return signalPassFailure();
+    }
+    if (target.getKind() != TargetKind::CPU) {
+      module.emitError("effai-select-tiling: no tiling model for ")
+          << stringifyTargetKind(target.getKind()) << " targets";
+      return signalPassFailure();
+    }
+    int64_t threads = maxThreads > 0 ? int64_t(maxThreads) : target.getCores();
+    MLIRContext *context = &getContext();
+    module.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() ||
+          op->hasAttr(TilingAttr::getAttrName()))
+        return;
+      FailureOr<OpCost> cost = getLinalgCost(op);
+      if (failed(cost))
+        return;
+      FailureOr<ContractionDims> dims = analyzeContraction(op);
+      std::string reason;
+      TilingAttr tiling;
+      if (succeeded(dims) && isCPUContractionCandidate(op, *dims, reason)) {
+        linalg::GenericOp epilogue = findEpilogue(op);
+        tiling = selectCPUContractionTiling(op, *dims, *cost, target, threads,
+                                            bool(epilogue));
+        if (epilogue)
+          epilogue->setAttr("effai.epilogue", UnitAttr::get(context));
+        giveOwnFill(op);
+      } else {
+        tiling = selectCPULoopTiling(op, getLoopKernel(op), *cost, target,
+                                     threads);
+      }
+      op->setAttr(TilingAttr::getAttrName(), tiling);
+    });
+  }
+};
+} // namespace
+} // namespace mlir::effai

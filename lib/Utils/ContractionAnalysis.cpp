@@ -1,0 +1,141 @@
+//===- ContractionAnalysis.cpp - loop structure of contractions -*- C++ -*-===//
+//
+// A dimension's role follows from which operand maps use it: a convolution's
+// output row `oh` appears in the input as `oh * stride + kh * dilation` and
+// in the output, so it is an `m` dimension just like a matmul row.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Utils/ContractionAnalysis.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+using namespace mlir;
+using namespace mlir::effai;
+
+int64_t ContractionDims::getSize(ArrayRef<unsigned> dims) const {
+  int64_t size = 1;
+  for (unsigned d : dims)
+    size *= ranges[d];
+  return size;
+}
+
+std::optional<LinearForm> mlir::effai::getLinearForm(AffineExpr expr,
+                                                   unsigned numDims) {
+  LinearForm form;
+  form.coeffs.assign(numDims, 0);
+  if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+    form.coeffs[dim.getPosition()] = 1;
+    return form;
+  }
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
+    form.constant = constant.getValue();
+    return form;
+  }
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return std::nullopt;
+  auto lhs = getLinearForm(binary.getLHS(), numDims);
+  auto rhs = getLinearForm(binary.getRHS(), numDims);
+  if (!lhs || !rhs)
+    return std::nullopt;
+  if (expr.getKind() == AffineExprKind::Add) {
+    for (unsigned d = 0; d < numDims; ++d)
+      lhs->coeffs[d] += rhs->coeffs[d];
+    lhs->constant += rhs->constant;
+    return lhs;
+  }
+  if (expr.getKind() != AffineExprKind::Mul)
+    return std::nullopt;
+  auto scale = [](LinearForm form, int64_t factor) {
+    for (int64_t &c : form.coeffs)
+      c *= factor;
+    form.constant *= factor;
+    return form;
+  };
+  if (llvm::all_of(rhs->coeffs, [](int64_t c) { return c == 0; }))
+    return scale(*lhs, rhs->constant);
+  if (llvm::all_of(lhs->coeffs, [](int64_t c) { return c == 0; }))
+    return scale(*rhs, lhs->constant);
+  return std::nullopt;
+}
+
+bool mlir::effai::isContiguousAlong(AffineMap map, unsigned dim) {
+  if (map.getNumResults() == 0)
+    return false;
+  for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+    auto form = getLinearForm(expr, map.getNumDims());
+    if (!form)
+      return false;
+    bool last = i + 1 == map.getNumResults();
+    if (form->coeffs[dim] != (last ? 1 : 0))
+      return false;
+  }
+  return true;
+}
+
+/// `value` with value-preserving or narrowing conversions stripped.
+static Value stripCasts(Value value) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (!isa<arith::ExtFOp, arith::ExtSIOp, arith::ExtUIOp, arith::TruncFOp,
+             arith::TruncIOp, arith::SIToFPOp, arith::UIToFPOp>(op))
+      break;
+    value = op->getOperand(0);
+  }
+  return value;
+}
+
+bool mlir::effai::hasMultiplyAccumulateBody(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    return false;
+  Block *body = op.getBlock();
+  auto yield = dyn_cast<linalg::YieldOp>(body->getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return false;
+  Value a = body->getArgument(0), b = body->getArgument(1);
+  Value acc = body->getArgument(2);
+  Operation *add = yield.getOperand(0).getDefiningOp();
+  if (!add || !isa<arith::AddFOp, arith::AddIOp>(add))
+    return false;
+  Value product = add->getOperand(0) == acc   ? add->getOperand(1)
+                  : add->getOperand(1) == acc ? add->getOperand(0)
+                                              : Value();
+  Operation *mul = product ? product.getDefiningOp() : nullptr;
+  if (!mul || !isa<arith::MulFOp, arith::MulIOp>(mul) ||
+      !product.hasOneUse())
+    return false;
+  Value x = stripCasts(mul->getOperand(0)), y = stripCasts(mul->getOperand(1));
+  return (x == a && y == b) || (x == b && y == a);
+}
+
+FailureOr<ContractionDims> mlir::effai::analyzeContraction(linalg::LinalgOp op) {
+  if (!hasMultiplyAccumulateBody(op) || op.hasDynamicShape())
+    return failure();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!maps[2].isProjectedPermutation())
+    return failure();
+  ContractionDims dims;
+  dims.ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0, e = op.getNumLoops(); d < e; ++d) {
+    bool inA = maps[0].isFunctionOfDim(d), inB = maps[1].isFunctionOfDim(d);
+    bool inC = maps[2].isFunctionOfDim(d);
+    bool reduced = iterators[d] == utils::IteratorType::reduction;
+    if (inC == reduced)
+      return failure();
+    if (inA && inB && inC)
+      dims.batch.push_back(d);
+    else if (inA && !inB && inC)
+      dims.m.push_back(d);
+    else if (!inA && inB && inC)
+      dims.n.push_back(d);
+    else if (inA && inB && !inC)
+      dims.k.push_back(d);
+    else
+      return failure();
+  }
+  if (dims.k.empty())
+    return failure();
+  return dims;
+}
