@@ -47,6 +47,16 @@ struct CompileCommandLine {
       "parallel",
       llvm::cl::desc("Run each op's parallel loops on OpenMP threads"),
       llvm::cl::init(false), llvm::cl::cat(category)};
+  llvm::cl::opt<bool> profile{
+      "profile",
+      llvm::cl::desc("Count each layer's time in the artifact (effai-run "
+                     "prints the per-layer table)"),
+      llvm::cl::init(false), llvm::cl::cat(category)};
+  llvm::cl::opt<bool> kernels{
+      "kernels",
+      llvm::cl::desc("Register-blocked contraction kernels (--kernels=false: "
+                     "plain loops)"),
+      llvm::cl::init(true), llvm::cl::cat(category)};
   llvm::cl::opt<unsigned> optLevel{
       "O", llvm::cl::desc("LLVM optimization level (0-3)"), llvm::cl::Prefix,
       llvm::cl::init(3), llvm::cl::cat(category)};
@@ -87,6 +97,8 @@ mlir::effai::getCPUCompileOptionsFromCommandLine() {
   options.cpu = cl.cpu;
   options.machine = cl.machine;
   options.parallel = cl.parallel;
+  options.profile = cl.profile;
+  options.kernels = cl.kernels;
   options.optLevel = std::min(3u, cl.optLevel.getValue());
   return options;
 }
@@ -116,5 +128,7 @@ mlir::effai::describeCompileOptions(const CPUCompileOptions &options) {
   return "machine=" + options.machine + " cpu=" + options.cpu + " O" +
          std::to_string(options.optLevel) +
          (options.parallel ? " parallel" : "") +
+         (options.profile ? " profile" : "") +
+         (options.kernels ? "" : " no-kernels") +
          (options.fuseElementwise ? " fuse-elementwise" : "");
 }

@@ -52,6 +52,9 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
     pm.addPass(createSelectTiling(select));
   }
 
+  // Producers of padded tensors write into the padded buffers.
+  pm.addNestedPass<func::FuncOp>(createPadInPlace());
+
   // Tensors -> buffers, with deallocation of temporaries.
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -62,10 +65,15 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   // (their packing buffers are planned with the rest).
   if (options.kernels)
     pm.addNestedPass<func::FuncOp>(createTileAndFuse());
+
   if (options.entryPoint)
     pm.addPass(createPlanBuffers());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Timers go in once the buffer code is final (deallocation cannot reason
+  // about the counter reads).
+  if (options.profile)
+    pm.addPass(createProfileLayers());
   if (options.entryPoint) {
     EmitEntryPointOptions entry;
     entry.openmp = options.parallel;

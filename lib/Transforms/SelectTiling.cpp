@@ -84,6 +84,13 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
     }
     int64_t threads = maxThreads > 0 ? int64_t(maxThreads) : target.getCores();
     MLIRContext *context = &getContext();
+    // Contractions the kernels take, and the elementwise consumer each could
+    // fuse. A consumer of several contractions (a residual add of two
+    // convolutions) is fused into the one with the most work; the others
+    // store their results for it to read.
+    SmallVector<std::tuple<linalg::LinalgOp, ContractionDims, OpCost>, 8>
+        kernels;
+    llvm::DenseMap<Operation *, linalg::LinalgOp> owner;
     module.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() ||
           op->hasAttr(TilingAttr::getAttrName()))
@@ -93,20 +100,29 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
         return;
       FailureOr<ContractionDims> dims = analyzeContraction(op);
       std::string reason;
-      TilingAttr tiling;
       if (succeeded(dims) && isCPUContractionCandidate(op, *dims, reason)) {
-        linalg::GenericOp epilogue = findEpilogue(op);
-        tiling = selectCPUContractionTiling(op, *dims, *cost, target, threads,
-                                            bool(epilogue));
-        if (epilogue)
-          epilogue->setAttr("effai.epilogue", UnitAttr::get(context));
-        giveOwnFill(op);
-      } else {
-        tiling = selectCPULoopTiling(op, getLoopKernel(op), *cost, target,
-                                     threads);
+        kernels.emplace_back(op, *dims, *cost);
+        if (linalg::GenericOp epilogue = findEpilogue(op)) {
+          linalg::LinalgOp &best = owner[epilogue];
+          if (!best || getLinalgCost(best)->macs < cost->macs)
+            best = op;
+        }
+        return;
       }
-      op->setAttr(TilingAttr::getAttrName(), tiling);
+      op->setAttr(TilingAttr::getAttrName(),
+                  selectCPULoopTiling(op, getLoopKernel(op), *cost, target,
+                                      threads));
     });
+    for (auto &[op, dims, cost] : kernels) {
+      linalg::GenericOp epilogue = findEpilogue(op);
+      bool fused = epilogue && owner.lookup(epilogue) == op;
+      op->setAttr(TilingAttr::getAttrName(),
+                  selectCPUContractionTiling(op, dims, cost, target, threads,
+                                             fused));
+      if (fused)
+        epilogue->setAttr("effai.epilogue", UnitAttr::get(context));
+      giveOwnFill(op);
+    }
   }
 };
 } // namespace

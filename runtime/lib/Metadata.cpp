@@ -138,6 +138,10 @@ bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
       long long bytes = -1;
       ok = (fields >> bytes) && bytes >= 0;
       metadata.workspaceBytes = static_cast<size_t>(bytes);
+    } else if (key == "profile") {
+      std::string escaped, name;
+      ok = (fields >> escaped) && unescapeName(escaped, name);
+      metadata.profileLayers.push_back(name);
     } else if (key == "input" || key == "output") {
       TensorSpec spec;
       if (!parseTensor(fields, spec, error)) {

@@ -32,6 +32,9 @@ struct ArtifactMetadata {
   size_t workspaceBytes = 0;
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
+  /// Layers with cycle counters (models compiled with --profile), in the
+  /// order of the `effai_profile_cycles` slots.
+  std::vector<std::string> profileLayers;
 };
 
 /// Parses `text`; on failure returns false and says why in `error`.

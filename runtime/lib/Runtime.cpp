@@ -12,6 +12,7 @@
 #include "Metadata.h"
 
 #include <dlfcn.h>
+#include <time.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +28,7 @@ struct effai_model {
   void *library = nullptr;
   void (*entry)(void **) = nullptr;
   void (*setNumThreads)(int32_t) = nullptr;
+  uint64_t *profileCycles = nullptr; // effai_profile_cycles, when profiled
   ArtifactMetadata metadata;
   void *workspace = nullptr;
   std::vector<void *> arguments;
@@ -42,6 +44,35 @@ struct effai_model {
 namespace {
 
 thread_local std::string lastError;
+
+/// The cycle counter the artifact's timers read (llvm.readcyclecounter).
+uint64_t readCycleCounter() {
+#if defined(__x86_64__) || defined(__i386__)
+  return __builtin_ia32_rdtsc();
+#else
+  return 0;
+#endif
+}
+
+double nowSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+/// Counter ticks per second, measured once against the monotonic clock.
+double getCycleCounterRate() {
+  static const double rate = [] {
+    double start = nowSeconds();
+    uint64_t begin = readCycleCounter();
+    while (nowSeconds() - start < 0.02) {
+    }
+    double seconds = nowSeconds() - start;
+    uint64_t ticks = readCycleCounter() - begin;
+    return ticks > 0 ? double(ticks) / seconds : 0.0;
+  }();
+  return rate;
+}
 
 effai_status fail(effai_status status, std::string message) {
   lastError = std::move(message);
@@ -140,6 +171,18 @@ effai_status effai_load(const char *path, effai_model **model) {
     return fail(EFFAI_ERROR_INVALID_ARTIFACT,
                 std::string("'") + path + "': " + error);
   }
+  if (!loaded->metadata.profileLayers.empty()) {
+    loaded->profileCycles =
+        reinterpret_cast<uint64_t *>(dlsym(library, "effai_profile_cycles"));
+    if (!loaded->profileCycles) {
+      delete loaded;
+      return fail(EFFAI_ERROR_INVALID_ARTIFACT,
+                  std::string("'") + path +
+                      "' declares profiled layers but lacks "
+                      "effai_profile_cycles");
+    }
+    effai_profile_reset(loaded);
+  }
   // Allocate and touch the workspace now: runs must not fault pages in.
   size_t bytes = loaded->metadata.workspaceBytes;
   if (bytes > 0) {
@@ -191,6 +234,32 @@ const char *effai_model_version(const effai_model *model) {
 
 size_t effai_workspace_bytes(const effai_model *model) {
   return model ? model->metadata.workspaceBytes : 0;
+}
+
+size_t effai_profile_count(const effai_model *model) {
+  return model && model->profileCycles ? model->metadata.profileLayers.size()
+                                        : 0;
+}
+
+effai_status effai_profile_layer(const effai_model *model, size_t index,
+                                 const char **name, double *seconds) {
+  if (!model || !name || !seconds)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT, "effai_profile_layer: NULL");
+  if (index >= effai_profile_count(model))
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "profile layer " + std::to_string(index) +
+                    " does not exist (the model has " +
+                    std::to_string(effai_profile_count(model)) + ")");
+  *name = model->metadata.profileLayers[index].c_str();
+  double rate = getCycleCounterRate();
+  *seconds = rate > 0 ? double(model->profileCycles[index]) / rate : 0.0;
+  return EFFAI_OK;
+}
+
+void effai_profile_reset(effai_model *model) {
+  if (effai_profile_count(model))
+    std::memset(model->profileCycles, 0,
+                model->metadata.profileLayers.size() * sizeof(uint64_t));
 }
 
 int effai_is_threaded(const effai_model *model) {

@@ -69,6 +69,32 @@ llvm::cl::opt<std::string>
              llvm::cl::desc("Where compiled .onnx/.mlir models are cached "
                             "(default: $EFFAI_CACHE_DIR or ~/.cache/effai)"));
 
+/// The per-layer timers of a model compiled with --profile: milliseconds
+/// per run and share of the total, slowest first.
+void printProfile(effai_model *model, size_t runs) {
+  size_t count = effai_profile_count(model);
+  if (count == 0)
+    return;
+  std::vector<std::pair<double, std::string>> layers;
+  double total = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const char *name;
+    double seconds;
+    if (effai_profile_layer(model, i, &name, &seconds) != EFFAI_OK)
+      return;
+    layers.push_back({seconds * 1e3 / runs, name});
+    total += seconds * 1e3 / runs;
+  }
+  std::stable_sort(layers.begin(), layers.end(),
+                   [](auto &a, auto &b) { return a.first > b.first; });
+  llvm::outs() << llvm::format("profile: %zu layers, %.3f ms per run\n",
+                               count, total);
+  for (auto &[ms, name] : layers)
+    llvm::outs() << llvm::format("  %10.3f ms %5.1f%%  ", ms,
+                                 total > 0 ? 100 * ms / total : 0.0)
+                 << name << "\n";
+}
+
 int fail(const std::string &message) {
   llvm::errs() << "effai-run: error: " << message << "\n";
   return 1;
@@ -308,6 +334,7 @@ int main(int argc, char **argv) {
   for (unsigned i = 0; i < warmup; ++i)
     if (runOnce() != EFFAI_OK)
       return fail(effai_last_error());
+  effai_profile_reset(model);
   std::vector<double> millis;
   for (unsigned i = 0; i < std::max(1u, repeat.getValue()); ++i) {
     auto start = std::chrono::steady_clock::now();
@@ -325,6 +352,7 @@ int main(int argc, char **argv) {
       "p90 %.3f ms\n",
       millis.size(), millis.front(), millis[millis.size() / 2], mean,
       millis[std::min(millis.size() - 1, millis.size() * 9 / 10)]);
+  printProfile(model, millis.size());
 
   for (size_t i = 0; i < outputs.size(); ++i) {
     const char *name;

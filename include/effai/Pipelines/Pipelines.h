@@ -37,6 +37,11 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Machine to compile for: host, a preset or a .json "
                      "file (default: the module's effai.target, else host)"),
       llvm::cl::init("")};
+  Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("Count each layer's cycles in the artifact "
+                     "(effai-profile-layers; needs entry-point)"),
+      llvm::cl::init(false)};
   Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("Tile contractions into register-blocked kernels "

@@ -35,6 +35,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -50,6 +51,129 @@ bool hasUnitInnermostStride(Value memref) {
   int64_t offset;
   return succeeded(type.getStridesAndOffset(strides, offset)) &&
          strides.back() == 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Uses of the result buffer
+//===----------------------------------------------------------------------===//
+
+/// The buffer `value` is a view of (through subviews, reshapes, casts).
+Value getBaseBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// The ops of `block` that use `buffer` or a view of it (the top-level
+/// ancestor of each use), in block order.
+SmallVector<Operation *> getBlockUsers(Value buffer, Block *block) {
+  llvm::SetVector<Operation *> users;
+  SmallVector<Value> worklist = {buffer};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (Operation *user : value.getUsers()) {
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+          view && view.getViewSource() == value) {
+        worklist.push_back(user->getResult(0));
+        continue;
+      }
+      if (Operation *top = block->findAncestorOpInBlock(*user))
+        users.insert(top);
+    }
+  }
+  SmallVector<Operation *> sorted = users.takeVector();
+  llvm::sort(sorted,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+  return sorted;
+}
+
+/// Whether `user` only overwrites all of `buffer` (a fill, or a linalg op
+/// whose body never reads it), so the value it held before is dead.
+bool overwritesWithoutReading(Operation *user, Value buffer) {
+  if (auto fill = dyn_cast<linalg::FillOp>(user))
+    return fill.getOutputs()[0] == buffer;
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(user);
+  if (!linalgOp || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getDpsInitOperand(0)->get() != buffer ||
+      linalgOp.payloadUsesValueFromOperand(linalgOp.getDpsInitOperand(0)))
+    return false;
+  return llvm::none_of(linalgOp.getDpsInputOperands(), [&](OpOperand *input) {
+    return getBaseBuffer(input->get()) == getBaseBuffer(buffer);
+  });
+}
+
+/// How the result buffer of a contraction is used around it in its block.
+struct ResultUses {
+  /// The zero fill that is the last write before the contraction, if any.
+  linalg::FillOp zeroFill;
+  /// Something reads the buffer between that fill and the contraction.
+  bool readAfterFill = false;
+  /// The first and second users after the contraction.
+  Operation *next = nullptr, *afterNext = nullptr;
+};
+
+ResultUses getResultUses(linalg::LinalgOp op) {
+  Value result = op.getDpsInitOperand(0)->get();
+  SmallVector<Operation *> users = getBlockUsers(result, op->getBlock());
+  ResultUses uses;
+  auto self = llvm::find(users, op.getOperation());
+  for (auto it = self; it != users.begin();) {
+    Operation *user = *--it;
+    auto fill = dyn_cast<linalg::FillOp>(user);
+    if (fill && fill.getOutputs()[0] == result) {
+      if (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+        uses.zeroFill = fill;
+      break;
+    }
+    if (overwritesWithoutReading(user, result))
+      break;
+    // A reader (a copy made for another op sharing the fill) or an unknown
+    // writer: with a writer there is no zero fill to rely on.
+    auto effects = dyn_cast<MemoryEffectOpInterface>(user);
+    if (!effects || effects.hasEffect<MemoryEffects::Write>())
+      break;
+    uses.readAfterFill = true;
+  }
+  if (self != users.end() && self + 1 != users.end()) {
+    uses.next = self[1];
+    if (self + 2 != users.end())
+      uses.afterNext = self[2];
+  }
+  return uses;
+}
+
+/// Whether any op strictly between `from` and `to` (same block) may write
+/// one of `buffers`: then a kernel cannot move from `from` down to `to`.
+bool mayWriteBetween(Operation *from, Operation *to,
+                            ArrayRef<Value> buffers) {
+  SmallVector<Value> bases = llvm::map_to_vector(buffers, getBaseBuffer);
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    WalkResult result = op->walk([&](Operation *inner) {
+      auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+      if (!effects) {
+        // Ops without effects of their own (loops, ifs) are judged by the
+        // ops they contain; anything else is unknown.
+        return inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                       inner->getNumRegions() == 0
+                   ? WalkResult::advance()
+                   : WalkResult::interrupt();
+      }
+      SmallVector<MemoryEffects::EffectInstance> instances;
+      effects.getEffects(instances);
+      for (auto &instance : instances) {
+        if (!isa<MemoryEffects::Write>(instance.getEffect()))
+          continue;
+        Value written = instance.getValue();
+        if (!written || llvm::is_contained(bases, getBaseBuffer(written)))
+          return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      return true;
+  }
+  return false;
 }
 
 //===----------------------------------------------------------------------===//
@@ -171,13 +295,15 @@ private:
   SmallVector<unsigned> boxDims;   // innermost m dims, register-blocked
   SmallVector<int64_t> box;        // register tile per box dim
   SmallVector<unsigned> outerDims; // batch and other m dims: plain loops
-  SmallVector<unsigned> kLoopDims; // k dims iterated by scf.for
-  SmallVector<unsigned> kUnrolled; // innermost k dims, unrolled
+  SmallVector<unsigned> kOrder;    // k dims, outer to inner
+  SmallVector<unsigned> kUnrolled; // outer k dims, unrolled
+  SmallVector<unsigned> kLoopDims; // inner k dims iterated by scf.for
   int64_t lanes = 0, nr = 0, vectorsPerTile = 0, n = 0;
   int64_t kc = 0, mc = 0, nc = 0;
   int64_t kcOuter = 0; // kc in steps of the outermost k dimension
   bool transposed = false; // results stored along the innermost box dim
   bool zeroInit = true;
+  linalg::FillOp initFill; // the zero fill the kernel replaces, if erasable
   bool packA = false;
   Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
   VectorType vectorType;
@@ -199,7 +325,7 @@ SmallVector<Value> KernelEmitter::apply(OpBuilder &b, AffineMap map,
 Value KernelEmitter::kFlat(OpBuilder &b, const Point &point) {
   AffineExpr expr = b.getAffineConstantExpr(0);
   int64_t stride = 1;
-  for (unsigned d : llvm::reverse(dims.k)) {
+  for (unsigned d : llvm::reverse(kOrder)) {
     expr = expr + b.getAffineDimExpr(d) * stride;
     stride *= dims.ranges[d];
   }
@@ -266,16 +392,37 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
     return failure();
   }
 
-  // The k dims: the innermost ones with a small combined range are
-  // unrolled into the micro-kernel; the rest are loops.
-  int64_t unrolledSize = 1;
-  unsigned split = dims.k.size();
-  while (split > 1 && unrolledSize * dims.ranges[dims.k[split - 1]] <= 64) {
-    unrolledSize *= dims.ranges[dims.k[split - 1]];
-    --split;
+  // The k dims, outer to inner. The innermost loop is a reduction dim that
+  // indexes the first input on its own (a convolution's input channel):
+  // consecutive steps then read different elements. (With the filter
+  // offsets innermost, neighbouring rows read the same elements a step
+  // apart; LLVM keeps those broadcasts alive across the unrolled steps and
+  // spills accumulators.) Small outer k dims are unrolled around it.
+  unsigned inner = dims.k.back();
+  for (unsigned d : llvm::reverse(dims.k)) {
+    bool alone = llvm::all_of(mapA.getResults(), [&](AffineExpr expr) {
+      return !expr.isFunctionOfDim(d) ||
+             llvm::none_of(dims.m, [&](unsigned m) {
+               return expr.isFunctionOfDim(m);
+             });
+    });
+    if (alone) {
+      inner = d;
+      break;
+    }
   }
-  kLoopDims.assign(dims.k.begin(), dims.k.begin() + split);
-  kUnrolled.assign(dims.k.begin() + split, dims.k.end());
+  kOrder.clear();
+  for (unsigned d : dims.k)
+    if (d != inner)
+      kOrder.push_back(d);
+  kOrder.push_back(inner);
+  int64_t unrolledSize = 1;
+  unsigned split = 0;
+  while (split + 1 < kOrder.size() &&
+         unrolledSize * dims.ranges[kOrder[split]] <= 64)
+    unrolledSize *= dims.ranges[kOrder[split++]];
+  kUnrolled.assign(kOrder.begin(), kOrder.begin() + split);
+  kLoopDims.assign(kOrder.begin() + split, kOrder.end());
   kcOuter = std::max<int64_t>(1, kc / unrolledSize);
   for (unsigned i = 1; i < kLoopDims.size(); ++i)
     kcOuter = std::max<int64_t>(1, kcOuter / dims.ranges[kLoopDims[i]]);
@@ -319,12 +466,9 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   }
 
   // The accumulator starts at zero when the result is a zero fill.
-  zeroInit = false;
-  for (Operation *user : result.getUsers())
-    if (auto fill = dyn_cast<linalg::FillOp>(user))
-      if (fill->getBlock() == op->getBlock() && fill->isBeforeInBlock(op) &&
-          matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
-        zeroInit = true;
+  ResultUses uses = getResultUses(op);
+  zeroInit = bool(uses.zeroFill);
+  initFill = uses.readAfterFill ? linalg::FillOp() : uses.zeroFill;
   if (transposed && !zeroInit) {
     reason = "transposed results are only written, never read: the result "
              "must start as a zero fill";
@@ -416,7 +560,7 @@ void KernelEmitter::packConstantB(Operation *anchor) {
     }
     for (int64_t k = 0; k < kSize; ++k) {
       int64_t kOffset = batchOffset, kRest = k;
-      for (unsigned d : llvm::reverse(dims.k)) {
+      for (unsigned d : llvm::reverse(kOrder)) {
         kOffset += (kRest % dims.ranges[d]) * coeffs[d];
         kRest /= dims.ranges[d];
       }
@@ -575,22 +719,13 @@ void KernelEmitter::emit() {
   outer(b, point, 0);
 
   // The contraction, its zero fill and the fused epilogue are replaced.
-  // The fill stays when something else reads the buffer (a copy made for
-  // another op that shared the fill).
-  SmallVector<Operation *> erase;
-  bool onlyOurs = llvm::all_of(result.getUsers(), [&](Operation *user) {
-    return user == op.getOperation() || isa<linalg::FillOp>(user) ||
-           (epilogue && user == epilogue->op.getOperation());
-  });
-  for (Operation *user : result.getUsers())
-    if (auto fill = dyn_cast<linalg::FillOp>(user))
-      if (zeroInit && onlyOurs && fill->getBlock() == op->getBlock())
-        erase.push_back(fill);
+  // (The fill stays when something else reads the zeros: a copy made for
+  // another op that shared it.)
   if (epilogue)
     rewriter.eraseOp(epilogue->op);
   rewriter.eraseOp(op);
-  for (Operation *fill : erase)
-    rewriter.eraseOp(fill);
+  if (initFill)
+    rewriter.eraseOp(initFill);
   if (auto alloc = result.getDefiningOp<memref::AllocOp>())
     if (alloc->use_empty())
       rewriter.eraseOp(alloc);
@@ -846,29 +981,13 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
     return acc;
   };
 
-  // Unrolled inner k dims around `step`.
-  auto unrolled = [&](OpBuilder &b, Point kPoint, SmallVector<Value> acc) {
-    int64_t total = 1;
-    for (unsigned d : kUnrolled)
-      total *= dims.ranges[d];
-    for (int64_t i = 0; i < total; ++i) {
-      int64_t rest = i;
-      for (unsigned d : llvm::reverse(kUnrolled)) {
-        kPoint[d] = index(b, rest % dims.ranges[d]);
-        rest /= dims.ranges[d];
-      }
-      acc = step(b, kPoint, acc);
-    }
-    return acc;
-  };
-
-  // The k loops, carrying the accumulators.
+  // The k loops, carrying the accumulators; `step` in the innermost.
   std::function<SmallVector<Value>(OpBuilder &, Point, unsigned,
                                    SmallVector<Value>)>
       loops = [&](OpBuilder &b, Point kPoint, unsigned depth,
                   SmallVector<Value> acc) -> SmallVector<Value> {
     if (depth == kLoopDims.size())
-      return unrolled(b, kPoint, acc);
+      return step(b, kPoint, acc);
     unsigned d = kLoopDims[depth];
     Value lo = depth == 0 ? kLo : index(b, 0);
     Value hi = depth == 0 ? kHi : index(b, dims.ranges[d]);
@@ -885,7 +1004,22 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
     return SmallVector<Value>(loop.getResults().begin(),
                               loop.getResults().end());
   };
-  return loops(b, origin, 0, SmallVector<Value>(init.begin(), init.end()));
+
+  // The outer k dims unrolled: one copy of the loops per combination.
+  int64_t total = 1;
+  for (unsigned d : kUnrolled)
+    total *= dims.ranges[d];
+  SmallVector<Value> acc(init.begin(), init.end());
+  for (int64_t i = 0; i < total; ++i) {
+    Point kPoint = origin;
+    int64_t rest = i;
+    for (unsigned d : llvm::reverse(kUnrolled)) {
+      kPoint[d] = index(b, rest % dims.ranges[d]);
+      rest /= dims.ranges[d];
+    }
+    acc = loops(b, kPoint, 0, acc);
+  }
+  return acc;
 }
 
 SmallVector<Value> KernelEmitter::loadPartial(OpBuilder &b, const Point &origin,
@@ -1087,118 +1221,87 @@ void KernelEmitter::storeTransposed(OpBuilder &b, const Point &origin,
 // Entry points
 //===----------------------------------------------------------------------===//
 
-/// The buffer `value` is a view of (through subviews, reshapes, casts).
-static Value getBaseBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
-}
-
-/// Whether any op strictly between `from` and `to` (same block) may write
-/// one of `buffers`: then a kernel cannot move from `from` down to `to`.
-static bool mayWriteBetween(Operation *from, Operation *to,
-                            ArrayRef<Value> buffers) {
-  SmallVector<Value> bases = llvm::map_to_vector(buffers, getBaseBuffer);
-  for (Operation *op = from->getNextNode(); op && op != to;
-       op = op->getNextNode()) {
-    WalkResult result = op->walk([&](Operation *inner) {
-      auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
-      if (!effects) {
-        // Ops without effects of their own (loops, ifs) are judged by the
-        // ops they contain; anything else is unknown.
-        return inner->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-                       inner->getNumRegions() == 0
-                   ? WalkResult::advance()
-                   : WalkResult::interrupt();
-      }
-      SmallVector<MemoryEffects::EffectInstance> instances;
-      effects.getEffects(instances);
-      for (auto &instance : instances) {
-        if (!isa<MemoryEffects::Write>(instance.getEffect()))
-          continue;
-        Value written = instance.getValue();
-        if (!written || llvm::is_contained(bases, getBaseBuffer(written)))
-          return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
-    });
-    if (result.wasInterrupted())
-      return true;
-  }
-  return false;
-}
 
 std::optional<cpu::Epilogue>
-mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction) {
+mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction,
+                               std::string &reason) {
+  auto none = [&](const char *why) -> std::optional<cpu::Epilogue> {
+    reason = why;
+    return std::nullopt;
+  };
   Value result = contraction.getDpsInitOperand(0)->get();
-  auto alloc = result.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
+  if (!result.getDefiningOp<memref::AllocOp>())
+    return none("the result is not a fresh allocation");
+  // The consumer must be the next user, and the one after it must not read
+  // the sums (the buffer may be reused for a later value).
+  ResultUses uses = getResultUses(contraction);
+  auto consumer = dyn_cast_or_null<linalg::GenericOp>(uses.next);
+  if (!consumer) {
+    reason = "the next user of the result is " +
+             (uses.next ? uses.next->getName().getStringRef().str()
+                        : std::string("missing"));
     return std::nullopt;
-  linalg::GenericOp consumer;
-  for (Operation *user : result.getUsers()) {
-    if (user == contraction.getOperation())
-      continue;
-    if (auto fill = dyn_cast<linalg::FillOp>(user)) {
-      if (fill->getBlock() != contraction->getBlock() ||
-          !fill->isBeforeInBlock(contraction))
-        return std::nullopt;
-      continue;
-    }
-    auto generic = dyn_cast<linalg::GenericOp>(user);
-    if (!generic || consumer)
-      return std::nullopt;
-    consumer = generic;
   }
-  if (!consumer || consumer->getBlock() != contraction->getBlock() ||
-      !contraction->isBeforeInBlock(consumer))
+  // Later readers see the consumer's values when it writes in place.
+  bool inPlace = consumer.getNumDpsInits() == 1 &&
+                 consumer.getDpsInitOperand(0)->get() == result;
+  if (!inPlace && uses.afterNext &&
+      !overwritesWithoutReading(uses.afterNext, result)) {
+    reason = "the result is read again after its consumer, by " +
+             uses.afterNext->getName().getStringRef().str();
     return std::nullopt;
+  }
   // The fused kernel runs where the consumer was (its other operands may be
   // defined in between): nothing in between may change the inputs.
   if (mayWriteBetween(contraction, consumer,
                       {contraction.getDpsInputOperand(0)->get(),
                        contraction.getDpsInputOperand(1)->get()}))
-    return std::nullopt;
+    return none("an op between the contraction and its consumer may write its inputs");
   if (consumer.getNumDpsInits() != 1 || consumer.getNumReductionLoops() != 0 ||
       consumer.hasIndexSemantics())
-    return std::nullopt;
+    return none("the consumer is not a single-output elementwise op");
   // The consumer reads the result once, element for element, and writes a
-  // buffer of the same shape with a unit innermost stride.
+  // buffer of the same shape with a unit innermost stride (possibly the
+  // result's own: an element's final value replaces only its own sum).
   std::optional<unsigned> resultInput;
   for (OpOperand *input : consumer.getDpsInputOperands()) {
     if (input->get() != result)
       continue;
     if (resultInput ||
         !consumer.getMatchingIndexingMap(input).isIdentity())
-      return std::nullopt;
+      return none("the consumer reads the result twice or not element for element");
     resultInput = input->getOperandNumber();
   }
   OpOperand *output = consumer.getDpsInitOperand(0);
-  if (!resultInput || output->get() == result ||
-      !consumer.getMatchingIndexingMap(output).isIdentity() ||
-      output->get().getType() != result.getType() ||
+  if (!resultInput || !consumer.getMatchingIndexingMap(output).isIdentity() ||
+      cast<MemRefType>(output->get().getType()).getShape() !=
+          cast<MemRefType>(result.getType()).getShape() ||
       consumer.payloadUsesValueFromOperand(output) ||
       !hasUnitInnermostStride(output->get()))
-    return std::nullopt;
+    return none("the consumer's output does not match the result");
   // Every input must be linear in the result's coordinates (loads), and
   // the body scalar elementwise ops.
   unsigned laneDim = consumer.getNumLoops() - 1;
   for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input->getOperandNumber() != *resultInput &&
+        getBaseBuffer(input->get()) == getBaseBuffer(result))
+      return none("another consumer input reads the result's buffer");
     AffineMap map = consumer.getMatchingIndexingMap(input);
     for (AffineExpr expr : map.getResults())
       if (!getLinearForm(expr, consumer.getNumLoops()))
-        return std::nullopt;
+        return none("a consumer input is not linear in the result coordinates");
     // Lanes run along the innermost dimension: vector loads or broadcasts.
     if (map.isFunctionOfDim(laneDim) &&
         (!isContiguousAlong(map, laneDim) ||
          !hasUnitInnermostStride(input->get())))
-      return std::nullopt;
+      return none("a consumer input is not contiguous along the vector lanes");
   }
   for (Operation &inner : consumer.getBody()->without_terminator())
     if (!inner.hasTrait<OpTrait::Elementwise>() &&
         !isa<arith::ConstantOp>(inner))
-      return std::nullopt;
+      return none("the consumer's body is not elementwise");
   if (!getElementTypeOrSelf(output->get().getType()).isF32())
-    return std::nullopt;
+    return none("the consumer does not produce f32");
   return Epilogue{consumer, *resultInput};
 }
 

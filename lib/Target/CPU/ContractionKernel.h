@@ -30,7 +30,8 @@ struct Epilogue {
 /// The elementwise consumer `contraction` can fuse on buffers: the result
 /// buffer is a fresh allocation that only a zero fill, the contraction and
 /// that consumer touch, and the consumer's body is vectorizable.
-std::optional<Epilogue> findEpilogue(linalg::LinalgOp contraction);
+std::optional<Epilogue> findEpilogue(linalg::LinalgOp contraction,
+                                     std::string &reason);
 
 /// Why `op` with `tiling` cannot become a kernel, or success. Checks what
 /// the emitter supports (f32, one vectorized `n` dimension, contiguous

@@ -255,6 +255,11 @@ struct EmitEntryPointPass
        << "threading " << (openmp ? "openmp" : "none") << "\n"
        << "workspace " << workspaceBytes << "\n"
        << records;
+    // Per-layer timers of a profiled model (effai-profile-layers).
+    if (auto layers = model->getAttrOfType<ArrayAttr>("effai.profile_layers"))
+      for (Attribute layer : layers)
+        os << "profile " << escapeName(cast<StringAttr>(layer).getValue())
+           << "\n";
     metadata.push_back('\0');
 
     OpBuilder b(module.getBodyRegion());

@@ -47,8 +47,13 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
         continue;
       }
       std::optional<cpu::Epilogue> epilogue;
-      if (tiling.getEpilogue())
-        epilogue = cpu::findEpilogue(op);
+      if (tiling.getEpilogue()) {
+        std::string why;
+        epilogue = cpu::findEpilogue(op, why);
+        if (!epilogue)
+          op->emitWarning("effai-tile-and-fuse: not fusing the epilogue: ")
+              << why;
+      }
       rewriter.setInsertionPoint(op);
       cpu::emitContractionKernel(rewriter, op, *dims, tiling, epilogue);
       lanes = std::max(lanes, tiling.getLanes());

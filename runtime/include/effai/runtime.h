@@ -98,6 +98,15 @@ EFFAI_API effai_status effai_run(effai_model *model, const effai_tensor *inputs,
                        size_t num_inputs, const effai_tensor *outputs,
                        size_t num_outputs);
 
+/* Per-layer timers of a model compiled with --profile: the number of layers
+ * (0 for a model without timers); layer `index`'s name and the seconds it
+ * has taken in all runs since loading or the last reset; and the reset. */
+EFFAI_API size_t effai_profile_count(const effai_model *model);
+EFFAI_API effai_status effai_profile_layer(const effai_model *model,
+                                           size_t index, const char **name,
+                                           double *seconds);
+EFFAI_API void effai_profile_reset(effai_model *model);
+
 /* ONNX's name of a dtype ("float", "uint8"...) and its size in bytes. */
 EFFAI_API const char *effai_dtype_name(effai_dtype dtype);
 EFFAI_API size_t effai_dtype_size(effai_dtype dtype);

@@ -58,9 +58,10 @@ show("layernorm with mean and inv std outputs", model(
     [const("s", np.ones(3, np.float32)), const("b", np.zeros(3, np.float32))]))
 
 # ceil_mode on 5 with kernel 2 and stride 2: 3 outputs, the last window
-# overhangs by one, so the input is padded by one -inf column.
+# overhangs by one, so the input is padded by one -inf column. The window
+# loops (d3, d4) sit before the output column (d5), the innermost loop.
 # CHECK-LABEL: // ----- maxpool ceil_mode
-# CHECK: affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+# CHECK: affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d3, d5 * 2 + d4)>
 # CHECK: tensor.pad %arg0 low[0, 0, 0, 0] high[0, 0, 1, 1]
 # CHECK: arith.maximumf
 show("maxpool ceil_mode", model(

@@ -15,6 +15,39 @@ include "mlir/Pass/PassBase.td"
 // Kernels: applying effai-select-tiling's decisions.
 //===----------------------------------------------------------------------===//
 
+def PadInPlace : Pass<"effai-pad-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Let the producer of a padded tensor write into the interior "
+                "of the padded buffer";
+  let description = [{
+    A convolution or pooling reads its input zero- (or -inf-) padded;
+    bufferized as is, `tensor.pad` allocates the padded buffer, fills it and
+    copies the producer's whole result into it, every call. This pass
+    rewrites each `tensor.pad` with a constant value as a fill of the padded
+    shape, created at the start of the function, with the source inserted
+    into it (`tensor.insert_slice`), then eliminates the `tensor.empty` the
+    producer writes into (`bufferization::eliminateEmptyTensors`): the
+    producer (e.g. the fused epilogue of the previous convolution) then
+    writes straight into the interior of the padded buffer and the copy
+    disappears. Pads of function arguments keep their copy.
+
+    Before:
+    ```mlir
+    %y = linalg.generic ... outs(%empty : tensor<1x64x56x56xf32>)
+    %p = tensor.pad %y low[0, 0, 1, 1] high[0, 0, 1, 1] { tensor.yield %zero }
+    ```
+    After:
+    ```mlir
+    %buf = linalg.fill ins(%zero) outs(%e : tensor<1x64x58x58xf32>)
+    %in = tensor.extract_slice %buf[0, 0, 1, 1] [1, 64, 56, 56] [1, 1, 1, 1]
+    %y = linalg.generic ... outs(%in : tensor<1x64x56x56xf32>)
+    %p = tensor.insert_slice %y into %buf[0, 0, 1, 1] [1, 64, 56, 56] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def TileAndFuse : Pass<"effai-tile-and-fuse", "::mlir::func::FuncOp"> {
   let summary = "Apply `effai.tiling`: cache-blocked, register-blocked "
                 "contraction kernels with fused epilogues";
@@ -92,6 +125,24 @@ def ExportTarget : Pass<"effai-export-target", "::mlir::ModuleOp"> {
     tiled for, whichever tool translates the module; the `effai.target`
     attribute is then removed, leaving a module that mlir-runner and
     mlir-translate read without the effai dialect.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def ProfileLayers : Pass<"effai-profile-layers", "::mlir::ModuleOp"> {
+  let summary = "Time every layer of the model with per-layer cycle counters";
+  let description = [{
+    Instruments the public function for `effai-compile --profile`: the ops
+    of the function body that do work (loops, kernels, linalg ops, copies,
+    calls) are grouped by the layer they come from (the name of their
+    location, e.g. the ONNX node), and each group is bracketed by reads of
+    the cycle counter (`llvm.readcyclecounter`, the TSC on x86) whose
+    difference is added to the layer's slot of the exported global
+    `effai_profile_cycles` (i64 per layer). The layer names, in slot
+    order, go to the function attribute `effai.profile_layers`, which
+    `effai-emit-entry-point` writes into the metadata (`profile NAME`
+    lines); the runtime converts cycles to seconds
+    (`effai_profile_layer`). Runs on buffers, after the kernels are built.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -41,6 +41,8 @@ struct CPUCompileOptions {
   bool fuseElementwise = true;
   /// Register-blocked kernels for contractions (effai-cpu-pipeline option).
   bool kernels = true;
+  /// Per-layer cycle counters in the artifact (effai-profile-layers).
+  bool profile = false;
 };
 
 /// The machine `options` select for `module`, attached to it as

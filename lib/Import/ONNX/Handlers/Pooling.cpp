@@ -77,32 +77,39 @@ FailureOr<PoolWindow> getPoolWindow(NodeContext &ctx, RankedTensorType input,
 }
 
 /// out[n, c, o...] = combine over k... of padded[n, c, o*s + k*d ...].
+/// Loops n, c, o... | k... | o_last: the window loops sit before the last
+/// output dim, so the innermost loop runs along an output row and
+/// vectorizes (a window reduction innermost would be scalar).
 Value buildPool(OpBuilder &b, Location loc, Value padded,
                 RankedTensorType result, const PoolWindow &w, TypedAttr init,
                 CombineFn combine) {
   int64_t spatial = result.getRank() - 2;
   MLIRContext *context = b.getContext();
   int64_t loops = 2 + 2 * spatial;
-  SmallVector<AffineExpr> inExprs{getAffineDimExpr(0, context),
-                                  getAffineDimExpr(1, context)};
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  // Output dim i is loop outDim(i); window dim i is loop kDim(i).
+  auto outDim = [&](int64_t i) {
+    return i + 1 < spatial ? 2 + i : loops - 1;
+  };
+  auto kDim = [&](int64_t i) { return 1 + spatial + i; };
+  SmallVector<AffineExpr> inExprs{d(0), d(1)};
   SmallVector<AffineExpr> outExprs(inExprs);
   for (int64_t i = 0; i < spatial; ++i) {
-    AffineExpr o = getAffineDimExpr(2 + i, context);
-    AffineExpr k = getAffineDimExpr(2 + spatial + i, context);
-    inExprs.push_back(o * w.strides[i] + k * w.dilations[i]);
-    outExprs.push_back(o);
+    inExprs.push_back(d(outDim(i)) * w.strides[i] + d(kDim(i)) * w.dilations[i]);
+    outExprs.push_back(d(outDim(i)));
   }
   // The window tensor only carries the kernel's extent for the k loops.
   SmallVector<AffineExpr> windowExprs;
   for (int64_t i = 0; i < spatial; ++i)
-    windowExprs.push_back(getAffineDimExpr(2 + spatial + i, context));
+    windowExprs.push_back(d(kDim(i)));
   Value window = tensor::EmptyOp::create(b, loc, w.kernel, b.getI1Type());
   AffineMap maps[] = {AffineMap::get(loops, 0, inExprs, context),
                       AffineMap::get(loops, 0, windowExprs, context),
                       AffineMap::get(loops, 0, outExprs, context)};
-  SmallVector<utils::IteratorType> iterators(2 + spatial,
+  SmallVector<utils::IteratorType> iterators(loops,
                                              utils::IteratorType::parallel);
-  iterators.append(spatial, utils::IteratorType::reduction);
+  for (int64_t i = 0; i < spatial; ++i)
+    iterators[kDim(i)] = utils::IteratorType::reduction;
   Value acc = buildFill(b, loc, result, init);
   return linalg::GenericOp::create(
              b, loc, result, ValueRange{padded, window}, acc, maps, iterators,

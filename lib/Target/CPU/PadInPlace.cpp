@@ -1,0 +1,72 @@
+//===- PadInPlace.cpp - producers write into padded buffers ------*- C++ -*-===//
+//
+// effai-pad-in-place: a padded input costs a fill of the padded buffer
+// instead of a fill and a copy of the whole tensor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_PADINPLACE
+#include "effai/Target/CPU/Passes.h.inc"
+
+namespace {
+struct PadInPlacePass : public impl::PadInPlaceBase<PadInPlacePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    SmallVector<tensor::PadOp> pads;
+    func.walk([&](tensor::PadOp pad) {
+      // Only pads of values some op computes: an argument must be copied.
+      if (pad.getSource().getDefiningOp() && pad.getResultType().hasStaticShape() &&
+          pad.getConstantPaddingValue() &&
+          matchPattern(pad.getConstantPaddingValue(), m_Constant()))
+        pads.push_back(pad);
+    });
+    if (pads.empty())
+      return;
+    IRRewriter rewriter(&getContext());
+    Block &entry = func.getFunctionBody().front();
+    for (tensor::PadOp pad : pads) {
+      Location loc = pad.getLoc();
+      // The padded buffer is filled first, so that the producer (earlier in
+      // the function) can be given a slice of it to write into.
+      rewriter.setInsertionPointToStart(&entry);
+      auto value = cast<TypedAttr>(
+          getConstantAttr(pad.getConstantPaddingValue()));
+      Value padValue = arith::ConstantOp::create(rewriter, loc, value);
+      RankedTensorType type = pad.getResultType();
+      Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                            type.getElementType());
+      Value filled =
+          linalg::FillOp::create(rewriter, loc, padValue, empty).getResult(0);
+      rewriter.setInsertionPoint(pad);
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(
+          rewriter, loc, pad.getSource());
+      SmallVector<OpFoldResult> strides(type.getRank(),
+                                        rewriter.getIndexAttr(1));
+      rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+          pad, pad.getSource(), filled, pad.getMixedLowPad(), sizes, strides);
+    }
+    if (failed(bufferization::eliminateEmptyTensors(rewriter, func)))
+      signalPassFailure();
+  }
+
+  static Attribute getConstantAttr(Value value) {
+    Attribute attr;
+    matchPattern(value, m_Constant(&attr));
+    return attr;
+  }
+};
+} // namespace
+} // namespace mlir::effai
