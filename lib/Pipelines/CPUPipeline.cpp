@@ -108,6 +108,7 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createAttachLoopAnnotations());
   pm.addPass(createExportTarget());
 }
 

@@ -119,8 +119,11 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
       op->setAttr(TilingAttr::getAttrName(),
                   selectCPUContractionTiling(op, dims, cost, target, threads,
                                              fused));
-      if (fused)
+      // The fused consumer runs inside the kernel: no loops of its own.
+      if (fused) {
         epilogue->setAttr("effai.epilogue", UnitAttr::get(context));
+        epilogue->removeAttr(TilingAttr::getAttrName());
+      }
       giveOwnFill(op);
     }
   }

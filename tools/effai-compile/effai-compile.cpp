@@ -25,7 +25,7 @@
 using namespace mlir;
 
 namespace {
-enum class EmitKind { SharedObject, LLVMDialect, LLVMIR };
+enum class EmitKind { SharedObject, LLVMDialect, LLVMIR, Assembly };
 } // namespace
 
 int main(int argc, char **argv) {
@@ -48,7 +48,9 @@ int main(int argc, char **argv) {
                      "The lowered module in the LLVM dialect, with the entry "
                      "point"),
           clEnumValN(EmitKind::LLVMIR, "llvm-ir",
-                     "The optimized LLVM IR that goes into the object")),
+                     "The optimized LLVM IR that goes into the object"),
+          clEnumValN(EmitKind::Assembly, "asm",
+                     "The machine code as assembly (spills are annotated)")),
       llvm::cl::init(EmitKind::SharedObject));
   effai::registerCompileCommandLineOptions();
   llvm::cl::ParseCommandLineOptions(argc, argv,
@@ -73,9 +75,10 @@ int main(int argc, char **argv) {
 
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
-  if (emit == EmitKind::SharedObject) {
-    if (failed(effai::compileToSharedObject(*module, options, outputPath,
-                                            error))) {
+  if (emit == EmitKind::SharedObject || emit == EmitKind::Assembly) {
+    auto compile = emit == EmitKind::SharedObject ? effai::compileToSharedObject
+                                                  : effai::compileToAssembly;
+    if (failed(compile(*module, options, outputPath, error))) {
       llvm::errs() << "effai-compile: error: " << error << "\n";
       return 1;
     }

@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -36,6 +37,8 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
+
+#include <cstring>
 #include "mlir/IR/SymbolTable.h"
 
 using namespace mlir;
@@ -65,7 +68,7 @@ Value getBaseBuffer(Value value) {
 }
 
 /// The ops of `block` that use `buffer` or a view of it (the top-level
-/// ancestor of each use), in block order.
+/// ancestor of each use), in block order; deallocations aside.
 SmallVector<Operation *> getBlockUsers(Value buffer, Block *block) {
   llvm::SetVector<Operation *> users;
   SmallVector<Value> worklist = {buffer};
@@ -77,6 +80,9 @@ SmallVector<Operation *> getBlockUsers(Value buffer, Block *block) {
         worklist.push_back(user->getResult(0));
         continue;
       }
+      // A dealloc ends the buffer's life; it reads nothing.
+      if (isa<memref::DeallocOp>(user))
+        continue;
       if (Operation *top = block->findAncestorOpInBlock(*user))
         users.insert(top);
     }
@@ -180,10 +186,12 @@ bool mayWriteBetween(Operation *from, Operation *to,
 // Compile-time packing of constant second inputs
 //===----------------------------------------------------------------------===//
 
-/// The global a `memref.get_global` of a constant reads, with its bytes.
+/// The global a `memref.get_global` of a constant reads, with its bytes
+/// (splats expanded).
 struct ConstantGlobal {
   memref::GlobalOp global;
   ArrayRef<char> bytes;
+  std::vector<char> expanded;
 };
 
 std::optional<ConstantGlobal> getConstantGlobal(Value value) {
@@ -197,10 +205,21 @@ std::optional<ConstantGlobal> getConstantGlobal(Value value) {
   auto elements = dyn_cast<ElementsAttr>(*global.getInitialValue());
   if (!elements || !global.getType().getLayout().isIdentity())
     return std::nullopt;
+  if (auto splat = dyn_cast<SplatElementsAttr>(elements)) {
+    auto value = dyn_cast<FloatAttr>(splat.getSplatValue<Attribute>());
+    if (!value || !value.getType().isF32())
+      return std::nullopt;
+    ConstantGlobal result{global, {}, {}};
+    float f = value.getValueAsDouble();
+    result.expanded.resize(splat.getNumElements() * sizeof(float));
+    for (int64_t i = 0, e = splat.getNumElements(); i < e; ++i)
+      std::memcpy(&result.expanded[i * sizeof(float)], &f, sizeof(float));
+    return result;
+  }
   std::optional<ArrayRef<char>> bytes = getDenseBytes(elements);
   if (!bytes)
     return std::nullopt;
-  return ConstantGlobal{global, *bytes};
+  return ConstantGlobal{global, *bytes, {}};
 }
 
 //===----------------------------------------------------------------------===//
@@ -549,7 +568,9 @@ void KernelEmitter::packConstantB(Operation *anchor) {
   for (unsigned d : dims.batch)
     shape.push_back(dims.ranges[d]);
   shape.append({panels, kSize, nr});
-  auto *src = reinterpret_cast<const float *>(source->bytes.data());
+  const char *data = source->expanded.empty() ? source->bytes.data()
+                                               : source->expanded.data();
+  auto *src = reinterpret_cast<const float *>(data);
   std::vector<float> packed(batchSize * panels * kSize * nr, 0.0f);
   SmallVector<int64_t> kIndex(dims.k.size());
   for (int64_t batch = 0; batch < batchSize; ++batch) {
@@ -726,9 +747,13 @@ void KernelEmitter::emit() {
   rewriter.eraseOp(op);
   if (initFill)
     rewriter.eraseOp(initFill);
+  // The result buffer goes too when nothing but its deallocation is left.
   if (auto alloc = result.getDefiningOp<memref::AllocOp>())
-    if (alloc->use_empty())
+    if (llvm::all_of(alloc->getUsers(), llvm::IsaPred<memref::DeallocOp>)) {
+      for (Operation *dealloc : llvm::make_early_inc_range(alloc->getUsers()))
+        rewriter.eraseOp(dealloc);
       rewriter.eraseOp(alloc);
+    }
 }
 
 void KernelEmitter::emitChunk(OpBuilder &b, Point point, Value nLo, Value nHi,
@@ -981,6 +1006,13 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
     return acc;
   };
 
+  MLIRContext *context = b.getContext();
+  auto noUnroll = LLVM::LoopAnnotationAttr::get(
+      context, {}, {}, {},
+      LLVM::LoopUnrollAttr::get(context, BoolAttr::get(context, true), {}, {},
+                                {}, {}, {}, {}),
+      {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+
   // The k loops, carrying the accumulators; `step` in the innermost.
   std::function<SmallVector<Value>(OpBuilder &, Point, unsigned,
                                    SmallVector<Value>)>
@@ -1001,6 +1033,10 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
                                                    carried.end()));
           scf::YieldOp::create(b, loc, next);
         });
+    // The micro-kernel's loops stay rolled: unrolled, LLVM would merge the
+    // broadcasts that neighbouring rows share across steps (a strided or
+    // windowed input) and keep them live, spilling accumulators.
+    loop->setAttr("llvm.loop_annotation", noUnroll);
     return SmallVector<Value>(loop.getResults().begin(),
                               loop.getResults().end());
   };

@@ -36,12 +36,12 @@ struct PadInPlacePass : public impl::PadInPlaceBase<PadInPlacePass> {
     if (pads.empty())
       return;
     IRRewriter rewriter(&getContext());
-    Block &entry = func.getFunctionBody().front();
     for (tensor::PadOp pad : pads) {
       Location loc = pad.getLoc();
-      // The padded buffer is filled first, so that the producer (earlier in
-      // the function) can be given a slice of it to write into.
-      rewriter.setInsertionPointToStart(&entry);
+      // The padded buffer is filled just before the producer, so that the
+      // producer can be given a slice of it to write into (and the buffer
+      // is live no longer than that).
+      rewriter.setInsertionPoint(pad.getSource().getDefiningOp());
       auto value = cast<TypedAttr>(
           getConstantAttr(pad.getConstantPaddingValue()));
       Value padValue = arith::ConstantOp::create(rewriter, loc, value);

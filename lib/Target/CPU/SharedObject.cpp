@@ -73,9 +73,11 @@ createTargetMachine(mlir::effai::TargetAttr target, unsigned optLevel,
   return machine;
 }
 
-/// Writes `module` as an object file for `machine` to `path`.
+/// Writes `module` as an object (or assembly) file for `machine` to `path`.
 LogicalResult emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
-                             StringRef path, std::string &error) {
+                             StringRef path, std::string &error,
+                             llvm::CodeGenFileType kind =
+                                 llvm::CodeGenFileType::ObjectFile) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
   if (ec) {
@@ -83,8 +85,7 @@ LogicalResult emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
     return failure();
   }
   llvm::legacy::PassManager codegen;
-  if (machine.addPassesToEmitFile(codegen, out.os(), nullptr,
-                                  llvm::CodeGenFileType::ObjectFile)) {
+  if (machine.addPassesToEmitFile(codegen, out.os(), nullptr, kind)) {
     error = "the LLVM target cannot emit object files";
     return failure();
   }
@@ -211,6 +212,29 @@ std::unique_ptr<llvm::Module> mlir::effai::compileToOptimizedLLVMIR(
     return nullptr;
   return translateAndOptimize(module, options, *machine, llvmContext,
                               errorMessage);
+}
+
+LogicalResult mlir::effai::compileToAssembly(ModuleOp module,
+                                             const CPUCompileOptions &options,
+                                             StringRef outputPath,
+                                             std::string &errorMessage) {
+  FailureOr<TargetAttr> target =
+      attachCompileTarget(module, options, errorMessage);
+  if (failed(target))
+    return failure();
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(*target, options.optLevel, errorMessage);
+  if (!machine)
+    return failure();
+  // Comments name loops, spills and reloads.
+  machine->Options.MCOptions.AsmVerbose = true;
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule = translateAndOptimize(
+      module, options, *machine, llvmContext, errorMessage);
+  if (!llvmModule)
+    return failure();
+  return emitObjectFile(*llvmModule, *machine, outputPath, errorMessage,
+                        llvm::CodeGenFileType::AssemblyFile);
 }
 
 LogicalResult mlir::effai::compileToSharedObject(

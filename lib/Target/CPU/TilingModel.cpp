@@ -118,27 +118,27 @@ double predictCycles(const Machine &m, const Problem &p,
                      ArrayRef<int64_t> box, int64_t vectors) {
   int64_t tilesN = llvm::divideCeil(p.n, vectors * m.lanes);
   // Shapes: each box dim contributes full tiles and possibly one remainder.
-  SmallVector<std::pair<int64_t, int64_t>> shapes = {{1, 1}}; // rows, count
-  int64_t width = 1;
+  struct Shape {
+    int64_t rows, width, count;
+  };
+  SmallVector<Shape> shapes = {{1, 1, 1}};
   for (auto [i, d] : llvm::enumerate(p.boxDims)) {
     int64_t range = p.dims.ranges[d], tile = box[i];
     int64_t full = range / tile, rest = range % tile;
-    SmallVector<std::pair<int64_t, int64_t>> next;
-    for (auto [rows, count] : shapes) {
+    SmallVector<Shape> next;
+    for (const Shape &shape : shapes) {
       if (full)
-        next.push_back({rows * tile, count * full});
+        next.push_back({shape.rows * tile, tile, shape.count * full});
       if (rest)
-        next.push_back({rows * rest, count});
+        next.push_back({shape.rows * rest, rest, shape.count});
     }
     shapes = std::move(next);
-    width = tile;
   }
   double cycles = 0;
-  for (auto [rows, count] : shapes) {
-    int64_t tileWidth = std::min(width, rows);
-    cycles += count * (p.k * cyclesPerStep(m, rows, vectors) +
-                       storeCycles(m, p, rows, tileWidth, vectors));
-  }
+  for (const Shape &shape : shapes)
+    cycles += shape.count *
+              (p.k * cyclesPerStep(m, shape.rows, vectors) +
+               storeCycles(m, p, shape.rows, shape.width, vectors));
   return cycles * tilesN * p.outer;
 }
 
@@ -164,7 +164,8 @@ Candidate chooseRegisterTile(const Machine &m, Problem &p) {
     if (better)
       best = Candidate{box, vectors, cycles};
   };
-  for (int64_t vectors = 1; vectors <= 4; ++vectors) {
+  for (int64_t vectors = 1; vectors <= std::min<int64_t>(8, maxAccumulators);
+       ++vectors) {
     if ((vectors - 1) * m.lanes >= p.n)
       break;
     int64_t maxRows = std::min<int64_t>(maxAccumulators / vectors, 16);
@@ -310,7 +311,10 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   // Cache blocks.
   int64_t kc = p.k, mc = roundUp(mRange, mr0), nc = roundUp(p.n, nr);
   bool singleK = dims.k.size() == 1;
-  if (!p.transposed && singleK) {
+  // Blocking k keeps the B micro-panel in L1 for the next row tile: with a
+  // single row tile there is no next one.
+  int64_t rowTiles = p.outer * llvm::divideCeil(mRange, mr0);
+  if (!p.transposed && singleK && rowTiles > 1) {
     double l1 = Machine::usable(machine.levels.front());
     int64_t fit = int64_t(l1 / double((nr + rows) * kElementBytes)) / 8 * 8;
     fit = std::max<int64_t>(fit, 8);
@@ -372,22 +376,29 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   double packCycles = packA ? aBytes / kElementBytes * blocksN : 0;
   int64_t threads = 1;
   StringRef parallel = "none";
+  // Splitting n makes every thread read all of A; splitting m, all of B:
+  // the input the threads share crosses the cache hierarchy once per thread.
   auto predict = [&](int64_t t, int64_t tiles, bool duplicatesPacking,
-                     double &computeUs, SmallVector<double> &levelUs) {
+                     double sharedBytes, double &computeUs,
+                     SmallVector<double> &levelUs) {
     double balance =
         tiles > 0 ? double(llvm::divideCeil(tiles, t)) * t / tiles : 1.0;
     double pack = duplicatesPacking ? packCycles : packCycles / t;
     computeUs = ((cycles / t) * balance + pack) / (machine.ghz * 1e3);
     levelUs.clear();
-    for (auto [level, bytes] : llvm::zip(machine.levels, traffic))
+    for (auto [i, level] : llvm::enumerate(machine.levels)) {
+      double bytes = traffic[i];
+      if (i > 0 && i + 1 < machine.levels.size())
+        bytes += sharedBytes * (t - 1);
       levelUs.push_back(bytes / (machine.bandwidth(level, t) * 1e3));
+    }
     double memoryUs = *llvm::max_element(levelUs);
     return std::max(computeUs, memoryUs) +
            (t > 1 ? double(target.getForkJoinUs()) : 0.0);
   };
   double computeUs;
   SmallVector<double> levelUs;
-  double best = predict(1, 1, false, computeUs, levelUs);
+  double best = predict(1, 1, false, 0.0, computeUs, levelUs);
   double bestComputeUs = computeUs;
   SmallVector<double> bestLevelUs = levelUs;
   int64_t outerMost = 1;
@@ -400,18 +411,19 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
     StringRef name;
     int64_t tiles;
     bool duplicatesPacking;
+    double sharedBytes;
   };
   SmallVector<Split> splits = {
-      {"n", int64_t(tilesN), packA},
-      {"m", int64_t(llvm::divideCeil(mRange, mr0)), false}};
+      {"m", int64_t(llvm::divideCeil(mRange, mr0)), false, bBytes},
+      {"n", int64_t(tilesN), packA, aBytes}};
   if (outerMost > 1 && !packA)
-    splits.push_back({"batch", outerMost, false});
+    splits.push_back({"batch", outerMost, false, bBytes});
   for (int64_t t = 2; t <= maxThreads; ++t)
     for (const Split &split : splits) {
       if (split.tiles < t)
         continue;
-      double time =
-          predict(t, split.tiles, split.duplicatesPacking, computeUs, levelUs);
+      double time = predict(t, split.tiles, split.duplicatesPacking,
+                            split.sharedBytes, computeUs, levelUs);
       if (time < best * 0.97) {
         best = time;
         threads = t;

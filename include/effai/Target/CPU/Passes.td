@@ -23,7 +23,7 @@ def PadInPlace : Pass<"effai-pad-in-place", "::mlir::func::FuncOp"> {
     bufferized as is, `tensor.pad` allocates the padded buffer, fills it and
     copies the producer's whole result into it, every call. This pass
     rewrites each `tensor.pad` with a constant value as a fill of the padded
-    shape, created at the start of the function, with the source inserted
+    shape, created just before the source's producer, with the source inserted
     into it (`tensor.insert_slice`), then eliminates the `tensor.empty` the
     producer writes into (`bufferization::eliminateEmptyTensors`): the
     producer (e.g. the fused epilogue of the previous convolution) then
@@ -105,6 +105,7 @@ def TileAndFuse : Pass<"effai-tile-and-fuse", "::mlir::func::FuncOp"> {
   }];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
@@ -113,6 +114,21 @@ def TileAndFuse : Pass<"effai-tile-and-fuse", "::mlir::func::FuncOp"> {
 //===----------------------------------------------------------------------===//
 // Artifact ABI: what a compiled model looks like to the runtime.
 //===----------------------------------------------------------------------===//
+
+def AttachLoopAnnotations : Pass<"effai-attach-loop-annotations",
+                                  "::mlir::ModuleOp"> {
+  let summary = "Make the loop annotations kernels put on scf.for reach LLVM";
+  let description = [{
+    The register-blocked kernels mark their reduction loops
+    `llvm.loop_annotation = #llvm.loop_annotation<unroll = <disable = true>>`
+    (unrolled, LLVM would keep the broadcasts neighbouring rows share live
+    and spill accumulators). `convert-scf-to-cf` forwards the attribute to
+    the loop's back edge as a discardable attribute, which the LLVM IR
+    translation ignores; this pass moves it into the `llvm.br` /
+    `llvm.cond_br` loop metadata. Runs after the conversion to the LLVM
+    dialect.
+  }];
+}
 
 def ExportTarget : Pass<"effai-export-target", "::mlir::ModuleOp"> {
   let summary = "Move the module's #effai.target into the LLVM dialect's "
@@ -258,7 +274,11 @@ def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
     would fork a (serialized) nested region for every iteration of the
     reduction loops. Threads belong to the outermost band only: inner
     `scf.parallel` ops without reductions become `scf.for` nests, which LLVM
-    then vectorizes like any loop.
+    then vectorizes like any loop. A multi-dimensional `scf.parallel` keeps
+    only as many leading dimensions as give `parallel-iterations`
+    iterations; the rest become inner `scf.for` loops (OpenMP would collapse
+    every dimension into one loop and recover each index per iteration,
+    which costs more than an element copy).
 
     Before:
     ```mlir
@@ -277,6 +297,12 @@ def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
     }
     ```
   }];
+  let options = [
+    Option<"parallelIterations", "parallel-iterations", "int64_t",
+           /*default=*/"64",
+           "Parallel iterations a loop keeps (leading dims beyond are "
+           "serialized)">,
+  ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 

@@ -65,6 +65,13 @@ compileToOptimizedLLVMIR(ModuleOp module, const CPUCompileOptions &options,
                          llvm::LLVMContext &llvmContext,
                          std::string &errorMessage);
 
+/// Lowers `module` and writes the assembly of what would go into the shared
+/// object to `outputPath` (register allocation, spills, instructions).
+LogicalResult compileToAssembly(ModuleOp module,
+                                const CPUCompileOptions &options,
+                                StringRef outputPath,
+                                std::string &errorMessage);
+
 /// Lowers `module` and writes a shared object the runtime can load to
 /// `outputPath`. `errorMessage` says what failed outside MLIR diagnostics
 /// (target lookup, code generation, linking).

@@ -20,13 +20,17 @@ using namespace mlir::effai;
 
 #include <charconv>
 
-void mlir::effai::printReal(AsmPrinter &printer, double value) {
+std::string mlir::effai::formatReal(double value) {
   char buffer[64];
   auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
   std::string text(buffer, error == std::errc() ? end : buffer);
   if (text.find_first_of(".en") == std::string::npos)
     text += ".0";
-  printer << text;
+  return text;
+}
+
+void mlir::effai::printReal(AsmPrinter &printer, double value) {
+  printer << formatReal(value);
 }
 
 //===----------------------------------------------------------------------===//
@@ -58,9 +62,9 @@ MemoryLevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << "': bandwidths must be positive";
   if (sharedBandwidth < bandwidth)
     return emitError() << "memory level '" << name
-                       << "': shared_bandwidth (" << sharedBandwidth
+                       << "': shared_bandwidth (" << formatReal(sharedBandwidth)
                        << " GB/s) is below one core's bandwidth ("
-                       << bandwidth << " GB/s)";
+                       << formatReal(bandwidth) << " GB/s)";
   return success();
 }
 
@@ -72,7 +76,8 @@ LogicalResult PeaksAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                 Real fp32, Real bf16, Real int8,
                                 Real int32) {
   if (!(fp32 > 0))
-    return emitError() << "peaks: fp32 must be positive, got " << fp32;
+    return emitError() << "peaks: fp32 must be positive, got "
+                       << formatReal(fp32);
   if (bf16 < 0 || int8 < 0 || int32 < 0)
     return emitError() << "peaks must not be negative";
   return success();
@@ -138,9 +143,9 @@ LogicalResult TargetAttr::verify(
       if (level.getBandwidth() > previous.getBandwidth())
         return emitError() << "target '" << name << "': memory level '"
                            << level.getName() << "' is faster ("
-                           << level.getBandwidth() << " GB/s) than '"
+                           << formatReal(level.getBandwidth()) << " GB/s) than '"
                            << previous.getName() << "' ("
-                           << previous.getBandwidth() << " GB/s)";
+                           << formatReal(previous.getBandwidth()) << " GB/s)";
     }
     previous = level;
   }

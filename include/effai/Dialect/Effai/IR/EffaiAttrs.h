@@ -30,8 +30,11 @@ inline bool operator==(Real a, Real b) { return a.value == b.value; }
 inline llvm::hash_code hash_value(Real r) {
   return llvm::hash_value(llvm::bit_cast<uint64_t>(r.value));
 }
-/// Prints the shortest decimal that parses back to the same double, always
-/// with a decimal point or exponent ("2.5", "160.0", "1e-07").
+/// The shortest decimal that parses back to the same double, always with a
+/// decimal point or exponent ("2.5", "160.0", "1e-07").
+std::string formatReal(double value);
+
+/// Prints formatReal(value).
 void printReal(AsmPrinter &printer, double value);
 
 /// Parses `[i, j, ...]` (possibly empty).

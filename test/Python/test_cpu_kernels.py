@@ -1,0 +1,221 @@
+# Numeric test of the register-blocked contraction kernels
+# (effai-tile-and-fuse): matmuls, linear layers and convolutions with
+# explicit #effai.tiling (so every path runs whatever the host), compiled
+# and run against NumPy / PyTorch. Odd sizes on purpose: row tiles with
+# remainders along both box dimensions, columns that are not a multiple of
+# the vector tile (masked lanes), k blocks with a short last block, A
+# packing, B read in place or packed at compile time, fused epilogues
+# (bias, ReLU, residual add) and threads split along m and n.
+# RUN: %python -m pytest -q -p no:cacheprovider %s
+
+import numpy as np
+import pytest
+
+import effai
+
+
+def blob(name, array):
+    """A dialect-resource entry holding `array` as f32."""
+    data = np.ascontiguousarray(array, dtype=np.float32).tobytes().hex()
+    return f'      {name}: "0x04000000{data}"'
+
+
+def tiling(**fields):
+    values = dict(kernel='"contraction"', lanes=16, mr="[4]", nr=32, kc=64,
+                  mc=16, nc=64, pack_a="false", pack_b='"compile"',
+                  threads=1, parallel='"none"', epilogue="false")
+    values.update(fields)
+    body = ", ".join(f"{k} = {v}" for k, v in values.items())
+    return (f"#effai.tiling<{body}, intensity = 1.0, bound = \"compute\", "
+            "predicted_us = 1.0>")
+
+
+def compile_module(text, blobs, parallel=False):
+    text += ("{-#\n  dialect_resources: {\n    builtin: {\n" +
+             ",\n".join(blobs) + "\n    }\n  }\n#-}\n")
+    return effai.compile(effai.Module.parse(text), parallel=parallel)
+
+
+def relative_error(got, want):
+    return float(np.abs(got - want).max() / np.abs(want).max())
+
+
+RELU_BIAS = """
+  %e2 = tensor.empty() : tensor<{shape}>
+  %y = linalg.generic {{indexing_maps = [{ident}, {bias_map}, {ident}],
+      iterator_types = [{iters}]}}
+      ins(%r, %bias : tensor<{shape}>, tensor<{n}xf32>)
+      outs(%e2 : tensor<{shape}>) {{
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %z = arith.constant 0.0 : f32
+    %m = arith.maxnumf %s, %z : f32
+    linalg.yield %m : f32
+  }} -> tensor<{shape}>"""
+
+
+def run_gemm(m, k, n, epilogue=False, b_input=False, threads=1, **fields):
+    rng = np.random.default_rng(m * 131 + k * 7 + n)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.standard_normal((k, n)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    if threads > 1:
+        fields.setdefault("parallel", '"m"')
+    t = tiling(epilogue="true" if epilogue else "false", threads=threads,
+               pack_b='"none"' if b_input else '"compile"', **fields)
+    shape = f"{m}x{n}xf32"
+    args = f'%x: tensor<{m}x{k}xf32> {{effai.name = "x"}}'
+    if b_input:
+        args += f', %w: tensor<{k}x{n}xf32> {{effai.name = "w"}}'
+    weight = "" if b_input else (
+        f"  %w = arith.constant dense_resource<w> : tensor<{k}x{n}xf32>\n")
+    tail = "%r"
+    extra = ""
+    if epilogue:
+        extra = RELU_BIAS.format(
+            shape=shape, n=n, ident="affine_map<(i, j) -> (i, j)>",
+            bias_map="affine_map<(i, j) -> (j)>",
+            iters='"parallel", "parallel"')
+        tail = "%y"
+    text = f"""func.func @main({args}) -> (tensor<{shape}> {{effai.name = "y"}}) {{
+{weight}  %bias = arith.constant dense_resource<bias> : tensor<{n}xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{shape}>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<{shape}>) -> tensor<{shape}>
+  %r = linalg.matmul {{effai.tiling = {t}}}
+      ins(%x, %w : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>)
+      outs(%f : tensor<{shape}>) -> tensor<{shape}>{extra}
+  return {tail} : tensor<{shape}>
+}}
+"""
+    blobs = [blob("bias", bias)] + ([] if b_input else [blob("w", w)])
+    exe = compile_module(text, blobs, parallel=threads > 1)
+    got = exe(x, w) if b_input else exe(x)
+    want = x @ w
+    if epilogue:
+        want = np.maximum(want + bias, 0)
+    return relative_error(got, want)
+
+
+GEMMS = [
+    # (m, k, n, fields)
+    (96, 256, 200, dict(pack_a="true", kc=64, mc=48, nc=128, mr="[12]")),
+    (37, 70, 45, dict(pack_a="true", kc=32, mc=24, nc=64, mr="[12]")),
+    (37, 70, 45, dict(kc=32, mc=24, nc=64, mr="[12]")),
+    (1, 300, 100, dict(mr="[1]", nr=64, kc=300, mc=1, nc=128)),
+    (7, 5, 3, dict(mr="[3]", nr=16, kc=5, mc=6, nc=16)),
+]
+
+
+@pytest.mark.parametrize("m,k,n,fields", GEMMS)
+def test_gemm(m, k, n, fields):
+    assert run_gemm(m, k, n, **fields) < 1e-5
+
+
+@pytest.mark.parametrize("m,k,n,fields", GEMMS[1:3])
+def test_gemm_epilogue(m, k, n, fields):
+    assert run_gemm(m, k, n, epilogue=True, **fields) < 1e-5
+
+
+def test_gemm_second_input_in_place():
+    assert run_gemm(33, 20, 50, b_input=True, epilogue=True) < 1e-5
+
+
+@pytest.mark.parametrize("parallel,fields", [
+    ('"n"', dict(mr="[4]", mc=16, nc=32)),
+    ('"m"', dict(mr="[4]", mc=16, nc=64, pack_a="true")),
+])
+def test_gemm_threads(parallel, fields):
+    assert run_gemm(41, 64, 96, threads=2, parallel=parallel, **fields) < 1e-5
+
+
+def run_conv(c, h, w, oc, kh, kw, stride, mr, epilogue=False,
+             residual=False, **fields):
+    import torch
+    rng = np.random.default_rng(c * 17 + oc)
+    oh, ow = (h - kh) // stride + 1, (w - kw) // stride + 1
+    x = rng.standard_normal((1, c, h, w)).astype(np.float32)
+    weight = rng.standard_normal((oc, c, kh, kw)).astype(np.float32)
+    bias = rng.standard_normal(oc).astype(np.float32)
+    res = rng.standard_normal((1, oc, oh, ow)).astype(np.float32)
+    t = tiling(mr=mr, epilogue="true" if epilogue else "false", **fields)
+    shape = f"1x{oc}x{oh}x{ow}xf32"
+    extra, tail = "", "%r"
+    if epilogue:
+        ident = "affine_map<(a, b, c, d) -> (a, b, c, d)>"
+        ins = "%r, %bias" + (", %res" if residual else "")
+        types = f"tensor<{shape}>, tensor<{oc}xf32>" + (
+            f", tensor<{shape}>" if residual else "")
+        maps = f"{ident}, affine_map<(a, b, c, d) -> (b)>" + (
+            f", {ident}" if residual else "")
+        args = "%a: f32, %b: f32" + (", %q: f32" if residual else "")
+        add = ("%s2 = arith.addf %s, %q : f32" if residual
+               else "%s2 = arith.addf %s, %z : f32")
+        extra = f"""
+  %e2 = tensor.empty() : tensor<{shape}>
+  %y = linalg.generic {{indexing_maps = [{maps}, {ident}],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}}
+      ins({ins} : {types}) outs(%e2 : tensor<{shape}>) {{
+  ^bb0({args}, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %s = arith.addf %a, %b : f32
+    {add}
+    %m = arith.maxnumf %s2, %z : f32
+    linalg.yield %m : f32
+  }} -> tensor<{shape}>"""
+        tail = "%y"
+    args = f'%x: tensor<1x{c}x{h}x{w}xf32> {{effai.name = "x"}}'
+    if residual:
+        args += f', %res: tensor<{shape}> {{effai.name = "res"}}'
+    text = f"""func.func @main({args}) -> (tensor<{shape}> {{effai.name = "y"}}) {{
+  %w = arith.constant dense_resource<w> : tensor<{oc}x{c}x{kh}x{kw}xf32>
+  %bias = arith.constant dense_resource<bias> : tensor<{oc}xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{shape}>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<{shape}>) -> tensor<{shape}>
+  %r = linalg.generic {{indexing_maps = [
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h * {stride} + kh, w * {stride} + kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"],
+      effai.tiling = {t}}}
+      ins(%x, %w : tensor<1x{c}x{h}x{w}xf32>, tensor<{oc}x{c}x{kh}x{kw}xf32>)
+      outs(%f : tensor<{shape}>) {{
+  ^bb0(%i: f32, %wt: f32, %acc: f32):
+    %p = arith.mulf %i, %wt : f32
+    %q = arith.addf %acc, %p : f32
+    linalg.yield %q : f32
+  }} -> tensor<{shape}>{extra}
+  return {tail} : tensor<{shape}>
+}}
+"""
+    exe = compile_module(text, [blob("w", weight), blob("bias", bias)])
+    got = exe(x, res) if residual else exe(x)
+    want = torch.nn.functional.conv2d(torch.from_numpy(x),
+                                      torch.from_numpy(weight),
+                                      stride=stride).numpy()
+    if epilogue:
+        want = want + bias.reshape(1, -1, 1, 1)
+        if residual:
+            want = want + res
+        want = np.maximum(want, 0)
+    return relative_error(got, want)
+
+
+CONVS = [
+    # (c, h, w, oc, kh, kw, stride, mr, epilogue, residual, fields)
+    (8, 10, 12, 32, 3, 3, 1, "[2, 5]", False, False, dict(kc=72, mc=8, nc=32)),
+    (8, 10, 12, 40, 3, 3, 1, "[3, 4]", True, False, dict(kc=72, mc=9, nc=64)),
+    (3, 15, 15, 64, 7, 7, 2, "[1, 5]", True, True, dict(kc=147, mc=5, nc=64)),
+    (16, 9, 9, 32, 1, 1, 1, "[9]", True, False, dict(kc=16, mc=9, nc=32)),
+    (1, 10, 10, 8, 3, 3, 1, "[2, 8]", False, False,
+     dict(nr=16, kc=9, mc=8, nc=16)),
+]
+
+
+@pytest.mark.parametrize("c,h,w,oc,kh,kw,stride,mr,epilogue,residual,fields",
+                         CONVS)
+def test_conv(c, h, w, oc, kh, kw, stride, mr, epilogue, residual, fields):
+    assert run_conv(c, h, w, oc, kh, kw, stride, mr, epilogue, residual,
+                    **fields) < 1e-5

@@ -1,0 +1,9 @@
+// A 256x256x256 f32 linear layer with a constant weight, tiled 16x32: 32 accumulators, more than the 32 zmm registers hold with the operands.
+func.func @main(%x: tensor<256x256xf32> {effai.name = "x"}) -> (tensor<256x256xf32> {effai.name = "y"}) {
+  %w = arith.constant dense<0.001> : tensor<256x256xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256x256xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<256x256xf32>) -> tensor<256x256xf32>
+  %y = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [16], nr = 32, kc = 256, mc = 256, nc = 256, pack_b = "compile", intensity = 1.0, bound = "compute", predicted_us = 1.0>} ins(%x, %w : tensor<256x256xf32>, tensor<256x256xf32>) outs(%f : tensor<256x256xf32>) -> tensor<256x256xf32>
+  return %y : tensor<256x256xf32>
+}

@@ -1,0 +1,135 @@
+// effai-select-tiling on a fixed machine (not the host): an AVX2 core with
+// V = 8 f32 lanes, 16 vector registers, FMA latency L = 5 and T = 2 FMAs
+// and 2 loads per cycle, 3 GHz; L1 32 KiB 8-way, L2 256 KiB 8-way, L3
+// 8 MiB 16-way shared by 4 cores. Accumulators may use 3/4 of the
+// registers: 12. A tile of r rows and v vectors costs, per reduction step,
+// max(r*v/T, (r+v)/2, L) cycles.
+// RUN: %effai_opt %s --effai-select-tiling --split-input-file -verify-diagnostics | FileCheck %s
+// RUN: %effai_opt %s --effai-select-tiling=max-threads=0 --split-input-file -verify-diagnostics | FileCheck %s --check-prefix=THREADS
+
+#target = #effai.target<name = "test-avx2", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
+    features = ["avx", "avx2", "fma"], vector_bits = 256,
+    vector_registers = 16, fma_latency = 5, fma_per_cycle = 2,
+    loads_per_cycle = 2, clock_ghz = 3.0, cores = 4,
+    peaks = <fp32 = 96.0, bf16 = 0.0, int8 = 96.0, int32 = 48.0>,
+    memory = [#effai.memory<name = "L1", size = 32768, line = 64, ways = 8, shared_by = 1, bandwidth = 190.0, shared_bandwidth = 190.0>,
+              #effai.memory<name = "L2", size = 262144, line = 64, ways = 8, shared_by = 1, bandwidth = 90.0, shared_bandwidth = 90.0>,
+              #effai.memory<name = "L3", size = 8388608, line = 64, ways = 16, shared_by = 4, bandwidth = 40.0, shared_bandwidth = 120.0>,
+              #effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 4, bandwidth = 15.0, shared_bandwidth = 25.0>],
+    fork_join_us = 2.0>
+
+// GEMM 96x512x64 with a constant B. Register tile: 6x16 (12 accumulators)
+// takes max(6, 4, 5) = 6 cycles a step for 96 MACs, like 3x32 and 4x24;
+// 12x8 takes 6.5. Over the op: 6x16 runs 16 x 4 tiles of 512*6 + 12
+// (stores) cycles = 197376, 3x32 ties (32 x 2 tiles), 4x24 wastes lanes
+// (3 tiles for 64 columns: 222048): the first of the ties, 6x16, wins.
+// kc: the 16-wide B micro-panel and 6-row A sliver in 7/8 of L1:
+// 28672 / ((16 + 6) * 4) = 325 -> 320 (multiple of 8) < 512.
+// mc: half of 7/8 of L2 over kc*4 bytes: 114688 / 1280 = 89 -> 84 (6s).
+// nc: half of the core's share of 7/8 L3 over kc*4: 983040 / 1280 = 768,
+// capped at 64 columns. pack_a: A rows are 2048 bytes apart, so the 6 rows
+// fall into 2 of the 64 L1 sets (32 lines apart): packed. Predicted time:
+// (197376 + 49152 packing cycles) / 3 GHz = 82.176 us, compute-bound
+// (DRAM: 352256 bytes in 23.5 us); intensity 6291456 ops / 352256 bytes.
+// With 4 threads, splitting m (96 / 6 = 16 row tiles) costs one B copy
+// per thread and wins: 246528 / 4 cycles + 2 us fork/join = 22.544 us.
+// CHECK-LABEL: func.func @gemm
+// CHECK: linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [6], nr = 16, kc = 320, mc = 84, nc = 64, pack_a = true, pack_b = "compile", intensity = 17.86, bound = "compute", predicted_us = 82.176>}
+// THREADS-LABEL: func.func @gemm
+// THREADS: pack_b = "compile", threads = 4, parallel = "m", intensity = 17.86, bound = "compute", predicted_us = 22.544>
+module attributes {effai.target = #target} {
+  func.func @gemm(%a: tensor<96x512xf32>) -> tensor<96x64xf32> {
+    %b = arith.constant dense<0.5> : tensor<512x64xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<96x64xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<96x64xf32>) -> tensor<96x64xf32>
+    %c = linalg.matmul ins(%a, %b : tensor<96x512xf32>, tensor<512x64xf32>) outs(%f : tensor<96x64xf32>) -> tensor<96x64xf32>
+    return %c : tensor<96x64xf32>
+  }
+
+  // A 3x3 NCHW convolution, 8 -> 16 channels, 8x8 output: the result is
+  // contiguous along the output columns, so the tile is a box of rows x
+  // columns, stored transposed (a [w x 8] shuffle, 8 * log2(8) = 24 cycles,
+  // plus 8 stores per group of w pixels). With one vector (8 channels, 2 n
+  // tiles), the 3x4 box (12 accumulators, 6.5 cycles a step) covers the rows
+  // as 2 full tiles + a 2-row rest and the columns as 2 tiles: 4 tiles of
+  // 72*6.5 + 3*32 and 2 of 72*5 + 2*32 cycles, twice: 6208 cycles, 2.069 us.
+  // The best two-vector box (2x3, 6 rows) needs 6432. The whole reduction
+  // stays in one tile (kc = 72): a transposed result is written only once.
+  // CHECK-LABEL: func.func @conv
+  // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [3, 4], nr = 8, kc = 72, mc = 9, nc = 16, pack_b = "compile", intensity = 12.387, bound = "compute", predicted_us = 2.069>
+  func.func @conv(%x: tensor<1x8x10x10xf32>) -> tensor<1x16x8x8xf32> {
+    %w = arith.constant dense<0.5> : tensor<16x8x3x3xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<1x16x8x8xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+    %c = linalg.generic {indexing_maps = [affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>, affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>, affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x8x10x10xf32>, tensor<16x8x3x3xf32>) outs(%f : tensor<1x16x8x8xf32>) {
+    ^bb0(%in: f32, %wt: f32, %acc: f32):
+      %p = arith.mulf %in, %wt : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<1x16x8x8xf32>
+    return %c : tensor<1x16x8x8xf32>
+  }
+
+  // GEMV 1x4096x4096: 2 ops per 4 weight bytes, intensity 0.5, far below the
+  // DRAM balance (96 GOP/s / 15 GB/s = 6.4): bound by DRAM, 64 MiB / 15 GB/s
+  // = 4476 us. One row: eight vectors (latency-bound at 5 cycles a step
+  // either way), no k blocking (no second row tile would reuse a panel). Two
+  // threads reach the shared 25 GB/s (2687.7 us); more cannot go faster.
+  // CHECK-LABEL: func.func @gemv
+  // CHECK: mr = [1], nr = 64, kc = 4096, mc = 1, nc = 64, pack_b = "compile", intensity = 0.5, bound = "DRAM", predicted_us = 4476.109>
+  // THREADS-LABEL: func.func @gemv
+  // THREADS: threads = 2, parallel = "n", intensity = 0.5, bound = "DRAM", predicted_us = 2687.665>
+  func.func @gemv(%x: tensor<1x4096xf32>) -> tensor<1x4096xf32> {
+    %w = arith.constant dense<0.5> : tensor<4096x4096xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<1x4096xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4096xf32>) -> tensor<1x4096xf32>
+    %c = linalg.matmul ins(%x, %w : tensor<1x4096xf32>, tensor<4096x4096xf32>) outs(%f : tensor<1x4096xf32>) -> tensor<1x4096xf32>
+    return %c : tensor<1x4096xf32>
+  }
+
+  // The elementwise consumer of a contraction is its epilogue (marked on
+  // both ops; the consumer gets no loops of its own). A consumer of two
+  // contractions is fused into the one with more work (the 32-deep one);
+  // the other stores its result. Each tiled contraction gets its own zero
+  // fill. Other ops get loop records: this add moves 3 x 2 KiB through L1
+  // at 190 GB/s, 0.032 us.
+  // CHECK-LABEL: func.func @epilogues
+  // CHECK: %[[FILL1:.*]] = linalg.fill
+  // CHECK: %[[FILL2:.*]] = linalg.fill
+  // CHECK: %[[SMALL:.*]] = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}pack_b = "compile", intensity
+  // CHECK-NOT: epilogue = true
+  // CHECK: %[[BIG:.*]] = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}epilogue = true
+  // CHECK: linalg.generic {{.*}}ins(%[[SMALL]], %[[BIG]] : {{.*}} attrs =  {effai.epilogue}
+  // CHECK: linalg.generic {{.*}}effai.tiling = #effai.tiling<kernel = "elementwise", lanes = 8, intensity = 0.083, bound = "L1", predicted_us = 0.032>
+  func.func @epilogues(%a: tensor<16x8xf32>, %b: tensor<16x32xf32>, %x: tensor<16x32xf32>) -> tensor<16x32xf32> {
+    %w1 = arith.constant dense<0.5> : tensor<8x32xf32>
+    %w2 = arith.constant dense<0.25> : tensor<32x32xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<16x32xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16x32xf32>) -> tensor<16x32xf32>
+    %c1 = linalg.matmul ins(%a, %w1 : tensor<16x8xf32>, tensor<8x32xf32>) outs(%f : tensor<16x32xf32>) -> tensor<16x32xf32>
+    %c2 = linalg.matmul ins(%b, %w2 : tensor<16x32xf32>, tensor<32x32xf32>) outs(%f : tensor<16x32xf32>) -> tensor<16x32xf32>
+    %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%c1, %c2 : tensor<16x32xf32>, tensor<16x32xf32>) outs(%e : tensor<16x32xf32>) {
+    ^bb0(%p: f32, %q: f32, %o: f32):
+      %s = arith.addf %p, %q : f32
+      %m = arith.maxnumf %s, %zero : f32
+      linalg.yield %m : f32
+    } -> tensor<16x32xf32>
+    %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%r, %x : tensor<16x32xf32>, tensor<16x32xf32>) outs(%e : tensor<16x32xf32>) {
+    ^bb0(%p: f32, %q: f32, %o: f32):
+      %s = arith.addf %p, %q : f32
+      linalg.yield %s : f32
+    } -> tensor<16x32xf32>
+    return %y : tensor<16x32xf32>
+  }
+}
+
+// -----
+// expected-error @+1 {{effai-select-tiling: the module has no #effai.target (run effai-set-target first)}}
+module {
+  func.func @none() { return }
+}
