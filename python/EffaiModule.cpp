@@ -13,6 +13,7 @@
 #include "effai/Import/ONNX/ONNXImporter.h"
 #include "effai/InitAll.h"
 #include "effai/Target/CPU/SharedObject.h"
+#include "effai/Target/CPU/TilingReport.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -22,6 +23,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <pybind11/numpy.h>
@@ -34,6 +37,14 @@ namespace py = pybind11;
 using namespace mlir;
 
 namespace {
+/// `value` as indented JSON text.
+std::string formatJson(llvm::json::Object value) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(value)));
+  return text;
+}
+
 /// (severity, location, message) of one diagnostic.
 using DiagnosticRecord = std::tuple<std::string, std::string, std::string>;
 
@@ -129,10 +140,10 @@ public:
 
   /// Compiles a copy of the module (this one is left as it is) to a shared
   /// object for the runtime. Returns (ok, error message, diagnostics).
-  std::tuple<bool, std::string, std::vector<DiagnosticRecord>>
+  std::tuple<bool, std::string, std::vector<DiagnosticRecord>, std::string>
   compileToSharedObject(const std::string &path, const std::string &machine,
                         const std::string &cpu, unsigned optLevel,
-                        bool parallel) const {
+                        bool parallel, bool profile) const {
     DiagnosticCollector collector;
     OwningOpRef<ModuleOp> copy(module.get().clone());
     effai::CPUCompileOptions options;
@@ -140,6 +151,12 @@ public:
     options.cpu = cpu;
     options.optLevel = optLevel;
     options.parallel = parallel;
+    options.profile = profile;
+    // The tiling report (JSON) comes back with the artifact.
+    std::string report;
+    options.afterTiling = [&](ModuleOp tiled) {
+      report = formatJson(effai::buildTilingReport(tiled));
+    };
     std::string error;
     bool ok;
     {
@@ -147,11 +164,27 @@ public:
       ok = succeeded(
           effai::compileToSharedObject(copy.get(), options, path, error));
     }
-    return {ok, error, collector.records};
+    return {ok, error, collector.records, report};
   }
 
   OwningOpRef<ModuleOp> module;
 };
+
+/// `report` (a tiling report's JSON) with the measured seconds per layer
+/// over `runs` runs added.
+std::string addMeasuredTimes(const std::string &report,
+                             const std::map<std::string, double> &seconds,
+                             int runs) {
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(report);
+  if (!parsed)
+    throw py::value_error("not a tiling report: " +
+                          llvm::toString(parsed.takeError()));
+  llvm::json::Object *object = parsed->getAsObject();
+  if (!object)
+    throw py::value_error("not a tiling report: not a JSON object");
+  effai::addMeasuredTimes(*object, seconds, runs);
+  return formatJson(std::move(*object));
+}
 
 using ModuleResult =
     std::pair<std::unique_ptr<PyModule>, std::vector<DiagnosticRecord>>;
@@ -216,7 +249,9 @@ PYBIND11_MODULE(_effai, m) {
       .def("weight_payload_bytes", &PyModule::weightPayloadBytes)
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,
            py::arg("path"), py::arg("machine"), py::arg("cpu"),
-           py::arg("opt_level"), py::arg("parallel"));
+           py::arg("opt_level"), py::arg("parallel"), py::arg("profile"));
+  m.def("add_measured_times", &addMeasuredTimes, py::arg("report"),
+        py::arg("seconds"), py::arg("runs"));
   m.def("parse_module", &parseModule, py::arg("text"));
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
         py::arg("input_shapes"), py::arg("constants"),

@@ -13,7 +13,7 @@ packages=(
   # ONNX import: protobuf C++ and ONNX's own node tests with reference data.
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   # Python bindings and Python-side tests (Debian's /usr/bin/python3).
-  pybind11-dev python3-dev python3-numpy python3-onnx python3-pytest
+  pybind11-dev python3-dev python3-numpy python3-matplotlib python3-onnx python3-pytest
   # Models and references: PyTorch/torchvision (ResNet-18 check, digits
   # training) and scikit-learn (the digits data).
   python3-torch python3-torchvision python3-sklearn

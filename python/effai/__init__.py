@@ -148,7 +148,7 @@ def import_onnx(model: ModelLike,
 def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
             target: str = "cpu", *, machine: Optional[str] = None,
             cpu: Optional[str] = None, opt_level: int = 3,
-            parallel: bool = False,
+            parallel: bool = False, profile: bool = False,
             input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
             constants: Optional[Mapping[str, object]] = None) -> Executable:
     """Compiles a model ahead of time and loads it.
@@ -160,8 +160,9 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     ``.json`` file (default: the module's target, else the host). ``cpu``
     re-derives its ISA features for an LLVM CPU: ``"native"`` (the host and
     all its features), ``"generic"`` or a CPU name. ``parallel`` runs ops on
-    OpenMP threads where the tiling model predicts a gain. Raises
-    :class:`CompileError`."""
+    OpenMP threads where the tiling model predicts a gain. ``profile`` times
+    each layer (:meth:`Executable.layer_times`, :meth:`Executable.report`).
+    Raises :class:`CompileError`."""
     if target != "cpu":
         raise ValueError(f"target {target!r} is not supported (supported: "
                          "'cpu')")
@@ -176,13 +177,14 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
                              constants=constants)
     directory = tempfile.mkdtemp(prefix="effai-")
     path = os.path.join(directory, "model.so")
-    ok, error, records = module._native.compile_to_shared_object(
-        path, machine or "", cpu or "", int(opt_level), bool(parallel))
+    ok, error, records, report = module._native.compile_to_shared_object(
+        path, machine or "", cpu or "", int(opt_level), bool(parallel),
+        bool(profile))
     if not ok:
         shutil.rmtree(directory, ignore_errors=True)
         raise CompileError(f"compiling for the CPU failed: {error}",
                            _diagnostics(records))
-    return Executable(path, _owned_dir=directory)
+    return Executable(path, _owned_dir=directory, _tiling_report=report)
 
 
 def calibrate(module: Module, samples: Sequence[object],

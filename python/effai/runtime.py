@@ -65,6 +65,11 @@ def _load_library() -> ctypes.CDLL:
         "effai_run": (ctypes.c_int, [model_p, ctypes.POINTER(_Tensor),
                                      ctypes.c_size_t, ctypes.POINTER(_Tensor),
                                      ctypes.c_size_t]),
+        "effai_profile_count": (ctypes.c_size_t, [model_p]),
+        "effai_profile_layer": (ctypes.c_int, [model_p, ctypes.c_size_t,
+                                               ctypes.POINTER(ctypes.c_char_p),
+                                               ctypes.POINTER(ctypes.c_double)]),
+        "effai_profile_reset": (None, [model_p]),
     }
     for name, (restype, argtypes) in signatures.items():
         fn = getattr(lib, name)
@@ -116,9 +121,12 @@ class Executable:
     order, or ``run`` it with a name -> array mapping."""
 
     def __init__(self, path: Union[str, os.PathLike],
-                 _owned_dir: Optional[str] = None):
+                 _owned_dir: Optional[str] = None,
+                 _tiling_report: Optional[str] = None):
         self._path = os.path.abspath(os.fspath(path))
         self._owned_dir = _owned_dir
+        self._tiling_report = _tiling_report
+        self._runs_timed = 0
         self._model = ctypes.c_void_p()
         _check(_lib.effai_load(self._path.encode(), ctypes.byref(self._model)))
         self.inputs: List[TensorInfo] = _describe(
@@ -140,6 +148,47 @@ class Executable:
         """Threads for models compiled with ``parallel=True``."""
         _check(_lib.effai_set_num_threads(self._model, int(threads)))
 
+    def layer_times(self) -> Dict[str, float]:
+        """Seconds each layer took over all runs since loading or
+        :meth:`reset_layer_times` (compile with ``profile=True``; empty
+        otherwise)."""
+        self._check_open()
+        times: Dict[str, float] = {}
+        name, seconds = ctypes.c_char_p(), ctypes.c_double()
+        for index in range(_lib.effai_profile_count(self._model)):
+            _check(_lib.effai_profile_layer(self._model, index,
+                                            ctypes.byref(name),
+                                            ctypes.byref(seconds)))
+            times[name.value.decode()] = seconds.value
+        return times
+
+    def reset_layer_times(self) -> None:
+        self._check_open()
+        _lib.effai_profile_reset(self._model)
+        self._runs_timed = 0
+
+    def report(self) -> dict:
+        """The tiling report ``effai-compile --report`` writes: per layer its
+        ops, shapes, MACs, bytes, intensity, bound, tiles and predicted time,
+        plus, for a profiled model that has run since the last reset, the
+        mean measured time and % of roofline. Draw it with
+        :func:`effai.roofline.plot`."""
+        import json
+        if self._tiling_report is None:
+            raise ExecutionError("no tiling report: the executable was "
+                                 "loaded, not compiled by effai.compile")
+        report = self._tiling_report
+        times = self.layer_times()
+        if times and self._runs_timed:
+            from . import _effai
+            report = _effai.add_measured_times(report, times,
+                                               self._runs_timed)
+        return json.loads(report)
+
+    def _check_open(self) -> None:
+        if self._model is None:
+            raise ExecutionError("the executable is closed")
+
     def __call__(self, *arrays) -> Union[np.ndarray, Tuple[np.ndarray, ...]]:
         outputs = self._run(list(arrays))
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
@@ -158,8 +207,7 @@ class Executable:
         return {info.name: out for info, out in zip(self.outputs, outputs)}
 
     def _run(self, arrays: List[object]) -> List[np.ndarray]:
-        if self._model is None:
-            raise ExecutionError("the executable is closed")
+        self._check_open()
         if len(arrays) != len(self.inputs):
             raise ExecutionError(f"the model takes {len(self.inputs)} inputs,"
                                  f" got {len(arrays)}")
@@ -180,6 +228,7 @@ class Executable:
             outputs[i] = self._tensor(array, _DTYPE_CODES[info.dtype], keep)
         _check(_lib.effai_run(self._model, inputs, len(arrays), outputs,
                               len(results)))
+        self._runs_timed += 1
         return results
 
     @staticmethod

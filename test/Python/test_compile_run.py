@@ -235,3 +235,43 @@ def test_hybrid_needs_exactly_one_budget():
     report = effai.hybrid(module, [sample], max_error=0.05)
     assert report.error <= 0.05 and len(report.layers) == 1
     assert report.layers[0].choice in effai.hybrid.__globals__["CANDIDATES"]
+
+
+def test_profile_and_report(tmp_path):
+    """profile=True times each layer; report() is --report's JSON with the
+    mean measured time per layer; roofline.plot draws it."""
+    model, w, b = gemm_relu_model()
+    model.graph.node[0].name = "fc"
+    exe = effai.compile(model, machine="x86-avx2", profile=True)
+    predicted = exe.report()
+    assert predicted["machine"]["name"] == "x86-avx2"
+    fc = next(l for l in predicted["layers"] if l["name"] == "fc")
+    assert fc["macs"] == 3 * 4 * 5 and fc["kernel"] == "contraction"
+    assert "measured_us" not in fc
+    x = np.ones((3, 4), np.float32)
+    for _ in range(3):
+        exe(x)
+    times = exe.layer_times()
+    assert "fc" in times and times["fc"] > 0
+    measured = exe.report()
+    assert measured["runs"] == 3
+    fc = next(l for l in measured["layers"] if l["name"] == "fc")
+    assert fc["measured_us"] == pytest.approx(times["fc"] / 3 * 1e6)
+    exe.reset_layer_times()
+    assert all(t == 0 for t in exe.layer_times().values())
+    from effai import roofline
+    roofline.plot(measured, str(tmp_path / "roofline.png"))
+    assert (tmp_path / "roofline.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_unprofiled_has_no_layer_times(compiled):
+    exe, _, _ = compiled
+    assert exe.layer_times() == {}
+    assert exe.report()["layers"]
+
+
+def test_loaded_executable_has_no_report(compiled, tmp_path):
+    exe, _, _ = compiled
+    exe.save(tmp_path / "m.so")
+    with pytest.raises(effai.ExecutionError, match="no tiling report"):
+        effai.load(tmp_path / "m.so").report()

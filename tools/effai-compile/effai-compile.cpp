@@ -75,10 +75,24 @@ int main(int argc, char **argv) {
 
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
-  if (emit == EmitKind::SharedObject || emit == EmitKind::Assembly) {
-    auto compile = emit == EmitKind::SharedObject ? effai::compileToSharedObject
-                                                  : effai::compileToAssembly;
-    if (failed(compile(*module, options, outputPath, error))) {
+  effai::ReportRequest report = effai::getReportRequestFromCommandLine();
+  if (emit != EmitKind::SharedObject &&
+      (!report.reportPath.empty() || !report.plotPath.empty())) {
+    llvm::errs() << "effai-compile: error: --report and --roofline-plot "
+                    "need --emit=so (the report is measured on the artifact)\n";
+    return 1;
+  }
+  if (emit == EmitKind::SharedObject) {
+    if (failed(effai::compileWithReport(*module, options, outputPath, report,
+                                        error))) {
+      llvm::errs() << "effai-compile: error: " << error << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (emit == EmitKind::Assembly) {
+    if (failed(effai::compileToAssembly(*module, options, outputPath,
+                                        error))) {
       llvm::errs() << "effai-compile: error: " << error << "\n";
       return 1;
     }

@@ -16,6 +16,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <map>
 #include <memory>
 
 #include <string>
@@ -54,6 +55,32 @@ private:
 
 /// The text form of `options`, for cache keys and reports.
 std::string describeCompileOptions(const CPUCompileOptions &options);
+
+/// What --report, --roofline-plot and --report-runs asked for.
+struct ReportRequest {
+  std::string reportPath; ///< JSON output; empty: no report
+  std::string plotPath;   ///< PNG output; empty: no plot
+  int runs = 20;          ///< profiled runs whose times the report shows
+  int threads = 0;        ///< threads for those runs (0: the default)
+};
+ReportRequest getReportRequestFromCommandLine();
+
+/// Compiles `module` to the shared object at `outputPath` and, as asked,
+/// writes the tiling report (with times measured on the artifact when it
+/// was built with per-layer timers) and draws its roofline plot.
+LogicalResult compileWithReport(ModuleOp module,
+                                const CPUCompileOptions &options,
+                                StringRef outputPath,
+                                const ReportRequest &request,
+                                std::string &error);
+
+/// Runs the profiled artifact at `path` `runs` times (after a warm-up run)
+/// on zero-filled inputs with `threads` threads (0: the runtime's default)
+/// and returns each layer's seconds summed over the runs; false with
+/// `error` when the artifact cannot be loaded or run or has no timers.
+bool measureLayerTimes(StringRef path, int runs, int threads,
+                       std::map<std::string, double> &seconds,
+                       std::string &error);
 
 } // namespace mlir::effai
 

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Target/CPU/Passes.h"
+#include "effai/Target/CPU/TilingReport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -20,21 +21,6 @@ namespace mlir::effai {
 #include "effai/Target/CPU/Passes.h.inc"
 
 namespace {
-
-/// The layer an op belongs to: the innermost name in its location.
-std::string getLayerName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations()) {
-      std::string name = getLayerName(inner);
-      if (!name.empty())
-        return name;
-    }
-  if (auto callSite = dyn_cast<CallSiteLoc>(loc))
-    return getLayerName(callSite.getCallee());
-  return "";
-}
 
 /// Whether `op` does work worth timing (allocations, views and constants
 /// take no time and must not split a layer).

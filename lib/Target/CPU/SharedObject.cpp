@@ -13,6 +13,8 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassInstrumentation.h"
+#include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -36,6 +38,19 @@
 using namespace mlir;
 
 namespace {
+
+/// Calls `callback` on the module after the pass named `argument` ran.
+struct AfterPassHook : public PassInstrumentation {
+  AfterPassHook(StringRef argument, std::function<void(ModuleOp)> callback)
+      : argument(argument), callback(std::move(callback)) {}
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (pass->getArgument() == argument)
+      if (auto module = dyn_cast<ModuleOp>(op))
+        callback(module);
+  }
+  std::string argument;
+  std::function<void(ModuleOp)> callback;
+};
 
 /// The TargetMachine for the CPU and ISA features of `target`. For the
 /// running machine, features the host lacks are disabled explicitly (a VM
@@ -158,6 +173,10 @@ LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
   if (failed(attachCompileTarget(module, options, error)))
     return module.emitError(error);
   PassManager pm(module.getContext());
+  if (options.afterTiling)
+    pm.addInstrumentation(
+        std::make_unique<AfterPassHook>("effai-select-tiling",
+                                        options.afterTiling));
   CPUPipelineOptions pipeline;
   pipeline.entryPoint = true;
   pipeline.parallel = options.parallel;

@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Support/LLVM.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,9 @@ struct CPUCompileOptions {
   bool kernels = true;
   /// Per-layer cycle counters in the artifact (effai-profile-layers).
   bool profile = false;
+  /// Called with the module right after effai-select-tiling (the report
+  /// reads the decisions there).
+  std::function<void(ModuleOp)> afterTiling;
 };
 
 /// The machine `options` select for `module`, attached to it as
