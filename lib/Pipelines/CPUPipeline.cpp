@@ -42,7 +42,7 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise)
-    pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+    pm.addNestedPass<func::FuncOp>(effai::createFuseElementwise());
   pm.addPass(createCSEPass());
 
   // Policy: tiles, packing, fusion and threads from the target's roofline.
@@ -99,7 +99,8 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createApproximateMath());
+  pm.addPass(createExpandArith());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLibmPass());

@@ -139,7 +139,7 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
       columns);
     - fusion: `epilogue = true` when the result's only user is an
       elementwise generic over the same shape (bias, activations, residual
-      adds fused by `linalg-fuse-elementwise-ops`); that consumer is marked
+      adds fused by `effai-fuse-elementwise`); that consumer is marked
       `effai.epilogue`;
     - threads: up to `max-threads` (0: all the target's cores), splitting
       the `n` tiles, `m` tiles or batch, while the predicted time including
@@ -165,6 +165,34 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
     Option<"maxThreads", "max-threads", "int64_t", /*default=*/"1",
            "Most threads an op may use (0: every core of the target)">,
   ];
+}
+
+def FuseElementwise : Pass<"effai-fuse-elementwise"> {
+  let summary = "Fuse elementwise producers into their consumers where no "
+                "value is computed twice";
+  let description = [{
+    Upstream's elementwise fusion on tensors (`linalg.generic` producers
+    into consumers, reshapes folded by expansion, constant folding), with
+    one rule added: a producer is fused into an operand only when the
+    consumer reads that operand through a permutation of all its loops, so
+    that each produced value is still computed once. Fusing a GELU into the
+    matmul that reads it would otherwise recompute the `erf` for every
+    multiply-accumulate (N times per element); fusing softmax's division
+    into `P x V` likewise.
+
+    Chains of elementwise ops become one generic; an elementwise op feeding
+    a reduction over all of its elements (softmax's `exp` into the sum, a
+    ReLU into a global pool) is fused into it. Contractions and their
+    epilogues are fused later, by `effai-select-tiling`'s decision.
+
+    ```mlir
+    // Kept apart: %gelu is read as A[m, k] by a loop nest over (m, n, k).
+    %gelu = linalg.generic {...} ins(%h) outs(%e) { erf ... }
+    %y = linalg.matmul ins(%gelu, %w) outs(%acc)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 //===----------------------------------------------------------------------===//

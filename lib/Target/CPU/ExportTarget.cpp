@@ -30,11 +30,17 @@ struct ExportTargetPass : public impl::ExportTargetBase<ExportTargetPass> {
     SmallVector<StringRef> features(names.begin(), names.end());
     auto cpu = StringAttr::get(context, target.getCpu());
     auto featureAttr = LLVM::TargetFeaturesAttr::get(context, features);
+    // LLVM's own default for many AVX-512 CPUs is 256-bit vectors (to avoid
+    // clock throttling); the loops it vectorizes then run at half the width
+    // the tiling model assumed.
+    auto vectorWidth =
+        StringAttr::get(context, std::to_string(target.getVectorBits()));
     module.walk([&](LLVM::LLVMFuncOp func) {
       if (func.isExternal())
         return;
       func.setTargetCpuAttr(cpu);
       func.setTargetFeaturesAttr(featureAttr);
+      func.setPreferVectorWidthAttr(vectorWidth);
     });
     module->removeAttr(TargetAttr::getAttrName());
   }

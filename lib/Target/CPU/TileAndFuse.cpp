@@ -13,6 +13,7 @@
 #include "effai/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -27,6 +28,25 @@ namespace mlir::effai {
 #include "effai/Target/CPU/Passes.h.inc"
 
 namespace {
+/// Lets LLVM reassociate the floating-point combiner of a reduction (the
+/// ops that fold an element into the output's running value), so that the
+/// loop vectorizer can keep partial sums in vector lanes: a scalar chain of
+/// dependent adds runs at one add per FMA latency.
+void allowReassociation(linalg::LinalgOp op) {
+  Block *body = op.getBlock();
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    for (Operation *user : op.getMatchingBlockArgument(&init).getUsers()) {
+      auto fastMath = dyn_cast<arith::ArithFastMathInterface>(user);
+      if (!fastMath || user->getBlock() != body)
+        continue;
+      arith::FastMathFlags flags = fastMath.getFastMathFlagsAttr().getValue();
+      user->setAttr(fastMath.getFastMathAttrName(),
+                    arith::FastMathFlagsAttr::get(
+                        op.getContext(), flags | arith::FastMathFlags::reassoc));
+    }
+  }
+}
+
 struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -64,6 +84,8 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
     SmallVector<linalg::LinalgOp> sequential;
     func.walk([&](linalg::LinalgOp op) {
       auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName());
+      if (tiling && tiling.getKernel() == "reduction")
+        allowReassociation(op);
       if (tiling && tiling.getKernel() != "contraction" &&
           tiling.getThreads() == 1 && op.hasPureBufferSemantics())
         sequential.push_back(op);

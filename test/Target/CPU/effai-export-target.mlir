@@ -1,11 +1,12 @@
 // effai-export-target: the target's CPU and features go onto every defined
-// llvm.func; the effai attribute leaves the module.
+// llvm.func, with its vector width as the preferred one; the effai attribute
+// leaves the module.
 // RUN: %effai_opt %s --effai-export-target | FileCheck %s
 
 // CHECK-NOT: effai.target
 // CHECK: llvm.func @declared()
 // CHECK-NOT: target_cpu
-// CHECK: llvm.func @defined() attributes {target_cpu = "haswell", target_features = #llvm.target_features<["+avx2", "+fma"]>}
+// CHECK: llvm.func @defined() attributes {prefer_vector_width = "256", target_cpu = "haswell", target_features = #llvm.target_features<["+avx2", "+fma"]>}
 module attributes {effai.target = #effai.target<name = "t", kind = cpu,
     triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
     features = ["avx2", "fma"], vector_bits = 256, vector_registers = 16,

@@ -124,3 +124,26 @@ func.func @one_thread(%a: memref<64xf32>, %b: memref<64xf32>) {
   }
   return
 }
+
+// -----
+// A reduction's combiner may be reassociated (fastmath reassoc), so that
+// LLVM keeps partial sums in vector lanes; the rest of the body is kept.
+// CHECK-LABEL: func.func @reduction
+// CHECK: scf.for
+// CHECK:   scf.for
+// CHECK:     math.exp %{{.+}} : f32
+// CHECK-NOT: fastmath
+// CHECK:     arith.addf %{{.+}}, %{{.+}} fastmath<reassoc> : f32
+func.func @reduction(%a: memref<4x64xf32>, %b: memref<4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>],
+      iterator_types = ["parallel", "reduction"]}
+      ins(%a : memref<4x64xf32>) outs(%b : memref<4xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "reduction",
+          intensity = 0.1, bound = "L1", predicted_us = 0.01>} {
+  ^bb0(%x: f32, %acc: f32):
+    %e = math.exp %x : f32
+    %s = arith.addf %acc, %e : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -111,6 +111,42 @@ def TileAndFuse : Pass<"effai-tile-and-fuse", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ApproximateMath : Pass<"effai-approximate-math"> {
+  let summary = "Replace f32 transcendental functions by polynomials LLVM "
+                "can vectorize";
+  let description = [{
+    `math.exp`, `math.erf`, `math.tanh`, `math.log` and friends on f32 (and
+    vectors of f32) become MLIR's polynomial approximations: arithmetic,
+    bit casts and selects, accurate to a few ULP, with no call left. A
+    softmax, a GELU or a sigmoid then runs as vector code (the loop
+    vectorizer handles the loops; the kernels' epilogues are vectors
+    already), where a call to libm's `expf` per element would be scalar.
+    Runs just before the math lowering to LLVM/libm, which keeps the ops
+    not listed.
+  }];
+  let options = [
+    ListOption<"ops", "ops", "std::string",
+               "math ops to approximate (default: exp, expm1, erf, tanh, "
+               "log, log1p, log2)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
+def ExpandArith : Pass<"effai-expand-arith"> {
+  let summary = "Expand the arith ops LLVM has no instruction for, keeping "
+                "float min/max as LLVM intrinsics";
+  let description = [{
+    `arith-expand` minus its float min/max rewrites: integer ceil/floor
+    divisions and scaling casts become plain arithmetic, while
+    `arith.maximumf`/`minimumf`/`maxnumf`/`minnumf` stay whole and reach
+    LLVM as `llvm.maximum` & co. Expanded into compare-and-select chains,
+    a max reduction (softmax, max pooling, ReduceMax) is a scalar loop LLVM
+    does not vectorize; as intrinsics it becomes `vmaxps` over vector lanes.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Artifact ABI: what a compiled model looks like to the runtime.
 //===----------------------------------------------------------------------===//
@@ -138,7 +174,9 @@ def ExportTarget : Pass<"effai-export-target", "::mlir::ModuleOp"> {
     description has run: every `llvm.func` with a body gets the target's
     `target_cpu` and `target_features` (`+feature` for each ISA feature it
     lists), so instruction selection uses exactly the CPU the kernels were
-    tiled for, whichever tool translates the module; the `effai.target`
+    tiled for, whichever tool translates the module, and
+    `prefer_vector_width` = the target's `vector_bits`, so the loops LLVM
+    vectorizes use the width the tiling model assumed; the `effai.target`
     attribute is then removed, leaving a module that mlir-runner and
     mlir-translate read without the effai dialect.
   }];
