@@ -30,6 +30,8 @@ tools = [
     ToolSubst("%effai_run", FindTool("effai-run"), unresolved="fatal"),
     ToolSubst("%effai_calibrate", FindTool("effai-calibrate"),
               unresolved="fatal"),
+    ToolSubst("%effai_probe_target", FindTool("effai-probe-target"),
+              unresolved="fatal"),
     ToolSubst("%python", config.python_executable, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
