@@ -14,6 +14,7 @@
 #include "effai/Utils/ContractionAnalysis.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mlir::effai {
@@ -56,6 +57,18 @@ void giveOwnFill(linalg::LinalgOp op) {
   OpBuilder b(op);
   Operation *clone = b.clone(*fill);
   init->set(clone->getResult(0));
+}
+
+/// The tensor.empty `init` starts from, cloned for `user` alone when CSE
+/// shared it: bufferization then gives `user` a buffer of its own. Sharing
+/// one empty lets it write in place into a buffer whose value died, e.g.
+/// a fused epilogue into the buffer its contraction is still reading.
+void giveOwnEmpty(Operation *user, OpOperand &init) {
+  auto empty = init.get().getDefiningOp<tensor::EmptyOp>();
+  if (!empty || empty->hasOneUse())
+    return;
+  OpBuilder b(user);
+  init.set(b.clone(*empty)->getResult(0));
 }
 
 StringRef getLoopKernel(linalg::LinalgOp op) {
@@ -123,8 +136,12 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
       if (fused) {
         epilogue->setAttr("effai.epilogue", UnitAttr::get(context));
         epilogue->removeAttr(TilingAttr::getAttrName());
+        giveOwnEmpty(epilogue, *epilogue.getDpsInitOperand(0));
       }
       giveOwnFill(op);
+      if (auto fill = op.getDpsInitOperand(0)->get()
+                          .getDefiningOp<linalg::FillOp>())
+        giveOwnEmpty(fill, *fill.getDpsInitOperand(0));
     }
   }
 };

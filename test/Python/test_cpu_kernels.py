@@ -219,3 +219,37 @@ CONVS = [
 def test_conv(c, h, w, oc, kh, kw, stride, mr, epilogue, residual, fields):
     assert run_conv(c, h, w, oc, kh, kw, stride, mr, epilogue, residual,
                     **fields) < 1e-5
+
+
+@pytest.mark.parametrize("sizes,parallel", [
+    ((128, 256, 256), False), ((128, 256, 256), True),
+    ((48, 96, 96, 96, 10), False)])
+def test_mlp_chain(sizes, parallel):
+    """Same-shaped linear layers in a chain (the host's own tiling): a
+    fused epilogue must not write the buffer its contraction still reads,
+    which bufferization would hand it once the layer's input is dead."""
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(len(sizes))
+    nodes, weights, x, ref = [], [], "x", None
+    data = rng.standard_normal((1, sizes[0])).astype(np.float32)
+    ref = data.astype(np.float64)
+    for i, (k, n) in enumerate(zip(sizes[:-1], sizes[1:])):
+        w = rng.standard_normal((n, k)).astype(np.float32) / np.sqrt(k)
+        b = rng.standard_normal(n).astype(np.float32)
+        weights += [numpy_helper.from_array(w, f"w{i}"),
+                    numpy_helper.from_array(b, f"b{i}")]
+        nodes.append(helper.make_node("Gemm", [x, f"w{i}", f"b{i}"],
+                                      [f"h{i}"], transB=1))
+        nodes.append(helper.make_node("Relu", [f"h{i}"], [f"r{i}"]))
+        x = f"r{i}"
+        ref = np.maximum(ref @ w.T.astype(np.float64) + b, 0)
+    graph = helper.make_graph(
+        nodes, "mlp",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                       [1, sizes[0]])],
+        [helper.make_tensor_value_info(x, TensorProto.FLOAT,
+                                       [1, sizes[-1]])], weights)
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    got = effai.compile(model, parallel=parallel)(data)
+    assert relative_error(got, ref) < 1e-5

@@ -67,6 +67,12 @@ int main(int argc, char **argv) {
   llvm::cl::opt<double> seconds(
       "seconds", llvm::cl::desc("Time spent on each measurement"),
       llvm::cl::init(0.2));
+  llvm::cl::list<uint64_t> readBytes(
+      "read-bytes",
+      llvm::cl::desc("Also report the read bandwidth of a working set of "
+                     "this many bytes (e.g. a model's weights); not written "
+                     "to the JSON"),
+      llvm::cl::CommaSeparated);
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "effai machine probe: measures the roofs of this CPU\n");
   if (!(seconds > 0 && seconds <= 10)) {
@@ -121,7 +127,7 @@ int main(int argc, char **argv) {
   SmallVector<MemoryLevelAttr> levels = target.getMemoryLevels();
   int64_t lastCache = levels.size() > 1 ? levels[levels.size() - 2].getSize()
                                         : 8 << 20;
-  SmallVector<Attribute> measured;
+  SmallVector<double> one, all;
   llvm::errs() << llvm::format("fp32 FMA: %.1f GFLOP/s per core, latency "
                                "%.2f ns -> %.2f GHz, %lld FMA/cycle\n",
                                fp32, latencyNs, clockGhz,
@@ -131,20 +137,41 @@ int main(int argc, char **argv) {
                                  dot);
   for (auto [index, level] : llvm::enumerate(levels)) {
     bool isMain = index + 1 == levels.size();
-    double one = ::effai::probe::measureReadBandwidth(
-        getProbeBytes(level, isMain, lastCache, 1), 1, vectorBits, seconds);
-    double all = cores == 1 ? one
-                            : ::effai::probe::measureReadBandwidth(
-                                  getProbeBytes(level, isMain, lastCache,
-                                                cores),
-                                  cores, vectorBits, seconds);
+    one.push_back(::effai::probe::measureReadBandwidth(
+        getProbeBytes(level, isMain, lastCache, 1), 1, vectorBits, seconds));
+    all.push_back(cores == 1 ? one.back()
+                             : ::effai::probe::measureReadBandwidth(
+                                   getProbeBytes(level, isMain, lastCache,
+                                                 cores),
+                                   cores, vectorBits, seconds));
     llvm::errs() << llvm::format("%-5s read: %7.1f GB/s on 1 core, %7.1f GB/s "
                                  "on %d\n",
-                                 level.getName().str().c_str(), one, all,
-                                 cores);
+                                 level.getName().str().c_str(), one.back(),
+                                 all.back(), cores);
+  }
+  // A level measured slower than the one below it was really served from
+  // below (a cache shared with other tenants, or smaller than reported):
+  // it is at least as fast.
+  for (size_t i = levels.size() - 1; i-- > 0;) {
+    one[i] = std::max(one[i], one[i + 1]);
+    all[i] = std::max(all[i], all[i + 1]);
+  }
+  SmallVector<Attribute> measured;
+  for (auto [index, level] : llvm::enumerate(levels))
     measured.push_back(MemoryLevelAttr::get(
         &context, level.getName(), level.getSize(), level.getLine(),
-        level.getWays(), level.getSharedBy(), one, std::max(one, all)));
+        level.getWays(), level.getSharedBy(), one[index],
+        std::max(one[index], all[index])));
+
+  for (uint64_t bytes : readBytes) {
+    double one = ::effai::probe::measureReadBandwidth(bytes, 1, vectorBits,
+                                                      seconds);
+    double all = cores == 1 ? one
+                            : ::effai::probe::measureReadBandwidth(
+                                  bytes / cores, cores, vectorBits, seconds);
+    llvm::errs() << llvm::format("%llu bytes read: %7.1f GB/s on 1 core, "
+                                 "%7.1f GB/s on %d\n",
+                                 (unsigned long long)bytes, one, all, cores);
   }
 
   TargetAttr probed = TargetAttr::get(

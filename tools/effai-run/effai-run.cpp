@@ -348,8 +348,8 @@ int main(int argc, char **argv) {
   double mean =
       std::accumulate(millis.begin(), millis.end(), 0.0) / millis.size();
   llvm::outs() << llvm::format(
-      "latency over %zu runs: min %.3f ms, median %.3f ms, mean %.3f ms, "
-      "p90 %.3f ms\n",
+      "latency over %zu runs: min %.4f ms, median %.4f ms, mean %.4f ms, "
+      "p90 %.4f ms\n",
       millis.size(), millis.front(), millis[millis.size() / 2], mean,
       millis[std::min(millis.size() - 1, millis.size() * 9 / 10)]);
   printProfile(model, millis.size());

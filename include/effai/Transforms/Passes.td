@@ -147,7 +147,10 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
 
     A tiled contraction whose zero-filled init is shared with others (CSE
     merges identical fills) gets a fill of its own, so that its kernel can
-    start from zeros in registers; nothing else in the IR changes.
+    start from zeros in registers, and that fill and a fused consumer get
+    `tensor.empty` inits of their own (shared, bufferization may give the
+    consumer the buffer of a dead value, e.g. the input its contraction is
+    still reading when fused); nothing else in the IR changes.
 
     Other ops get `kernel = "elementwise"`, `"reduction"` or `"loops"`
     with a thread count by the same rule. Every record carries the

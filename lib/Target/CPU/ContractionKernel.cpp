@@ -1315,6 +1315,11 @@ mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction,
       consumer.payloadUsesValueFromOperand(output) ||
       !hasUnitInnermostStride(output->get()))
     return none("the consumer's output does not match the result");
+  // The fused kernel stores final values tile by tile while later tiles
+  // still read the contraction's inputs.
+  for (OpOperand *input : contraction.getDpsInputOperands())
+    if (getBaseBuffer(input->get()) == getBaseBuffer(output->get()))
+      return none("the consumer writes a buffer the contraction reads");
   // Every input must be linear in the result's coordinates (loads), and
   // the body scalar elementwise ops.
   unsigned laneDim = consumer.getNumLoops() - 1;

@@ -147,3 +147,39 @@ func.func @reduction(%a: memref<4x64xf32>, %b: memref<4xf32>) {
   }
   return
 }
+
+// -----
+// The consumer writes the buffer the matmul reads (bufferization reuses a
+// dead input's buffer): fused, later tiles would read final values, so it
+// stays a separate op.
+// CHECK-LABEL: func.func @epilogue_writes_input
+// CHECK: %[[ACC:.*]] = memref.alloc
+// CHECK: vector.fma
+// CHECK: vector.store %{{.*}}, %[[ACC]]
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[ACC]], %{{.*}} : memref<1x32xf32>, memref<32xf32>) outs(%arg0 : memref<1x32xf32>)
+memref.global "private" constant @w32 : memref<32x32xf32> = dense<0.25>
+func.func @epilogue_writes_input(%a: memref<1x32xf32>, %bias: memref<32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @w32 : memref<32x32xf32>
+  %acc = memref.alloc() : memref<1x32xf32>
+  linalg.fill ins(%zero : f32) outs(%acc : memref<1x32xf32>)
+  // expected-warning @+1 {{effai-tile-and-fuse: not fusing the epilogue: the consumer writes a buffer the contraction reads}}
+  linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",
+      lanes = 16, mr = [1], nr = 16, kc = 32, mc = 1, nc = 32,
+      pack_b = "compile", epilogue = true, intensity = 1.0,
+      bound = "compute", predicted_us = 1.0>}
+    ins(%a, %w : memref<1x32xf32>, memref<32x32xf32>)
+    outs(%acc : memref<1x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>,
+      affine_map<(m, n) -> (n)>, affine_map<(m, n) -> (m, n)>],
+      iterator_types = ["parallel", "parallel"]}
+      ins(%acc, %bias : memref<1x32xf32>, memref<32xf32>)
+      outs(%a : memref<1x32xf32>) {
+  ^bb0(%v: f32, %b: f32, %o: f32):
+    %s = arith.addf %v, %b : f32
+    linalg.yield %s : f32
+  }
+  memref.dealloc %acc : memref<1x32xf32>
+  return
+}
