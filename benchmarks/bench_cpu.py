@@ -40,26 +40,8 @@ if "OPENBLAS_CORETYPE" in os.environ:  # before numpy/torch load OpenBLAS
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(BUILD, "python_packages"))
-
 import models  # noqa: E402
-
-
-def tool(name):
-    return os.path.join(BUILD, "bin", name)
-
-
-def ensure_onnxruntime():
-    package = os.path.join(HERE, ".node", "node_modules", "onnxruntime-node")
-    if not os.path.isdir(package):
-        # Its install script downloads binaries the package already ships.
-        subprocess.run(["npm", "install", "--ignore-scripts", "--prefix",
-                        os.path.join(HERE, ".node"), "onnxruntime-node"],
-                       check=True, capture_output=True)
+from harness import ensure_onnxruntime, resnet18, run_ort, tool  # noqa: E402
 
 
 class Case:
@@ -101,18 +83,6 @@ def run_effai(so, npy, threads, reps, workdir):
     return median, np.load(os.path.join(out_dir, "logits.npy"))
 
 
-def run_ort(onnx_path, x, threads, reps, workdir):
-    raw = os.path.join(workdir, os.path.basename(onnx_path) + ".f32")
-    x.astype("<f4").tofile(raw)
-    shape = "x".join(map(str, x.shape))
-    text = subprocess.run(
-        ["node", os.path.join(HERE, "ort_bench.js"), onnx_path, "input", raw,
-         shape, str(threads), str(reps)], check=True, capture_output=True,
-        text=True).stdout
-    result = json.loads(text)
-    return result["median_ms"], np.array(result["output"], np.float32)
-
-
 def check_agree(name, effai_out, ort_head, tolerance):
     scale = max(1e-6, float(np.abs(effai_out).max()))
     error = float(np.abs(effai_out.flatten()[:4] - ort_head).max()) / scale
@@ -145,19 +115,6 @@ def save(model, workdir, name):
     path = os.path.join(workdir, name + ".onnx")
     onnx.save(model, path)
     return path
-
-
-def resnet18(workdir):
-    import torch
-    import torchvision
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18(weights=None).eval()
-    x = np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(
-        np.float32)
-    path = os.path.join(workdir, "resnet18.onnx")
-    torch.onnx.export(model, torch.from_numpy(x), path, input_names=["input"],
-                      output_names=["logits"], opset_version=13)
-    return path, x
 
 
 def effai_variant(onnx_path, x, workdir, name, pipeline):
@@ -193,7 +150,7 @@ def build_cases(workdir, only, quick):
         return not only or any(o.lower() in name.lower() for o in only)
 
     if want("ResNet-18"):
-        path, x = resnet18(workdir)
+        _, path, x = resnet18(workdir)
         fp32 = Case("ResNet-18", path, x, flops=2 * 1.814e9)
         cases.append(fp32)
         if want("ResNet-18 int8"):

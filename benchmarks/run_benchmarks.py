@@ -18,7 +18,6 @@ Usage: run_benchmarks.py [--threads 1,2] [--quick]
 """
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -33,26 +32,15 @@ if "OPENBLAS_CORETYPE" in os.environ:  # before numpy/torch load OpenBLAS
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+from harness import (ROOT, ensure_onnxruntime, resnet18,  # noqa: E402
+                     run_ort, tool)
+
 DIGITS = os.path.join(ROOT, "examples", "digits")
 sys.path.insert(0, DIGITS)
-sys.path.insert(0, os.path.join(BUILD, "python_packages"))
 
 import onnx  # noqa: E402
 from onnx import numpy_helper  # noqa: E402
 import train_digits  # noqa: E402
-
-
-def ensure_onnxruntime():
-    package = os.path.join(HERE, ".node", "node_modules", "onnxruntime-node")
-    if not os.path.isdir(package):
-        # Its install script downloads binaries that ship in the package
-        # anyway; skip it.
-        subprocess.run(["npm", "install", "--ignore-scripts", "--prefix",
-                        os.path.join(HERE, ".node"), "onnxruntime-node"],
-                       check=True, capture_output=True)
 
 
 def digits_torch_model(name, onnx_path):
@@ -61,22 +49,6 @@ def digits_torch_model(name, onnx_path):
                for t in onnx.load(onnx_path).graph.initializer}
     model.load_state_dict(weights)
     return model.eval()
-
-
-def resnet18(workdir):
-    import torchvision
-    torch.manual_seed(0)
-    model = torchvision.models.resnet18(weights=None).eval()
-    x = np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(
-        np.float32)
-    path = os.path.join(workdir, "resnet18.onnx")
-    torch.onnx.export(model, torch.from_numpy(x), path, input_names=["input"],
-                      output_names=["logits"], opset_version=13)
-    return model, path, x
-
-
-def tool(name):
-    return os.path.join(BUILD, "bin", name)
 
 
 def time_effai(onnx_path, x, threads, reps, workdir, tag, pipeline=None):
@@ -129,15 +101,7 @@ def time_torch(model, x, threads, reps):
 
 
 def time_ort(onnx_path, x, threads, reps, workdir, tag):
-    raw = os.path.join(workdir, f"{tag}-input.f32")
-    x.astype("<f4").tofile(raw)
-    shape = "x".join(map(str, x.shape))
-    text = subprocess.run(
-        ["node", os.path.join(HERE, "ort_bench.js"), onnx_path, "input", raw,
-         shape, str(threads), str(reps)], check=True, capture_output=True,
-        text=True).stdout
-    result = json.loads(text)
-    return result["median_ms"], np.array(result["output"], np.float32)
+    return run_ort(onnx_path, x, threads, reps, workdir)
 
 
 def main():
