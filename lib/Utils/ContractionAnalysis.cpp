@@ -109,6 +109,28 @@ bool mlir::effai::hasMultiplyAccumulateBody(linalg::LinalgOp op) {
   return (x == a && y == b) || (x == b && y == a);
 }
 
+std::optional<InputWidening>
+mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
+  Type resultType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get());
+  Type inputType =
+      getElementTypeOrSelf(op.getDpsInputOperand(index)->get().getType());
+  if (inputType == resultType)
+    return InputWidening::None;
+  if (!inputType.isInteger(8) || !isa<FloatType>(resultType))
+    return std::nullopt;
+  Value arg = op.getBlock()->getArgument(index);
+  if (!arg.hasOneUse())
+    return std::nullopt;
+  Operation *cast = *arg.getUsers().begin();
+  if (cast->getResult(0).getType() != resultType)
+    return std::nullopt;
+  if (isa<arith::SIToFPOp>(cast))
+    return InputWidening::Signed8;
+  if (isa<arith::UIToFPOp>(cast))
+    return InputWidening::Unsigned8;
+  return std::nullopt;
+}
+
 FailureOr<ContractionDims> mlir::effai::analyzeContraction(linalg::LinalgOp op) {
   if (!hasMultiplyAccumulateBody(op) || op.hasDynamicShape())
     return failure();

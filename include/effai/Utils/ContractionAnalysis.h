@@ -52,6 +52,18 @@ bool isContiguousAlong(AffineMap map, unsigned dim);
 /// int/float casts) before the multiply, and `acc` the init.
 bool hasMultiplyAccumulateBody(linalg::LinalgOp op);
 
+/// How a float contraction's body reads one of its inputs: as is (the
+/// accumulator's type), or as 8-bit integer codes converted to float before
+/// the multiply (weight-only quantized weights, scaled after the sum).
+enum class InputWidening { None, Signed8, Unsigned8 };
+
+/// The widening of input `index` of a multiply-accumulate body: `None` when
+/// its element type is the result's, `Signed8`/`Unsigned8` when it is an
+/// i8 whose block argument's only use is one sitofp/uitofp to the result's
+/// type; none otherwise.
+std::optional<InputWidening> getInputWidening(linalg::LinalgOp op,
+                                              unsigned index);
+
 /// The dimension roles of `op`: two inputs and one init, static loop
 /// ranges, a multiply-accumulate body, a result map that is a projected
 /// permutation, and every dimension in one of the four roles.

@@ -2,7 +2,8 @@
 //
 // effai.linear / conv2d / depthwise_conv2d with float activations: a
 // contraction or grouped-convolution generic on the decoded float weight,
-// plus the bias.
+// plus the bias. A linear layer with symmetric int8 weights reads the codes
+// instead and scales its sums.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,7 @@
 #include "effai/Utils/LinalgBuilders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 using namespace mlir;
 using namespace mlir::effai;
@@ -24,23 +26,64 @@ bool hasFloatActivations(Operation *op) {
              cast<ShapedType>(op->getResult(0).getType()).getElementType());
 }
 
+/// result (op) vector broadcast along `axis` of `type`.
+template <typename CombineOp>
+Value combineAlong(OpBuilder &b, Location loc, Value result, Value vector,
+                   int64_t axis) {
+  auto type = cast<RankedTensorType>(result.getType());
+  SmallVector<int64_t> shape(type.getRank() - axis, 1);
+  shape[0] = type.getDimSize(axis);
+  Value shaped = buildReshape(
+      b, loc, vector,
+      RankedTensorType::get(
+          shape, cast<ShapedType>(vector.getType()).getElementType()));
+  return buildElementwise(b, loc, type, {result, shaped},
+                          [](OpBuilder &b, Location loc, ValueRange a) {
+                            return CombineOp::create(b, loc, a[0], a[1])
+                                .getResult();
+                          });
+}
+
 /// result + bias broadcast along `axis` of `type`.
 Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
               int64_t axis) {
   if (!bias)
     return result;
-  auto type = cast<RankedTensorType>(result.getType());
-  SmallVector<int64_t> shape(type.getRank() - axis, 1);
-  shape[0] = type.getDimSize(axis);
-  Value shaped = buildReshape(
-      b, loc, bias,
-      RankedTensorType::get(shape,
-                            cast<ShapedType>(bias.getType()).getElementType()));
-  return buildElementwise(
-      b, loc, type, {result, shaped},
-      [](OpBuilder &b, Location loc, ValueRange a) {
-        return arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
-      });
+  return combineAlong<arith::AddFOp>(b, loc, result, bias, axis);
+}
+
+/// The codes and per-row scales of a dense weight quantized symmetrically
+/// (zero points 0) per output channel or per tensor: y = s[n] * sum_k x[k] *
+/// q[n, k], so the contraction reads the codes and the scales multiply once
+/// per output, after the sum.
+struct SymmetricCodes {
+  Value codes;
+  SmallVector<float> scales; // one per output channel
+  bool isSigned = true;
+};
+
+std::optional<SymmetricCodes> getSymmetricCodes(Value weight) {
+  auto type = cast<WeightType>(weight.getType());
+  auto affine = dyn_cast<AffineFormatAttr>(type.getEncoding().getValue());
+  auto pack = weight.getDefiningOp<PackOp>();
+  if (!affine || !pack || pack.getIndices() ||
+      !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
+      !getElementTypeOrSelf(pack.getValues().getType()).isInteger(8) ||
+      !type.getElementType().isF32())
+    return std::nullopt;
+  quant::QuantizedType quantType = affine.getQuantType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType))
+    if (perAxis.getQuantizedDimension() != 0)
+      return std::nullopt;
+  ChannelParams params = getParams(quantType);
+  if (llvm::any_of(params.zeroPoints, [](int64_t zp) { return zp != 0; }))
+    return std::nullopt;
+  int64_t rows = type.getLogicalType().getDimSize(0);
+  SymmetricCodes result{pack.getValues(), {}, params.isSigned};
+  for (int64_t row = 0; row < rows; ++row)
+    result.scales.push_back(
+        params.scales[params.scales.size() == 1 ? 0 : row]);
+  return result;
 }
 
 struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
@@ -56,12 +99,34 @@ struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
       return rewriter.notifyMatchFailure(op, "dynamic shapes");
     Location loc = op.getLoc();
     Type elt = resultType.getElementType();
+    int64_t axis = resultType.getRank() - 1;
+    // Weight-only int8: the kernel reads the codes (a quarter of the f32
+    // bytes) and converts them in registers; the scales join the bias.
+    if (std::optional<SymmetricCodes> codes =
+            getSymmetricCodes(op.getWeight())) {
+      bool isSigned = codes->isSigned;
+      Value y = buildLinearContraction(
+          rewriter, loc, op.getInput(), codes->codes, elt,
+          [&](OpBuilder &b, Location loc, Value acc, Value x, Value w) {
+            Value wf = isSigned
+                           ? arith::SIToFPOp::create(b, loc, elt, w).getResult()
+                           : arith::UIToFPOp::create(b, loc, elt, w).getResult();
+            return buildMulAdd(b, loc, acc, x, wf);
+          });
+      auto scaleType = RankedTensorType::get(
+          {int64_t(codes->scales.size())}, rewriter.getF32Type());
+      Value scales = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(scaleType, ArrayRef<float>(codes->scales)));
+      y = combineAlong<arith::MulFOp>(rewriter, loc, y, scales, axis);
+      rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), axis));
+      return success();
+    }
     Value w = getDecodedWeight(rewriter, loc, op.getWeight());
     // The result keeps the input's leading dims, so bias and whatever
     // elementwise ops follow fuse into one consumer of the contraction.
     Value y = buildLinearContraction(rewriter, loc, op.getInput(), w, elt);
-    rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(),
-                                   resultType.getRank() - 1));
+    rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), axis));
     return success();
   }
 };

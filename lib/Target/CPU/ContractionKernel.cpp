@@ -327,6 +327,9 @@ private:
   Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
   VectorType vectorType;
   Type elementType;
+  // B as stored: f32, or i8 weight codes converted to f32 once loaded.
+  InputWidening widenB = InputWidening::None;
+  VectorType bVectorType;
 };
 
 SmallVector<Value> KernelEmitter::apply(OpBuilder &b, AffineMap map,
@@ -361,12 +364,13 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   mapB = maps[1];
   mapC = maps[2];
   elementType = getElementTypeOrSelf(result.getType());
+  std::optional<InputWidening> widening = getInputWidening(op, 1);
   if (!elementType.isF32() ||
-      !getElementTypeOrSelf(inputA.getType()).isF32() ||
-      !getElementTypeOrSelf(inputB.getType()).isF32()) {
-    reason = "only f32 contractions have a kernel";
+      !getElementTypeOrSelf(inputA.getType()).isF32() || !widening) {
+    reason = "only f32 contractions (or f32 x i8 weights) have a kernel";
     return failure();
   }
+  widenB = *widening;
   if (dims.n.size() != 1) {
     reason = "needs exactly one vectorized (n) dimension";
     return failure();
@@ -381,6 +385,8 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   nc = tiling.getNc();
   packA = tiling.getPackA();
   vectorType = VectorType::get({lanes}, elementType);
+  bVectorType =
+      VectorType::get({lanes}, getElementTypeOrSelf(inputB.getType()));
 
   ArrayRef<int64_t> mr = tiling.getMr();
   if (mr.size() > dims.m.size()) {
@@ -523,6 +529,7 @@ Value KernelEmitter::laneMask(OpBuilder &b, Value n0, int64_t v) {
 
 Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
                            int64_t v) {
+  Value loaded;
   if (packedB) {
     SmallVector<Value> indices;
     for (unsigned d : dims.batch)
@@ -532,18 +539,32 @@ Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
         ArrayRef<OpFoldResult>{n0}));
     indices.push_back(kFlat(b, point));
     indices.push_back(index(b, v * lanes));
-    return vector::LoadOp::create(b, loc, vectorType, packedB, indices);
+    loaded = vector::LoadOp::create(b, loc, bVectorType, packedB, indices);
+  } else {
+    Point at = point;
+    at[nDim] = add(b, n0, v * lanes);
+    SmallVector<Value> indices = apply(b, mapB, at);
+    if (Value mask = laneMask(b, n0, v)) {
+      Value zero = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(bVectorType,
+                                 b.getZeroAttr(bVectorType.getElementType())));
+      loaded = vector::MaskedLoadOp::create(b, loc, bVectorType, inputB,
+                                            indices, mask, zero);
+    } else {
+      loaded = vector::LoadOp::create(b, loc, bVectorType, inputB, indices);
+    }
   }
-  Point at = point;
-  at[nDim] = add(b, n0, v * lanes);
-  SmallVector<Value> indices = apply(b, mapB, at);
-  if (Value mask = laneMask(b, n0, v)) {
-    Value zero = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0)));
-    return vector::MaskedLoadOp::create(b, loc, vectorType, inputB, indices,
-                                        mask, zero);
+  // i8 weight codes: one widening per loaded vector, shared by all rows.
+  switch (widenB) {
+  case InputWidening::None:
+    return loaded;
+  case InputWidening::Signed8:
+    return arith::SIToFPOp::create(b, loc, vectorType, loaded);
+  case InputWidening::Unsigned8:
+    return arith::UIToFPOp::create(b, loc, vectorType, loaded);
   }
-  return vector::LoadOp::create(b, loc, vectorType, inputB, indices);
+  llvm_unreachable("unknown widening");
 }
 
 void KernelEmitter::packConstantB(Operation *anchor) {
@@ -568,10 +589,12 @@ void KernelEmitter::packConstantB(Operation *anchor) {
   for (unsigned d : dims.batch)
     shape.push_back(dims.ranges[d]);
   shape.append({panels, kSize, nr});
-  const char *data = source->expanded.empty() ? source->bytes.data()
-                                               : source->expanded.data();
-  auto *src = reinterpret_cast<const float *>(data);
-  std::vector<float> packed(batchSize * panels * kSize * nr, 0.0f);
+  const char *src = source->expanded.empty() ? source->bytes.data()
+                                              : source->expanded.data();
+  // Elements are moved as bytes: f32 values or i8 codes alike.
+  Type storedType = bVectorType.getElementType();
+  int64_t width = storedType.getIntOrFloatBitWidth() / 8;
+  std::vector<char> packed(batchSize * panels * kSize * nr * width, 0);
   SmallVector<int64_t> kIndex(dims.k.size());
   for (int64_t batch = 0; batch < batchSize; ++batch) {
     int64_t batchOffset = base, rest = batch;
@@ -586,18 +609,17 @@ void KernelEmitter::packConstantB(Operation *anchor) {
         kRest /= dims.ranges[d];
       }
       for (int64_t col = 0; col < n; ++col)
-        packed[((batch * panels + col / nr) * kSize + k) * nr + col % nr] =
-            src[kOffset + col * coeffs[nDim]];
+        std::memcpy(&packed[(((batch * panels + col / nr) * kSize + k) * nr +
+                             col % nr) *
+                            width],
+                    &src[(kOffset + col * coeffs[nDim]) * width], width);
     }
   }
-  auto tensorType = RankedTensorType::get(shape, elementType);
-  auto memrefType = MemRefType::get(shape, elementType);
+  auto tensorType = RankedTensorType::get(shape, storedType);
+  auto memrefType = MemRefType::get(shape, storedType);
   OpBuilder b(source->global);
-  ElementsAttr value = buildElementsFromBytes(
-      tensorType,
-      ArrayRef<char>(reinterpret_cast<const char *>(packed.data()),
-                     packed.size() * sizeof(float)),
-      "packed_weight");
+  ElementsAttr value =
+      buildElementsFromBytes(tensorType, packed, "packed_weight");
   auto global = memref::GlobalOp::create(
       b, source->global.getLoc(),
       (source->global.getSymName() + "_packed").str(),

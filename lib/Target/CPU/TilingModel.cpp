@@ -239,11 +239,15 @@ StringRef getBound(const Machine &m, double computeUs,
 bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
                                             const ContractionDims &dims,
                                             std::string &reason) {
-  for (Value operand : op->getOperands())
-    if (!getElementTypeOrSelf(operand.getType()).isF32()) {
-      reason = "only f32 contractions have register-blocked kernels";
-      return false;
-    }
+  // f32, or f32 activations against i8 weight codes.
+  if (!getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
+           .isF32() ||
+      getInputWidening(op, 0) != InputWidening::None ||
+      !getInputWidening(op, 1)) {
+    reason = "only f32 contractions (or f32 x i8 weights) have "
+             "register-blocked kernels";
+    return false;
+  }
   if (dims.n.size() != 1) {
     reason = "needs exactly one n dimension to vectorize";
     return false;

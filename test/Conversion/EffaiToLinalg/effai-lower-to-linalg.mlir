@@ -87,6 +87,42 @@ func.func @pow2_integer_codes(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %c: t
 }
 
 // -----
+// Weight-only int8 (symmetric, per output channel): the contraction reads
+// the i8 codes, converted in its body; the scales multiply each output once,
+// after the sum, then the bias is added.
+// CHECK-LABEL: func.func @int8_weight_only
+// CHECK: %[[SCALES:.*]] = arith.constant dense<[5.000000e-01, 2.500000e-01, 1.250000e-01]> : tensor<3xf32>
+// CHECK: %[[CODES:.*]] = arith.constant dense<{{\[\[}}1, 5, 127], [-2, 6, -127], [3, -7, 0], [-4, 8, 1]]> : tensor<4x3xi8>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%{{.*}}, %[[CODES]] : tensor<2x4xf32>, tensor<4x3xi8>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[CODE:.*]]: i8, %[[ACC:.*]]: f32):
+// CHECK-NEXT: %[[W:.*]] = arith.sitofp %[[CODE]] : i8 to f32
+// CHECK-NEXT: arith.mulf %[[X]], %[[W]]
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %[[SCALES]] :
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.mulf
+// CHECK: linalg.generic
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: arith.addf
+func.func @int8_weight_only(%x: tensor<2x4xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %c = arith.constant dense<[[1, -2, 3, -4], [5, 6, -7, 8], [127, -127, 0, 1]]> : tensor<3x4xi8>
+  %w = effai.pack %c : tensor<3x4xi8> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125}>>>>
+  %y = effai.linear %x, %w, %b : (tensor<2x4xf32>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.5, 0.25, 0.125}>>>>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+// With a zero point the codes do not scale to the weight: it is decoded
+// (here at compile time) and the contraction reads floats.
+// CHECK-LABEL: func.func @int8_zero_point_decoded
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<4x3xf32>)
+func.func @int8_zero_point_decoded(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %c = arith.constant dense<1> : tensor<3x4xi8>
+  %w = effai.pack %c : tensor<3x4xi8> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5:3>>>>
+  %y = effai.linear %x, %w : (tensor<2x4xf32>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5:3>>>>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
 // A weight that is not packed in this function cannot be decoded here.
 func.func @opaque_weight(%x: tensor<2x4xf32>, %w: !effai.weight<3x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>>>) -> tensor<2x3xf32> {
   // expected-error @+1 {{effai-lower-to-linalg cannot lower this op}}
