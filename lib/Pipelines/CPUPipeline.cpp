@@ -33,7 +33,11 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addPass(createSetTarget(setTarget));
 
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
-  pm.addPass(createEffaiConvertShiftKernels());
+  // A CPU multiplies as fast as it adds: power-of-two layers that fit
+  // become exact 8-bit codes for the f32 x i8 kernels.
+  EffaiConvertShiftKernelsOptions shift;
+  shift.integerCodes = true;
+  pm.addPass(createEffaiConvertShiftKernels(shift));
   pm.addPass(createEffaiConvertSparseKernels());
   pm.addPass(createEffaiLowerToLinalg());
   pm.addNestedPass<func::FuncOp>(quant::createLowerQuantOps());

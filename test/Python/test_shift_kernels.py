@@ -88,6 +88,46 @@ def test_bit_exact_against_multiply_by_power_of_two(terms, min_exp, max_exp,
                            want[~np.isnan(want)].view(np.uint32)), (got, want)
 
 
+# --- Exact 8-bit codes on the CPU -------------------------------------------
+# Where every weight's term sum fits i8 in units of 2^min_exp (terms = 2,
+# bits = 4 but for 2^6 + 2^6), effai-cpu-pipeline reads those sums as i8
+# codes (f32 x i8 kernels) and scales each output once: the result is the
+# real-valued product up to f32 rounding, on odd shapes and remainders.
+
+def pow2_module_text(codes, scales, m, k, n):
+    # The codes as one constant (hex), as an importer writes them.
+    hex_codes = codes.astype(np.int8).tobytes().hex()
+    scale_list = ", ".join(repr(float(s)) for s in scales)
+    enc = ("#effai.encoding<value = #effai.pow2<terms = 2, bits = 4, "
+           f"min_exp = -6, max_exp = 0, scales = [{scale_list}]>>")
+    return f"""
+      func.func @main(%x: tensor<{m}x{k}xf32>) -> tensor<{m}x{n}xf32> {{
+        %codes = arith.constant dense<"0x{hex_codes}"> : tensor<{n}x{k}x2xi8>
+        %w = effai.pack %codes : tensor<{n}x{k}x2xi8> -> !effai.weight<{n}x{k}xf32, {enc}>
+        %y = effai.linear %x, %w : (tensor<{m}x{k}xf32>, !effai.weight<{n}x{k}xf32, {enc}>) -> tensor<{m}x{n}xf32>
+        return %y : tensor<{m}x{n}xf32>
+      }}"""
+
+
+@pytest.mark.parametrize("m,k,n,seed", [(1, 300, 33, 0), (5, 37, 19, 1),
+                                        (17, 64, 48, 2)])
+def test_integer_codes_match_real_product(m, k, n, seed):
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(-7, 8, (n, k, 2)).astype(np.int8)
+    codes[np.abs(codes).sum(axis=2) == 14] = 0  # keep |sums| < 128
+    codes[0, 0] = [7, 6]  # the largest sum that fits: 96
+    scales = rng.uniform(0.5, 2.0, n).astype(np.float32)
+    terms = np.where(codes == 0, 0.0,
+                     np.sign(codes) * np.exp2(np.abs(codes) - 1.0 - 6))
+    w = terms.sum(axis=2) * scales[:, None].astype(np.float64)
+    exe = effai.compile(effai.Module.parse(
+        pow2_module_text(codes, scales, m, k, n)))
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    want = x.astype(np.float64) @ w.T
+    np.testing.assert_allclose(exe(x), want, rtol=1e-5,
+                               atol=1e-5 * np.abs(want).max())
+
+
 # --- Integer activations -----------------------------------------------------
 # uint8/int8 activations times power-of-two weights: the inner loop shifts
 # the centred activation left by k - 1 (no multiply); the i32 sum is then

@@ -70,7 +70,21 @@ def EffaiConvertShiftKernels : Pass<"effai-convert-shift-kernels"> {
     power-of-two weights are left to `effai-convert-sparse-kernels` (the
     same exponent-field arithmetic over the kept weights only), other
     encodings to `effai-lower-to-linalg`.
+
+    With `integer-codes` (what `effai-cpu-pipeline` sets: a CPU multiplies
+    as fast as it adds), a layer whose weights' term sums are 8-bit
+    integers in units of `2^min_exp` (`terms = 2, bits = 4` always are,
+    but for `±(2^6 + 2^6)`) instead reads those exact i8 codes, computed at
+    compile time, and multiplies each output by its channel's scale times
+    `2^min_exp` once: the f32 x i8 contraction kernels then read a quarter
+    of the f32 weight bytes. The shift kernel remains for the rest (and is
+    what multiplier-free targets keep).
   }];
+  let options = [
+    Option<"integerCodes", "integer-codes", "bool", /*default=*/"false",
+           "Lower layers whose term sums fit i8 to exact integer codes "
+           "times the scale">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];

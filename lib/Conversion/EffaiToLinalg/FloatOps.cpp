@@ -104,22 +104,9 @@ struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
     // bytes) and converts them in registers; the scales join the bias.
     if (std::optional<SymmetricCodes> codes =
             getSymmetricCodes(op.getWeight())) {
-      bool isSigned = codes->isSigned;
-      Value y = buildLinearContraction(
-          rewriter, loc, op.getInput(), codes->codes, elt,
-          [&](OpBuilder &b, Location loc, Value acc, Value x, Value w) {
-            Value wf = isSigned
-                           ? arith::SIToFPOp::create(b, loc, elt, w).getResult()
-                           : arith::UIToFPOp::create(b, loc, elt, w).getResult();
-            return buildMulAdd(b, loc, acc, x, wf);
-          });
-      auto scaleType = RankedTensorType::get(
-          {int64_t(codes->scales.size())}, rewriter.getF32Type());
-      Value scales = arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(scaleType, ArrayRef<float>(codes->scales)));
-      y = combineAlong<arith::MulFOp>(rewriter, loc, y, scales, axis);
-      rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), axis));
+      rewriter.replaceOp(op, buildCodesLinear(rewriter, loc, op.getInput(),
+                                              codes->codes, codes->isSigned,
+                                              codes->scales, op.getBias()));
       return success();
     }
     Value w = getDecodedWeight(rewriter, loc, op.getWeight());
@@ -158,6 +145,27 @@ template <typename OpTy> struct LowerFloatConv : public OpRewritePattern<OpTy> {
   }
 };
 } // namespace
+
+Value mlir::effai::buildCodesLinear(OpBuilder &b, Location loc, Value x,
+                                   Value codes, bool isSigned,
+                                   ArrayRef<float> scales, Value bias) {
+  Type elt = cast<ShapedType>(x.getType()).getElementType();
+  Value y = buildLinearContraction(
+      b, loc, x, codes, elt,
+      [&](OpBuilder &b, Location loc, Value acc, Value x, Value w) {
+        Value wf = isSigned
+                       ? arith::SIToFPOp::create(b, loc, elt, w).getResult()
+                       : arith::UIToFPOp::create(b, loc, elt, w).getResult();
+        return buildMulAdd(b, loc, acc, x, wf);
+      });
+  int64_t axis = cast<ShapedType>(y.getType()).getRank() - 1;
+  auto scaleType =
+      RankedTensorType::get({int64_t(scales.size())}, b.getF32Type());
+  Value scaleValues = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(scaleType, scales));
+  y = combineAlong<arith::MulFOp>(b, loc, y, scaleValues, axis);
+  return addBias(b, loc, y, bias, axis);
+}
 
 void mlir::effai::populateFloatOpsToLinalgPatterns(
     RewritePatternSet &patterns) {

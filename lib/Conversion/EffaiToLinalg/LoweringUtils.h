@@ -104,6 +104,20 @@ SmallVector<Value> getPow2TermCodes(OpBuilder &b, Location loc, PackOp pack);
 /// integer codes (float, or power-of-two terms too large for i32).
 FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
 
+/// x[..., K] . (scales[n] * codes[N, K])^T + bias for f32 `x` and i8
+/// integer `codes` (signed or not): a contraction that reads the codes and
+/// converts them in its body, then the scales and the bias (null: none), one
+/// multiply and one add per output. What the CPU's f32 x i8 kernels run.
+Value buildCodesLinear(OpBuilder &b, Location loc, Value x, Value codes,
+                       bool isSigned, ArrayRef<float> scales, Value bias);
+
+/// A dense power-of-two pack with a constant payload as exact i8 integer
+/// codes [N, K] (the sum of its terms ±2^(k-1), in units of 2^min_exp, so
+/// weight = code * getIntegerCodeScales()[n]); none when the payload is not
+/// constant or a sum leaves [-127, 127].
+std::optional<Value> buildPow2Int8Codes(OpBuilder &b, Location loc,
+                                        PackOp pack);
+
 } // namespace mlir::effai
 
 #endif // EFFAI_LIB_CONVERSION_EFFAITOLINALG_LOWERINGUTILS_H

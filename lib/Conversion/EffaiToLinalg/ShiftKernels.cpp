@@ -11,11 +11,13 @@
 
 #include "effai/Conversion/Passes.h"
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Utils/ConstantData.h"
 #include "effai/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::effai {
@@ -128,7 +130,76 @@ SmallVector<Value> mlir::effai::getPow2TermCodes(OpBuilder &b, Location loc,
   return codes;
 }
 
+std::optional<Value> mlir::effai::buildPow2Int8Codes(OpBuilder &b,
+                                                     Location loc,
+                                                     PackOp pack) {
+  WeightType type = pack.getResult().getType();
+  auto pow2 = dyn_cast<Pow2FormatAttr>(type.getEncoding().getValue());
+  ElementsAttr payload;
+  if (!pow2 || !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
+      !matchPattern(pack.getValues(), m_Constant(&payload)) ||
+      !payload.getElementType().isInteger(8))
+    return std::nullopt;
+  // Large payloads are read in place; small or splat ones expanded.
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(payload);
+  std::optional<std::vector<int64_t>> expanded;
+  if (!bytes && !(expanded = readIntegerConstant(pack.getValues())))
+    return std::nullopt;
+  int64_t terms = pow2.getTerms(), weights = type.getNumElements();
+  std::vector<int8_t> codes(weights);
+  for (int64_t i = 0; i < weights; ++i) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < terms; ++t) {
+      int64_t c = bytes ? int8_t((*bytes)[i * terms + t])
+                        : (*expanded)[i * terms + t];
+      if (c != 0)
+        sum += (c < 0 ? -1 : 1) * (int64_t(1) << (std::abs(c) - 1));
+    }
+    if (sum < -127 || sum > 127)
+      return std::nullopt;
+    codes[i] = int8_t(sum);
+  }
+  auto codesType = RankedTensorType::get(type.getShape(), b.getI8Type());
+  return buildConstantFromBytes(
+      b, loc, codesType,
+      ArrayRef<char>(reinterpret_cast<const char *>(codes.data()),
+                     codes.size()),
+      "pow2_codes");
+}
+
 namespace {
+
+/// On CPUs a multiply-add costs what the exponent arithmetic does: a float
+/// layer whose power-of-two sums are 8-bit integers becomes those exact
+/// codes times the row scale, read by the f32 x i8 kernels (a quarter of the
+/// f32 weight bytes).
+struct LinearToIntegerCodes : public OpRewritePattern<LinearOp> {
+  LinearToIntegerCodes(MLIRContext *context)
+      : OpRewritePattern(context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.getInput().getType().getElementType().isF32() ||
+        !op.getResult().getType().getElementType().isF32() ||
+        !op.getInput().getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static f32 activations");
+    auto pack = op.getWeight().getDefiningOp<PackOp>();
+    if (!pack)
+      return rewriter.notifyMatchFailure(op, "the weight is not packed here");
+    WeightType type = pack.getResult().getType();
+    FailureOr<SmallVector<double>> scales = getIntegerCodeScales(type);
+    std::optional<Value> codes =
+        buildPow2Int8Codes(rewriter, op.getLoc(), pack);
+    if (!codes || failed(scales))
+      return rewriter.notifyMatchFailure(op, "not 8-bit power-of-two sums");
+    SmallVector<float> rowScales(scales->begin(), scales->end());
+    rewriter.replaceOp(op, buildCodesLinear(rewriter, op.getLoc(),
+                                            op.getInput(), *codes,
+                                            /*isSigned=*/true, rowScales,
+                                            op.getBias()));
+    return success();
+  }
+};
 
 struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -219,9 +290,13 @@ struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
 struct ConvertShiftKernelsPass
     : public effai::impl::EffaiConvertShiftKernelsBase<
           ConvertShiftKernelsPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<LinearToShiftKernel>(&getContext());
+    if (integerCodes)
+      patterns.add<LinearToIntegerCodes>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
