@@ -32,6 +32,9 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   setTarget.ifMissing = options.target.empty();
   pm.addPass(createSetTarget(setTarget));
 
+  // Graph level: BatchNormalization into the conv before it.
+  pm.addNestedPass<func::FuncOp>(effai::createFoldBatchNorm());
+
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
   // A CPU multiplies as fast as it adds: power-of-two layers that fit
   // become exact 8-bit codes for the f32 x i8 kernels.

@@ -235,7 +235,10 @@ def quantize(module: Module, samples: Sequence[object], weight_bits: int = 8,
     ``samples`` (see :func:`calibrate`), then quantizes weights to
     ``weight_bits`` (per output channel unless ``per_channel=False``) and
     the compressible ops' inputs to uint8, so they run integer-only.
-    Returns ``module``, rewritten in place."""
+    BatchNormalization is folded into the conv before it first
+    (``effai-fold-batch-norm``), so that the folded weights are the ones
+    quantized. Returns ``module``, rewritten in place."""
+    module.run_pipeline("effai-fold-batch-norm")
     calibrate(module, samples, method=method, percentile=percentile)
     module.run_pipeline(
         f"effai-quantize{{weight-bits={int(weight_bits)} "

@@ -170,6 +170,49 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
   ];
 }
 
+def FoldBatchNorm : Pass<"effai-fold-batch-norm"> {
+  let summary = "Fold BatchNormalization (any per-channel affine epilogue) "
+                "into the weights and bias of the conv or linear layer before "
+                "it";
+  let description = [{
+    At inference BatchNormalization after a layer is `y * a[c] + b[c]` per
+    output channel `c` (`a = scale / sqrt(var + eps)`,
+    `b = B - mean * a`): scaling the layer's weights by `a` and setting its
+    bias to `bias * a + b` removes it, and its pass over the activations,
+    as ONNX Runtime's Conv+BatchNormalization (and Conv+Mul, Conv+Add)
+    fusions do.
+
+    The ONNX importer writes BatchNormalization, and `Mul`/`Add` by
+    constants, as an elementwise `linalg.generic`. This pass folds such a
+    generic into the `effai.conv2d`, `effai.depthwise_conv2d` or
+    `effai.linear` producing its input when
+
+    - the layer's output has no other user and is read point by point;
+    - every other operand is a constant (behind reshapes) that varies at
+      most along the output channel (C of NCHW, N of a linear's `[..., N]`);
+    - the body is provably affine in the layer's output: built from
+      `addf`, `subf`, `negf`, `mulf`/`divf` by a constant and `sqrt`/`rsqrt`
+      of constants (evaluated per channel in double precision);
+    - the weight is a constant float `effai.pack` used only by this layer
+      (dense or sparse: pruned weights keep their pattern) and the bias is
+      constant or absent.
+
+    The folded layer's location fuses both ops' locations, so the report
+    names the normalization it absorbed. Run it before compressing
+    weights: `effai-cpu-pipeline` runs it first, and Python's
+    `effai.import_onnx` after importing.
+
+    ```mlir
+    %y = effai.conv2d %x, %w, %b : ...
+    %z = linalg.generic {...} ins(%y, %mean, %var, %scale, %shift ...) {
+      (y - mean) / sqrt(var + eps) * scale + shift }
+    // becomes
+    %z = effai.conv2d %x, %w_folded, %b_folded : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def FuseElementwise : Pass<"effai-fuse-elementwise"> {
   let summary = "Fuse elementwise producers into their consumers where no "
                 "value is computed twice";
