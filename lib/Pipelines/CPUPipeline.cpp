@@ -73,6 +73,10 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   if (options.kernels)
     pm.addNestedPass<func::FuncOp>(createTileAndFuse());
 
+  // Weights the kernels packed at compile time are no longer read in their
+  // original layout: drop those globals before LLVM has to translate them.
+  if (options.kernels)
+    pm.addPass(createSymbolDCEPass());
   if (options.entryPoint)
     pm.addPass(createPlanBuffers());
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -75,6 +75,8 @@ int main(int argc, char **argv) {
 
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
+  // The process ends after one compilation: skip freeing its IR.
+  options.freeMemory = false;
   effai::ReportRequest report = effai::getReportRequestFromCommandLine();
   if (emit != EmitKind::SharedObject &&
       (!report.reportPath.empty() || !report.plotPath.empty())) {
@@ -88,6 +90,8 @@ int main(int argc, char **argv) {
       llvm::errs() << "effai-compile: error: " << error << "\n";
       return 1;
     }
+    // Exit without tearing down the module and its weights.
+    (void)module.release();
     return 0;
   }
   if (emit == EmitKind::Assembly) {

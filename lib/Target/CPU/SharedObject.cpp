@@ -267,9 +267,15 @@ LogicalResult mlir::effai::compileToSharedObject(
       createTargetMachine(*target, options.optLevel, errorMessage);
   if (!machine)
     return failure();
-  llvm::LLVMContext llvmContext;
+  auto llvmContext = std::make_unique<llvm::LLVMContext>();
   std::unique_ptr<llvm::Module> llvmModule = translateAndOptimize(
-      module, options, *machine, llvmContext, errorMessage);
+      module, options, *machine, *llvmContext, errorMessage);
+  llvm::scope_exit keepForExit([&] {
+    if (options.freeMemory)
+      return;
+    (void)llvmModule.release();
+    (void)llvmContext.release();
+  });
   if (!llvmModule)
     return failure();
 

@@ -44,6 +44,10 @@ struct CPUCompileOptions {
   bool kernels = true;
   /// Per-layer cycle counters in the artifact (effai-profile-layers).
   bool profile = false;
+  /// Destroy the LLVM module and context once the object is written. A
+  /// tool about to exit sets it false and saves their teardown (seconds for
+  /// a model with tens of MB of weights), as clang's -disable-free does.
+  bool freeMemory = true;
   /// Called with the module right after effai-select-tiling (the report
   /// reads the decisions there).
   std::function<void(ModuleOp)> afterTiling;
