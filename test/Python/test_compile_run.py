@@ -275,3 +275,29 @@ def test_loaded_executable_has_no_report(compiled, tmp_path):
     exe.save(tmp_path / "m.so")
     with pytest.raises(effai.ExecutionError, match="no tiling report"):
         effai.load(tmp_path / "m.so").report()
+
+
+def test_maxpool_propagates_nan():
+    """A window holding a NaN yields NaN, whichever position it is at (the
+    max is a compare and select, not llvm.maximum)."""
+    graph = helper.make_graph(
+        [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3],
+                          strides=[2, 2], pads=[1, 1, 1, 1])],
+        "maxpool",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 9, 40])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 5, 20])])
+    exe = effai.compile(helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 13)]))
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((1, 2, 9, 40)).astype(np.float32)
+    x[0, 0, 4, 17] = np.nan   # in two windows: read first in one, later in the other
+    x[0, 1, 0, 0] = np.nan    # at a corner
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)),
+                    constant_values=-np.inf)
+    windows = np.lib.stride_tricks.sliding_window_view(
+        padded, (3, 3), axis=(2, 3))[:, :, ::2, ::2]
+    want = windows.max(axis=(-2, -1))  # NumPy's max propagates NaN
+    got = exe(x)
+    assert np.array_equal(np.isnan(got), np.isnan(want))
+    assert np.isnan(want).sum() == 3
+    np.testing.assert_array_equal(got[~np.isnan(got)], want[~np.isnan(want)])

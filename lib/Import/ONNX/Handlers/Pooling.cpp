@@ -77,9 +77,9 @@ FailureOr<PoolWindow> getPoolWindow(NodeContext &ctx, RankedTensorType input,
 }
 
 /// out[n, c, o...] = combine over k... of padded[n, c, o*s + k*d ...].
-/// Loops n, c, o... | k... | o_last: the window loops sit before the last
-/// output dim, so the innermost loop runs along an output row and
-/// vectorizes (a window reduction innermost would be scalar).
+/// Loops n, c, o... | k...: the window loops are innermost, with small
+/// constant extents that LLVM unrolls, so the accumulator stays in a
+/// register and the loop along an output row vectorizes.
 Value buildPool(OpBuilder &b, Location loc, Value padded,
                 RankedTensorType result, const PoolWindow &w, TypedAttr init,
                 CombineFn combine) {
@@ -88,10 +88,8 @@ Value buildPool(OpBuilder &b, Location loc, Value padded,
   int64_t loops = 2 + 2 * spatial;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
   // Output dim i is loop outDim(i); window dim i is loop kDim(i).
-  auto outDim = [&](int64_t i) {
-    return i + 1 < spatial ? 2 + i : loops - 1;
-  };
-  auto kDim = [&](int64_t i) { return 1 + spatial + i; };
+  auto outDim = [&](int64_t i) { return 2 + i; };
+  auto kDim = [&](int64_t i) { return 2 + spatial + i; };
   SmallVector<AffineExpr> inExprs{d(0), d(1)};
   SmallVector<AffineExpr> outExprs(inExprs);
   for (int64_t i = 0; i < spatial; ++i) {
@@ -186,8 +184,18 @@ LogicalResult importMaxPool(NodeContext &ctx) {
       0,
       buildPool(ctx.b, ctx.loc, padded, result, *w, getScalarAttr(elt, lowest),
                 [&](OpBuilder &b, Location loc, Value acc, Value x) -> Value {
-                  if (isa<FloatType>(elt))
-                    return arith::MaximumFOp::create(b, loc, acc, x);
+                  // NaN-propagating max as compare and select (one
+                  // vmaxps-like select and a NaN test per element; LLVM's
+                  // llvm.maximum also orders signed zeros, which ONNX
+                  // leaves open, at several times the cost).
+                  if (isa<FloatType>(elt)) {
+                    using P = arith::CmpFPredicate;
+                    Value greater =
+                        arith::CmpFOp::create(b, loc, P::OGT, x, acc);
+                    Value isNaN = arith::CmpFOp::create(b, loc, P::UNO, x, x);
+                    Value take = arith::OrIOp::create(b, loc, greater, isNaN);
+                    return arith::SelectOp::create(b, loc, take, x, acc);
+                  }
                   if (isUnsigned)
                     return arith::MaxUIOp::create(b, loc, acc, x);
                   return arith::MaxSIOp::create(b, loc, acc, x);
