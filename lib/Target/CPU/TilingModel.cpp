@@ -464,7 +464,15 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
   MemoryLevelAttr level = machine.levels[levelIndex];
   // Plain loops reach about half the vector peak of their arithmetic.
   double gops = machine.peakGops(cost.arithmetic) / 2;
-  int64_t outer = op.getNumLoops() > 0 ? op.getStaticLoopRanges().front() : 1;
+  // Threads split the leading parallel loops (one collapsed OpenMP loop
+  // nest): with batch 1, a pool's channels and rows.
+  int64_t outer = 1;
+  for (auto [range, iterator] : llvm::zip(op.getStaticLoopRanges(),
+                                          op.getIteratorTypesArray())) {
+    if (iterator != utils::IteratorType::parallel || ShapedType::isDynamic(range))
+      break;
+    outer *= range;
+  }
   auto predict = [&](int64_t t, double &computeUs, double &memoryUs) {
     computeUs = cost.getOps() / (gops * t * 1e3);
     memoryUs = bytes / (machine.bandwidth(level, t) * 1e3);
