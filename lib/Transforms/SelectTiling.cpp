@@ -33,7 +33,8 @@ linalg::GenericOp findEpilogue(linalg::LinalgOp op) {
   auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
   if (!consumer || consumer.getNumReductionLoops() != 0 ||
       consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
-      consumer->getResult(0).getType() != result.getType())
+      consumer->getResult(0).getType() != result.getType() ||
+      !getElementTypeOrSelf(result.getType()).isF32())
     return {};
   for (OpOperand *input : consumer.getDpsInputOperands())
     if (input->get() == result &&

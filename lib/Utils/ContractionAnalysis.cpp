@@ -116,7 +116,8 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
       getElementTypeOrSelf(op.getDpsInputOperand(index)->get().getType());
   if (inputType == resultType)
     return InputWidening::None;
-  if (!inputType.isInteger(8) || !isa<FloatType>(resultType))
+  if (!inputType.isInteger(8) ||
+      !(isa<FloatType>(resultType) || resultType.isInteger(32)))
     return std::nullopt;
   Value arg = op.getBlock()->getArgument(index);
   if (!arg.hasOneUse())
@@ -124,9 +125,9 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
   Operation *cast = *arg.getUsers().begin();
   if (cast->getResult(0).getType() != resultType)
     return std::nullopt;
-  if (isa<arith::SIToFPOp>(cast))
+  if (isa<arith::SIToFPOp, arith::ExtSIOp>(cast))
     return InputWidening::Signed8;
-  if (isa<arith::UIToFPOp>(cast))
+  if (isa<arith::UIToFPOp, arith::ExtUIOp>(cast))
     return InputWidening::Unsigned8;
   return std::nullopt;
 }

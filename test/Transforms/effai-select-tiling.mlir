@@ -135,6 +135,44 @@ module attributes {effai.target = #target} {
 }
 
 // -----
+// The GEMM above on integers (centred i32 activations, i8 weight codes): a
+// vector MAC is a multiply and an add, issued at the int32 peak, so it
+// costs fp32 / int32 = 96 / 48 = 2 FMA slots: r x v accumulators take
+// r * v * 2 / 2 cycles a step, above the loads and the latency for every
+// 12-accumulator tile. 12x8 and 6x16 tie at 64 tiles x (512 * 12 + 12)
+// = 393984 cycles; the first (one vector) is kept. kc: 28672 / ((8 + 12)
+// * 4) = 358 -> 352; A packing 49152 cycles: 443136 / 3 GHz = 147.712 us.
+#target = #effai.target<name = "test-avx2", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
+    features = ["avx", "avx2", "fma"], vector_bits = 256,
+    vector_registers = 16, fma_latency = 5, fma_per_cycle = 2,
+    loads_per_cycle = 2, clock_ghz = 3.0, cores = 4,
+    peaks = <fp32 = 96.0, bf16 = 0.0, int8 = 96.0, int32 = 48.0>,
+    memory = [#effai.memory<name = "L1", size = 32768, line = 64, ways = 8, shared_by = 1, bandwidth = 190.0, shared_bandwidth = 190.0>,
+              #effai.memory<name = "L2", size = 262144, line = 64, ways = 8, shared_by = 1, bandwidth = 90.0, shared_bandwidth = 90.0>,
+              #effai.memory<name = "L3", size = 8388608, line = 64, ways = 16, shared_by = 4, bandwidth = 40.0, shared_bandwidth = 120.0>,
+              #effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 4, bandwidth = 15.0, shared_bandwidth = 25.0>],
+    fork_join_us = 2.0>
+module attributes {effai.target = #target} {
+  // CHECK-LABEL: func.func @integer_gemm
+  // CHECK: linalg.generic {{.*}}effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [12], nr = 8, kc = 352, mc = 72, nc = 64, pack_a = true, pack_b = "compile", intensity = 24.774, bound = "compute", predicted_us = 147.712>
+  func.func @integer_gemm(%a: tensor<96x512xi32>) -> tensor<96x64xi32> {
+    %bb = arith.constant dense<3> : tensor<512x64xi8>
+    %zero = arith.constant 0 : i32
+    %e = tensor.empty() : tensor<96x64xi32>
+    %f = linalg.fill ins(%zero : i32) outs(%e : tensor<96x64xi32>) -> tensor<96x64xi32>
+    %c = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %bb : tensor<96x512xi32>, tensor<512x64xi8>) outs(%f : tensor<96x64xi32>) {
+    ^bb0(%x: i32, %w: i8, %acc: i32):
+      %wide = arith.extsi %w : i8 to i32
+      %p = arith.muli %x, %wide : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    } -> tensor<96x64xi32>
+    return %c : tensor<96x64xi32>
+  }
+}
+
+// -----
 // Threads split the leading parallel loops together: with batch 1 the
 // channels and rows of this add give 256 x 64 iterations to share. It
 // moves 3 x 4 MiB (more than a core's 1.97 MB share of 15/16 of L3) from

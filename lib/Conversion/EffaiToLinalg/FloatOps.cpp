@@ -52,40 +52,6 @@ Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
   return combineAlong<arith::AddFOp>(b, loc, result, bias, axis);
 }
 
-/// The codes and per-row scales of a dense weight quantized symmetrically
-/// (zero points 0) per output channel or per tensor: y = s[n] * sum_k x[k] *
-/// q[n, k], so the contraction reads the codes and the scales multiply once
-/// per output, after the sum.
-struct SymmetricCodes {
-  Value codes;
-  SmallVector<float> scales; // one per output channel
-  bool isSigned = true;
-};
-
-std::optional<SymmetricCodes> getSymmetricCodes(Value weight) {
-  auto type = cast<WeightType>(weight.getType());
-  auto affine = dyn_cast<AffineFormatAttr>(type.getEncoding().getValue());
-  auto pack = weight.getDefiningOp<PackOp>();
-  if (!affine || !pack || pack.getIndices() ||
-      !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
-      !getElementTypeOrSelf(pack.getValues().getType()).isInteger(8) ||
-      !type.getElementType().isF32())
-    return std::nullopt;
-  quant::QuantizedType quantType = affine.getQuantType();
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType))
-    if (perAxis.getQuantizedDimension() != 0)
-      return std::nullopt;
-  ChannelParams params = getParams(quantType);
-  if (llvm::any_of(params.zeroPoints, [](int64_t zp) { return zp != 0; }))
-    return std::nullopt;
-  int64_t rows = type.getLogicalType().getDimSize(0);
-  SymmetricCodes result{pack.getValues(), {}, params.isSigned};
-  for (int64_t row = 0; row < rows; ++row)
-    result.scales.push_back(
-        params.scales[params.scales.size() == 1 ? 0 : row]);
-  return result;
-}
-
 struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -145,6 +111,31 @@ template <typename OpTy> struct LowerFloatConv : public OpRewritePattern<OpTy> {
   }
 };
 } // namespace
+
+std::optional<SymmetricCodes> mlir::effai::getSymmetricCodes(Value weight) {
+  auto type = cast<WeightType>(weight.getType());
+  auto affine = dyn_cast<AffineFormatAttr>(type.getEncoding().getValue());
+  auto pack = weight.getDefiningOp<PackOp>();
+  if (!affine || !pack || pack.getIndices() ||
+      !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
+      !getElementTypeOrSelf(pack.getValues().getType()).isInteger(8) ||
+      !type.getElementType().isF32())
+    return std::nullopt;
+  quant::QuantizedType quantType = affine.getQuantType();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType))
+    if (perAxis.getQuantizedDimension() != 0)
+      return std::nullopt;
+  ChannelParams params = getParams(quantType);
+  if (llvm::any_of(params.zeroPoints, [](int64_t zp) { return zp != 0; }))
+    return std::nullopt;
+  int64_t rows = type.getLogicalType().getDimSize(0);
+  SymmetricCodes result{pack.getValues(), {}, params.isSigned};
+  for (int64_t row = 0; row < rows; ++row)
+    result.scales.push_back(
+        params.scales[params.scales.size() == 1 ? 0 : row]);
+  return result;
+}
+
 
 Value mlir::effai::buildCodesLinear(OpBuilder &b, Location loc, Value x,
                                    Value codes, bool isSigned,

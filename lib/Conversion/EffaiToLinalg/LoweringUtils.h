@@ -104,6 +104,17 @@ SmallVector<Value> getPow2TermCodes(OpBuilder &b, Location loc, PackOp pack);
 /// integer codes (float, or power-of-two terms too large for i32).
 FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
 
+/// The codes and per-row scales of a dense weight quantized symmetrically
+/// (zero points 0) per output channel or per tensor: y = s[n] * sum_k x[k] *
+/// q[n, k], so a contraction can read the i8 codes and the scales multiply
+/// once per output, after the sum.
+struct SymmetricCodes {
+  Value codes;
+  SmallVector<float> scales; // one per output channel
+  bool isSigned = true;
+};
+std::optional<SymmetricCodes> getSymmetricCodes(Value weight);
+
 /// x[..., K] . (scales[n] * codes[N, K])^T + bias for f32 `x` and i8
 /// integer `codes` (signed or not): a contraction that reads the codes and
 /// converts them in its body, then the scales and the bias (null: none), one

@@ -168,6 +168,20 @@ LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
                       })
                 : part;
     }
+  } else if (std::optional<SymmetricCodes> codes = getSymmetricCodes(weight)) {
+    // Dense symmetric codes are read as stored (i8, a quarter of the i32
+    // bytes) and widened in the contraction, which the CPU kernels take.
+    bool isSigned = codes->isSigned;
+    auto widenMulAdd = [isSigned](OpBuilder &b, Location loc, Value acc,
+                                  Value x, Value w) -> Value {
+      Value wide =
+          isSigned
+              ? arith::ExtSIOp::create(b, loc, x.getType(), w).getResult()
+              : arith::ExtUIOp::create(b, loc, x.getType(), w).getResult();
+      return arith::AddIOp::create(b, loc, acc,
+                                   arith::MulIOp::create(b, loc, x, wide));
+    };
+    acc = contract(x, codes->codes, accType, widenMulAdd);
   } else {
     Value w = decodePackedWeight(rewriter, loc, pack, DecodeMode::IntegerCodes);
     acc = contract(x, w, accType, nullptr);
@@ -313,7 +327,8 @@ struct LowerQuantizedConv : public OpRewritePattern<OpTy> {
           // Padding with 0 is padding with the zero point: x is centred.
           return buildConvGeneric(rewriter, op.getLoc(), x, w, accType,
                                   op.getStrides(), op.getPads(),
-                                  op.getDilations(), groups, mulAdd);
+                                  op.getDilations(), groups, mulAdd,
+                                  /*directNCHW=*/true);
         });
   }
 

@@ -127,7 +127,8 @@ ResultUses getResultUses(linalg::LinalgOp op) {
     Operation *user = *--it;
     auto fill = dyn_cast<linalg::FillOp>(user);
     if (fill && fill.getOutputs()[0] == result) {
-      if (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()))
+      if (matchPattern(fill.getInputs()[0], m_AnyZeroFloat()) ||
+          matchPattern(fill.getInputs()[0], m_Zero()))
         uses.zeroFill = fill;
       break;
     }
@@ -206,14 +207,23 @@ std::optional<ConstantGlobal> getConstantGlobal(Value value) {
   if (!elements || !global.getType().getLayout().isIdentity())
     return std::nullopt;
   if (auto splat = dyn_cast<SplatElementsAttr>(elements)) {
-    auto value = dyn_cast<FloatAttr>(splat.getSplatValue<Attribute>());
-    if (!value || !value.getType().isF32())
+    // One element's bytes (f32, or an integer of whole bytes), repeated.
+    Attribute value = splat.getSplatValue<Attribute>();
+    APInt bits;
+    if (auto f = dyn_cast<FloatAttr>(value); f && f.getType().isF32())
+      bits = f.getValue().bitcastToAPInt();
+    else if (auto i = dyn_cast<IntegerAttr>(value);
+             i && i.getType().getIntOrFloatBitWidth() % 8 == 0)
+      bits = i.getValue();
+    else
       return std::nullopt;
+    unsigned width = bits.getBitWidth() / 8;
     ConstantGlobal result{global, {}, {}};
-    float f = value.getValueAsDouble();
-    result.expanded.resize(splat.getNumElements() * sizeof(float));
+    result.expanded.resize(splat.getNumElements() * width);
     for (int64_t i = 0, e = splat.getNumElements(); i < e; ++i)
-      std::memcpy(&result.expanded[i * sizeof(float)], &f, sizeof(float));
+      for (unsigned byte = 0; byte < width; ++byte)
+        result.expanded[i * width + byte] =
+            char(bits.extractBitsAsZExtValue(8, 8 * byte));
     return result;
   }
   std::optional<ArrayRef<char>> bytes = getDenseBytes(elements);
@@ -295,6 +305,8 @@ private:
                  int64_t row);
   Value laneMask(OpBuilder &b, Value n0, int64_t v);
   Value loadB(OpBuilder &b, const Point &point, Value n0, int64_t v);
+  /// acc + x * y on vectors: one FMA for f32, a multiply and an add for i32.
+  Value multiplyAdd(OpBuilder &b, Value x, Value y, Value acc);
   Value epilogueValue(OpBuilder &b, ArrayRef<Value> coords, unsigned laneDim,
                       int64_t lanes, Value mask, Value value);
 
@@ -365,9 +377,10 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   mapC = maps[2];
   elementType = getElementTypeOrSelf(result.getType());
   std::optional<InputWidening> widening = getInputWidening(op, 1);
-  if (!elementType.isF32() ||
-      !getElementTypeOrSelf(inputA.getType()).isF32() || !widening) {
-    reason = "only f32 contractions (or f32 x i8 weights) have a kernel";
+  if (!(elementType.isF32() || elementType.isInteger(32)) ||
+      getElementTypeOrSelf(inputA.getType()) != elementType || !widening) {
+    reason = "only f32 or i32 contractions (optionally against i8 weights) "
+             "have a kernel";
     return failure();
   }
   widenB = *widening;
@@ -560,11 +573,22 @@ Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
   case InputWidening::None:
     return loaded;
   case InputWidening::Signed8:
+    if (isa<IntegerType>(elementType))
+      return arith::ExtSIOp::create(b, loc, vectorType, loaded);
     return arith::SIToFPOp::create(b, loc, vectorType, loaded);
   case InputWidening::Unsigned8:
+    if (isa<IntegerType>(elementType))
+      return arith::ExtUIOp::create(b, loc, vectorType, loaded);
     return arith::UIToFPOp::create(b, loc, vectorType, loaded);
   }
   llvm_unreachable("unknown widening");
+}
+
+Value KernelEmitter::multiplyAdd(OpBuilder &b, Value x, Value y, Value acc) {
+  if (isa<FloatType>(elementType))
+    return vector::FMAOp::create(b, loc, x, y, acc);
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, x, y));
 }
 
 void KernelEmitter::packConstantB(Operation *anchor) {
@@ -933,7 +957,7 @@ void KernelEmitter::emitTile(OpBuilder &b, Point origin,
                              Value icBase) {
   int64_t count = rowsOf(boxSizes) * vectorsPerTile;
   Value zero = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0)));
+      b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(elementType)));
   SmallVector<Value> init;
   Value isFirst, isLast;
   if (blocked) {
@@ -1022,7 +1046,7 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
           vector::BroadcastOp::create(b, loc, vectorType, scalar);
       for (int64_t v = 0; v < vectorsPerTile; ++v) {
         int64_t i = r * vectorsPerTile + v;
-        acc[i] = vector::FMAOp::create(b, loc, broadcast, bVectors[v], acc[i]);
+        acc[i] = multiplyAdd(b, broadcast, bVectors[v], acc[i]);
       }
     }
     return acc;
@@ -1086,7 +1110,7 @@ SmallVector<Value> KernelEmitter::loadPartial(OpBuilder &b, const Point &origin,
   // Only non-transposed results are blocked along k (see analyze).
   SmallVector<Value> values;
   Value zero = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0)));
+      b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(elementType)));
   for (int64_t r = 0, e = rowsOf(boxSizes); r < e; ++r) {
     Point at = rowPoint(b, origin, boxSizes, r);
     for (int64_t v = 0; v < vectorsPerTile; ++v) {
@@ -1223,12 +1247,12 @@ void KernelEmitter::storeTransposed(OpBuilder &b, const Point &origin,
   auto rowType = VectorType::get({square}, elementType);
   unsigned laneDim = mapC.getNumResults() - 1;
   Value zeroRow = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(rowType, b.getF32FloatAttr(0)));
+      b, loc, DenseElementsAttr::get(rowType, b.getZeroAttr(elementType)));
   for (int64_t g = 0; g < groups; ++g) {
     Point at = rowPoint(b, origin, boxSizes, g * width);
     for (int64_t v = 0; v < vectorsPerTile; ++v) {
       Value matrix = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(squareType, b.getF32FloatAttr(0)));
+          b, loc, DenseElementsAttr::get(squareType, b.getZeroAttr(elementType)));
       for (int64_t i = 0; i < width; ++i) {
         Value row = acc[(g * width + i) * vectorsPerTile + v];
         if (square > lanes)

@@ -89,12 +89,15 @@ struct Problem {
   SmallVector<unsigned> boxDims;
   int64_t outer = 1;           // iterations of the dims outside the box
   int64_t epilogueOps = 0;     // vector ops of the fused consumer
+  double macCost = 1.0;        // issue cost of a vector MAC, in FMAs
 };
 
 /// Cycles of one reduction step of a tile with `rows` rows and `vectors`
-/// vectors: FMA issue, load issue and the FMA latency each bound it.
-double cyclesPerStep(const Machine &m, int64_t rows, int64_t vectors) {
-  double fmas = double(rows * vectors) / m.fmaPorts;
+/// vectors: FMA issue (integer multiply-adds cost `macCost` FMAs), load
+/// issue and the FMA latency each bound it.
+double cyclesPerStep(const Machine &m, int64_t rows, int64_t vectors,
+                     double macCost) {
+  double fmas = double(rows * vectors) * macCost / m.fmaPorts;
   double loads = double(rows + vectors) / m.loadPorts;
   return std::max({fmas, loads, double(m.fmaLatency)});
 }
@@ -137,7 +140,7 @@ double predictCycles(const Machine &m, const Problem &p,
   double cycles = 0;
   for (const Shape &shape : shapes)
     cycles += shape.count *
-              (p.k * cyclesPerStep(m, shape.rows, vectors) +
+              (p.k * cyclesPerStep(m, shape.rows, vectors, p.macCost) +
                storeCycles(m, p, shape.rows, shape.width, vectors));
   return cycles * tilesN * p.outer;
 }
@@ -239,13 +242,14 @@ StringRef getBound(const Machine &m, double computeUs,
 bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
                                             const ContractionDims &dims,
                                             std::string &reason) {
-  // f32, or f32 activations against i8 weight codes.
-  if (!getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
-           .isF32() ||
+  // f32 or i32 (integer-only quantized layers), activations of the
+  // accumulator type against weights of that type or i8 codes.
+  Type accType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
+  if (!(accType.isF32() || accType.isInteger(32)) ||
       getInputWidening(op, 0) != InputWidening::None ||
       !getInputWidening(op, 1)) {
-    reason = "only f32 contractions (or f32 x i8 weights) have "
-             "register-blocked kernels";
+    reason = "only f32 or i32 contractions (optionally against i8 weights) "
+             "have register-blocked kernels";
     return false;
   }
   if (dims.n.size() != 1) {
@@ -302,6 +306,12 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
     p.outer *= dims.ranges[d];
   if (epilogue)
     p.epilogueOps = 2;
+  // i32 accumulators: a multiply and an add per MAC, at the int32 peak.
+  PeaksAttr peaks = target.getPeaks();
+  if (getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
+          .isInteger(32) &&
+      peaks.getInt32() > 0)
+    p.macCost = double(peaks.getFp32()) / double(peaks.getInt32());
 
   Candidate tile = chooseRegisterTile(machine, p);
   int64_t lanes = machine.lanes;

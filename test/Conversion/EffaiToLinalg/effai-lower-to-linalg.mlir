@@ -66,6 +66,24 @@ func.func @quantized_conv(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>, %
 }
 
 // -----
+// An ungrouped quantized conv with dense symmetric int8 weights: the same
+// NCHW contraction as a float conv (loops n, o, oh, ow | c, kh, kw), over
+// the centred i32 input padded with 0 and the i8 codes as stored, widened
+// in the body: the form the CPU's integer kernels take.
+// CHECK-LABEL: func.func @quantized_conv_direct
+// CHECK: %[[PADDED:.*]] = tensor.pad
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]{{.*}} ins(%[[PADDED]], %arg1 : tensor<1x2x6x6xi32>, tensor<4x2x3x3xi8>) outs(%{{.*}} : tensor<1x4x4x4xi32>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: i32, %[[W:.*]]: i8, %[[ACC:.*]]: i32):
+// CHECK-NEXT: %[[WIDE:.*]] = arith.extsi %[[W]] : i8 to i32
+// CHECK-NEXT: %[[P:.*]] = arith.muli %[[X]], %[[WIDE]] : i32
+// CHECK-NEXT: arith.addi %[[ACC]], %[[P]] : i32
+func.func @quantized_conv_direct(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>, %c: tensor<4x2x3x3xi8>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.2:100>> {
+  %w = effai.pack %c : tensor<4x2x3x3xi8> -> !effai.weight<4x2x3x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03, 0.04}>>>>
+  %y = effai.conv2d %x, %w {pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>, !effai.weight<4x2x3x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03, 0.04}>>>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.2:100>>
+  return %y : tensor<1x4x4x4x!quant.uniform<u8:f32, 0.2:100>>
+}
+
+// -----
 // Power-of-two weights with quantized activations: the integer shift
 // kernel. The contraction shifts the centred activation left by |code| - 1
 // (negated for negative codes, nothing for code 0): no multiply in the

@@ -183,3 +183,54 @@ func.func @epilogue_writes_input(%a: memref<1x32xf32>, %bias: memref<32xf32>) {
   memref.dealloc %acc : memref<1x32xf32>
   return
 }
+
+// -----
+// Integer-only: an i32 GEMM 4x8x16 (centred activations) against i8 weight
+// codes widened in the body. The same kernel on i32 vectors: the packed
+// panel keeps the i8 codes ([1][8][16]), each loaded vector is
+// sign-extended once, and a multiply and an add replace the FMA; the
+// accumulators start from integer zeros.
+// CHECK-LABEL: memref.global "private" constant @codes_packed : memref<1x8x16xi8>
+// CHECK-LABEL: func.func @integer_gemm
+// CHECK-DAG: arith.constant dense<0> : vector<16xi32>
+// CHECK-DAG: %[[B:.*]] = memref.get_global @codes_packed : memref<1x8x16xi8>
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
+// CHECK: %[[CODES:.*]] = vector.load %[[B]]{{.*}} : memref<1x8x16xi8>, vector<16xi8>
+// CHECK: %[[WIDE:.*]] = arith.extsi %[[CODES]] : vector<16xi8> to vector<16xi32>
+// CHECK: %[[X:.*]] = vector.broadcast %{{.*}} : i32 to vector<16xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[X]], %[[WIDE]] : vector<16xi32>
+// CHECK: arith.addi %{{.*}}, %[[P]] : vector<16xi32>
+// CHECK-NOT: vector.fma
+// CHECK: vector.store
+memref.global "private" constant @codes : memref<8x16xi8> = dense<[
+  [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12, 13, -14, 15, -16],
+  [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17],
+  [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1],
+  [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1],
+  [127, -127, 127, -127, 127, -127, 127, -127, 127, -127, 127, -127, 127, -127, 127, -127],
+  [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3],
+  [5, 4, 3, 2, 1, 0, -1, -2, -3, -4, -5, -6, -7, -8, -9, -10],
+  [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6]]>
+func.func @integer_gemm(%a: memref<4x8xi32>, %c: memref<4x16xi32>) {
+  %zero = arith.constant 0 : i32
+  %b = memref.get_global @codes : memref<8x16xi8>
+  linalg.fill ins(%zero : i32) outs(%c : memref<4x16xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xi32>, memref<8x16xi8>)
+      outs(%c : memref<4x16xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [4], nr = 16, kc = 8, mc = 4, nc = 16,
+          pack_b = "compile", intensity = 1.0, bound = "compute",
+          predicted_us = 1.0>} {
+  ^bb0(%x: i32, %w: i8, %acc: i32):
+    %wide = arith.extsi %w : i8 to i32
+    %p = arith.muli %x, %wide : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
