@@ -1,13 +1,14 @@
 //===- ExpandStridedCopies.cpp - keep artifacts self-contained --*- C++ -*-===//
 //
 // memref.copy between strided buffers lowers to a call into MLIR's runner
-// utilities; as linalg.copy it lowers to loops inside the artifact instead.
+// utilities; as loops it stays inside the artifact instead.
 //
 //===----------------------------------------------------------------------===//
 
 #include "effai/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 
@@ -31,11 +32,18 @@ struct ExpandStridedCopiesPass
           !isContiguous(copy.getTarget().getType()))
         strided.push_back(copy);
     });
+    // Plain loops: the thread policy made no decision for these copies, so
+    // a parallel build must not fork a region for them.
+    IRRewriter rewriter(&getContext());
     for (memref::CopyOp copy : strided) {
-      OpBuilder b(copy);
-      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
-                             copy.getTarget());
-      copy.erase();
+      rewriter.setInsertionPoint(copy);
+      auto loops = linalg::CopyOp::create(rewriter, copy.getLoc(),
+                                          copy.getSource(), copy.getTarget());
+      rewriter.eraseOp(copy);
+      rewriter.setInsertionPoint(loops);
+      if (failed(linalg::linalgOpToLoops(rewriter, loops)))
+        return signalPassFailure();
+      rewriter.eraseOp(loops);
     }
   }
 };

@@ -80,14 +80,17 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
       lanes = std::max(lanes, tiling.getLanes());
     }
     // Ops the model keeps on one thread become plain loops now, so that a
-    // parallel pipeline does not fork a region for them.
+    // parallel pipeline does not fork a region for them; so do ops it never
+    // saw (pad fills, copies made by bufferization, an epilogue that could
+    // not be fused): no decision, no threads.
     SmallVector<linalg::LinalgOp> sequential;
     func.walk([&](linalg::LinalgOp op) {
       auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName());
       if (tiling && tiling.getKernel() == "reduction")
         allowReassociation(op);
-      if (tiling && tiling.getKernel() != "contraction" &&
-          tiling.getThreads() == 1 && op.hasPureBufferSemantics())
+      bool oneThread = !tiling || (tiling.getKernel() != "contraction" &&
+                                   tiling.getThreads() == 1);
+      if (oneThread && op.hasPureBufferSemantics())
         sequential.push_back(op);
     });
     for (linalg::LinalgOp op : sequential) {

@@ -224,6 +224,14 @@ int64_t roundUp(int64_t value, int64_t multiple) {
   return llvm::divideCeil(value, multiple) * multiple;
 }
 
+/// Whether a time with more threads beats `best` by enough: 3%, and more
+/// than the fork/join it already includes. The predictions are estimates
+/// (the host's peaks are conservative); on a small op a wrong parallel
+/// choice costs a whole fork/join, so threads must pay for it twice.
+bool threadsPay(double time, double best, TargetAttr target) {
+  return time < best * 0.97 && best - time > double(target.getForkJoinUs());
+}
+
 /// The roof that bounds `time`s: "compute" or the slowest memory level.
 StringRef getBound(const Machine &m, double computeUs,
                    ArrayRef<double> levelUs) {
@@ -438,7 +446,7 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
         continue;
       double time = predict(t, split.tiles, split.duplicatesPacking,
                             split.sharedBytes, computeUs, levelUs);
-      if (time < best * 0.97) {
+      if (threadsPay(time, best, target)) {
         best = time;
         threads = t;
         parallel = split.name;
@@ -495,7 +503,7 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
   int64_t threads = 1;
   for (int64_t t = 2; t <= std::min(maxThreads, outer); ++t) {
     double time = predict(t, computeUs, memoryUs);
-    if (time < best * 0.97) {
+    if (threadsPay(time, best, target)) {
       best = time;
       threads = t;
       bestCompute = computeUs;

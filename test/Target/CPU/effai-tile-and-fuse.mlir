@@ -151,13 +151,18 @@ func.func @reduction(%a: memref<4x64xf32>, %b: memref<4xf32>) {
 // -----
 // The consumer writes the buffer the matmul reads (bufferization reuses a
 // dead input's buffer): fused, later tiles would read final values, so it
-// stays a separate op.
+// stays a separate op: plain sequential loops after the kernel (no thread
+// decision was made for it).
 // CHECK-LABEL: func.func @epilogue_writes_input
 // CHECK: %[[ACC:.*]] = memref.alloc
 // CHECK: vector.fma
 // CHECK: vector.store %{{.*}}, %[[ACC]]
-// CHECK: linalg.generic
-// CHECK-SAME: ins(%[[ACC]], %{{.*}} : memref<1x32xf32>, memref<32xf32>) outs(%arg0 : memref<1x32xf32>)
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[V:.*]] = memref.load %[[ACC]]
+// CHECK: %[[S:.*]] = arith.addf %[[V]]
+// CHECK: memref.store %[[S]], %arg0
+// CHECK-NOT: linalg.generic
 memref.global "private" constant @w32 : memref<32x32xf32> = dense<0.25>
 func.func @epilogue_writes_input(%a: memref<1x32xf32>, %bias: memref<32xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -232,5 +237,25 @@ func.func @integer_gemm(%a: memref<4x8xi32>, %c: memref<4x16xi32>) {
     %s = arith.addi %acc, %p : i32
     linalg.yield %s : i32
   }
+  return
+}
+
+// -----
+// Ops without a thread decision (a pad fill made after effai-select-tiling)
+// become sequential loops here, so a parallel build forks no region for
+// them; an op the model gave two threads keeps its linalg form for the
+// parallel loop lowering.
+// CHECK-LABEL: func.func @undecided_fill
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: memref.store %{{.*}}, %arg0
+// CHECK-NOT: linalg.fill ins(%{{.*}} : f32) outs(%arg0
+// CHECK: linalg.fill {effai.tiling = #effai.tiling<kernel = "loops"{{.*}}threads = 2{{.*}}} ins(%{{.*}} : f32) outs(%arg1
+func.func @undecided_fill(%pad: memref<6x10xf32>, %big: memref<64x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%pad : memref<6x10xf32>)
+  linalg.fill {effai.tiling = #effai.tiling<kernel = "loops", lanes = 16,
+      threads = 2, parallel = "batch", intensity = 0.1, bound = "L2",
+      predicted_us = 1.0>} ins(%zero : f32) outs(%big : memref<64x64xf32>)
   return
 }

@@ -291,15 +291,18 @@ def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
 
 def ExpandStridedCopies : Pass<"effai-expand-strided-copies"> {
   let summary = "Rewrite memref.copy between non-contiguous buffers as "
-                "linalg.copy";
+                "loops";
   let description = [{
     The LLVM lowering of `memref.copy` emits a `memcpy` when both buffers
     have the identity layout, and otherwise a call to `memrefCopy` from
     MLIR's C runner utilities, which a standalone artifact cannot link.
-    This pass turns the strided copies into `linalg.copy`, which lowers to
-    loops; contiguous copies stay `memcpy`.
+    This pass turns the strided copies into `scf.for` loops of loads and
+    stores (sequential: no thread decision was made for them, so a parallel
+    build forks no region for a copy); contiguous copies stay `memcpy`.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def SerializeNestedParallel : Pass<"effai-serialize-nested-parallel"> {
