@@ -136,7 +136,6 @@ std::optional<SymmetricCodes> mlir::effai::getSymmetricCodes(Value weight) {
   return result;
 }
 
-
 Value mlir::effai::buildCodesLinear(OpBuilder &b, Location loc, Value x,
                                    Value codes, bool isSigned,
                                    ArrayRef<float> scales, Value bias) {
@@ -144,10 +143,7 @@ Value mlir::effai::buildCodesLinear(OpBuilder &b, Location loc, Value x,
   Value y = buildLinearContraction(
       b, loc, x, codes, elt,
       [&](OpBuilder &b, Location loc, Value acc, Value x, Value w) {
-        Value wf = isSigned
-                       ? arith::SIToFPOp::create(b, loc, elt, w).getResult()
-                       : arith::UIToFPOp::create(b, loc, elt, w).getResult();
-        return buildMulAdd(b, loc, acc, x, wf);
+        return buildWidenedMulAdd(b, loc, acc, x, w, isSigned);
       });
   int64_t axis = cast<ShapedType>(y.getType()).getRank() - 1;
   auto scaleType =
@@ -156,6 +152,14 @@ Value mlir::effai::buildCodesLinear(OpBuilder &b, Location loc, Value x,
       b, loc, DenseElementsAttr::get(scaleType, scales));
   y = combineAlong<arith::MulFOp>(b, loc, y, scaleValues, axis);
   return addBias(b, loc, y, bias, axis);
+}
+
+Value mlir::effai::buildWidenedMulAdd(OpBuilder &b, Location loc, Value acc,
+                                      Value x, Value code, bool isSigned) {
+  return buildMulAdd(b, loc, acc, x,
+                     castScalar(b, loc, code, x.getType(),
+                                /*fromUnsigned=*/!isSigned,
+                                /*toUnsigned=*/false));
 }
 
 void mlir::effai::populateFloatOpsToLinalgPatterns(

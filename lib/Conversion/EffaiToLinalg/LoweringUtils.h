@@ -115,6 +115,11 @@ struct SymmetricCodes {
 };
 std::optional<SymmetricCodes> getSymmetricCodes(Value weight);
 
+/// acc + x * code for an i8 `code` (signed or not) converted to x's type
+/// (f32 or i32) in the body: how contractions read stored codes.
+Value buildWidenedMulAdd(OpBuilder &b, Location loc, Value acc, Value x,
+                         Value code, bool isSigned);
+
 /// x[..., K] . (scales[n] * codes[N, K])^T + bias for f32 `x` and i8
 /// integer `codes` (signed or not): a contraction that reads the codes and
 /// converts them in its body, then the scales and the bias (null: none), one

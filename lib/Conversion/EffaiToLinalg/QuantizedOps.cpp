@@ -173,13 +173,8 @@ LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
     // bytes) and widened in the contraction, which the CPU kernels take.
     bool isSigned = codes->isSigned;
     auto widenMulAdd = [isSigned](OpBuilder &b, Location loc, Value acc,
-                                  Value x, Value w) -> Value {
-      Value wide =
-          isSigned
-              ? arith::ExtSIOp::create(b, loc, x.getType(), w).getResult()
-              : arith::ExtUIOp::create(b, loc, x.getType(), w).getResult();
-      return arith::AddIOp::create(b, loc, acc,
-                                   arith::MulIOp::create(b, loc, x, wide));
+                                  Value x, Value w) {
+      return buildWidenedMulAdd(b, loc, acc, x, w, isSigned);
     };
     acc = contract(x, codes->codes, accType, widenMulAdd);
   } else {

@@ -186,11 +186,14 @@ struct LinearToIntegerCodes : public OpRewritePattern<LinearOp> {
     auto pack = op.getWeight().getDefiningOp<PackOp>();
     if (!pack)
       return rewriter.notifyMatchFailure(op, "the weight is not packed here");
-    WeightType type = pack.getResult().getType();
-    FailureOr<SmallVector<double>> scales = getIntegerCodeScales(type);
+    // Scales first: a pattern that fails must not have built the codes.
+    FailureOr<SmallVector<double>> scales =
+        getIntegerCodeScales(pack.getResult().getType());
+    if (failed(scales))
+      return rewriter.notifyMatchFailure(op, "no integer code scales");
     std::optional<Value> codes =
         buildPow2Int8Codes(rewriter, op.getLoc(), pack);
-    if (!codes || failed(scales))
+    if (!codes)
       return rewriter.notifyMatchFailure(op, "not 8-bit power-of-two sums");
     SmallVector<float> rowScales(scales->begin(), scales->end());
     rewriter.replaceOp(op, buildCodesLinear(rewriter, op.getLoc(),
