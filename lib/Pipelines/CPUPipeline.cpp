@@ -112,6 +112,8 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addPass(createLowerAffinePass());
   pm.addPass(createApproximateMath());
   pm.addPass(createExpandArith());
+  // The kernels' u8 x s8 dot products -> vpdpbusd where the target has it.
+  pm.addPass(createLowerDotProducts());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLibmPass());

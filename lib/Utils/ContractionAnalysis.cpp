@@ -132,6 +132,43 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
   return std::nullopt;
 }
 
+std::optional<unsigned>
+mlir::effai::getDotProductDim(linalg::LinalgOp op,
+                              const ContractionDims &dims) {
+  if (!getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType())
+           .isInteger(32) ||
+      getInputWidening(op, 0) != InputWidening::Unsigned8 ||
+      getInputWidening(op, 1) != InputWidening::Signed8)
+    return std::nullopt;
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(0));
+  auto type = cast<ShapedType>(op.getDpsInputOperand(0)->get().getType());
+  if (map.getNumResults() == 0 || !type.hasStaticShape())
+    return std::nullopt;
+  // The innermost reduction dim A holds contiguously.
+  std::optional<unsigned> found;
+  for (unsigned d : llvm::reverse(dims.k))
+    if (isContiguousAlong(map, d)) {
+      found = d;
+      break;
+    }
+  if (!found)
+    return std::nullopt;
+  // The largest innermost index read with `dim` rounded up to 4.
+  std::optional<LinearForm> form =
+      getLinearForm(map.getResults().back(), map.getNumDims());
+  int64_t last = form->constant;
+  for (unsigned d = 0; d < map.getNumDims(); ++d) {
+    int64_t range = d == *found ? llvm::divideCeil(dims.ranges[d], 4) * 4
+                                : dims.ranges[d];
+    if (form->coeffs[d] < 0)
+      return std::nullopt;
+    last += form->coeffs[d] * (range - 1);
+  }
+  if (last >= type.getShape().back())
+    return std::nullopt;
+  return found;
+}
+
 FailureOr<ContractionDims> mlir::effai::analyzeContraction(linalg::LinalgOp op) {
   if (!hasMultiplyAccumulateBody(op) || op.hasDynamicShape())
     return failure();

@@ -218,6 +218,11 @@ static Value buildContraction(OpBuilder &b, Location loc, RankedTensorType type,
 
 Value mlir::effai::buildZeroPad(OpBuilder &b, Location loc, Value input,
                                 ArrayRef<int64_t> pads) {
+  return buildPad(b, loc, input, pads, 0);
+}
+
+Value mlir::effai::buildPad(OpBuilder &b, Location loc, Value input,
+                            ArrayRef<int64_t> pads, double value) {
   if (llvm::all_of(pads, [](int64_t p) { return p == 0; }))
     return input;
   auto inputType = cast<RankedTensorType>(input.getType());
@@ -232,7 +237,7 @@ Value mlir::effai::buildZeroPad(OpBuilder &b, Location loc, Value input,
                                     b.getIndexAttr(pads[3])};
   return tensor::PadOp::create(
       b, loc, RankedTensorType::get(shape, inputType.getElementType()), input,
-      low, high, buildScalar(b, loc, inputType.getElementType(), 0));
+      low, high, buildScalar(b, loc, inputType.getElementType(), value));
 }
 
 Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,

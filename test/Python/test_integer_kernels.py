@@ -1,10 +1,14 @@
 # Integer-only layers on the register-blocked kernels: ONNX ConvInteger and
 # MatMulInteger with constant int8 weights (uint8 activations with a zero
-# point) give i32 accumulators, which effai's kernels compute exactly (i32
-# vectors, i8 weights packed at compile time and widened in registers).
-# Odd sizes: row tiles with remainders, output channels that are not a
-# multiple of the vector tile, strides, 1x1 and 3x3 windows; one and two
-# threads. Compared exactly with NumPy's int64 arithmetic.
+# point) give i32 accumulators, which effai's kernels compute exactly: u8
+# activations and i8 weights read as stored (the zero point corrected with
+# the weights' sums), on AVX-512 VNNI hosts as vpdpbusd dot products over
+# four filter columns or k values, elsewhere (and for 1x1 windows) widened
+# to i32 vectors. Odd sizes: row tiles with remainders, output channels
+# that are not a multiple of the vector tile, strides, 1x1, 3x3, 5x5 and
+# 7x7 windows, zero points 0 and not; one and two threads; the host and an
+# AVX2 machine without VNNI. Compared exactly with NumPy's int64
+# arithmetic.
 # RUN: %python -m pytest -q -p no:cacheprovider %s
 
 import numpy as np
@@ -38,17 +42,26 @@ def conv_reference(x, w, zp, stride, pad):
     return out
 
 
-@pytest.mark.parametrize("c,o,h,w,k,stride,parallel", [
-    (5, 37, 9, 11, 3, 1, False),   # 37 channels: masked last vector
-    (16, 64, 14, 14, 3, 2, True),  # stride 2, two threads
-    (24, 40, 7, 13, 1, 1, False),  # 1x1
-    (3, 64, 30, 30, 7, 2, True),   # a stem-like 7x7 stride 2
+def dot_tiles(exe):
+    """The `dot` of every contraction in the executable's report."""
+    return [op["tiles"]["dot"] for layer in exe.report()["layers"]
+            for op in layer["ops_detail"] if "tiles" in op]
+
+
+@pytest.mark.parametrize("c,o,h,w,k,stride,pad,zero,parallel,machine", [
+    (5, 37, 9, 11, 3, 1, 1, False, False, None),  # 37 channels: masked
+    (16, 64, 14, 14, 3, 2, 1, False, True, None),  # stride 2, two threads
+    (24, 40, 7, 13, 1, 1, 0, False, False, None),  # 1x1: no groups of 4
+    (3, 64, 30, 30, 7, 2, 3, False, True, None),   # a stem-like 7x7 stride 2
+    (4, 20, 12, 13, 5, 1, 2, True, False, None),   # 5x5, zero point 0
+    (8, 32, 10, 9, 3, 1, 0, False, False, None),   # unpadded: slack only
+    (5, 37, 9, 11, 3, 1, 1, False, False, "x86-avx2"),  # no VNNI
+    (3, 64, 30, 30, 7, 2, 3, True, True, "x86-avx2"),
 ])
-def test_conv_integer(c, o, h, w, k, stride, parallel):
+def test_conv_integer(c, o, h, w, k, stride, pad, zero, parallel, machine):
     rng = np.random.default_rng(c * 100 + o)
-    pad = k // 2
     weights = rng.integers(-127, 128, (o, c, k, k)).astype(np.int8)
-    zp = np.uint8(rng.integers(0, 256))
+    zp = np.uint8(0 if zero else rng.integers(1, 256))
     oh = (h + 2 * pad - k) // stride + 1
     ow = (w + 2 * pad - k) // stride + 1
     m = model([helper.make_node("ConvInteger", ["x", "w", "zp"], ["y"],
@@ -58,17 +71,24 @@ def test_conv_integer(c, o, h, w, k, stride, parallel):
               [helper.make_tensor_value_info("y", TensorProto.INT32,
                                              [1, o, oh, ow])],
               {"w": weights, "zp": np.array(zp, np.uint8)})
-    exe = effai.compile(m, parallel=parallel)
+    exe = effai.compile(m, parallel=parallel, machine=machine)
     x = rng.integers(0, 256, (1, c, h, w)).astype(np.uint8)
     np.testing.assert_array_equal(exe(x),
                                   conv_reference(x, weights, int(zp), stride,
                                                  pad))
+    # Dot products where the target has VNNI and the filter is wider than 1.
+    vnni = machine is None and "avx512vnni" in exe.report()["machine"][
+        "features"]
+    assert dot_tiles(exe) == [4 if vnni and k > 1 else 1]
 
 
-@pytest.mark.parametrize("m,k,n,parallel", [(7, 45, 33, False),
-                                            (1, 300, 70, False),
-                                            (64, 64, 96, True)])
-def test_matmul_integer(m, k, n, parallel):
+@pytest.mark.parametrize("m,k,n,parallel,machine", [
+    (7, 45, 33, False, None),     # k not a multiple of 4: multiply-adds
+    (1, 300, 70, False, None),
+    (64, 64, 96, True, None),
+    (64, 64, 96, True, "x86-avx2"),
+])
+def test_matmul_integer(m, k, n, parallel, machine):
     rng = np.random.default_rng(m + k + n)
     weights = rng.integers(-127, 128, (k, n)).astype(np.int8)
     zp = np.uint8(rng.integers(0, 256))
@@ -76,7 +96,10 @@ def test_matmul_integer(m, k, n, parallel):
                 [helper.make_tensor_value_info("x", TensorProto.UINT8, [m, k])],
                 [helper.make_tensor_value_info("y", TensorProto.INT32, [m, n])],
                 {"w": weights, "zp": np.array(zp, np.uint8)})
-    exe = effai.compile(mod, parallel=parallel)
+    exe = effai.compile(mod, parallel=parallel, machine=machine)
     x = rng.integers(0, 256, (m, k)).astype(np.uint8)
     want = (x.astype(np.int64) - int(zp)) @ weights.astype(np.int64)
     np.testing.assert_array_equal(exe(x), want)
+    vnni = machine is None and "avx512vnni" in exe.report()["machine"][
+        "features"]
+    assert dot_tiles(exe) == [4 if vnni and k % 4 == 0 else 1]

@@ -210,3 +210,92 @@ module attributes {effai.target = #target} {
 module {
   func.func @none() { return }
 }
+
+// -----
+// u8 activations x i8 codes -> i32 on an AVX-512 VNNI core (fp32 192,
+// int8 768, int32 96 GOPS): a vpdpbusd sums 4 products per lane in one FMA
+// slot (4 * 192 / 768), where an i32 multiply-add costs 2 (192 / 96). The
+// 3x3 convolution groups its filter columns (contiguous in the input, 3
+// rounded up to 4): 16 * 3 * 1 = 48 dot steps instead of 144 MAC steps, and
+// takes dot = 4. It may only while the last group's four-byte read stays
+// in the input: 11 columns hold output column 7's filter columns 7..10; 10
+// do not, and the same convolution keeps multiply-adds. A linear layer
+// groups k: K = 32 does, K = 30 (k 28..31 would read past the row) does not.
+// CHECK-LABEL: func.func @dot_conv
+// CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [1, 8], nr = 32, dot = 4, kc = 144, mc = 8, nc = 32, pack_b = "compile", intensity = 40.51, bound = "compute", predicted_us = 1.451>
+// CHECK-LABEL: func.func @no_slack
+// CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [2, 8], nr = 16, kc = 144, mc = 8, nc = 32, pack_b = "compile", intensity = 40.96, bound = "compute", predicted_us = 6.571>
+// CHECK-LABEL: func.func @linear
+// CHECK: effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}nr = 64, dot = 4, kc = 32,
+// CHECK: effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}nr = 64, kc = 30,
+#vnni = #effai.target<name = "test-avx512-vnni", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "icelake-server",
+    features = ["avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512vnni"],
+    vector_bits = 512, vector_registers = 32, fma_latency = 4,
+    fma_per_cycle = 2, loads_per_cycle = 2, clock_ghz = 3.0, cores = 4,
+    peaks = <fp32 = 192.0, bf16 = 0.0, int8 = 768.0, int32 = 96.0>,
+    memory = [#effai.memory<name = "L1", size = 49152, line = 64, ways = 12, shared_by = 1, bandwidth = 380.0, shared_bandwidth = 380.0>,
+              #effai.memory<name = "L2", size = 1048576, line = 64, ways = 16, shared_by = 1, bandwidth = 96.0, shared_bandwidth = 96.0>,
+              #effai.memory<name = "L3", size = 8388608, line = 64, ways = 16, shared_by = 4, bandwidth = 36.0, shared_bandwidth = 120.0>,
+              #effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 4, bandwidth = 15.0, shared_bandwidth = 25.0>],
+    fork_join_us = 2.0>
+#conv_in = affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>
+#conv_w = affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>
+#conv_out = affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>
+module attributes {effai.target = #vnni} {
+  func.func @dot_conv(%x: tensor<1x16x10x11xi8>) -> tensor<1x32x8x8xi32> {
+    %w = arith.constant dense<3> : tensor<32x16x3x3xi8>
+    %zero = arith.constant 0 : i32
+    %e = tensor.empty() : tensor<1x32x8x8xi32>
+    %f = linalg.fill ins(%zero : i32) outs(%e : tensor<1x32x8x8xi32>) -> tensor<1x32x8x8xi32>
+    %y = linalg.generic {indexing_maps = [#conv_in, #conv_w, #conv_out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x16x10x11xi8>, tensor<32x16x3x3xi8>) outs(%f : tensor<1x32x8x8xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %a32 = arith.extui %a : i8 to i32
+      %b32 = arith.extsi %b : i8 to i32
+      %p = arith.muli %a32, %b32 : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    } -> tensor<1x32x8x8xi32>
+    return %y : tensor<1x32x8x8xi32>
+  }
+  func.func @no_slack(%x: tensor<1x16x10x10xi8>) -> tensor<1x32x8x8xi32> {
+    %w = arith.constant dense<3> : tensor<32x16x3x3xi8>
+    %zero = arith.constant 0 : i32
+    %e = tensor.empty() : tensor<1x32x8x8xi32>
+    %f = linalg.fill ins(%zero : i32) outs(%e : tensor<1x32x8x8xi32>) -> tensor<1x32x8x8xi32>
+    %y = linalg.generic {indexing_maps = [#conv_in, #conv_w, #conv_out], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x16x10x10xi8>, tensor<32x16x3x3xi8>) outs(%f : tensor<1x32x8x8xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %a32 = arith.extui %a : i8 to i32
+      %b32 = arith.extsi %b : i8 to i32
+      %p = arith.muli %a32, %b32 : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    } -> tensor<1x32x8x8xi32>
+    return %y : tensor<1x32x8x8xi32>
+  }
+  func.func @linear(%x: tensor<8x32xi8>, %x2: tensor<8x30xi8>) -> (tensor<8x64xi32>, tensor<8x64xi32>) {
+    %w = arith.constant dense<3> : tensor<32x64xi8>
+    %w2 = arith.constant dense<3> : tensor<30x64xi8>
+    %zero = arith.constant 0 : i32
+    %e = tensor.empty() : tensor<8x64xi32>
+    %f = linalg.fill ins(%zero : i32) outs(%e : tensor<8x64xi32>) -> tensor<8x64xi32>
+    %y = linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x, %w : tensor<8x32xi8>, tensor<32x64xi8>) outs(%f : tensor<8x64xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %a32 = arith.extui %a : i8 to i32
+      %b32 = arith.extsi %b : i8 to i32
+      %p = arith.muli %a32, %b32 : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    } -> tensor<8x64xi32>
+    %f2 = linalg.fill ins(%zero : i32) outs(%e : tensor<8x64xi32>) -> tensor<8x64xi32>
+    %y2 = linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x2, %w2 : tensor<8x30xi8>, tensor<30x64xi8>) outs(%f2 : tensor<8x64xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %a32 = arith.extui %a : i8 to i32
+      %b32 = arith.extsi %b : i8 to i32
+      %p = arith.muli %a32, %b32 : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    } -> tensor<8x64xi32>
+    return %y, %y2 : tensor<8x64xi32>, tensor<8x64xi32>
+  }
+}

@@ -64,6 +64,15 @@ enum class InputWidening { None, Signed8, Unsigned8 };
 std::optional<InputWidening> getInputWidening(linalg::LinalgOp op,
                                               unsigned index);
 
+/// The reduction dimension a 4-way u8 x s8 -> i32 dot product can group:
+/// `op` accumulates i32 from zero-extended i8 activations (input 0) and
+/// sign-extended i8 codes (input 1), `dim` indexes the activations
+/// contiguously (four consecutive values are one 32-bit load), and the
+/// activations' innermost extent covers the last group's four elements
+/// with `dim` rounded up to a multiple of 4 (the extra codes are zero).
+std::optional<unsigned> getDotProductDim(linalg::LinalgOp op,
+                                         const ContractionDims &dims);
+
 /// The dimension roles of `op`: two inputs and one init, static loop
 /// ranges, a multiply-accumulate body, a result map that is a projected
 /// permutation, and every dimension in one of the four roles.

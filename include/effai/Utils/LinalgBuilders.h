@@ -89,6 +89,9 @@ Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,
 /// `input` (NCHW) zero-padded by `pads` = [top, left, bottom, right].
 Value buildZeroPad(OpBuilder &b, Location loc, Value input,
                    ArrayRef<int64_t> pads);
+/// `input` (NCHW) padded by `pads` with `value` (of its element type).
+Value buildPad(OpBuilder &b, Location loc, Value input,
+               ArrayRef<int64_t> pads, double value);
 
 /// A grouped NCHW x OIHW convolution as one generic accumulating in
 /// `resultType`'s element type (operands already of that type), the input

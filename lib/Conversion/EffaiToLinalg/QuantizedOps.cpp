@@ -2,6 +2,10 @@
 //
 // Compressible ops on !quant.uniform activations run in integers: centred
 // i32 activations (q - zp) times integer weight codes, accumulated in i32.
+// Dense i8 codes against u8 activations read both as stored instead:
+// sum (q - zp) w = sum q w - zp sum w, with the input padded with zp and the
+// per-channel zp sum w a constant, so a kernel can feed the bytes to u8 x s8
+// dot-product instructions.
 // The accumulator's scale is x_scale * w_scale[o]; results are produced by
 // fixed-point multipliers M = m * 2^-s (31-bit m), rounding half to even and
 // saturating, with no float arithmetic (float results are dequantized).
@@ -11,6 +15,7 @@
 #include "LoweringUtils.h"
 
 #include "effai/Conversion/EffaiToLinalg/EffaiToLinalg.h"
+#include "effai/Utils/ConstantData.h"
 #include "effai/Utils/LinalgBuilders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -115,10 +120,84 @@ Value centerActivation(OpBuilder &b, Location loc, Value quantized) {
       });
 }
 
-/// Builds the i32 accumulator from centred activations and weight codes
-/// (`mulAdd` null: integer codes multiplied; else power-of-two codes).
-using ContractFn = function_ref<Value(
-    Value x, Value w, RankedTensorType accType, MulAddFn mulAdd)>;
+/// x + y (y broadcast to x's shape) on integer tensors of `type`.
+Value addIntegers(OpBuilder &b, Location loc, RankedTensorType type, Value x,
+                  Value y) {
+  return buildElementwise(b, loc, type, {x, y},
+                          [](OpBuilder &b, Location loc, ValueRange a) {
+                            return arith::AddIOp::create(b, loc, a[0], a[1])
+                                .getResult();
+                          });
+}
+
+/// The raw storage (u8 codes as i8) of a per-tensor quantized activation.
+Value getActivationStorage(OpBuilder &b, Location loc, Value quantized) {
+  auto type = cast<RankedTensorType>(quantized.getType());
+  auto qtype = cast<quant::UniformQuantizedType>(type.getElementType());
+  return quant::StorageCastOp::create(
+      b, loc, withElementType(type, qtype.getStorageType()), quantized);
+}
+
+/// -zp * sum_k w[o, k] per output channel (row of `codes`), or none when
+/// the codes are not a constant.
+std::optional<SmallVector<double>>
+getZeroPointCorrection(Value codes, bool isSigned, int64_t zp) {
+  std::optional<std::vector<int64_t>> values = readIntegerConstant(codes);
+  if (!values)
+    return std::nullopt;
+  int64_t rows = cast<ShapedType>(codes.getType()).getDimSize(0);
+  int64_t perRow = values->size() / rows;
+  SmallVector<double> correction;
+  for (int64_t row = 0; row < rows; ++row) {
+    int64_t sum = 0;
+    for (int64_t i = 0; i < perRow; ++i) {
+      int64_t w = (*values)[row * perRow + i];
+      sum += isSigned ? w : (w & 0xff);
+    }
+    correction.push_back(double(-zp * sum));
+  }
+  return correction;
+}
+
+/// Builds the i32 accumulator from activations and weight codes (`mulAdd`
+/// null: integer codes multiplied; else power-of-two codes or widened
+/// codes). `x` is padded with `padValue`: 0 for centred activations, the
+/// zero point for raw ones.
+using ContractFn =
+    function_ref<Value(Value x, Value w, RankedTensorType accType,
+                       MulAddFn mulAdd, int64_t padValue)>;
+
+/// sum_k (q - zp) w[o, k] for u8 activations `input` and dense i8 codes,
+/// both read as stored (a quarter of the i32 bytes each) and widened in the
+/// contraction body: sum q w, then + (-zp sum w[o]) per output channel.
+/// Null when the codes are not a constant.
+Value buildStoredCodesAccumulator(OpBuilder &b, Location loc, Value input,
+                                  const SymmetricCodes &codes,
+                                  RankedTensorType accType,
+                                  int64_t channelAxis, ContractFn contract) {
+  auto quantType = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(input.getType()).getElementType());
+  int64_t zp = quantType.getZeroPoint();
+  std::optional<SmallVector<double>> correction =
+      getZeroPointCorrection(codes.codes, codes.isSigned, zp);
+  if (!correction)
+    return {};
+  bool isSigned = codes.isSigned;
+  auto storedMulAdd = [isSigned](OpBuilder &b, Location loc, Value acc,
+                                 Value q, Value w) {
+    Type i32 = b.getI32Type();
+    Value wideQ = castScalar(b, loc, q, i32, /*fromUnsigned=*/true, false);
+    Value wideW = castScalar(b, loc, w, i32, !isSigned, false);
+    return buildMulAdd(b, loc, acc, wideQ, wideW);
+  };
+  Value acc = contract(getActivationStorage(b, loc, input), codes.codes,
+                       accType, storedMulAdd, zp);
+  if (zp == 0)
+    return acc;
+  Value table = channelTable(b, loc, b.getI32Type(), *correction, channelAxis,
+                             accType.getRank());
+  return addIntegers(b, loc, accType, acc, table);
+}
 
 /// The integer-only lowering shared by the compressible ops; `channelAxis`
 /// is the result's output-channel dimension.
@@ -146,40 +225,42 @@ LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
   for (double s : *codeScales)
     accScales.push_back(inputQuant.getScale() * s);
 
-  Value x = centerActivation(rewriter, loc, input);
   RankedTensorType accType = withElementType(resultType, i32);
+  std::optional<SymmetricCodes> symmetric = getSymmetricCodes(weight);
   Value acc;
-  // Sparse weights: only the kept ones are visited. Dense power-of-two
-  // weights: the shift kernel, one contraction per term (the same i32 sums
-  // as multiplying by the codes).
-  FailureOr<Value> sparse =
-      buildSparseIntegerAccumulator(rewriter, loc, op, x, accType);
-  if (succeeded(sparse)) {
-    acc = *sparse;
-  } else if (SmallVector<Value> terms = getPow2TermCodes(rewriter, loc, pack);
-             !terms.empty()) {
-    for (Value codes : terms) {
-      Value part = contract(x, codes, accType, buildIntegerShiftMulAdd);
-      acc = acc ? buildElementwise(
-                      rewriter, loc, accType, {acc, part},
-                      [](OpBuilder &b, Location loc, ValueRange a) {
-                        return arith::AddIOp::create(b, loc, a[0], a[1])
-                            .getResult();
-                      })
-                : part;
+  if (symmetric && !inputQuant.isSigned())
+    acc = buildStoredCodesAccumulator(rewriter, loc, input, *symmetric,
+                                      accType, channelAxis, contract);
+  if (!acc) {
+    Value x = centerActivation(rewriter, loc, input);
+    // Sparse weights: only the kept ones are visited. Dense power-of-two
+    // weights: the shift kernel, one contraction per term (the same i32
+    // sums as multiplying by the codes).
+    FailureOr<Value> sparse =
+        buildSparseIntegerAccumulator(rewriter, loc, op, x, accType);
+    if (succeeded(sparse)) {
+      acc = *sparse;
+    } else if (SmallVector<Value> terms =
+                   getPow2TermCodes(rewriter, loc, pack);
+               !terms.empty()) {
+      for (Value codes : terms) {
+        Value part = contract(x, codes, accType, buildIntegerShiftMulAdd, 0);
+        acc = acc ? addIntegers(rewriter, loc, accType, acc, part) : part;
+      }
+    } else if (symmetric) {
+      // Dense symmetric codes are read as stored (i8, a quarter of the i32
+      // bytes) and widened in the contraction, which the CPU kernels take.
+      bool isSigned = symmetric->isSigned;
+      auto widenMulAdd = [isSigned](OpBuilder &b, Location loc, Value acc,
+                                    Value x, Value w) {
+        return buildWidenedMulAdd(b, loc, acc, x, w, isSigned);
+      };
+      acc = contract(x, symmetric->codes, accType, widenMulAdd, 0);
+    } else {
+      Value w =
+          decodePackedWeight(rewriter, loc, pack, DecodeMode::IntegerCodes);
+      acc = contract(x, w, accType, nullptr, 0);
     }
-  } else if (std::optional<SymmetricCodes> codes = getSymmetricCodes(weight)) {
-    // Dense symmetric codes are read as stored (i8, a quarter of the i32
-    // bytes) and widened in the contraction, which the CPU kernels take.
-    bool isSigned = codes->isSigned;
-    auto widenMulAdd = [isSigned](OpBuilder &b, Location loc, Value acc,
-                                  Value x, Value w) {
-      return buildWidenedMulAdd(b, loc, acc, x, w, isSigned);
-    };
-    acc = contract(x, codes->codes, accType, widenMulAdd);
-  } else {
-    Value w = decodePackedWeight(rewriter, loc, pack, DecodeMode::IntegerCodes);
-    acc = contract(x, w, accType, nullptr);
   }
 
   if (bias) {
@@ -297,10 +378,12 @@ struct LowerQuantizedLinear : public OpRewritePattern<LinearOp> {
     return lowerQuantized(
         rewriter, op, op.getInput(), op.getWeight(), op.getBias(),
         resultType.getRank() - 1,
-        [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd) {
+        [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd,
+            int64_t) {
           Type i32 = rewriter.getI32Type();
-          Value x2 = buildReshape(rewriter, loc, x,
-                                  RankedTensorType::get({rows, k}, i32));
+          Value x2 = buildReshape(
+              rewriter, loc, x,
+              RankedTensorType::get({rows, k}, getElementTypeOrSelf(x)));
           Value out = buildLinearContraction(rewriter, loc, x2, w, i32, mulAdd);
           return buildReshape(rewriter, loc, out, accType);
         });
@@ -318,13 +401,36 @@ struct LowerQuantizedConv : public OpRewritePattern<OpTy> {
     int64_t groups = getGroups(op);
     return lowerQuantized(
         rewriter, op, op.getInput(), op.getWeight(), op.getBias(), 1,
-        [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd) {
-          // Padding with 0 is padding with the zero point: x is centred.
+        [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd,
+            int64_t padValue) {
+          // Centred activations pad with 0 (the zero point); raw ones with
+          // the zero point itself, plus columns on the right so that a
+          // kernel reading the filter columns in fours stays in bounds.
+          SmallVector<int64_t> pads(op.getPads());
+          if (getElementTypeOrSelf(x).isInteger(8)) {
+            pads[3] += getDotProductSlack(op, groups);
+            x = buildPad(rewriter, op.getLoc(), x, pads, padValue);
+            pads.assign(4, 0);
+          }
           return buildConvGeneric(rewriter, op.getLoc(), x, w, accType,
-                                  op.getStrides(), op.getPads(),
-                                  op.getDilations(), groups, mulAdd,
-                                  /*directNCHW=*/true);
+                                  op.getStrides(), pads, op.getDilations(),
+                                  groups, mulAdd, /*directNCHW=*/true);
         });
+  }
+
+  /// Columns past the padded input that reading the filter columns of the
+  /// last output column in groups of 4 touches (none for 1-wide filters,
+  /// dilations and grouped convolutions, which no dot kernel groups).
+  static int64_t getDotProductSlack(OpTy op, int64_t groups) {
+    ArrayRef<int64_t> pads = op.getPads();
+    int64_t kw =
+        cast<WeightType>(op.getWeight().getType()).getLogicalType().getDimSize(3);
+    int64_t width = op.getInput().getType().getDimSize(3) + pads[1] + pads[3];
+    int64_t ow = op.getResult().getType().getDimSize(3);
+    if (groups != 1 || kw == 1 || op.getDilations()[1] != 1)
+      return 0;
+    int64_t read = (ow - 1) * op.getStrides()[1] + llvm::divideCeil(kw, 4) * 4;
+    return std::max<int64_t>(0, read - width);
   }
 
   static int64_t getGroups(Conv2DOp op) { return op.getGroups(); }

@@ -18,6 +18,12 @@
 // dimension (NCHW convolutions), transposed in registers and stored along
 // it. The fused epilogue runs on the tile before that store.
 //
+// With `dot = 4` (u8 activations, i8 weight codes, i32 results on AVX-512
+// VNNI) one step covers four consecutive values of a reduction dim the
+// first input holds contiguously: their four bytes are broadcast as one
+// i32 and `vpdpbusd` multiplies them with a [nr][4] slice of B packed as
+// [N/nr][K/4][nr][4], summing each lane's four products.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ContractionKernel.h"
@@ -341,7 +347,17 @@ private:
   Type elementType;
   // B as stored: f32, or i8 weight codes converted to f32 once loaded.
   InputWidening widenB = InputWidening::None;
+  // A as stored: the accumulator type, or (i32) i8 codes widened once loaded.
+  InputWidening widenA = InputWidening::None;
   VectorType bVectorType;
+  // With dot = 4: the reduction dim grouped by four, else none.
+  std::optional<unsigned> dotDim;
+  /// Range of dim `d` as the kernel iterates it (groups for the dot dim).
+  int64_t steps(unsigned d) const {
+    return dotDim == d ? llvm::divideCeil(dims.ranges[d], 4) : dims.ranges[d];
+  }
+  Value loadA(OpBuilder &b, const Point &at);
+  Value dotProduct(OpBuilder &b, Value acc, Value a, Value bBytes);
 };
 
 SmallVector<Value> KernelEmitter::apply(OpBuilder &b, AffineMap map,
@@ -357,11 +373,15 @@ SmallVector<Value> KernelEmitter::apply(OpBuilder &b, AffineMap map,
 }
 
 Value KernelEmitter::kFlat(OpBuilder &b, const Point &point) {
+  // Flat index of the k point in B's packed [K] (or [K/4]) dimension.
   AffineExpr expr = b.getAffineConstantExpr(0);
   int64_t stride = 1;
   for (unsigned d : llvm::reverse(kOrder)) {
-    expr = expr + b.getAffineDimExpr(d) * stride;
-    stride *= dims.ranges[d];
+    AffineExpr coordinate = b.getAffineDimExpr(d);
+    if (dotDim == d)
+      coordinate = coordinate.floorDiv(4);
+    expr = expr + coordinate * stride;
+    stride *= steps(d);
   }
   return apply(b, AffineMap::get(numLoops, 0, expr), point)[0];
 }
@@ -377,12 +397,15 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   mapC = maps[2];
   elementType = getElementTypeOrSelf(result.getType());
   std::optional<InputWidening> widening = getInputWidening(op, 1);
-  if (!(elementType.isF32() || elementType.isInteger(32)) ||
-      getElementTypeOrSelf(inputA.getType()) != elementType || !widening) {
+  std::optional<InputWidening> wideningA = getInputWidening(op, 0);
+  if (!(elementType.isF32() || elementType.isInteger(32)) || !wideningA ||
+      (*wideningA != InputWidening::None && !elementType.isInteger(32)) ||
+      !widening) {
     reason = "only f32 or i32 contractions (optionally against i8 weights) "
              "have a kernel";
     return failure();
   }
+  widenA = *wideningA;
   widenB = *widening;
   if (dims.n.size() != 1) {
     reason = "needs exactly one vectorized (n) dimension";
@@ -480,6 +503,25 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
     reason = "pack_a needs a single m and a single k dimension";
     return failure();
   }
+  if (packA && widenA != InputWidening::None) {
+    reason = "pack_a copies activations of the accumulator type only";
+    return failure();
+  }
+  if (tiling.getDot() != 1) {
+    std::optional<unsigned> grouped = getDotProductDim(op, dims);
+    if (!grouped || !hasUnitInnermostStride(inputA) || packA ||
+        tiling.getPackB() != "compile") {
+      reason = "dot = 4 needs u8 activations read contiguously along a "
+               "reduction dim (in bounds in groups of 4), i8 weight codes "
+               "packed at compile time and no A packing";
+      return failure();
+    }
+    dotDim = *grouped;
+    bVectorType = VectorType::get({lanes * 4}, IntegerType::get(op.getContext(), 8));
+    // k blocks start on group boundaries.
+    if (dotDim == kLoopDims[0] && kcOuter < kOuterRange)
+      kcOuter = llvm::divideCeil(kcOuter, 4) * 4;
+  }
 
   // The second input: packed at compile time, or read in place along n.
   StringRef packB = tiling.getPackB();
@@ -551,8 +593,10 @@ Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
         b, loc, b.getAffineDimExpr(0).floorDiv(nr),
         ArrayRef<OpFoldResult>{n0}));
     indices.push_back(kFlat(b, point));
-    indices.push_back(index(b, v * lanes));
+    indices.push_back(index(b, v * lanes * tiling.getDot()));
     loaded = vector::LoadOp::create(b, loc, bVectorType, packedB, indices);
+    if (dotDim)
+      return loaded; // bytes for vpdpbusd
   } else {
     Point at = point;
     at[nDim] = add(b, n0, v * lanes);
@@ -584,6 +628,45 @@ Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
   llvm_unreachable("unknown widening");
 }
 
+Value KernelEmitter::loadA(OpBuilder &b, const Point &at) {
+  SmallVector<Value> indices = apply(b, mapA, at);
+  if (dotDim) {
+    // Four consecutive u8 values as one i32, in every lane, as bytes.
+    Value bytes = vector::LoadOp::create(
+        b, loc, VectorType::get({4}, b.getI8Type()), inputA, indices);
+    Value word = vector::ExtractOp::create(
+        b, loc,
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, elementType),
+                                  bytes),
+        ArrayRef<int64_t>{0});
+    return vector::BitCastOp::create(
+        b, loc, bVectorType,
+        vector::BroadcastOp::create(b, loc, vectorType, word));
+  }
+  Value scalar = memref::LoadOp::create(b, loc, inputA, indices);
+  if (widenA == InputWidening::Signed8)
+    scalar = arith::ExtSIOp::create(b, loc, elementType, scalar);
+  else if (widenA == InputWidening::Unsigned8)
+    scalar = arith::ExtUIOp::create(b, loc, elementType, scalar);
+  return vector::BroadcastOp::create(b, loc, vectorType, scalar);
+}
+
+Value KernelEmitter::dotProduct(OpBuilder &b, Value acc, Value a,
+                                Value bBytes) {
+  // acc[i] += sum_j u8(a[4i+j]) * s8(b[4i+j]), written as what it computes
+  // (pure ops the buffer passes reason about); effai-lower-dot-products
+  // selects vpdpbusd for it.
+  auto wide = VectorType::get({lanes * 4}, elementType);
+  Value product = arith::MulIOp::create(
+      b, loc, arith::ExtUIOp::create(b, loc, wide, a),
+      arith::ExtSIOp::create(b, loc, wide, bBytes));
+  Value groups = vector::ShapeCastOp::create(
+      b, loc, VectorType::get({lanes, 4}, elementType), product);
+  return vector::MultiDimReductionOp::create(
+      b, loc, groups, acc, ArrayRef<bool>{false, true},
+      vector::CombiningKind::ADD);
+}
+
 Value KernelEmitter::multiplyAdd(OpBuilder &b, Value x, Value y, Value acc) {
   if (isa<FloatType>(elementType))
     return vector::FMAOp::create(b, loc, x, y, acc);
@@ -606,20 +689,24 @@ void KernelEmitter::packConstantB(Operation *anchor) {
       coeffs[d] += form.coeffs[d] * stride;
     base += form.constant * stride;
   }
+  // [batch...][N/nr][K][nr], or with dot products [N/nr][K/4][nr][4]
+  // (flattened as [K/4][nr * 4]; codes past the grouped dim's end are 0).
   int64_t panels = llvm::divideCeil(n, nr);
-  int64_t kSize = dims.getK();
+  int64_t dot = tiling.getDot();
+  int64_t kSize = 1;
+  for (unsigned d : kOrder)
+    kSize *= steps(d);
   int64_t batchSize = dims.getBatch();
   SmallVector<int64_t> shape;
   for (unsigned d : dims.batch)
     shape.push_back(dims.ranges[d]);
-  shape.append({panels, kSize, nr});
+  shape.append({panels, kSize, nr * dot});
   const char *src = source->expanded.empty() ? source->bytes.data()
                                               : source->expanded.data();
   // Elements are moved as bytes: f32 values or i8 codes alike.
   Type storedType = bVectorType.getElementType();
   int64_t width = storedType.getIntOrFloatBitWidth() / 8;
-  std::vector<char> packed(batchSize * panels * kSize * nr * width, 0);
-  SmallVector<int64_t> kIndex(dims.k.size());
+  std::vector<char> packed(batchSize * panels * kSize * nr * dot * width, 0);
   for (int64_t batch = 0; batch < batchSize; ++batch) {
     int64_t batchOffset = base, rest = batch;
     for (unsigned d : llvm::reverse(dims.batch)) {
@@ -627,16 +714,29 @@ void KernelEmitter::packConstantB(Operation *anchor) {
       rest /= dims.ranges[d];
     }
     for (int64_t k = 0; k < kSize; ++k) {
-      int64_t kOffset = batchOffset, kRest = k;
-      for (unsigned d : llvm::reverse(kOrder)) {
-        kOffset += (kRest % dims.ranges[d]) * coeffs[d];
-        kRest /= dims.ranges[d];
+      for (int64_t j = 0; j < dot; ++j) {
+        int64_t kOffset = batchOffset, kRest = k;
+        bool inside = true;
+        for (unsigned d : llvm::reverse(kOrder)) {
+          int64_t coordinate = kRest % steps(d);
+          if (dotDim == d) {
+            coordinate = coordinate * dot + j;
+            inside = coordinate < dims.ranges[d];
+          }
+          kOffset += coordinate * coeffs[d];
+          kRest /= steps(d);
+        }
+        if (!inside)
+          continue;
+        for (int64_t col = 0; col < n; ++col)
+          std::memcpy(
+              &packed[((((batch * panels + col / nr) * kSize + k) * nr +
+                        col % nr) *
+                           dot +
+                       j) *
+                      width],
+              &src[(kOffset + col * coeffs[nDim]) * width], width);
       }
-      for (int64_t col = 0; col < n; ++col)
-        std::memcpy(&packed[(((batch * panels + col / nr) * kSize + k) * nr +
-                             col % nr) *
-                            width],
-                    &src[(kOffset + col * coeffs[nDim]) * width], width);
     }
   }
   auto tensorType = RankedTensorType::get(shape, storedType);
@@ -1031,22 +1131,22 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
           b, loc, b.getAffineDimExpr(0) - b.getAffineDimExpr(1),
           ArrayRef<OpFoldResult>{kPoint[kLoopDims[0]], kLo});
     for (int64_t r = 0; r < rows; ++r) {
-      Value scalar;
+      Value broadcast;
       if (packABuffer) {
-        scalar = memref::LoadOp::create(
+        Value scalar = memref::LoadOp::create(
             b, loc, packABuffer,
             ValueRange{index(b, 0), tileIndex, packedK, index(b, r)});
+        broadcast = vector::BroadcastOp::create(b, loc, vectorType, scalar);
       } else {
         Point at = rowPoints[r];
         for (unsigned d : dims.k)
           at[d] = kPoint[d];
-        scalar = memref::LoadOp::create(b, loc, inputA, apply(b, mapA, at));
+        broadcast = loadA(b, at);
       }
-      Value broadcast =
-          vector::BroadcastOp::create(b, loc, vectorType, scalar);
       for (int64_t v = 0; v < vectorsPerTile; ++v) {
         int64_t i = r * vectorsPerTile + v;
-        acc[i] = multiplyAdd(b, broadcast, bVectors[v], acc[i]);
+        acc[i] = dotDim ? dotProduct(b, acc[i], broadcast, bVectors[v])
+                        : multiplyAdd(b, broadcast, bVectors[v], acc[i]);
       }
     }
     return acc;
@@ -1070,7 +1170,7 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
     Value lo = depth == 0 ? kLo : index(b, 0);
     Value hi = depth == 0 ? kHi : index(b, dims.ranges[d]);
     auto loop = scf::ForOp::create(
-        b, loc, lo, hi, index(b, 1), acc,
+        b, loc, lo, hi, index(b, dotDim == d ? 4 : 1), acc,
         [&](OpBuilder &b, Location, Value iv, ValueRange carried) {
           Point at = kPoint;
           at[d] = iv;
@@ -1090,14 +1190,15 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
   // The outer k dims unrolled: one copy of the loops per combination.
   int64_t total = 1;
   for (unsigned d : kUnrolled)
-    total *= dims.ranges[d];
+    total *= steps(d);
   SmallVector<Value> acc(init.begin(), init.end());
   for (int64_t i = 0; i < total; ++i) {
     Point kPoint = origin;
     int64_t rest = i;
     for (unsigned d : llvm::reverse(kUnrolled)) {
-      kPoint[d] = index(b, rest % dims.ranges[d]);
-      rest /= dims.ranges[d];
+      int64_t step = rest % steps(d);
+      kPoint[d] = index(b, dotDim == d ? 4 * step : step);
+      rest /= steps(d);
     }
     acc = loops(b, kPoint, 0, acc);
   }

@@ -251,10 +251,12 @@ bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
                                             const ContractionDims &dims,
                                             std::string &reason) {
   // f32 or i32 (integer-only quantized layers), activations of the
-  // accumulator type against weights of that type or i8 codes.
+  // accumulator type (or, for i32, i8 codes) against weights of that type
+  // or i8 codes.
   Type accType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
-  if (!(accType.isF32() || accType.isInteger(32)) ||
-      getInputWidening(op, 0) != InputWidening::None ||
+  std::optional<InputWidening> widenA = getInputWidening(op, 0);
+  if (!(accType.isF32() || accType.isInteger(32)) || !widenA ||
+      (*widenA != InputWidening::None && !accType.isInteger(32)) ||
       !getInputWidening(op, 1)) {
     reason = "only f32 or i32 contractions (optionally against i8 weights) "
              "have register-blocked kernels";
@@ -322,6 +324,22 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
     p.macCost = double(peaks.getFp32()) / double(peaks.getInt32());
 
   Candidate tile = chooseRegisterTile(machine, p);
+  // u8 x s8 dot products (AVX-512 VNNI): one instruction per four values
+  // of the grouped reduction dim (rounded up), at the int8 peak.
+  int64_t dot = 1;
+  std::optional<unsigned> dotDim = getDotProductDim(op, dims);
+  if (dotDim && target.hasFeature("avx512vnni") && machine.lanes == 16 &&
+      peaks.getInt8() > 0) {
+    Problem grouped = p;
+    int64_t range = dims.ranges[*dotDim];
+    grouped.k = p.k / range * llvm::divideCeil(range, 4);
+    grouped.macCost = 4 * double(peaks.getFp32()) / double(peaks.getInt8());
+    Candidate dotTile = chooseRegisterTile(machine, grouped);
+    if (dotTile.cycles < tile.cycles) {
+      tile = dotTile;
+      dot = 4;
+    }
+  }
   int64_t lanes = machine.lanes;
   int64_t nr = tile.vectors * lanes;
   int64_t mr0 = tile.box.front();
@@ -360,6 +378,10 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   if (!p.transposed && dims.m.size() == 1 && singleK && mRange >= 2 * rows &&
       p.n >= 4 * nr)
     packA = rowsAlias(machine, getRowStrideBytes(op, dims.m[0]), rows);
+  // Dot products read A's four-value groups in place; widened A (i8 codes)
+  // is read in place too.
+  if (dot != 1 || getInputWidening(op, 0) != InputWidening::None)
+    packA = false;
   bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   StringRef packB = constantB ? "compile" : "none";
 
@@ -457,7 +479,7 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
 
   double intensity = double(cost.getOps()) / std::max(1.0, traffic.back());
   StringRef bound = getBound(machine, bestComputeUs, bestLevelUs);
-  return TilingAttr::get(context, "contraction", lanes, tile.box, nr, kc, mc,
+  return TilingAttr::get(context, "contraction", lanes, tile.box, nr, dot, kc, mc,
                          nc, packA, packB, threads, parallel, epilogue,
                          std::round(intensity * 1000) / 1000, bound,
                          std::round(best * 1000) / 1000);
@@ -514,7 +536,7 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
   StringRef bound = bestCompute >= bestMemory ? StringRef("compute")
                                               : level.getName();
   return TilingAttr::get(op.getContext(), kernel, machine.lanes,
-                         ArrayRef<int64_t>{}, 0, 0, 0, 0, false, "none",
+                         ArrayRef<int64_t>{}, 0, 1, 0, 0, 0, false, "none",
                          threads, threads > 1 ? "batch" : "none", false,
                          std::round(intensity * 1000) / 1000, bound,
                          std::round(best * 1000) / 1000);

@@ -127,6 +127,7 @@ llvm::json::Object mlir::effai::buildTilingReport(ModuleOp module) {
         mr.push_back(r);
       record["tiles"] = llvm::json::Object{
           {"mr", std::move(mr)},         {"nr", tiling.getNr()},
+          {"dot", tiling.getDot()},
           {"kc", tiling.getKc()},        {"mc", tiling.getMc()},
           {"nc", tiling.getNc()},        {"lanes", tiling.getLanes()},
           {"pack_a", tiling.getPackA()}, {"pack_b", tiling.getPackB()},

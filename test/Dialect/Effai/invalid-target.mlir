@@ -69,6 +69,14 @@ func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lan
 func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 40, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 
 // -----
+// expected-error @+1 {{tiling: dot must be 1 or 4, got 2}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, dot = 2, kc = 8, mc = 4, nc = 32, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{tiling: dot products need a contraction kernel}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "loops", dot = 4, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
 // expected-error @+1 {{tiling: pack_b must be none, compile or runtime, got 'later'}}
 func.func private @f() attributes {t = #effai.tiling<kernel = "loops", pack_b = "later", intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 

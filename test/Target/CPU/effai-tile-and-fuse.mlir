@@ -259,3 +259,131 @@ func.func @undecided_fill(%pad: memref<6x10xf32>, %big: memref<64x64xf32>) {
       predicted_us = 1.0>} ins(%zero : f32) outs(%big : memref<64x64xf32>)
   return
 }
+
+// -----
+// dot = 4: u8 activations x i8 codes -> i32 on AVX-512 VNNI. B is packed
+// [N/16][K/4][16][4]: for column n, the four codes of k = 4g..4g+3 are
+// adjacent (packed bytes 00 10 20 30 are column 0's k = 0..3 of @codes8,
+// 01 11 21 31 column 1's). Each step loads four activation bytes of a row
+// as one i32, broadcasts it to every lane and sums four products per lane,
+// written as extui * extsi reduced over groups of 4 (effai-lower-dot-products
+// makes that vpdpbusd); k steps by 4.
+// CHECK-LABEL: memref.global "private" constant @codes8_packed : memref<1x2x64xi8>
+// CHECK-LABEL: func.func @dot_gemm
+// CHECK: %[[B:.*]] = memref.get_global @codes8_packed : memref<1x2x64xi8>
+// CHECK: scf.for {{.*}} step %c4 iter_args({{.*}}) -> (vector<16xi32>, vector<16xi32>)
+// CHECK: %[[CODES:.*]] = vector.load %[[B]]{{.*}} : memref<1x2x64xi8>, vector<64xi8>
+// CHECK: %[[BYTES:.*]] = vector.load %{{.*}} : memref<2x8xi8>, vector<4xi8>
+// CHECK: %[[WORD:.*]] = vector.bitcast %[[BYTES]] : vector<4xi8> to vector<1xi32>
+// CHECK: %[[SCALAR:.*]] = vector.extract %[[WORD]][0] : i32 from vector<1xi32>
+// CHECK: %[[ALL:.*]] = vector.broadcast %[[SCALAR]] : i32 to vector<16xi32>
+// CHECK: %[[A:.*]] = vector.bitcast %[[ALL]] : vector<16xi32> to vector<64xi8>
+// CHECK-DAG: %[[W:.*]] = arith.extsi %[[CODES]] : vector<64xi8> to vector<64xi32>
+// CHECK-DAG: %[[X:.*]] = arith.extui %[[A]] : vector<64xi8> to vector<64xi32>
+// CHECK: %[[P:.*]] = arith.muli %[[X]], %[[W]] : vector<64xi32>
+// CHECK: %[[G:.*]] = vector.shape_cast %[[P]] : vector<64xi32> to vector<16x4xi32>
+// CHECK: vector.multi_reduction <add>, %[[G]], %{{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// CHECK: packed_weight: "0x{{[0-9A-F]+}}00102030011121310212223203132333
+memref.global "private" constant @codes8 : memref<8x16xi8> = dense<[
+  [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
+  [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31],
+  [32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47],
+  [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63],
+  [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79],
+  [80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95],
+  [96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111],
+  [-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, -11, -12, -13, -14, -15, -16]]>
+func.func @dot_gemm(%a: memref<2x8xi8>, %c: memref<2x16xi32>) {
+  %zero = arith.constant 0 : i32
+  %b = memref.get_global @codes8 : memref<8x16xi8>
+  linalg.fill ins(%zero : i32) outs(%c : memref<2x16xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x8xi8>, memref<8x16xi8>)
+      outs(%c : memref<2x16xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [2], nr = 16, dot = 4, kc = 8, mc = 2, nc = 16,
+          pack_b = "compile", intensity = 1.0, bound = "compute",
+          predicted_us = 1.0>} {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %x32 = arith.extui %x : i8 to i32
+    %w32 = arith.extsi %w : i8 to i32
+    %p = arith.muli %x32, %w32 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// dot = 4 on a 1x3 filter: the group of filter columns 0..3 has a fourth,
+// zero code (packed 00 01 02 00, 03 04 05 00: output channels 0 and 1), and
+// the activations' last four-byte read (output column 3, filter columns
+// 3..6) stays inside the 8 columns.
+// CHECK-LABEL: memref.global "private" constant @filter_packed : memref<1x1x64xi8>
+// CHECK-LABEL: func.func @dot_conv
+// CHECK-COUNT-4: vector.multi_reduction
+// CHECK: packed_weight: "0x{{[0-9A-F]+}}0001020003040500
+memref.global "private" constant @filter : memref<16x1x1x3xi8> = dense<[
+  [[[0, 1, 2]]], [[[3, 4, 5]]], [[[6, 7, 8]]], [[[9, 10, 11]]],
+  [[[12, 13, 14]]], [[[15, 16, 17]]], [[[18, 19, 20]]], [[[21, 22, 23]]],
+  [[[24, 25, 26]]], [[[27, 28, 29]]], [[[30, 31, 32]]], [[[33, 34, 35]]],
+  [[[36, 37, 38]]], [[[39, 40, 41]]], [[[42, 43, 44]]], [[[45, 46, 47]]]]>
+func.func @dot_conv(%x: memref<1x1x1x8xi8>, %y: memref<1x16x1x4xi32>) {
+  %zero = arith.constant 0 : i32
+  %w = memref.get_global @filter : memref<16x1x1x3xi8>
+  linalg.fill ins(%zero : i32) outs(%y : memref<1x16x1x4xi32>)
+  linalg.generic {indexing_maps = [
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x1x1x8xi8>, memref<16x1x1x3xi8>)
+      outs(%y : memref<1x16x1x4xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [1, 4], nr = 16, dot = 4, kc = 3, mc = 1, nc = 16,
+          pack_b = "compile", intensity = 1.0, bound = "compute",
+          predicted_us = 1.0>} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// Without the columns past the filter's end (6 here, read up to 7), the
+// last group would read out of bounds: loops stay.
+memref.global "private" constant @ones : memref<16x1x1x3xi8> = dense<1>
+func.func @dot_no_slack(%x: memref<1x1x1x6xi8>, %y: memref<1x16x1x4xi32>) {
+  %zero = arith.constant 0 : i32
+  %wm = memref.get_global @ones : memref<16x1x1x3xi8>
+  linalg.fill ins(%zero : i32) outs(%y : memref<1x16x1x4xi32>)
+  // expected-warning @+1 {{effai-tile-and-fuse: keeping loops: dot = 4 needs u8 activations read contiguously along a reduction dim (in bounds in groups of 4), i8 weight codes packed at compile time and no A packing}}
+  linalg.generic {indexing_maps = [
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%x, %wm : memref<1x1x1x6xi8>, memref<16x1x1x3xi8>)
+      outs(%y : memref<1x16x1x4xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [1, 4], nr = 16, dot = 4, kc = 3, mc = 1, nc = 16,
+          pack_b = "compile", intensity = 1.0, bound = "compute",
+          predicted_us = 1.0>} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}

@@ -133,6 +133,32 @@ def ApproximateMath : Pass<"effai-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LowerDotProducts : Pass<"effai-lower-dot-products"> {
+  let summary = "Select u8 x s8 dot-product instructions (AVX-512 VNNI "
+                "`vpdpbusd`) for the 4-way dot products kernels emit";
+  let description = [{
+    Kernels with `dot = 4` in their tiling write each step as what it
+    computes, in pure vector ops the buffer passes can reason about:
+
+    ```mlir
+    %a32 = arith.extui %a : vector<64xi8> to vector<64xi32>
+    %b32 = arith.extsi %b : vector<64xi8> to vector<64xi32>
+    %p = arith.muli %a32, %b32 : vector<64xi32>
+    %g = vector.shape_cast %p : vector<64xi32> to vector<16x4xi32>
+    %r = vector.multi_reduction <add>, %g, %acc [1]
+        : vector<16x4xi32> to vector<16xi32>
+    ```
+
+    Where the module's `#effai.target` has `avx512vnni` (with `avx512vl`
+    for 128- and 256-bit vectors), each such chain becomes one
+    `llvm.x86.avx512.vpdpbusd.{128,256,512}` call: the sums are exact in
+    i32 either way (each u8 x s8 product fits 16 bits). Other reductions
+    (and all of them without VNNI) are lowered to plain vector adds.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def ExpandArith : Pass<"effai-expand-arith"> {
   let summary = "Expand the arith ops LLVM has no instruction for, keeping "
                 "float min/max as LLVM intrinsics";

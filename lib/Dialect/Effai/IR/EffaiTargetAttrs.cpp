@@ -188,7 +188,8 @@ TargetAttr TargetAttr::lookup(Operation *op) {
 
 LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef kernel, int64_t lanes,
-                                 ArrayRef<int64_t> mr, int64_t nr, int64_t kc,
+                                 ArrayRef<int64_t> mr, int64_t nr, int64_t dot,
+                                 int64_t kc,
                                  int64_t mc, int64_t nc, bool packA,
                                  StringRef packB, int64_t threads,
                                  StringRef parallel, bool epilogue,
@@ -220,6 +221,10 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "tiling: nc (" << nc
                          << ") must be a multiple of nr (" << nr << ")";
   }
+  if (dot != 1 && dot != 4)
+    return emitError() << "tiling: dot must be 1 or 4, got " << dot;
+  if (dot != 1 && kernel != "contraction")
+    return emitError() << "tiling: dot products need a contraction kernel";
   if (!llvm::is_contained({"none", "compile", "runtime"}, packB))
     return emitError() << "tiling: pack_b must be none, compile or runtime, "
                           "got '"

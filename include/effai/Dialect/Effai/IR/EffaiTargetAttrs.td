@@ -158,7 +158,12 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     (in the second input and the result, vectorized in vectors of `lanes`
     elements), `k` (reduced) and batch. `mr` is the register tile over the
     innermost `m` dimensions (one entry per dimension, innermost last),
-    `nr` the register tile over `n` (a multiple of `lanes`); `kc`, `mc`,
+    `nr` the register tile over `n` (a multiple of `lanes`); `dot` the
+    number of consecutive reduction elements one lane of the
+    multiply-accumulate instruction sums (1: an FMA or a multiply and an
+    add; 4: the u8 x s8 -> i32 dot products of AVX-512 VNNI, `vpdpbusd`,
+    over a reduction dimension the first input holds contiguously, with
+    the second input packed `[N/nr][K/4][nr][4]`); `kc`, `mc`,
     `nc` are the cache blocks kept in L1, L2 and the last-level cache: `kc`
     reduction elements, `mc` rows of the outermost register-tiled `m`
     dimension (a multiple of its `mr` entry), `nc` columns (a multiple of
@@ -190,6 +195,7 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     DefaultValuedParameter<"int64_t", "0">:$lanes,
     Effai_IntListParameter<>:$mr,
     DefaultValuedParameter<"int64_t", "0">:$nr,
+    DefaultValuedParameter<"int64_t", "1">:$dot,
     DefaultValuedParameter<"int64_t", "0">:$kc,
     DefaultValuedParameter<"int64_t", "0">:$mc,
     DefaultValuedParameter<"int64_t", "0">:$nc,
