@@ -93,11 +93,13 @@ class PyModule {
 public:
   explicit PyModule(OwningOpRef<ModuleOp> module) : module(std::move(module)) {}
 
-  std::string str() const {
+  /// The textual IR; with `debugInfo`, with the locations (ONNX node
+  /// names) that layer reports and profiles are named after.
+  std::string str(bool debugInfo = false) const {
     std::string text;
     llvm::raw_string_ostream os(text);
     ModuleOp op = module.get();
-    op.print(os);
+    op.print(os, OpPrintingFlags().enableDebugInfo(debugInfo));
     return text;
   }
 
@@ -243,7 +245,8 @@ std::pair<double, double> estimateRange(
 PYBIND11_MODULE(_effai, m) {
   m.doc() = "Native core of the effai compiler (use the `effai` package).";
   py::class_<PyModule>(m, "Module")
-      .def("__str__", &PyModule::str)
+      .def("__str__", [](const PyModule &m) { return m.str(); })
+      .def("text", &PyModule::str, py::arg("debug_info"))
       .def("verify", &PyModule::verify)
       .def("run_pipeline", &PyModule::runPipeline)
       .def("weight_payload_bytes", &PyModule::weightPayloadBytes)

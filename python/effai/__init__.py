@@ -20,13 +20,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import warnings
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _effai
 from .runtime import ExecutionError, Executable, TensorInfo, load
 
-__all__ = ["CompileError", "Diagnostic", "ExecutionError", "Executable",
+__all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Executable",
            "HybridReport", "Module", "TensorInfo", "calibrate", "compile",
            "hybrid", "import_onnx", "load", "quantize"]
 
@@ -50,6 +51,11 @@ class CompileError(Exception):
         self.diagnostics: List[Diagnostic] = list(diagnostics)
         lines = [what] + [f"  {d}" for d in self.diagnostics]
         super().__init__("\n".join(lines))
+
+
+class CompileWarning(UserWarning):
+    """A compiler warning on a model that still compiled (e.g. an op the
+    tiling chose a kernel for that keeps plain loops, and why)."""
 
 
 def _diagnostics(records) -> List[Diagnostic]:
@@ -96,9 +102,11 @@ class Module:
         return self._native.weight_payload_bytes()
 
     def save(self, path: Union[str, os.PathLike]) -> None:
-        """Writes the textual IR to ``path``."""
+        """Writes the textual IR to ``path``, with its locations: the ONNX
+        node names layer reports and profiles of the file are named after
+        (``str(module)`` leaves them out)."""
         with open(path, "w") as f:
-            f.write(str(self))
+            f.write(self._native.text(debug_info=True))
 
 
 ModelLike = Union[str, os.PathLike, bytes, "onnx.ModelProto"]  # noqa: F821
@@ -184,6 +192,9 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
         shutil.rmtree(directory, ignore_errors=True)
         raise CompileError(f"compiling for the CPU failed: {error}",
                            _diagnostics(records))
+    for diagnostic in _diagnostics(records):
+        if diagnostic.severity == "warning":
+            warnings.warn(str(diagnostic), CompileWarning, stacklevel=2)
     return Executable(path, _owned_dir=directory, _tiling_report=report)
 
 

@@ -156,3 +156,44 @@ def test_frozen_inputs_become_constants():
     text = str(module)
     assert "func.func @main(%arg0: tensor<5xf32>" in text  # one argument left
     assert "tensor.extract_slice %arg0[1] [2] [1]" in text
+
+
+def test_kernel_fallback_is_a_compile_warning():
+    # A tiling the kernel cannot apply (dot products whose last four-byte
+    # read would leave the input) keeps plain loops: the model compiles and
+    # computes the right result, and effai.compile says why, as a warning.
+    module = effai.Module.parse("""
+    func.func @main(%x: tensor<1x1x1x6xi8> {effai.name = "x", effai.dtype = "uint8"})
+        -> (tensor<1x16x1x4xi32> {effai.name = "y"}) {
+      %w = arith.constant dense<1> : tensor<16x1x1x3xi8>
+      %zero = arith.constant 0 : i32
+      %e = tensor.empty() : tensor<1x16x1x4xi32>
+      %f = linalg.fill ins(%zero : i32) outs(%e : tensor<1x16x1x4xi32>)
+          -> tensor<1x16x1x4xi32>
+      %y = linalg.generic {indexing_maps = [
+          affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>,
+          affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+          affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+          iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                            "reduction", "reduction", "reduction"]}
+          ins(%x, %w : tensor<1x1x1x6xi8>, tensor<16x1x1x3xi8>)
+          outs(%f : tensor<1x16x1x4xi32>)
+          attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+              lanes = 16, mr = [1, 4], nr = 16, dot = 4, kc = 3, mc = 1,
+              nc = 16, pack_b = "compile", intensity = 1.0,
+              bound = "compute", predicted_us = 1.0>} {
+      ^bb0(%a: i8, %b: i8, %acc: i32):
+        %a32 = arith.extui %a : i8 to i32
+        %b32 = arith.extsi %b : i8 to i32
+        %p = arith.muli %a32, %b32 : i32
+        %s = arith.addi %acc, %p : i32
+        linalg.yield %s : i32
+      } -> tensor<1x16x1x4xi32>
+      return %y : tensor<1x16x1x4xi32>
+    }""")
+    with pytest.warns(effai.CompileWarning, match="keeping loops: dot = 4"):
+        exe = effai.compile(module)
+    x = np.arange(6, dtype=np.uint8).reshape(1, 1, 1, 6)
+    want = np.array([x[0, 0, 0, j:j + 3].astype(np.int32).sum()
+                     for j in range(4)])
+    np.testing.assert_array_equal(exe(x), np.broadcast_to(want, (1, 16, 1, 4)))

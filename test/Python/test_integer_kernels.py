@@ -13,6 +13,9 @@
 
 import numpy as np
 import pytest
+
+# A kernel that falls back to plain loops is a failure here.
+pytestmark = pytest.mark.filterwarnings("error::effai.CompileWarning")
 from onnx import TensorProto, helper, numpy_helper
 
 import effai

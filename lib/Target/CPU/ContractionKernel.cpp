@@ -114,17 +114,50 @@ bool overwritesWithoutReading(Operation *user, Value buffer) {
   });
 }
 
+/// The constant `g` broadcasts into all of `buffer` along result dim `dim`
+/// (values [1, .., C, .., 1] or [C]: a per-channel accumulator start such
+/// as -zp * sum w), or null.
+Value getChannelBroadcast(linalg::GenericOp g, Value buffer, unsigned dim) {
+  if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getDpsInitOperand(0)->get() != buffer ||
+      !g.getMatchingIndexingMap(g.getDpsInitOperand(0)).isIdentity())
+    return {};
+  auto yield = cast<linalg::YieldOp>(g.getBlock()->getTerminator());
+  if (yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != g.getBlock()->getArgument(0))
+    return {};
+  OpOperand *input = g.getDpsInputOperand(0);
+  if (!input->get().getDefiningOp<memref::GetGlobalOp>())
+    return {};
+  // Indexed by `dim` alone; every other input dim has extent 1.
+  AffineMap map = g.getMatchingIndexingMap(input);
+  ArrayRef<int64_t> shape = cast<MemRefType>(input->get().getType()).getShape();
+  int64_t alongDim = 0;
+  for (auto [expr, extent] : llvm::zip(map.getResults(), shape)) {
+    if (expr == getAffineDimExpr(dim, g.getContext()))
+      ++alongDim;
+    else if (extent != 1)
+      return {};
+  }
+  return alongDim == 1 ? input->get() : Value();
+}
+
 /// How the result buffer of a contraction is used around it in its block.
 struct ResultUses {
   /// The zero fill that is the last write before the contraction, if any.
   linalg::FillOp zeroFill;
+  /// Or the per-channel constant broadcast that is, and its values.
+  linalg::GenericOp channelInit;
+  Value channelValues;
   /// Something reads the buffer between that fill and the contraction.
   bool readAfterFill = false;
   /// The first and second users after the contraction.
   Operation *next = nullptr, *afterNext = nullptr;
 };
 
-ResultUses getResultUses(linalg::LinalgOp op) {
+/// (`nResultDim`: the result dim along n, for a per-channel broadcast init.)
+ResultUses getResultUses(linalg::LinalgOp op,
+                         std::optional<unsigned> nResultDim = std::nullopt) {
   Value result = op.getDpsInitOperand(0)->get();
   SmallVector<Operation *> users = getBlockUsers(result, op->getBlock());
   ResultUses uses;
@@ -138,8 +171,14 @@ ResultUses getResultUses(linalg::LinalgOp op) {
         uses.zeroFill = fill;
       break;
     }
-    if (overwritesWithoutReading(user, result))
+    if (overwritesWithoutReading(user, result)) {
+      if (auto generic = dyn_cast<linalg::GenericOp>(user); generic && nResultDim)
+        if (Value values = getChannelBroadcast(generic, result, *nResultDim)) {
+          uses.channelInit = generic;
+          uses.channelValues = values;
+        }
       break;
+    }
     // A reader (a copy made for another op sharing the fill) or an unknown
     // writer: with a writer there is no zero fill to rely on.
     auto effects = dyn_cast<MemoryEffectOpInterface>(user);
@@ -341,6 +380,10 @@ private:
   bool transposed = false; // results stored along the innermost box dim
   bool zeroInit = true;
   linalg::FillOp initFill; // the zero fill the kernel replaces, if erasable
+  // Or accumulators start from per-n constants (the broadcast is replaced).
+  linalg::GenericOp channelInit;
+  Value channelValues; // 1-D view of the constants along n
+  SmallVector<Value> loadChannelInit(OpBuilder &b, int64_t rows, Value n0);
   bool packA = false;
   Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
   VectorType vectorType;
@@ -546,10 +589,18 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   }
 
   // The accumulator starts at zero when the result is a zero fill.
-  ResultUses uses = getResultUses(op);
+  unsigned nResultDim = 0;
+  for (auto [i, expr] : llvm::enumerate(mapC.getResults()))
+    if (expr == getAffineDimExpr(nDim, op.getContext()))
+      nResultDim = i;
+  ResultUses uses = getResultUses(op, nResultDim);
   zeroInit = bool(uses.zeroFill);
   initFill = uses.readAfterFill ? linalg::FillOp() : uses.zeroFill;
-  if (transposed && !zeroInit) {
+  if (uses.channelInit && !uses.readAfterFill) {
+    channelInit = uses.channelInit;
+    channelValues = uses.channelValues;
+  }
+  if (transposed && !zeroInit && !channelInit) {
     reason = "transposed results are only written, never read: the result "
              "must start as a zero fill";
     return failure();
@@ -766,6 +817,14 @@ void KernelEmitter::emit() {
   if (tiling.getPackB() == "compile")
     packConstantB(anchor);
   OpBuilder b(anchor);
+  if (channelInit) {
+    // A 1-D view of the per-n constants ([1, .., C, .., 1] -> [C]).
+    auto type = cast<MemRefType>(channelValues.getType());
+    ReassociationIndices all =
+        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    channelValues = memref::CollapseShapeOp::create(
+        b, loc, channelValues, ArrayRef<ReassociationIndices>{all});
+  }
   // Per-chunk A packing buffers live in the function's entry block, where
   // the workspace planner finds them.
   Value packBuffers;
@@ -893,6 +952,8 @@ void KernelEmitter::emit() {
   rewriter.eraseOp(op);
   if (initFill)
     rewriter.eraseOp(initFill);
+  if (channelInit)
+    rewriter.eraseOp(channelInit);
   // The result buffer goes too when nothing but its deallocation is left.
   if (auto alloc = result.getDefiningOp<memref::AllocOp>())
     if (llvm::all_of(alloc->getUsers(), llvm::IsaPred<memref::DeallocOp>)) {
@@ -1067,18 +1128,23 @@ void KernelEmitter::emitTile(OpBuilder &b, Point origin,
         b, loc, arith::CmpIPredicate::eq, kHi,
         index(b, dims.ranges[kLoopDims[0]]));
   }
-  if (zeroInit && !blocked) {
-    init.assign(count, zero);
-  } else if (!blocked) {
-    init = loadPartial(b, origin, boxSizes, n0);
+  // What the first k block starts from: zeros, per-n constants, or what
+  // the result held.
+  auto start = [&](OpBuilder &b) {
+    if (zeroInit)
+      return SmallVector<Value>(count, zero);
+    if (channelInit)
+      return loadChannelInit(b, rowsOf(boxSizes), n0);
+    return loadPartial(b, origin, boxSizes, n0);
+  };
+  if (!blocked) {
+    init = start(b);
   } else {
     // Later blocks continue from the partial sums stored in the result.
     auto branch = scf::IfOp::create(
         b, loc, SmallVector<Type>(count, vectorType), isFirst, true);
     OpBuilder thenB = branch.getThenBodyBuilder();
-    scf::YieldOp::create(thenB, loc,
-                         zeroInit ? SmallVector<Value>(count, zero)
-                                  : loadPartial(thenB, origin, boxSizes, n0));
+    scf::YieldOp::create(thenB, loc, start(thenB));
     OpBuilder elseB = branch.getElseBodyBuilder();
     scf::YieldOp::create(elseB, loc, loadPartial(elseB, origin, boxSizes, n0));
     init.assign(branch.getResults().begin(), branch.getResults().end());
@@ -1203,6 +1269,27 @@ SmallVector<Value> KernelEmitter::emitKLoops(OpBuilder &b, const Point &origin,
     acc = loops(b, kPoint, 0, acc);
   }
   return acc;
+}
+
+SmallVector<Value> KernelEmitter::loadChannelInit(OpBuilder &b, int64_t rows,
+                                                  Value n0) {
+  // The same per-n vectors start every row.
+  SmallVector<Value> vectors;
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(elementType)));
+  for (int64_t v = 0; v < vectorsPerTile; ++v) {
+    Value at = add(b, n0, v * lanes);
+    if (Value mask = laneMask(b, n0, v))
+      vectors.push_back(vector::MaskedLoadOp::create(
+          b, loc, vectorType, channelValues, ValueRange{at}, mask, zero));
+    else
+      vectors.push_back(vector::LoadOp::create(b, loc, vectorType,
+                                               channelValues, ValueRange{at}));
+  }
+  SmallVector<Value> values;
+  for (int64_t r = 0; r < rows; ++r)
+    values.append(vectors);
+  return values;
 }
 
 SmallVector<Value> KernelEmitter::loadPartial(OpBuilder &b, const Point &origin,

@@ -87,18 +87,19 @@ func.func @quantized_conv_direct(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:1
 // The same conv with constant codes reads the u8 activations as stored:
 // padded with the zero point (128, the i8 bit pattern -128) and by one
 // more column on the right (output column 3 reads filter columns 3..6 in
-// a group of four), zero-extended in the body, and corrected by -zp * sum w
-// = -128 * 18 per output channel after the sum.
+// a group of four), zero-extended in the body. The zero point is folded
+// into the accumulator's start: -zp * sum w = -128 * 18 per output
+// channel, broadcast, instead of a zero fill.
 // CHECK-LABEL: func.func @quantized_conv_stored
 // CHECK-DAG: %[[CORRECTION:.*]] = arith.constant dense<-2304> : tensor<1x4x1x1xi32>
 // CHECK: %[[PADDED:.*]] = tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 2]
 // CHECK: tensor.yield %c-128_i8 : i8
-// CHECK: %[[ACC:.*]] = linalg.generic {{.*}} ins(%[[PADDED]], %{{.*}} : tensor<1x2x6x7xi8>, tensor<4x2x3x3xi8>) outs(%{{.*}} : tensor<1x4x4x4xi32>)
+// CHECK: %[[START:.*]] = linalg.generic {{.*}} ins(%[[CORRECTION]] : tensor<1x4x1x1xi32>) outs(%{{.*}} : tensor<1x4x4x4xi32>)
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic {{.*}} ins(%[[PADDED]], %{{.*}} : tensor<1x2x6x7xi8>, tensor<4x2x3x3xi8>) outs(%[[START]] : tensor<1x4x4x4xi32>)
 // CHECK-NEXT: ^bb0(%[[Q:.*]]: i8, %[[W:.*]]: i8, %{{.*}}: i32):
 // CHECK-DAG: arith.extui %[[Q]] : i8 to i32
 // CHECK-DAG: arith.extsi %[[W]] : i8 to i32
-// CHECK: linalg.generic {{.*}} ins(%[[ACC]], %[[CORRECTION]] : tensor<1x4x4x4xi32>, tensor<1x4x1x1xi32>)
-// CHECK: arith.addi
 func.func @quantized_conv_stored(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.2:100>> {
   %c = arith.constant dense<1> : tensor<4x2x3x3xi8>
   %w = effai.pack %c : tensor<4x2x3x3xi8> -> !effai.weight<4x2x3x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.01, 0.02, 0.03, 0.04}>>>>

@@ -387,3 +387,50 @@ func.func @dot_no_slack(%x: memref<1x1x1x6xi8>, %y: memref<1x16x1x4xi32>) {
   }
   return
 }
+
+// -----
+// An accumulator that starts from per-channel constants (a zero point
+// folded in: -zp * sum w) instead of a zero fill: the broadcast that wrote
+// them goes, and every row's accumulators start from the vector loaded
+// from the constants (viewed 1-D) at the tile's first channel.
+// CHECK-LABEL: func.func @channel_start
+// CHECK-DAG: %[[START:.*]] = memref.get_global @start : memref<1x16x1x1xi32>
+// CHECK-DAG: %[[FLAT:.*]] = memref.collapse_shape %[[START]] {{\[\[}}0, 1, 2, 3]] : memref<1x16x1x1xi32> into memref<16xi32>
+// CHECK-NOT: linalg.generic
+// CHECK: %[[INIT:.*]] = vector.load %[[FLAT]][%{{.*}}] : memref<16xi32>, vector<16xi32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]], %{{.*}} = %[[INIT]], %{{.*}} = %[[INIT]], %{{.*}} = %[[INIT]])
+// CHECK-NOT: linalg.generic
+memref.global "private" constant @filter1 : memref<16x1x1x3xi8> = dense<2>
+memref.global "private" constant @start : memref<1x16x1x1xi32> = dense<[[[[0]], [[-1]], [[-2]], [[-3]], [[-4]], [[-5]], [[-6]], [[-7]], [[-8]], [[-9]], [[-10]], [[-11]], [[-12]], [[-13]], [[-14]], [[-15]]]]>
+func.func @channel_start(%x: memref<1x1x1x8xi8>, %y: memref<1x16x1x4xi32>) {
+  %w = memref.get_global @filter1 : memref<16x1x1x3xi8>
+  %s = memref.get_global @start : memref<1x16x1x1xi32>
+  linalg.generic {indexing_maps = [
+      affine_map<(n, o, h, w) -> (0, o, 0, 0)>,
+      affine_map<(n, o, h, w) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s : memref<1x16x1x1xi32>) outs(%y : memref<1x16x1x4xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  }
+  linalg.generic {indexing_maps = [
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x1x1x8xi8>, memref<16x1x1x3xi8>)
+      outs(%y : memref<1x16x1x4xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [1, 4], nr = 16, dot = 4, kc = 3, mc = 1, nc = 16,
+          pack_b = "compile", intensity = 1.0, bound = "compute",
+          predicted_us = 1.0>} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %t = arith.addi %acc, %p : i32
+    linalg.yield %t : i32
+  }
+  return
+}
