@@ -47,6 +47,22 @@ void allowReassociation(linalg::LinalgOp op) {
   }
 }
 
+/// A fill of a whole contiguous buffer as one loop over its elements: LLVM
+/// turns that into wide stores (or a memset), where a loop nest over a
+/// small innermost dim gets unrolled and vectorized across rows (scatters).
+void flattenFill(RewriterBase &rewriter, linalg::FillOp fill) {
+  Value buffer = fill.getOutputs()[0];
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  if (!type || type.getRank() < 2 || !type.getLayout().isIdentity() ||
+      !type.hasStaticShape())
+    return;
+  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  rewriter.setInsertionPoint(fill);
+  Value flat = memref::CollapseShapeOp::create(
+      rewriter, fill.getLoc(), buffer, ArrayRef<ReassociationIndices>{all});
+  rewriter.modifyOpInPlace(fill, [&] { fill.getOutputsMutable()[0].set(flat); });
+}
+
 struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -94,6 +110,8 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
         sequential.push_back(op);
     });
     for (linalg::LinalgOp op : sequential) {
+      if (auto fill = dyn_cast<linalg::FillOp>(op.getOperation()))
+        flattenFill(rewriter, fill);
       rewriter.setInsertionPoint(op);
       if (succeeded(linalg::linalgOpToLoops(rewriter, op)))
         rewriter.eraseOp(op);

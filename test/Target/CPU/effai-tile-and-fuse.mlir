@@ -244,11 +244,13 @@ func.func @integer_gemm(%a: memref<4x8xi32>, %c: memref<4x16xi32>) {
 // Ops without a thread decision (a pad fill made after effai-select-tiling)
 // become sequential loops here, so a parallel build forks no region for
 // them; an op the model gave two threads keeps its linalg form for the
-// parallel loop lowering.
+// parallel loop lowering. A fill of a whole contiguous buffer is one loop
+// over its elements (a 1-D view), which LLVM stores with full vectors.
 // CHECK-LABEL: func.func @undecided_fill
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: memref.store %{{.*}}, %arg0
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %arg0 {{\[\[}}0, 1]] : memref<6x10xf32> into memref<60xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c60
+// CHECK-NOT: scf.for
+// CHECK: memref.store %{{.*}}, %[[FLAT]]
 // CHECK-NOT: linalg.fill ins(%{{.*}} : f32) outs(%arg0
 // CHECK: linalg.fill {effai.tiling = #effai.tiling<kernel = "loops"{{.*}}threads = 2{{.*}}} ins(%{{.*}} : f32) outs(%arg1
 func.func @undecided_fill(%pad: memref<6x10xf32>, %big: memref<64x64xf32>) {

@@ -184,18 +184,13 @@ LogicalResult importMaxPool(NodeContext &ctx) {
       0,
       buildPool(ctx.b, ctx.loc, padded, result, *w, getScalarAttr(elt, lowest),
                 [&](OpBuilder &b, Location loc, Value acc, Value x) -> Value {
-                  // NaN-propagating max as compare and select (one
-                  // vmaxps-like select and a NaN test per element; LLVM's
-                  // llvm.maximum also orders signed zeros, which ONNX
-                  // leaves open, at several times the cost).
-                  if (isa<FloatType>(elt)) {
-                    using P = arith::CmpFPredicate;
-                    Value greater =
-                        arith::CmpFOp::create(b, loc, P::OGT, x, acc);
-                    Value isNaN = arith::CmpFOp::create(b, loc, P::UNO, x, x);
-                    Value take = arith::OrIOp::create(b, loc, greater, isNaN);
-                    return arith::SelectOp::create(b, loc, take, x, acc);
-                  }
+                  // NaN-propagating max without the signed-zero order
+                  // (ONNX leaves it open): a vmaxps and a NaN blend per
+                  // element; ordering zeros costs several more.
+                  if (isa<FloatType>(elt))
+                    return arith::MaximumFOp::create(
+                        b, loc, acc, x,
+                        arith::FastMathFlags::nsz);
                   if (isUnsigned)
                     return arith::MaxUIOp::create(b, loc, acc, x);
                   return arith::MaxSIOp::create(b, loc, acc, x);
