@@ -109,9 +109,12 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
       if (oneThread && op.hasPureBufferSemantics())
         sequential.push_back(op);
     });
-    for (linalg::LinalgOp op : sequential) {
-      if (auto fill = dyn_cast<linalg::FillOp>(op.getOperation()))
+    // Fills on one thread or several alike.
+    func.walk([&](linalg::FillOp fill) {
+      if (fill.hasPureBufferSemantics())
         flattenFill(rewriter, fill);
+    });
+    for (linalg::LinalgOp op : sequential) {
       rewriter.setInsertionPoint(op);
       if (succeeded(linalg::linalgOpToLoops(rewriter, op)))
         rewriter.eraseOp(op);

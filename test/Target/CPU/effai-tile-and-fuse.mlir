@@ -252,7 +252,8 @@ func.func @integer_gemm(%a: memref<4x8xi32>, %c: memref<4x16xi32>) {
 // CHECK-NOT: scf.for
 // CHECK: memref.store %{{.*}}, %[[FLAT]]
 // CHECK-NOT: linalg.fill ins(%{{.*}} : f32) outs(%arg0
-// CHECK: linalg.fill {effai.tiling = #effai.tiling<kernel = "loops"{{.*}}threads = 2{{.*}}} ins(%{{.*}} : f32) outs(%arg1
+// CHECK: %[[BIG:.*]] = memref.collapse_shape %arg1 {{\[\[}}0, 1]] : memref<64x64xf32> into memref<4096xf32>
+// CHECK: linalg.fill {effai.tiling = #effai.tiling<kernel = "loops"{{.*}}threads = 2{{.*}}} ins(%{{.*}} : f32) outs(%[[BIG]] : memref<4096xf32>)
 func.func @undecided_fill(%pad: memref<6x10xf32>, %big: memref<64x64xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%pad : memref<6x10xf32>)
