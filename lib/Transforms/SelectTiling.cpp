@@ -31,10 +31,12 @@ linalg::GenericOp findEpilogue(linalg::LinalgOp op) {
   if (!result.hasOneUse())
     return {};
   auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  Type accType = getElementTypeOrSelf(result.getType());
   if (!consumer || consumer.getNumReductionLoops() != 0 ||
       consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
-      consumer->getResult(0).getType() != result.getType() ||
-      !getElementTypeOrSelf(result.getType()).isF32())
+      cast<ShapedType>(consumer->getResult(0).getType()).getShape() !=
+          cast<ShapedType>(result.getType()).getShape() ||
+      !(accType.isF32() || accType.isInteger(32)))
     return {};
   for (OpOperand *input : consumer.getDpsInputOperands())
     if (input->get() == result &&

@@ -106,3 +106,32 @@ def test_matmul_integer(m, k, n, parallel, machine):
     vnni = machine is None and "avx512vnni" in exe.report()["machine"][
         "features"]
     assert dot_tiles(exe) == [4 if vnni and k % 4 == 0 else 1]
+
+
+@pytest.mark.parametrize("machine", [None, "x86-avx2"])
+def test_conv_integer_dequantized_epilogue(machine):
+    # ConvInteger, then Cast to float and a scale: the dequantization runs
+    # on the kernel's register tile (a fused epilogue) and only floats are
+    # stored. Sums below 2^24 convert exactly; the scale is a power of two.
+    rng = np.random.default_rng(7)
+    c, o, h, w = 8, 48, 12, 12
+    weights = rng.integers(-127, 128, (o, c, 3, 3)).astype(np.int8)
+    zp = np.uint8(9)
+    m = model([helper.make_node("ConvInteger", ["x", "w", "zp"], ["acc"],
+                                pads=[1] * 4),
+               helper.make_node("Cast", ["acc"], ["real"],
+                                to=TensorProto.FLOAT),
+               helper.make_node("Mul", ["real", "scale"], ["y"])],
+              [helper.make_tensor_value_info("x", TensorProto.UINT8,
+                                             [1, c, h, w])],
+              [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                             [1, o, h, w])],
+              {"w": weights, "zp": np.array(zp, np.uint8),
+               "scale": np.array(0.125, np.float32)})
+    exe = effai.compile(m, machine=machine)
+    x = rng.integers(0, 256, (1, c, h, w)).astype(np.uint8)
+    want = conv_reference(x, weights, int(zp), 1, 1).astype(np.float32) * 0.125
+    np.testing.assert_array_equal(exe(x), want)
+    fused = [op["tiles"]["epilogue"] for layer in exe.report()["layers"]
+             for op in layer["ops_detail"] if "tiles" in op]
+    assert fused == [True]

@@ -225,6 +225,11 @@ module {
 // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [1, 8], nr = 32, dot = 4, kc = 144, mc = 8, nc = 32, pack_b = "compile", intensity = 40.51, bound = "compute", predicted_us = 1.451>
 // CHECK-LABEL: func.func @no_slack
 // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [2, 8], nr = 16, kc = 144, mc = 8, nc = 32, pack_b = "compile", intensity = 40.96, bound = "compute", predicted_us = 6.571>
+// An integer contraction fuses its dequantizing (i32 -> f32) consumer
+// like a float one fuses its bias: same shape, elementwise body.
+// CHECK-LABEL: func.func @dequantized
+// CHECK: linalg.generic {{.*}}effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}dot = 4, {{.*}}epilogue = true
+// CHECK: linalg.generic {{.*}}ins(%{{.*}} : tensor<8x64xi32>) outs(%{{.*}} : tensor<8x64xf32>) attrs =  {effai.epilogue}
 // CHECK-LABEL: func.func @linear
 // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}nr = 64, dot = 4, kc = 32,
 // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", {{.*}}nr = 64, kc = 30,
@@ -272,6 +277,29 @@ module attributes {effai.target = #vnni} {
       linalg.yield %s : i32
     } -> tensor<1x32x8x8xi32>
     return %y : tensor<1x32x8x8xi32>
+  }
+  func.func @dequantized(%x: tensor<8x32xi8>) -> tensor<8x64xf32> {
+    %w = arith.constant dense<3> : tensor<32x64xi8>
+    %zero = arith.constant 0 : i32
+    %scale = arith.constant 0.25 : f32
+    %e = tensor.empty() : tensor<8x64xi32>
+    %f = linalg.fill ins(%zero : i32) outs(%e : tensor<8x64xi32>) -> tensor<8x64xi32>
+    %y = linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x, %w : tensor<8x32xi8>, tensor<32x64xi8>) outs(%f : tensor<8x64xi32>) {
+    ^bb0(%a: i8, %b: i8, %acc: i32):
+      %a32 = arith.extui %a : i8 to i32
+      %b32 = arith.extsi %b : i8 to i32
+      %p = arith.muli %a32, %b32 : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    } -> tensor<8x64xi32>
+    %ef = tensor.empty() : tensor<8x64xf32>
+    %d = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<8x64xi32>) outs(%ef : tensor<8x64xf32>) {
+    ^bb0(%v: i32, %o: f32):
+      %real = arith.sitofp %v : i32 to f32
+      %r = arith.mulf %real, %scale : f32
+      linalg.yield %r : f32
+    } -> tensor<8x64xf32>
+    return %d : tensor<8x64xf32>
   }
   func.func @linear(%x: tensor<8x32xi8>, %x2: tensor<8x30xi8>) -> (tensor<8x64xi32>, tensor<8x64xi32>) {
     %w = arith.constant dense<3> : tensor<32x64xi8>

@@ -1575,8 +1575,13 @@ mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction,
     if (!inner.hasTrait<OpTrait::Elementwise>() &&
         !isa<arith::ConstantOp>(inner))
       return none("the consumer's body is not elementwise");
-  if (!getElementTypeOrSelf(output->get().getType()).isF32())
-    return none("the consumer does not produce f32");
+  // Its values: f32 (float or dequantized results), or integers of whole
+  // bytes (i32 sums, requantized i8 codes).
+  Type outputType = getElementTypeOrSelf(output->get().getType());
+  if (!outputType.isF32() &&
+      !(outputType.isInteger() && outputType.getIntOrFloatBitWidth() % 8 == 0 &&
+        outputType.getIntOrFloatBitWidth() <= 32))
+    return none("the consumer produces neither f32 nor an integer of 8 to 32 bits");
   return Epilogue{consumer, *resultInput};
 }
 

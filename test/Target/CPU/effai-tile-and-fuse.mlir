@@ -437,3 +437,52 @@ func.func @channel_start(%x: memref<1x1x1x8xi8>, %y: memref<1x16x1x4xi32>) {
   }
   return
 }
+
+// -----
+// An integer kernel with a dequantizing epilogue: the i32 sums become f32
+// (sitofp, times the scale) on the register tile and only the f32 values
+// are stored; the i32 buffer and the consumer go.
+// CHECK-LABEL: func.func @dequantized
+// CHECK-NOT: memref.alloc
+// CHECK: scf.for {{.*}} -> (vector<16xi32>, vector<16xi32>)
+// CHECK: %[[REAL:.*]] = arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: %[[SCALED:.*]] = arith.mulf %[[REAL]], %{{.*}} : vector<16xf32>
+// CHECK: vector.store %[[SCALED]], %arg1[{{.*}}] : memref<2x16xf32>, vector<16xf32>
+// CHECK-NOT: linalg.generic
+memref.global "private" constant @codes16 : memref<8x16xi8> = dense<5>
+func.func @dequantized(%a: memref<2x8xi8>, %out: memref<2x16xf32>) {
+  %zero = arith.constant 0 : i32
+  %scale = arith.constant 0.5 : f32
+  %b = memref.get_global @codes16 : memref<8x16xi8>
+  %c = memref.alloc() : memref<2x16xi32>
+  linalg.fill ins(%zero : i32) outs(%c : memref<2x16xi32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x8xi8>, memref<8x16xi8>)
+      outs(%c : memref<2x16xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [2], nr = 16, dot = 4, kc = 8, mc = 2, nc = 16,
+          pack_b = "compile", epilogue = true, intensity = 1.0,
+          bound = "compute", predicted_us = 1.0>} {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %x32 = arith.extui %x : i8 to i32
+    %w32 = arith.extsi %w : i8 to i32
+    %p = arith.muli %x32, %w32 : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                   affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<2x16xi32>) outs(%out : memref<2x16xf32>)
+      attrs = {effai.epilogue} {
+  ^bb0(%v: i32, %o: f32):
+    %real = arith.sitofp %v : i32 to f32
+    %r = arith.mulf %real, %scale : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<2x16xi32>
+  return
+}
