@@ -1,7 +1,7 @@
 //===- PadInPlace.cpp - producers write into padded buffers ------*- C++ -*-===//
 //
-// effai-pad-in-place: a padded input costs a fill of the padded buffer
-// instead of a fill and a copy of the whole tensor.
+// effai-pad-in-place: a padded input costs a fill of the padded buffer's
+// border instead of a fill and a copy of the whole tensor.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +29,8 @@ struct PadInPlacePass : public impl::PadInPlaceBase<PadInPlacePass> {
     func.walk([&](tensor::PadOp pad) {
       // Only pads of values some op computes: an argument must be copied.
       if (pad.getSource().getDefiningOp() && pad.getResultType().hasStaticShape() &&
+          !ShapedType::isDynamicShape(pad.getStaticLow()) &&
+          !ShapedType::isDynamicShape(pad.getStaticHigh()) &&
           pad.getConstantPaddingValue() &&
           matchPattern(pad.getConstantPaddingValue(), m_Constant()))
         pads.push_back(pad);
@@ -46,10 +48,40 @@ struct PadInPlacePass : public impl::PadInPlaceBase<PadInPlacePass> {
           getConstantAttr(pad.getConstantPaddingValue()));
       Value padValue = arith::ConstantOp::create(rewriter, loc, value);
       RankedTensorType type = pad.getResultType();
-      Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                            type.getElementType());
-      Value filled =
-          linalg::FillOp::create(rewriter, loc, padValue, empty).getResult(0);
+      Value filled = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                             type.getElementType());
+      // Only the border holds the pad value: the producer writes the rest.
+      // Per padded dim d, the slabs below and above the interior, within
+      // the interior of the dims before d (each border element once).
+      ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+      ArrayRef<int64_t> shape = type.getShape();
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        int64_t size = shape[d] - low[d] - high[d];
+        for (auto [start, extent] : {std::pair(int64_t(0), low[d]),
+                                     std::pair(low[d] + size, high[d])}) {
+          if (extent == 0)
+            continue;
+          SmallVector<int64_t> offsets(type.getRank(), 0), sizes(shape);
+          for (int64_t i = 0; i < d; ++i) {
+            offsets[i] = low[i];
+            sizes[i] = shape[i] - low[i] - high[i];
+          }
+          offsets[d] = start;
+          sizes[d] = extent;
+          MLIRContext *context = rewriter.getContext();
+          SmallVector<OpFoldResult> at = getAsIndexOpFoldResult(context, offsets);
+          SmallVector<OpFoldResult> extents =
+              getAsIndexOpFoldResult(context, sizes);
+          SmallVector<OpFoldResult> ones(type.getRank(),
+                                         rewriter.getIndexAttr(1));
+          Value slab = tensor::ExtractSliceOp::create(rewriter, loc, filled, at,
+                                                      extents, ones);
+          Value border =
+              linalg::FillOp::create(rewriter, loc, padValue, slab).getResult(0);
+          filled = tensor::InsertSliceOp::create(rewriter, loc, border, filled,
+                                                 at, extents, ones);
+        }
+      }
       rewriter.setInsertionPoint(pad);
       SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(
           rewriter, loc, pad.getSource());

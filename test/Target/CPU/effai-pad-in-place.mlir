@@ -1,10 +1,22 @@
 // effai-pad-in-place: the producer of a padded tensor writes into the
-// interior of a buffer filled with the pad value; pads of arguments stay.
+// interior of a buffer whose border (only) is filled with the pad value;
+// pads of arguments stay.
 // RUN: %effai_opt %s --effai-pad-in-place | FileCheck %s
 
+// The border of a [1, 2, 6, 6] buffer around a [4 x 4] interior: rows 0 and
+// 5 whole, then columns 0 and 5 of rows 1..4, each element once.
 // CHECK-LABEL: func.func @producer_writes_padded
 // CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<1x2x6x6xf32>
-// CHECK: %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[EMPTY]] : tensor<1x2x6x6xf32>)
+// CHECK: %[[TOP:.*]] = tensor.extract_slice %[[EMPTY]][0, 0, 0, 0] [1, 2, 1, 6] [1, 1, 1, 1]
+// CHECK: %[[TOPF:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]] : tensor<1x2x1x6xf32>)
+// CHECK: %[[B1:.*]] = tensor.insert_slice %[[TOPF]] into %[[EMPTY]][0, 0, 0, 0] [1, 2, 1, 6]
+// CHECK: tensor.extract_slice %[[B1]][0, 0, 5, 0] [1, 2, 1, 6]
+// CHECK: %[[B2:.*]] = tensor.insert_slice %{{.*}} into %[[B1]][0, 0, 5, 0] [1, 2, 1, 6]
+// CHECK: tensor.extract_slice %[[B2]][0, 0, 1, 0] [1, 2, 4, 1]
+// CHECK: %[[B3:.*]] = tensor.insert_slice %{{.*}} into %[[B2]][0, 0, 1, 0] [1, 2, 4, 1]
+// CHECK: tensor.extract_slice %[[B3]][0, 0, 1, 5] [1, 2, 4, 1]
+// CHECK: %[[FILL:.*]] = tensor.insert_slice %{{.*}} into %[[B3]][0, 0, 1, 5] [1, 2, 4, 1]
+// CHECK-NOT: linalg.fill
 // CHECK: %[[SLICE:.*]] = tensor.extract_slice %[[FILL]][0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1]
 // CHECK: %[[Y:.*]] = linalg.generic {{.*}} outs(%[[SLICE]] : tensor<1x2x4x4xf32>)
 // CHECK: %[[P:.*]] = tensor.insert_slice %[[Y]] into %[[FILL]][0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1]

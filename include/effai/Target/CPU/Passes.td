@@ -22,9 +22,11 @@ def PadInPlace : Pass<"effai-pad-in-place", "::mlir::func::FuncOp"> {
     A convolution or pooling reads its input zero- (or -inf-) padded;
     bufferized as is, `tensor.pad` allocates the padded buffer, fills it and
     copies the producer's whole result into it, every call. This pass
-    rewrites each `tensor.pad` with a constant value as a fill of the padded
-    shape, created just before the source's producer, with the source inserted
-    into it (`tensor.insert_slice`), then eliminates the `tensor.empty` the
+    rewrites each `tensor.pad` with a constant value as fills of the padded
+    shape's border (per padded dim, the slabs below and above the interior:
+    each border element is written once, the interior not at all), created
+    just before the source's producer, with the source inserted into it
+    (`tensor.insert_slice`), then eliminates the `tensor.empty` the
     producer writes into (`bufferization::eliminateEmptyTensors`): the
     producer (e.g. the fused epilogue of the previous convolution) then
     writes straight into the interior of the padded buffer and the copy
@@ -37,7 +39,10 @@ def PadInPlace : Pass<"effai-pad-in-place", "::mlir::func::FuncOp"> {
     ```
     After:
     ```mlir
-    %buf = linalg.fill ins(%zero) outs(%e : tensor<1x64x58x58xf32>)
+    %top = tensor.extract_slice %e[0, 0, 0, 0] [1, 64, 1, 58] [1, 1, 1, 1]
+    %f = linalg.fill ins(%zero) outs(%top : tensor<1x64x1x58xf32>)
+    %b = tensor.insert_slice %f into %e[0, 0, 0, 0] [1, 64, 1, 58] [1, 1, 1, 1]
+    ... (the bottom row, then columns 0 and 57 of rows 1..56: %buf)
     %in = tensor.extract_slice %buf[0, 0, 1, 1] [1, 64, 56, 56] [1, 1, 1, 1]
     %y = linalg.generic ... outs(%in : tensor<1x64x56x56xf32>)
     %p = tensor.insert_slice %y into %buf[0, 0, 1, 1] [1, 64, 56, 56] [1, 1, 1, 1]
