@@ -107,10 +107,17 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
     SmallVector<std::tuple<linalg::LinalgOp, ContractionDims, OpCost>, 8>
         kernels;
     llvm::DenseMap<Operation *, linalg::LinalgOp> owner;
+    // Every contraction with a kernel tiling, chosen here or given (by hand,
+    // or an earlier run: kept as is), needs a zero fill of its own.
+    SmallVector<linalg::LinalgOp> tiled;
     module.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics() ||
-          op->hasAttr(TilingAttr::getAttrName()))
+      if (!op.hasPureTensorSemantics())
         return;
+      if (auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName())) {
+        if (tiling.getKernel() == "contraction")
+          tiled.push_back(op);
+        return;
+      }
       FailureOr<OpCost> cost = getLinalgCost(op);
       if (failed(cost))
         return;
@@ -141,6 +148,9 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
         epilogue->removeAttr(TilingAttr::getAttrName());
         giveOwnEmpty(epilogue, *epilogue.getDpsInitOperand(0));
       }
+      tiled.push_back(op);
+    }
+    for (linalg::LinalgOp op : tiled) {
       giveOwnFill(op);
       if (auto fill = op.getDpsInitOperand(0)->get()
                           .getDefiningOp<linalg::FillOp>())

@@ -327,3 +327,33 @@ module attributes {effai.target = #vnni} {
     return %y, %y2 : tensor<8x64xi32>, tensor<8x64xi32>
   }
 }
+
+// -----
+// A contraction whose tiling is given (by hand, or by an earlier run) keeps
+// it, and still gets a zero fill of its own: CSE had shared one between the
+// two matmuls, which would leave neither kernel a fill to start from.
+// CHECK-LABEL: func.func @given_tiling
+// CHECK: %[[FILL1:.*]] = linalg.fill
+// CHECK: %[[FILL2:.*]] = linalg.fill
+// CHECK: linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [4], nr = 16, kc = 64, mc = 16, nc = 16, pack_b = "compile", intensity = 1.0, bound = "compute", predicted_us = 1.0>} ins({{.*}}) outs(%[[FILL2]] :
+// CHECK: linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction"{{.*}}} ins({{.*}}) outs(%[[FILL1]] :
+#target = #effai.target<name = "test-avx2", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
+    features = ["avx", "avx2", "fma"], vector_bits = 256,
+    vector_registers = 16, fma_latency = 5, fma_per_cycle = 2,
+    loads_per_cycle = 2, clock_ghz = 3.0, cores = 4,
+    peaks = <fp32 = 96.0, bf16 = 0.0, int8 = 96.0, int32 = 48.0>,
+    memory = [#effai.memory<name = "L1", size = 32768, line = 64, ways = 8, shared_by = 1, bandwidth = 190.0, shared_bandwidth = 190.0>,
+              #effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 4, bandwidth = 15.0, shared_bandwidth = 25.0>],
+    fork_join_us = 2.0>
+module attributes {effai.target = #target} {
+  func.func @given_tiling(%a: tensor<16x64xf32>, %b: tensor<16x64xf32>) -> (tensor<16x16xf32>, tensor<16x16xf32>) {
+    %w = arith.constant dense<0.5> : tensor<64x16xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<16x16xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+    %c1 = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [4], nr = 16, kc = 64, mc = 16, nc = 16, pack_b = "compile", intensity = 1.0, bound = "compute", predicted_us = 1.0>} ins(%a, %w : tensor<16x64xf32>, tensor<64x16xf32>) outs(%f : tensor<16x16xf32>) -> tensor<16x16xf32>
+    %c2 = linalg.matmul ins(%b, %w : tensor<16x64xf32>, tensor<64x16xf32>) outs(%f : tensor<16x16xf32>) -> tensor<16x16xf32>
+    return %c1, %c2 : tensor<16x16xf32>, tensor<16x16xf32>
+  }
+}
