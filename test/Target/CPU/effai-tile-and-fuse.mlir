@@ -486,3 +486,67 @@ func.func @dequantized(%a: memref<2x8xi8>, %out: memref<2x16xf32>) {
   memref.dealloc %c : memref<2x16xi32>
   return
 }
+
+// -----
+// A reduction whose reduction loops are innermost (a 2x2 max pool): each
+// output's running value stays in a register, carried by the window loops,
+// and is stored once; the -inf fill just before becomes the loops' start
+// value. With threads, the output loops are an scf.parallel.
+// CHECK-LABEL: func.func @window_max
+// CHECK-NOT: linalg.fill
+// CHECK: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: %[[MAX:.*]] = scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[NINF]]) -> (f32)
+// CHECK: scf.for {{.*}} iter_args(%[[ACC2:.*]] = %[[ACC]]) -> (f32)
+// CHECK: memref.load %arg0
+// CHECK: arith.maximumf %[[ACC2]]
+// CHECK-NOT: memref.store
+// CHECK: scf.yield
+// CHECK: memref.store %[[MAX]], %arg1
+// CHECK-LABEL: func.func @window_max_threads
+// CHECK: scf.parallel
+// CHECK: scf.for {{.*}} iter_args
+// CHECK-NOT: linalg.generic
+func.func @window_max(%x: memref<1x2x8x8xf32>, %y: memref<1x2x4x4xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %w = memref.alloc() : memref<2x2xi1>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x2x4x4xf32>)
+  linalg.generic {indexing_maps = [
+      affine_map<(n, c, h, w, kh, kw) -> (n, c, h * 2 + kh, w * 2 + kw)>,
+      affine_map<(n, c, h, w, kh, kw) -> (kh, kw)>,
+      affine_map<(n, c, h, w, kh, kw) -> (n, c, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction"]}
+      ins(%x, %w : memref<1x2x8x8xf32>, memref<2x2xi1>)
+      outs(%y : memref<1x2x4x4xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "reduction", lanes = 16,
+          intensity = 0.1, bound = "L1", predicted_us = 1.0>} {
+  ^bb0(%in: f32, %unused: i1, %acc: f32):
+    %m = arith.maximumf %acc, %in fastmath<nsz> : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %w : memref<2x2xi1>
+  return
+}
+func.func @window_max_threads(%x: memref<1x2x8x8xf32>, %y: memref<1x2x4x4xf32>) {
+  %w = memref.alloc() : memref<2x2xi1>
+  linalg.generic {indexing_maps = [
+      affine_map<(n, c, h, w, kh, kw) -> (n, c, h * 2 + kh, w * 2 + kw)>,
+      affine_map<(n, c, h, w, kh, kw) -> (kh, kw)>,
+      affine_map<(n, c, h, w, kh, kw) -> (n, c, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction"]}
+      ins(%x, %w : memref<1x2x8x8xf32>, memref<2x2xi1>)
+      outs(%y : memref<1x2x4x4xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "reduction", lanes = 16,
+          threads = 2, parallel = "batch", intensity = 0.1, bound = "L1",
+          predicted_us = 1.0>} {
+  ^bb0(%in: f32, %unused: i1, %acc: f32):
+    %m = arith.maximumf %acc, %in fastmath<nsz> : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %w : memref<2x2xi1>
+  return
+}
