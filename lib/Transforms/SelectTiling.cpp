@@ -36,7 +36,8 @@ linalg::GenericOp findEpilogue(linalg::LinalgOp op) {
       consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
       cast<ShapedType>(consumer->getResult(0).getType()).getShape() !=
           cast<ShapedType>(result.getType()).getShape() ||
-      !(accType.isF32() || accType.isInteger(32)))
+      !(accType.isF32() || accType.isInteger(32)) ||
+      !isEpilogueElementType(getElementTypeOrSelf(consumer->getResult(0))))
     return {};
   for (OpOperand *input : consumer.getDpsInputOperands())
     if (input->get() == result &&

@@ -132,6 +132,20 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
   return std::nullopt;
 }
 
+bool mlir::effai::hasKernelElementTypes(linalg::LinalgOp op) {
+  Type accType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
+  std::optional<InputWidening> widenA = getInputWidening(op, 0);
+  return (accType.isF32() || accType.isInteger(32)) && widenA &&
+         (*widenA == InputWidening::None || accType.isInteger(32)) &&
+         getInputWidening(op, 1);
+}
+
+bool mlir::effai::isEpilogueElementType(Type type) {
+  return type.isF32() || (type.isInteger() &&
+                          type.getIntOrFloatBitWidth() % 8 == 0 &&
+                          type.getIntOrFloatBitWidth() <= 32);
+}
+
 std::optional<unsigned>
 mlir::effai::getDotProductDim(linalg::LinalgOp op,
                               const ContractionDims &dims) {

@@ -276,7 +276,8 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
   input = buildReshape(
       b, loc, input,
       RankedTensorType::get(
-          {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)}, elt));
+          {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)},
+          inputType.getElementType()));
   // Both loop orders put the reduction (c, kh, kw) at dims 3, 4, 5 between
   // two parallel bands; they differ in where oh, ow and og sit.
   auto buildLoops = [&](Value w, RankedTensorType type, unsigned ohDim,

@@ -135,3 +135,46 @@ def test_conv_integer_dequantized_epilogue(machine):
     fused = [op["tiles"]["epilogue"] for layer in exe.report()["layers"]
              for op in layer["ops_detail"] if "tiles" in op]
     assert fused == [True]
+
+
+def test_depthwise_conv_integer():
+    # Grouped (depthwise) layers read the u8 activations as stored too, on
+    # the plain-loop path (no kernel groups a 1-channel filter by four).
+    rng = np.random.default_rng(3)
+    c, h, w = 12, 9, 10
+    weights = rng.integers(-127, 128, (c, 1, 3, 3)).astype(np.int8)
+    zp = np.uint8(30)
+    m = model([helper.make_node("ConvInteger", ["x", "w", "zp"], ["y"],
+                                pads=[1] * 4, group=c)],
+              [helper.make_tensor_value_info("x", TensorProto.UINT8,
+                                             [1, c, h, w])],
+              [helper.make_tensor_value_info("y", TensorProto.INT32,
+                                             [1, c, h, w])],
+              {"w": weights, "zp": np.array(zp, np.uint8)})
+    exe = effai.compile(m)
+    x = rng.integers(0, 256, (1, c, h, w)).astype(np.uint8)
+    xp = np.pad(x.astype(np.int64) - int(zp), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    want = np.zeros((1, c, h, w), np.int64)
+    for i in range(3):
+        for j in range(3):
+            want += xp[:, :, i:i + h, j:j + w] * weights[None, :, 0, i, j,
+                                                         None, None]
+    np.testing.assert_array_equal(exe(x), want)
+
+
+def test_matmul_integer_runtime_weights():
+    # Both operands at run time: no compile-time packing, so no dot
+    # products; the i32 kernel reads B in place (and says nothing).
+    rng = np.random.default_rng(5)
+    m_, k, n = 6, 32, 48
+    mod = model([helper.make_node("MatMulInteger", ["a", "b"], ["y"])],
+                [helper.make_tensor_value_info("a", TensorProto.UINT8, [m_, k]),
+                 helper.make_tensor_value_info("b", TensorProto.INT8, [k, n])],
+                [helper.make_tensor_value_info("y", TensorProto.INT32, [m_, n])],
+                {})
+    exe = effai.compile(mod)
+    a = rng.integers(0, 256, (m_, k)).astype(np.uint8)
+    b = rng.integers(-128, 128, (k, n)).astype(np.int8)
+    np.testing.assert_array_equal(exe(a, b),
+                                  a.astype(np.int64) @ b.astype(np.int64))
+    assert all(d == 1 for d in dot_tiles(exe))

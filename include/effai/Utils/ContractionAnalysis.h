@@ -64,6 +64,16 @@ enum class InputWidening { None, Signed8, Unsigned8 };
 std::optional<InputWidening> getInputWidening(linalg::LinalgOp op,
                                               unsigned index);
 
+/// Whether the register-blocked kernels take `op`'s element types: f32 or
+/// i32 results, inputs of the result's type or 8-bit codes widened in the
+/// body (the first input, the activations, only for i32 results).
+bool hasKernelElementTypes(linalg::LinalgOp op);
+
+/// The element types a kernel's fused epilogue may produce: f32 (float or
+/// dequantized results) or integers of 8 to 32 whole bits (i32 sums,
+/// requantized codes).
+bool isEpilogueElementType(Type type);
+
 /// The reduction dimension a 4-way u8 x s8 -> i32 dot product can group:
 /// `op` accumulates i32 from zero-extended i8 activations (input 0) and
 /// sign-extended i8 codes (input 1), `dim` indexes the activations

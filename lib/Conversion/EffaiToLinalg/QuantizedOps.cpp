@@ -198,20 +198,21 @@ Value buildStoredCodesAccumulator(OpBuilder &b, Location loc, Value input,
   // per-channel broadcast its kernel loads into the accumulators) instead
   // of a zero fill; where it is not one generic, the sum is corrected after.
   auto generic = acc.getDefiningOp<linalg::GenericOp>();
-  if (generic && generic.getNumDpsInits() == 1 && acc.getType() == accType &&
-      generic.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>()) {
-    OpBuilder::InsertionGuard guard(b);
+  bool startsFromZero =
+      generic && generic.getNumDpsInits() == 1 && acc.getType() == accType &&
+      generic.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+  OpBuilder::InsertionGuard guard(b);
+  if (startsFromZero)
     b.setInsertionPoint(generic);
-    Value table = channelTable(b, loc, b.getI32Type(), *correction,
-                               channelAxis, accType.getRank());
+  Value table = channelTable(b, loc, b.getI32Type(), *correction, channelAxis,
+                             accType.getRank());
+  if (startsFromZero) {
     Value start = buildElementwise(
         b, loc, accType, table,
         [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     generic.getDpsInitOperand(0)->set(start);
     return acc;
   }
-  Value table = channelTable(b, loc, b.getI32Type(), *correction, channelAxis,
-                             accType.getRank());
   return addIntegers(b, loc, accType, acc, table);
 }
 

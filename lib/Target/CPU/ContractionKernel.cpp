@@ -127,7 +127,11 @@ Value getChannelBroadcast(linalg::GenericOp g, Value buffer, unsigned dim) {
       yield.getOperand(0) != g.getBlock()->getArgument(0))
     return {};
   OpOperand *input = g.getDpsInputOperand(0);
-  if (!input->get().getDefiningOp<memref::GetGlobalOp>())
+  auto get = input->get().getDefiningOp<memref::GetGlobalOp>();
+  auto global = get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                          get, get.getNameAttr())
+                    : memref::GlobalOp();
+  if (!global || !global.getConstant())
     return {};
   // Indexed by `dim` alone; every other input dim has extent 1.
   AffineMap map = g.getMatchingIndexingMap(input);
@@ -384,6 +388,9 @@ private:
   linalg::GenericOp channelInit;
   Value channelValues; // 1-D view of the constants along n
   SmallVector<Value> loadChannelInit(OpBuilder &b, int64_t rows, Value n0);
+  /// Accumulator vector v of the tile at n0 from `memref` (masked past n).
+  Value loadAccumulatorVector(OpBuilder &b, Value memref, ValueRange indices,
+                              Value n0, int64_t v);
   bool packA = false;
   Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
   VectorType vectorType;
@@ -416,7 +423,8 @@ SmallVector<Value> KernelEmitter::apply(OpBuilder &b, AffineMap map,
 }
 
 Value KernelEmitter::kFlat(OpBuilder &b, const Point &point) {
-  // Flat index of the k point in B's packed [K] (or [K/4]) dimension.
+  // Flat index of the k point in B's packed k dimension: the k dims in
+  // kOrder, the dot dim in groups of 4 (C * KH * ceil(KW / 4) for a conv).
   AffineExpr expr = b.getAffineConstantExpr(0);
   int64_t stride = 1;
   for (unsigned d : llvm::reverse(kOrder)) {
@@ -439,17 +447,13 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
   mapB = maps[1];
   mapC = maps[2];
   elementType = getElementTypeOrSelf(result.getType());
-  std::optional<InputWidening> widening = getInputWidening(op, 1);
-  std::optional<InputWidening> wideningA = getInputWidening(op, 0);
-  if (!(elementType.isF32() || elementType.isInteger(32)) || !wideningA ||
-      (*wideningA != InputWidening::None && !elementType.isInteger(32)) ||
-      !widening) {
+  if (!hasKernelElementTypes(op)) {
     reason = "only f32 or i32 contractions (optionally against i8 weights) "
              "have a kernel";
     return failure();
   }
-  widenA = *wideningA;
-  widenB = *widening;
+  widenA = *getInputWidening(op, 0);
+  widenB = *getInputWidening(op, 1);
   if (dims.n.size() != 1) {
     reason = "needs exactly one vectorized (n) dimension";
     return failure();
@@ -1275,17 +1279,9 @@ SmallVector<Value> KernelEmitter::loadChannelInit(OpBuilder &b, int64_t rows,
                                                   Value n0) {
   // The same per-n vectors start every row.
   SmallVector<Value> vectors;
-  Value zero = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(elementType)));
-  for (int64_t v = 0; v < vectorsPerTile; ++v) {
-    Value at = add(b, n0, v * lanes);
-    if (Value mask = laneMask(b, n0, v))
-      vectors.push_back(vector::MaskedLoadOp::create(
-          b, loc, vectorType, channelValues, ValueRange{at}, mask, zero));
-    else
-      vectors.push_back(vector::LoadOp::create(b, loc, vectorType,
-                                               channelValues, ValueRange{at}));
-  }
+  for (int64_t v = 0; v < vectorsPerTile; ++v)
+    vectors.push_back(loadAccumulatorVector(b, channelValues,
+                                            {add(b, n0, v * lanes)}, n0, v));
   SmallVector<Value> values;
   for (int64_t r = 0; r < rows; ++r)
     values.append(vectors);
@@ -1297,22 +1293,28 @@ SmallVector<Value> KernelEmitter::loadPartial(OpBuilder &b, const Point &origin,
                                               Value n0) {
   // Only non-transposed results are blocked along k (see analyze).
   SmallVector<Value> values;
-  Value zero = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(elementType)));
   for (int64_t r = 0, e = rowsOf(boxSizes); r < e; ++r) {
     Point at = rowPoint(b, origin, boxSizes, r);
     for (int64_t v = 0; v < vectorsPerTile; ++v) {
       at[nDim] = add(b, n0, v * lanes);
-      SmallVector<Value> indices = apply(b, mapC, at);
-      if (Value mask = laneMask(b, n0, v))
-        values.push_back(vector::MaskedLoadOp::create(
-            b, loc, vectorType, result, indices, mask, zero));
-      else
-        values.push_back(
-            vector::LoadOp::create(b, loc, vectorType, result, indices));
+      values.push_back(
+          loadAccumulatorVector(b, result, apply(b, mapC, at), n0, v));
     }
   }
   return values;
+}
+
+Value KernelEmitter::loadAccumulatorVector(OpBuilder &b, Value memref,
+                                           ValueRange indices, Value n0,
+                                           int64_t v) {
+  // Lanes past n (the last tile's) read as zero.
+  Value mask = laneMask(b, n0, v);
+  if (!mask)
+    return vector::LoadOp::create(b, loc, vectorType, memref, indices);
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getZeroAttr(elementType)));
+  return vector::MaskedLoadOp::create(b, loc, vectorType, memref, indices,
+                                      mask, zero);
 }
 
 void KernelEmitter::storePartial(OpBuilder &b, const Point &origin,
@@ -1575,12 +1577,7 @@ mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction,
     if (!inner.hasTrait<OpTrait::Elementwise>() &&
         !isa<arith::ConstantOp>(inner))
       return none("the consumer's body is not elementwise");
-  // Its values: f32 (float or dequantized results), or integers of whole
-  // bytes (i32 sums, requantized i8 codes).
-  Type outputType = getElementTypeOrSelf(output->get().getType());
-  if (!outputType.isF32() &&
-      !(outputType.isInteger() && outputType.getIntOrFloatBitWidth() % 8 == 0 &&
-        outputType.getIntOrFloatBitWidth() <= 32))
+  if (!isEpilogueElementType(getElementTypeOrSelf(output->get().getType())))
     return none("the consumer produces neither f32 nor an integer of 8 to 32 bits");
   return Epilogue{consumer, *resultInput};
 }

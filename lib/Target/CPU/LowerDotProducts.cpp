@@ -58,8 +58,11 @@ struct DotProductToVNNI : public OpRewritePattern<vector::MultiDimReductionOp> {
         break;
       }
     }
-    if (!unsignedBytes)
-      return rewriter.notifyMatchFailure(op, "not u8 x s8 products");
+    auto bytesType = VectorType::get({sourceType.getDimSize(0) * 4},
+                                     rewriter.getI8Type());
+    if (!unsignedBytes || unsignedBytes.getType() != bytesType ||
+        signedBytes.getType() != bytesType)
+      return rewriter.notifyMatchFailure(op, "not u8 x s8 products of 1-D bytes");
     std::string name = "llvm.x86.avx512.vpdpbusd." + std::to_string(bits);
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, accType, rewriter.getStringAttr(name),

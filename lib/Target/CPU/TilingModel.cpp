@@ -253,11 +253,7 @@ bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
   // f32 or i32 (integer-only quantized layers), activations of the
   // accumulator type (or, for i32, i8 codes) against weights of that type
   // or i8 codes.
-  Type accType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
-  std::optional<InputWidening> widenA = getInputWidening(op, 0);
-  if (!(accType.isF32() || accType.isInteger(32)) || !widenA ||
-      (*widenA != InputWidening::None && !accType.isInteger(32)) ||
-      !getInputWidening(op, 1)) {
+  if (!hasKernelElementTypes(op)) {
     reason = "only f32 or i32 contractions (optionally against i8 weights) "
              "have register-blocked kernels";
     return false;
@@ -327,9 +323,11 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   // u8 x s8 dot products (AVX-512 VNNI): one instruction per four values
   // of the grouped reduction dim (rounded up), at the int8 peak.
   int64_t dot = 1;
+  // (B is packed into [N/nr][K/4][nr][4] at compile time: a constant.)
   std::optional<unsigned> dotDim = getDotProductDim(op, dims);
   if (dotDim && target.hasFeature("avx512vnni") && machine.lanes == 16 &&
-      peaks.getInt8() > 0) {
+      peaks.getInt8() > 0 &&
+      matchPattern(op.getDpsInputOperand(1)->get(), m_Constant())) {
     Problem grouped = p;
     int64_t range = dims.ranges[*dotDim];
     grouped.k = p.k / range * llvm::divideCeil(range, 4);

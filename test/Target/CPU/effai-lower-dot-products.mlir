@@ -48,8 +48,8 @@ module attributes {effai.target = #effai.target<name = "vnni", kind = cpu,
 
 // -----
 // Without VNNI (an AVX2 target), and without a target at all, the same
-// 4-way sum is the multiply and three vector adds over the groups' lanes:
-// exact, only slower.
+// 4-way sum is the multiply and four vector adds (the four products of
+// each group into the accumulator): exact, only slower.
 // CHECK-LABEL: func.func @no_vnni
 // CHECK-NOT: llvm.call_intrinsic
 // CHECK-NOT: vector.multi_reduction

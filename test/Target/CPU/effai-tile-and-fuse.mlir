@@ -550,3 +550,46 @@ func.func @window_max_threads(%x: memref<1x2x8x8xf32>, %y: memref<1x2x4x4xf32>) 
   memref.dealloc %w : memref<2x2xi1>
   return
 }
+
+// -----
+// The per-channel start with 20 channels in a 32-wide tile: lanes past
+// channel 20 load as zero (and are never stored); with n not a multiple of
+// nr, both vectors' masks come from the tile's first channel.
+// CHECK-LABEL: func.func @channel_start_masked
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2, 3]] : memref<1x20x1x1xi32> into memref<20xi32>
+// CHECK: vector.maskedload %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} : memref<20xi32>, vector<16xi1>, vector<16xi32> into vector<16xi32>
+// CHECK: vector.maskedload %[[FLAT]][%{{.*}}], %{{.*}}, %{{.*}} : memref<20xi32>, vector<16xi1>, vector<16xi32> into vector<16xi32>
+memref.global "private" constant @filter20 : memref<20x1x1x3xi8> = dense<2>
+memref.global "private" constant @start20 : memref<1x20x1x1xi32> = dense<-7>
+func.func @channel_start_masked(%x: memref<1x1x1x8xi8>, %y: memref<1x20x1x4xi32>) {
+  %w = memref.get_global @filter20 : memref<20x1x1x3xi8>
+  %s = memref.get_global @start20 : memref<1x20x1x1xi32>
+  linalg.generic {indexing_maps = [
+      affine_map<(n, o, h, w) -> (0, o, 0, 0)>,
+      affine_map<(n, o, h, w) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s : memref<1x20x1x1xi32>) outs(%y : memref<1x20x1x4xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  }
+  linalg.generic {indexing_maps = [
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h + kh, w + kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<1x1x1x8xi8>, memref<20x1x1x3xi8>)
+      outs(%y : memref<1x20x1x4xi32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [1, 4], nr = 32, dot = 4, kc = 3, mc = 1, nc = 32,
+          pack_b = "compile", intensity = 1.0, bound = "compute",
+          predicted_us = 1.0>} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extui %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %t = arith.addi %acc, %p : i32
+    linalg.yield %t : i32
+  }
+  return
+}

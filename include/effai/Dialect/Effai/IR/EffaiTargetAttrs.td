@@ -163,7 +163,8 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     multiply-accumulate instruction sums (1: an FMA or a multiply and an
     add; 4: the u8 x s8 -> i32 dot products of AVX-512 VNNI, `vpdpbusd`,
     over a reduction dimension the first input holds contiguously, with
-    the second input packed `[N/nr][K/4][nr][4]`); `kc`, `mc`,
+    the second input packed `[N/nr][K/4][nr][4]`, K/4 counting that dim in
+    groups of 4); `kc`, `mc`,
     `nc` are the cache blocks kept in L1, L2 and the last-level cache: `kc`
     reduction elements, `mc` rows of the outermost register-tiled `m`
     dimension (a multiple of its `mr` entry), `nc` columns (a multiple of
