@@ -185,10 +185,9 @@ Value buildStoredCodesAccumulator(OpBuilder &b, Location loc, Value input,
   bool isSigned = codes.isSigned;
   auto storedMulAdd = [isSigned](OpBuilder &b, Location loc, Value acc,
                                  Value q, Value w) {
-    Type i32 = b.getI32Type();
-    Value wideQ = castScalar(b, loc, q, i32, /*fromUnsigned=*/true, false);
-    Value wideW = castScalar(b, loc, w, i32, !isSigned, false);
-    return buildMulAdd(b, loc, acc, wideQ, wideW);
+    Value wideQ = castScalar(b, loc, q, b.getI32Type(), /*fromUnsigned=*/true,
+                             /*toUnsigned=*/false);
+    return buildWidenedMulAdd(b, loc, acc, wideQ, w, isSigned);
   };
   Value acc = contract(getActivationStorage(b, loc, input), codes.codes,
                        accType, storedMulAdd, zp);

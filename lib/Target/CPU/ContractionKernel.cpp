@@ -114,6 +114,16 @@ bool overwritesWithoutReading(Operation *user, Value buffer) {
   });
 }
 
+/// The constant global a `memref.get_global` reads, or null.
+memref::GlobalOp lookupConstantGlobal(Value value) {
+  auto get = value.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return {};
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      get, get.getNameAttr());
+  return global && global.getConstant() ? global : memref::GlobalOp();
+}
+
 /// The constant `g` broadcasts into all of `buffer` along result dim `dim`
 /// (values [1, .., C, .., 1] or [C]: a per-channel accumulator start such
 /// as -zp * sum w), or null.
@@ -127,11 +137,7 @@ Value getChannelBroadcast(linalg::GenericOp g, Value buffer, unsigned dim) {
       yield.getOperand(0) != g.getBlock()->getArgument(0))
     return {};
   OpOperand *input = g.getDpsInputOperand(0);
-  auto get = input->get().getDefiningOp<memref::GetGlobalOp>();
-  auto global = get ? SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-                          get, get.getNameAttr())
-                    : memref::GlobalOp();
-  if (!global || !global.getConstant())
+  if (!lookupConstantGlobal(input->get()))
     return {};
   // Indexed by `dim` alone; every other input dim has extent 1.
   AffineMap map = g.getMatchingIndexingMap(input);
@@ -245,12 +251,8 @@ struct ConstantGlobal {
 };
 
 std::optional<ConstantGlobal> getConstantGlobal(Value value) {
-  auto get = value.getDefiningOp<memref::GetGlobalOp>();
-  if (!get)
-    return std::nullopt;
-  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-      get, get.getNameAttr());
-  if (!global || !global.getConstant() || !global.getInitialValue())
+  memref::GlobalOp global = lookupConstantGlobal(value);
+  if (!global || !global.getInitialValue())
     return std::nullopt;
   auto elements = dyn_cast<ElementsAttr>(*global.getInitialValue());
   if (!elements || !global.getType().getLayout().isIdentity())
@@ -823,11 +825,7 @@ void KernelEmitter::emit() {
   OpBuilder b(anchor);
   if (channelInit) {
     // A 1-D view of the per-n constants ([1, .., C, .., 1] -> [C]).
-    auto type = cast<MemRefType>(channelValues.getType());
-    ReassociationIndices all =
-        llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-    channelValues = memref::CollapseShapeOp::create(
-        b, loc, channelValues, ArrayRef<ReassociationIndices>{all});
+    channelValues = cpu::buildFlatView(b, loc, channelValues);
   }
   // Per-chunk A packing buffers live in the function's entry block, where
   // the workspace planner finds them.
@@ -1492,6 +1490,15 @@ void KernelEmitter::storeTransposed(OpBuilder &b, const Point &origin,
 //===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
+
+Value mlir::effai::cpu::buildFlatView(OpBuilder &b, Location loc,
+                                      Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  ReassociationIndices all =
+      llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return memref::CollapseShapeOp::create(b, loc, memref,
+                                         ArrayRef<ReassociationIndices>{all});
+}
 
 
 std::optional<cpu::Epilogue>

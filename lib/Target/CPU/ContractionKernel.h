@@ -40,6 +40,9 @@ LogicalResult checkKernelSupport(linalg::LinalgOp op,
                                  const ContractionDims &dims,
                                  TilingAttr tiling, std::string &reason);
 
+/// A contiguous (identity-layout) buffer viewed as 1-D.
+Value buildFlatView(OpBuilder &b, Location loc, Value memref);
+
 /// Replaces `op` (and the fused `epilogue`, if any) by the kernel.
 /// `checkKernelSupport` must have succeeded.
 void emitContractionKernel(RewriterBase &rewriter, linalg::LinalgOp op,

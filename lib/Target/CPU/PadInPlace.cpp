@@ -55,25 +55,25 @@ struct PadInPlacePass : public impl::PadInPlaceBase<PadInPlacePass> {
       // the interior of the dims before d (each border element once).
       ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
       ArrayRef<int64_t> shape = type.getShape();
+      ArrayRef<int64_t> interior =
+          cast<RankedTensorType>(pad.getSource().getType()).getShape();
+      MLIRContext *context = rewriter.getContext();
+      SmallVector<OpFoldResult> ones(type.getRank(), rewriter.getIndexAttr(1));
       for (int64_t d = 0; d < type.getRank(); ++d) {
-        int64_t size = shape[d] - low[d] - high[d];
         for (auto [start, extent] : {std::pair(int64_t(0), low[d]),
-                                     std::pair(low[d] + size, high[d])}) {
+                                     std::pair(low[d] + interior[d], high[d])}) {
           if (extent == 0)
             continue;
           SmallVector<int64_t> offsets(type.getRank(), 0), sizes(shape);
           for (int64_t i = 0; i < d; ++i) {
             offsets[i] = low[i];
-            sizes[i] = shape[i] - low[i] - high[i];
+            sizes[i] = interior[i];
           }
           offsets[d] = start;
           sizes[d] = extent;
-          MLIRContext *context = rewriter.getContext();
           SmallVector<OpFoldResult> at = getAsIndexOpFoldResult(context, offsets);
           SmallVector<OpFoldResult> extents =
               getAsIndexOpFoldResult(context, sizes);
-          SmallVector<OpFoldResult> ones(type.getRank(),
-                                         rewriter.getIndexAttr(1));
           Value slab = tensor::ExtractSliceOp::create(rewriter, loc, filled, at,
                                                       extents, ones);
           Value border =

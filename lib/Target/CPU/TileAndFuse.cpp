@@ -57,10 +57,8 @@ void flattenFill(RewriterBase &rewriter, linalg::FillOp fill) {
   if (!type || type.getRank() < 2 || !type.getLayout().isIdentity() ||
       !type.hasStaticShape())
     return;
-  ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   rewriter.setInsertionPoint(fill);
-  Value flat = memref::CollapseShapeOp::create(
-      rewriter, fill.getLoc(), buffer, ArrayRef<ReassociationIndices>{all});
+  Value flat = cpu::buildFlatView(rewriter, fill.getLoc(), buffer);
   rewriter.modifyOpInPlace(fill, [&] { fill.getOutputsMutable()[0].set(flat); });
 }
 
@@ -220,9 +218,10 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
       auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName());
       if (tiling && tiling.getKernel() == "reduction") {
         allowReassociation(op);
-        if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation()))
+        if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
           reductions.emplace_back(generic, tiling.getThreads() > 1);
-        return;
+          return;
+        }
       }
       bool oneThread = !tiling || (tiling.getKernel() != "contraction" &&
                                    tiling.getThreads() == 1);

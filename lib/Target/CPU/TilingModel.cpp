@@ -320,14 +320,14 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
     p.macCost = double(peaks.getFp32()) / double(peaks.getInt32());
 
   Candidate tile = chooseRegisterTile(machine, p);
+  bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   // u8 x s8 dot products (AVX-512 VNNI): one instruction per four values
   // of the grouped reduction dim (rounded up), at the int8 peak.
   int64_t dot = 1;
   // (B is packed into [N/nr][K/4][nr][4] at compile time: a constant.)
   std::optional<unsigned> dotDim = getDotProductDim(op, dims);
   if (dotDim && target.hasFeature("avx512vnni") && machine.lanes == 16 &&
-      peaks.getInt8() > 0 &&
-      matchPattern(op.getDpsInputOperand(1)->get(), m_Constant())) {
+      peaks.getInt8() > 0 && constantB) {
     Problem grouped = p;
     int64_t range = dims.ranges[*dotDim];
     grouped.k = p.k / range * llvm::divideCeil(range, 4);
@@ -380,7 +380,6 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   // is read in place too.
   if (dot != 1 || getInputWidening(op, 0) != InputWidening::None)
     packA = false;
-  bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   StringRef packB = constantB ? "compile" : "none";
 
   // Traffic per memory level (bytes), from the loop nest's reuse.
