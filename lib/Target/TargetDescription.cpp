@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Target/TargetDescription.h"
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "effai/Target/CPU/HostCPU.h"
 
 #include "mlir/IR/Builders.h"
@@ -249,6 +250,9 @@ std::string mlir::effai::printTargetJSON(TargetAttr target) {
 FailureOr<TargetAttr> mlir::effai::resolveTarget(MLIRContext *context,
                                                  StringRef spec,
                                                  std::string &error) {
+  // The attributes below belong to the effai dialect, which a module of
+  // only upstream ops (linalg on tensors) has not loaded.
+  context->getOrLoadDialect<EffaiDialect>();
   if (spec == "host")
     return getHostCPUTarget(context);
   if (spec.ends_with(".json")) {
