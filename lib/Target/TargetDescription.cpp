@@ -118,6 +118,9 @@ SmallVector<StringRef> mlir::effai::getTargetPresetNames() {
 FailureOr<TargetAttr> mlir::effai::parseTargetJSON(MLIRContext *context,
                                                    StringRef text,
                                                    std::string &error) {
+  // A module of upstream ops only (linalg on tensors) has not loaded the
+  // dialect the target attributes belong to.
+  context->getOrLoadDialect<EffaiDialect>();
   llvm::Expected<llvm::json::Value> value = llvm::json::parse(text);
   if (!value) {
     error = "invalid JSON: " + llvm::toString(value.takeError());
@@ -250,9 +253,6 @@ std::string mlir::effai::printTargetJSON(TargetAttr target) {
 FailureOr<TargetAttr> mlir::effai::resolveTarget(MLIRContext *context,
                                                  StringRef spec,
                                                  std::string &error) {
-  // The attributes below belong to the effai dialect, which a module of
-  // only upstream ops (linalg on tensors) has not loaded.
-  context->getOrLoadDialect<EffaiDialect>();
   if (spec == "host")
     return getHostCPUTarget(context);
   if (spec.ends_with(".json")) {

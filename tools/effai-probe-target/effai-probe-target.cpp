@@ -83,7 +83,6 @@ int main(int argc, char **argv) {
   }
 
   MLIRContext context;
-  context.loadDialect<EffaiDialect>();
   std::string error;
   FailureOr<TargetAttr> resolved = resolveTarget(&context, base, error);
   if (failed(resolved)) {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Target/CPU/HostCPU.h"
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
@@ -235,6 +236,8 @@ ArrayRef<StringRef> mlir::effai::getRelevantCPUFeatures() {
 }
 
 TargetAttr mlir::effai::getHostCPUTarget(MLIRContext *context) {
+  // See parseTargetJSON: the caller's module may not use effai.
+  context->getOrLoadDialect<EffaiDialect>();
   int64_t cores = getUsableCores();
   long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
   int64_t dramBytes = pages > 0 && pageSize > 0 ? int64_t(pages) * pageSize
