@@ -242,15 +242,9 @@ bool mayWriteBetween(Operation *from, Operation *to,
 // Compile-time packing of constant second inputs
 //===----------------------------------------------------------------------===//
 
-/// The global a `memref.get_global` of a constant reads, with its bytes
-/// (splats expanded).
-struct ConstantGlobal {
-  memref::GlobalOp global;
-  ArrayRef<char> bytes;
-  std::vector<char> expanded;
-};
+} // namespace
 
-std::optional<ConstantGlobal> getConstantGlobal(Value value) {
+std::optional<cpu::ConstantGlobal> mlir::effai::cpu::getConstantGlobal(Value value) {
   memref::GlobalOp global = lookupConstantGlobal(value);
   if (!global || !global.getInitialValue())
     return std::nullopt;
@@ -282,6 +276,10 @@ std::optional<ConstantGlobal> getConstantGlobal(Value value) {
     return std::nullopt;
   return ConstantGlobal{global, *bytes, {}};
 }
+
+namespace {
+using cpu::ConstantGlobal;
+using cpu::getConstantGlobal;
 
 //===----------------------------------------------------------------------===//
 // The emitter

@@ -15,6 +15,7 @@
 #include "effai/Utils/ContractionAnalysis.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace mlir::effai::cpu {
@@ -42,6 +43,23 @@ LogicalResult checkKernelSupport(linalg::LinalgOp op,
 
 /// A contiguous (identity-layout) buffer viewed as 1-D.
 Value buildFlatView(OpBuilder &b, Location loc, Value memref);
+
+/// The global a `memref.get_global` of a constant reads, with its bytes
+/// (splats expanded).
+struct ConstantGlobal {
+  memref::GlobalOp global;
+  ArrayRef<char> bytes;
+  std::vector<char> expanded;
+
+  /// The bytes of the elements, splat or not.
+  ArrayRef<char> data() const {
+    return expanded.empty() ? bytes : ArrayRef<char>(expanded);
+  }
+};
+
+/// `value`'s constant global and bytes, when it reads one with an identity
+/// layout and f32 or whole-byte integer elements.
+std::optional<ConstantGlobal> getConstantGlobal(Value value);
 
 /// Replaces `op` (and the fused `epilogue`, if any) by the kernel.
 /// `checkKernelSupport` must have succeeded.

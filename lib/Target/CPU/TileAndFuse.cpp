@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ContractionKernel.h"
+#include "UnrolledKernel.h"
 
 #include "effai/Target/CPU/Passes.h"
 
@@ -214,8 +215,14 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
     // not be fused): no decision, no threads.
     SmallVector<linalg::LinalgOp> sequential;
     SmallVector<std::pair<linalg::GenericOp, bool>> reductions;
+    SmallVector<std::pair<linalg::LinalgOp, bool>> unrolled;
     func.walk([&](linalg::LinalgOp op) {
       auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName());
+      if (tiling && tiling.getKernel() == "unrolled" &&
+          op.hasPureBufferSemantics()) {
+        unrolled.emplace_back(op, tiling.getThreads() > 1);
+        return;
+      }
       if (tiling && tiling.getKernel() == "reduction") {
         allowReassociation(op);
         if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
@@ -228,8 +235,18 @@ struct TileAndFusePass : public impl::TileAndFuseBase<TileAndFusePass> {
       if (oneThread && op.hasPureBufferSemantics())
         sequential.push_back(op);
     });
-    // Reductions first: they may absorb the fill of their output.
+    // Reductions and unrolled kernels first: they may absorb the fill of
+    // their output.
     llvm::SmallPtrSet<Operation *, 8> erased;
+    for (auto [op, threaded] : unrolled) {
+      std::string reason;
+      if (failed(cpu::emitUnrolledKernel(rewriter, op, threaded, erased,
+                                         reason))) {
+        op->emitWarning("effai-tile-and-fuse: keeping loops: ") << reason;
+        if (!threaded)
+          sequential.push_back(op);
+      }
+    }
     for (auto [op, threaded] : reductions)
       if (failed(lowerInnerReduction(rewriter, op, threaded, erased)) &&
           !threaded) {

@@ -49,7 +49,7 @@ func.func private @f() attributes {t = #effai.target<name = "t", kind = cpu, tri
 func.func private @f() attributes {t = #effai.target<name = "t", kind = cpu, triple = "x", cpu = "c", features = [], vector_bits = 256, vector_registers = 16, fma_latency = 4, fma_per_cycle = 2, loads_per_cycle = 2, clock_ghz = 0.0, cores = 1, peaks = <fp32 = 1.0, bf16 = 0.0, int8 = 0.0, int32 = 0.0>, memory = [#effai.memory<name = "DRAM", size = 1024, line = 64, ways = 0, shared_by = 1, bandwidth = 1.0, shared_bandwidth = 1.0>], fork_join_us = 1.0>}
 
 // -----
-// expected-error @+1 {{tiling: unknown kernel 'gemm' (expected contraction, elementwise, reduction or loops)}}
+// expected-error @+1 {{tiling: unknown kernel 'gemm' (expected contraction, unrolled, elementwise, reduction or loops)}}
 func.func private @f() attributes {t = #effai.tiling<kernel = "gemm", intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 
 // -----
@@ -91,3 +91,11 @@ func.func private @f() attributes {t = #effai.tiling<kernel = "loops", threads =
 // -----
 // expected-error @+1 {{tiling: bound must name a roof}}
 func.func private @f() attributes {t = #effai.tiling<kernel = "loops", intensity = 1.0, bound = "", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{conv_algorithm: unknown algorithm 'fft' (expected direct or winograd-f2x2-3x3)}}
+func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "fft", direct_us = 1.0, winograd_us = 1.0>}
+
+// -----
+// expected-error @+1 {{conv_algorithm: direct_us and winograd_us must not be negative}}
+func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "direct", direct_us = 1.0, winograd_us = -1.0>}

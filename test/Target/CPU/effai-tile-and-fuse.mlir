@@ -593,3 +593,49 @@ func.func @channel_start_masked(%x: memref<1x1x1x8xi8>, %y: memref<1x20x1x4xi32>
   }
   return
 }
+
+// -----
+// The `unrolled` kernel (Winograd transforms): a contraction against a
+// small constant becomes a loop over m whose body sums the first input's
+// elements with the coefficients folded in: zeros skipped, ones added
+// without a multiply, each input element loaded once (A[m, 1] feeds both
+// columns), the zero fill absorbed.
+// CHECK-LABEL: func.func @unrolled
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for
+// CHECK: %[[A0:.+]] = memref.load %arg0[%{{.+}}, %{{.+}}] : memref<5x3xf32>
+// CHECK: %[[A1:.+]] = memref.load %arg0[%{{.+}}, %{{.+}}] : memref<5x3xf32>
+// CHECK: %[[C0:.+]] = arith.addf %[[A0]], %[[A1]] : f32
+// CHECK: memref.store %[[C0]], %arg1
+// CHECK: %[[A2:.+]] = memref.load %arg0[%{{.+}}, %{{.+}}] : memref<5x3xf32>
+// CHECK: %[[HALF:.+]] = arith.constant -5.000000e-01 : f32
+// CHECK: %[[P:.+]] = arith.mulf %[[A2]], %[[HALF]] : f32
+// CHECK: %[[C1:.+]] = arith.addf %[[A1]], %[[P]] : f32
+// CHECK: memref.store %[[C1]], %arg1
+// CHECK-NOT: linalg.matmul
+memref.global "private" constant @coefficients : memref<3x2xf32> = dense<[[1.0, 0.0], [1.0, 1.0], [0.0, -0.5]]>
+func.func @unrolled(%a: memref<5x3xf32>, %c: memref<5x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @coefficients : memref<3x2xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<5x2xf32>)
+  linalg.matmul {effai.tiling = #effai.tiling<kernel = "unrolled",
+      intensity = 1.0, bound = "memory", predicted_us = 1.0>}
+    ins(%a, %b : memref<5x3xf32>, memref<3x2xf32>)
+    outs(%c : memref<5x2xf32>)
+  return
+}
+
+// -----
+// An `unrolled` tiling whose coefficients are not constant falls back to
+// plain loops, with a warning saying why.
+// CHECK-LABEL: func.func @unrolled_not_constant
+// CHECK: scf.for
+// CHECK: arith.mulf
+func.func @unrolled_not_constant(%a: memref<5x3xf32>, %b: memref<3x2xf32>, %c: memref<5x2xf32>) {
+  // expected-warning @+1 {{effai-tile-and-fuse: keeping loops: the second input is not a constant}}
+  linalg.matmul {effai.tiling = #effai.tiling<kernel = "unrolled",
+      intensity = 1.0, bound = "memory", predicted_us = 1.0>}
+    ins(%a, %b : memref<5x3xf32>, memref<3x2xf32>)
+    outs(%c : memref<5x2xf32>)
+  return
+}
