@@ -65,6 +65,12 @@ struct CompileCommandLine {
       llvm::cl::desc("Register-blocked contraction kernels (--kernels=false: "
                      "plain loops)"),
       llvm::cl::init(true), llvm::cl::cat(category)};
+  llvm::cl::opt<bool> winograd{
+      "winograd",
+      llvm::cl::desc("Winograd F(2x2, 3x3) for the 3x3 convolutions the "
+                     "roofline predicts faster that way (--winograd=false: "
+                     "all direct)"),
+      llvm::cl::init(true), llvm::cl::cat(category)};
   llvm::cl::opt<std::string> report{
       "report",
       llvm::cl::desc("Write the per-layer tiling report (JSON): ops, shapes, "
@@ -126,6 +132,7 @@ mlir::effai::getCPUCompileOptionsFromCommandLine() {
   options.parallel = cl.parallel;
   options.profile = cl.profile;
   options.kernels = cl.kernels;
+  options.winograd = cl.winograd;
   options.optLevel = std::min(3u, cl.optLevel.getValue());
   return options;
 }
@@ -229,6 +236,7 @@ mlir::effai::describeCompileOptions(const CPUCompileOptions &options) {
          (options.parallel ? " parallel" : "") +
          (options.profile ? " profile" : "") +
          (options.kernels ? "" : " no-kernels") +
+         (options.kernels && !options.winograd ? " no-winograd" : "") +
          (options.fuseElementwise ? " fuse-elementwise" : "");
 }
 

@@ -52,6 +52,16 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(effai::createFuseElementwise());
   pm.addPass(createCSEPass());
 
+  // Policy, then mechanism: direct or Winograd for each 3x3 convolution.
+  // After canonicalization, which would fold the transforms' reshapes
+  // into the GEMM and leave it a contraction no kernel tiles well.
+  if (options.kernels && options.winograd) {
+    SelectConvAlgorithmOptions conv;
+    conv.maxThreads = options.parallel ? 0 : 1;
+    pm.addPass(createSelectConvAlgorithm(conv));
+    pm.addNestedPass<func::FuncOp>(createWinogradConv());
+  }
+
   // Policy: tiles, packing, fusion and threads from the target's roofline.
   if (options.kernels) {
     SelectTilingOptions select;

@@ -23,33 +23,6 @@ namespace mlir::effai {
 
 namespace {
 
-/// The elementwise generic that is the only user of `op`'s result and
-/// iterates over exactly its shape: what the kernel can compute on its
-/// register tile before the store.
-linalg::GenericOp findEpilogue(linalg::LinalgOp op) {
-  Value result = op->getResult(0);
-  if (!result.hasOneUse())
-    return {};
-  auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
-  Type accType = getElementTypeOrSelf(result.getType());
-  if (!consumer || consumer.getNumReductionLoops() != 0 ||
-      consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
-      cast<ShapedType>(consumer->getResult(0).getType()).getShape() !=
-          cast<ShapedType>(result.getType()).getShape() ||
-      !(accType.isF32() || accType.isInteger(32)) ||
-      !isEpilogueElementType(getElementTypeOrSelf(consumer->getResult(0))))
-    return {};
-  for (OpOperand *input : consumer.getDpsInputOperands())
-    if (input->get() == result &&
-        !consumer.getMatchingIndexingMap(input).isIdentity())
-      return {};
-  for (Operation &inner : consumer.getBody()->without_terminator())
-    if (!inner.hasTrait<OpTrait::Elementwise>() &&
-        !isa<arith::ConstantOp>(inner))
-      return {};
-  return consumer;
-}
-
 /// A kernel starts from zeros in registers when its result buffer is a
 /// zero fill of its own; CSE may have shared one fill between several
 /// contractions (bufferization would then copy it), so each gets a clone.
@@ -88,17 +61,9 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto target = TargetAttr::lookup(module);
-    if (!target) {
-      module.emitError("effai-select-tiling: the module has no "
-                       "#effai.target (run effai-set-target first)");
+    TargetAttr target = lookupCPUTarget(module, "effai-select-tiling", "tiling");
+    if (!target)
       return signalPassFailure();
-    }
-    if (target.getKind() != TargetKind::CPU) {
-      module.emitError("effai-select-tiling: no tiling model for ")
-          << stringifyTargetKind(target.getKind()) << " targets";
-      return signalPassFailure();
-    }
     int64_t threads = maxThreads > 0 ? int64_t(maxThreads) : target.getCores();
     MLIRContext *context = &getContext();
     // Contractions the kernels take, and the elementwise consumer each could
@@ -126,19 +91,21 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
       std::string reason;
       if (succeeded(dims) && isCPUContractionCandidate(op, *dims, reason)) {
         kernels.emplace_back(op, *dims, *cost);
-        if (linalg::GenericOp epilogue = findEpilogue(op)) {
+        if (linalg::GenericOp epilogue = findFusableEpilogue(op)) {
           linalg::LinalgOp &best = owner[epilogue];
           if (!best || getLinalgCost(best)->macs < cost->macs)
             best = op;
         }
         return;
       }
+      StringRef kernel = succeeded(dims) && isCPUUnrolledCandidate(op, *dims)
+                             ? StringRef("unrolled")
+                             : getLoopKernel(op);
       op->setAttr(TilingAttr::getAttrName(),
-                  selectCPULoopTiling(op, getLoopKernel(op), *cost, target,
-                                      threads));
+                  selectCPULoopTiling(op, kernel, *cost, target, threads));
     });
     for (auto &[op, dims, cost] : kernels) {
-      linalg::GenericOp epilogue = findEpilogue(op);
+      linalg::GenericOp epilogue = findFusableEpilogue(op);
       bool fused = epilogue && owner.lookup(epilogue) == op;
       op->setAttr(TilingAttr::getAttrName(),
                   selectCPUContractionTiling(op, dims, cost, target, threads,

@@ -140,6 +140,30 @@ bool mlir::effai::hasKernelElementTypes(linalg::LinalgOp op) {
          getInputWidening(op, 1);
 }
 
+linalg::GenericOp mlir::effai::findFusableEpilogue(linalg::LinalgOp op) {
+  Value result = op->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  Type accType = getElementTypeOrSelf(result.getType());
+  if (!consumer || consumer.getNumReductionLoops() != 0 ||
+      consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
+      cast<ShapedType>(consumer->getResult(0).getType()).getShape() !=
+          cast<ShapedType>(result.getType()).getShape() ||
+      !(accType.isF32() || accType.isInteger(32)) ||
+      !isEpilogueElementType(getElementTypeOrSelf(consumer->getResult(0))))
+    return {};
+  for (OpOperand *input : consumer.getDpsInputOperands())
+    if (input->get() == result &&
+        !consumer.getMatchingIndexingMap(input).isIdentity())
+      return {};
+  for (Operation &inner : consumer.getBody()->without_terminator())
+    if (!inner.hasTrait<OpTrait::Elementwise>() &&
+        !isa<arith::ConstantOp>(inner))
+      return {};
+  return consumer;
+}
+
 bool mlir::effai::isEpilogueElementType(Type type) {
   return type.isF32() || (type.isInteger() &&
                           type.getIntOrFloatBitWidth() % 8 == 0 &&

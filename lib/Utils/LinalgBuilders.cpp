@@ -198,12 +198,11 @@ static bool useChannelInnerConv(int64_t outChannelsPerGroup) {
   return outChannelsPerGroup >= kVectorLength;
 }
 
-/// A generic accumulating `mulAdd(acc, x, w)` (buildMulAdd when null) into
-/// a zero-filled `type`.
-static Value buildContraction(OpBuilder &b, Location loc, RankedTensorType type,
-                              Value x, Value w, ArrayRef<AffineMap> maps,
-                              ArrayRef<utils::IteratorType> iterators,
-                              MulAddFn mulAdd) {
+Value mlir::effai::buildContraction(OpBuilder &b, Location loc,
+                                    RankedTensorType type, Value x, Value w,
+                                    ArrayRef<AffineMap> maps,
+                                    ArrayRef<utils::IteratorType> iterators,
+                                    MulAddFn mulAdd) {
   Value acc = buildFill(b, loc, type, getScalarAttr(type.getElementType(), 0));
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{x, w}, acc, maps, iterators,

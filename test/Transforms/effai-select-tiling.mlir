@@ -357,3 +357,42 @@ module attributes {effai.target = #target} {
     return %c1, %c2 : tensor<16x16xf32>, tensor<16x16xf32>
   }
 }
+
+// -----
+// The output transform of a Winograd convolution (effai-winograd-conv): two
+// n dims (the 2x2 pixels of a tile), so no register-blocked kernel, and a
+// constant second input of 64 coefficients: the `unrolled` kernel, which
+// folds them into additions.
+#target = #effai.target<name = "test-avx2", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
+    features = ["avx", "avx2", "fma"], vector_bits = 256,
+    vector_registers = 16, fma_latency = 5, fma_per_cycle = 2,
+    loads_per_cycle = 2, clock_ghz = 3.0, cores = 4,
+    peaks = <fp32 = 96.0, bf16 = 0.0, int8 = 96.0, int32 = 48.0>,
+    memory = [#effai.memory<name = "L1", size = 32768, line = 64, ways = 8, shared_by = 1, bandwidth = 190.0, shared_bandwidth = 190.0>,
+              #effai.memory<name = "L2", size = 262144, line = 64, ways = 8, shared_by = 1, bandwidth = 90.0, shared_bandwidth = 90.0>,
+              #effai.memory<name = "L3", size = 8388608, line = 64, ways = 16, shared_by = 4, bandwidth = 40.0, shared_bandwidth = 120.0>,
+              #effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 4, bandwidth = 15.0, shared_bandwidth = 25.0>],
+    fork_join_us = 2.0>
+// CHECK-LABEL: func.func @output_transform
+// CHECK: linalg.generic {{.+}}effai.tiling = #effai.tiling<kernel = "unrolled", lanes = 8, intensity = 1.532, bound = "compute", predicted_us = 0.192>
+module attributes {effai.target = #target} {
+  func.func @output_transform(%m: tensor<4x4x8x3x3xf32>) -> tensor<8x3x2x3x2xf32> {
+    %aa = arith.constant dense<0.5> : tensor<4x4x2x2xf32>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<8x3x2x3x2xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8x3x2x3x2xf32>) -> tensor<8x3x2x3x2xf32>
+    %y = linalg.generic {indexing_maps = [
+        affine_map<(o, th, tw, i, j, a, b) -> (a, b, o, th, tw)>,
+        affine_map<(o, th, tw, i, j, a, b) -> (a, b, i, j)>,
+        affine_map<(o, th, tw, i, j, a, b) -> (o, th, i, tw, j)>],
+        iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+        ins(%m, %aa : tensor<4x4x8x3x3xf32>, tensor<4x4x2x2xf32>) outs(%f : tensor<8x3x2x3x2xf32>) {
+    ^bb0(%in: f32, %c: f32, %out: f32):
+      %p = arith.mulf %in, %c : f32
+      %s = arith.addf %out, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<8x3x2x3x2xf32>
+    return %y : tensor<8x3x2x3x2xf32>
+  }
+}

@@ -48,6 +48,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "(effai-select-tiling, effai-tile-and-fuse); off: plain "
                      "loops"),
       llvm::cl::init(true)};
+  Option<bool> winograd{
+      *this, "winograd",
+      llvm::cl::desc("Let the roofline choose Winograd F(2x2, 3x3) for 3x3 "
+                     "convolutions (effai-select-conv-algorithm, "
+                     "effai-winograd-conv; needs kernels)"),
+      llvm::cl::init(true)};
 };
 
 /// effai (+ linalg/tensor/quant) on tensors -> LLVM dialect for a CPU:

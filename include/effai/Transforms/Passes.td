@@ -170,6 +170,66 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
   ];
 }
 
+def SelectConvAlgorithm : Pass<"effai-select-conv-algorithm",
+                                "::mlir::ModuleOp"> {
+  let summary = "Choose direct or Winograd F(2x2, 3x3) for each 3x3 "
+                "convolution from the roofline of the module's #effai.target";
+  let description = [{
+    The policy half of fast convolution (the mechanism is
+    `effai-winograd-conv`). For every convolution generic that Winograd
+    F(2x2, 3x3) can compute (3x3 filter, stride 1, dilation 1, batch 1,
+    f32, constant filter, zero-filled init) it predicts two times on the
+    target:
+
+    - direct: the register-blocked contraction kernel's prediction, as
+      `effai-select-tiling` would record it;
+    - Winograd: the 16 channel GEMMs at that kernel's rate on their
+      multiplies (16 per 2x2 output tile instead of 36), or the bandwidth
+      the transformed filter (16/9 of the filter's bytes) and the
+      transformed tensors need, whichever bounds; plus the input and output
+      transforms and an unfused epilogue as plain vectorized loops.
+
+    It records the choice and both times as
+    `effai.conv_algorithm = #effai.conv_algorithm<...>`; nothing else in
+    the IR changes. A convolution that already carries one keeps it.
+
+    ```mlir
+    %y = linalg.generic {effai.conv_algorithm = #effai.conv_algorithm<
+        algorithm = "winograd-f2x2-3x3", direct_us = 2050.0,
+        winograd_us = 1380.0>, ...}
+    ```
+  }];
+  let options = [
+    Option<"maxThreads", "max-threads", "int64_t", /*default=*/"1",
+           "Threads both forms are predicted with (0: every core of the "
+           "target)">,
+  ];
+}
+
+def WinogradConv : Pass<"effai-winograd-conv"> {
+  let summary = "Rewrite convolutions marked winograd-f2x2-3x3 into the "
+                "input transform, 16 channel GEMMs and the output transform";
+  let description = [{
+    The mechanism that applies `effai-select-conv-algorithm`'s decision.
+    A convolution with `effai.conv_algorithm` of algorithm
+    `winograd-f2x2-3x3` becomes three contractions on tensors, each of a
+    kind the CPU kernels tile (Lavin and Gray 2016):
+
+    1. `V[a, b, c, ty, tx] = sum_ij BB[a, b, i, j] * x[0, c, 2ty+i, 2tx+j]`,
+       with `BB = kron(B^T, B^T)` a 4x4x4x4 constant (an `unrolled`
+       kernel: 64 additions per tile and channel, no multiplies);
+    2. `M[a, b, o, ty, tx] = sum_c U[a, b, o, c] * V[a, b, c, ty, tx]`, with
+       `U = G g G^T` the filter transformed at compile time (batched GEMMs);
+    3. `Y[o, ty, p, tx, q] = sum_ab M[a, b, o, ty, tx] * AA[a, b, p, q]`,
+       `AA = kron(A^T, A^T)` (an `unrolled` kernel), then reshaped to NCHW.
+
+    Odd output sizes pad the input by one more row or column and slice the
+    result. A marked op that is not such a convolution is an error naming
+    the reason; ops marked `direct` or unmarked are left alone.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def FoldBatchNorm : Pass<"effai-fold-batch-norm"> {
   let summary = "Fold BatchNormalization (any per-channel affine epilogue) "
                 "into the weights and bias of the conv or linear layer before "

@@ -11,7 +11,7 @@
 #ifndef EFFAI_UTILS_CONTRACTIONANALYSIS_H
 #define EFFAI_UTILS_CONTRACTIONANALYSIS_H
 
-#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 namespace mlir::effai {
 
@@ -73,6 +73,11 @@ bool hasKernelElementTypes(linalg::LinalgOp op);
 /// dequantized results) or integers of 8 to 32 whole bits (i32 sums,
 /// requantized codes).
 bool isEpilogueElementType(Type type);
+
+/// The elementwise generic that is the only user of `op`'s result and
+/// iterates over exactly its shape (reading it unpermuted): what a kernel
+/// can compute on its register tile before the store. Null when none.
+linalg::GenericOp findFusableEpilogue(linalg::LinalgOp op);
 
 /// The reduction dimension a 4-way u8 x s8 -> i32 dot product can group:
 /// `op` accumulates i32 from zero-extended i8 activations (input 0) and

@@ -9,6 +9,8 @@
 #ifndef EFFAI_UTILS_LINALGBUILDERS_H
 #define EFFAI_UTILS_LINALGBUILDERS_H
 
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -78,6 +80,13 @@ Value buildPermutedView(OpBuilder &b, Location loc, Value input,
 /// whose weights are codes (power-of-two shifts) pass their own.
 using MulAddFn =
     function_ref<Value(OpBuilder &, Location, Value acc, Value x, Value w)>;
+
+/// A generic over `maps` and `iterators` accumulating `mulAdd(acc, x, w)`
+/// (buildMulAdd when null) into a zero-filled `type`.
+Value buildContraction(OpBuilder &b, Location loc, RankedTensorType type,
+                       Value x, Value w, ArrayRef<AffineMap> maps,
+                       ArrayRef<utils::IteratorType> iterators,
+                       MulAddFn mulAdd = nullptr);
 
 /// x[..., K] . w[N, K]^T -> [..., N] as a contraction generic accumulating
 /// in `elt` (operands already of that type unless `mulAdd` takes others).

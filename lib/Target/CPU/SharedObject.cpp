@@ -182,6 +182,7 @@ LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
   pipeline.parallel = options.parallel;
   pipeline.fuseElementwise = options.fuseElementwise;
   pipeline.kernels = options.kernels;
+  pipeline.winograd = options.winograd;
   pipeline.profile = options.profile;
   buildEffaiCPUPipeline(pm, pipeline);
   return pm.run(module);

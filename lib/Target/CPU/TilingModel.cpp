@@ -247,6 +247,23 @@ StringRef getBound(const Machine &m, double computeUs,
 
 } // namespace
 
+TargetAttr mlir::effai::lookupCPUTarget(ModuleOp module, StringRef pass,
+                                        StringRef model) {
+  auto target = TargetAttr::lookup(module);
+  if (!target) {
+    module.emitError(pass) << ": the module has no #effai.target (run "
+                              "effai-set-target first)";
+    return {};
+  }
+  if (target.getKind() != TargetKind::CPU) {
+    module.emitError(pass) << ": no " << model << " model for "
+                           << stringifyTargetKind(target.getKind())
+                           << " targets";
+    return {};
+  }
+  return target;
+}
+
 bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
                                             const ContractionDims &dims,
                                             std::string &reason) {
@@ -288,6 +305,23 @@ bool mlir::effai::isCPUContractionCandidate(linalg::LinalgOp op,
     return false;
   }
   return true;
+}
+
+bool mlir::effai::isCPUUnrolledCandidate(linalg::LinalgOp op,
+                                          const ContractionDims &dims) {
+  // Unrolling every (n, k) coefficient pays while they are few: the
+  // transforms of Winograd convolutions have 16 to 1296.
+  constexpr int64_t kMaxCoefficients = 4096;
+  if (!dims.batch.empty() || dims.m.empty() ||
+      !llvm::all_of(op->getOperands(), [](Value v) {
+        return getElementTypeOrSelf(v.getType()).isF32();
+      }))
+    return false;
+  OpOperand *b = op.getDpsInputOperand(1);
+  auto type = dyn_cast<ShapedType>(b->get().getType());
+  return matchPattern(b->get(), m_Constant()) && type &&
+         type.hasStaticShape() && type.getNumElements() <= kMaxCoefficients &&
+         op.getMatchingIndexingMap(b).isProjectedPermutation();
 }
 
 TilingAttr mlir::effai::selectCPUContractionTiling(
@@ -482,25 +516,40 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
                          std::round(best * 1000) / 1000);
 }
 
+namespace {
+
+/// The level plain loops over `bytes` stream from: data an elementwise op
+/// reads was usually just written, so the smallest level that holds it.
+MemoryLevelAttr getStreamingLevel(const Machine &machine, double bytes) {
+  for (size_t i = 0; i + 1 < machine.levels.size(); ++i)
+    if (bytes <= Machine::usable(machine.levels[i]) /
+                     std::max<int64_t>(1, machine.levels[i].getSharedBy()))
+      return machine.levels[i];
+  return machine.levels.back();
+}
+
+/// Roofline time of plain vectorized loops doing `cost` on `threads`
+/// cores: about half the vector peak of their arithmetic, or the bandwidth
+/// of `level`, whichever bounds; fork/join included.
+double predictLoopUs(const Machine &machine, const OpCost &cost,
+                     MemoryLevelAttr level, int64_t threads,
+                     double &computeUs, double &memoryUs) {
+  double gops = machine.peakGops(cost.arithmetic) / 2;
+  computeUs = cost.getOps() / (gops * threads * 1e3);
+  memoryUs = cost.getBytes() / (machine.bandwidth(level, threads) * 1e3);
+  return std::max(computeUs, memoryUs) +
+         (threads > 1 ? double(machine.target.getForkJoinUs()) : 0.0);
+}
+
+} // namespace
+
 TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
                                             StringRef kernel,
                                             const OpCost &cost,
                                             TargetAttr target,
                                             int64_t maxThreads) {
   Machine machine(target);
-  // Data an elementwise op reads was usually just written: it comes from
-  // the smallest level that holds it.
-  double bytes = cost.getBytes();
-  size_t levelIndex = machine.levels.size() - 1;
-  for (size_t i = 0; i + 1 < machine.levels.size(); ++i)
-    if (bytes <= Machine::usable(machine.levels[i]) /
-                     std::max<int64_t>(1, machine.levels[i].getSharedBy())) {
-      levelIndex = i;
-      break;
-    }
-  MemoryLevelAttr level = machine.levels[levelIndex];
-  // Plain loops reach about half the vector peak of their arithmetic.
-  double gops = machine.peakGops(cost.arithmetic) / 2;
+  MemoryLevelAttr level = getStreamingLevel(machine, cost.getBytes());
   // Threads split the leading parallel loops (one collapsed OpenMP loop
   // nest): with batch 1, a pool's channels and rows.
   int64_t outer = 1;
@@ -510,18 +559,12 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
       break;
     outer *= range;
   }
-  auto predict = [&](int64_t t, double &computeUs, double &memoryUs) {
-    computeUs = cost.getOps() / (gops * t * 1e3);
-    memoryUs = bytes / (machine.bandwidth(level, t) * 1e3);
-    return std::max(computeUs, memoryUs) +
-           (t > 1 ? double(target.getForkJoinUs()) : 0.0);
-  };
   double computeUs, memoryUs;
-  double best = predict(1, computeUs, memoryUs);
+  double best = predictLoopUs(machine, cost, level, 1, computeUs, memoryUs);
   double bestCompute = computeUs, bestMemory = memoryUs;
   int64_t threads = 1;
   for (int64_t t = 2; t <= std::min(maxThreads, outer); ++t) {
-    double time = predict(t, computeUs, memoryUs);
+    double time = predictLoopUs(machine, cost, level, t, computeUs, memoryUs);
     if (threadsPay(time, best, target)) {
       best = time;
       threads = t;
@@ -537,4 +580,47 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
                          threads, threads > 1 ? "batch" : "none", false,
                          std::round(intensity * 1000) / 1000, bound,
                          std::round(best * 1000) / 1000);
+}
+
+double mlir::effai::predictCPUWinogradUs(const WinogradConvShape &conv,
+                                         TilingAttr direct, TargetAttr target,
+                                         int64_t threads) {
+  Machine machine(target);
+  threads = std::max<int64_t>(1, threads);
+  double computeUs, memoryUs;
+  auto loopUs = [&](const OpCost &cost) {
+    return predictLoopUs(machine, cost, getStreamingLevel(machine, cost.getBytes()),
+                         threads, computeUs, memoryUs);
+  };
+  // The 16 channel GEMMs run on the same register-blocked kernel as the
+  // direct form: its predicted rate, on 16/36 of the multiplies (fewer
+  // when the padding to whole tiles is small), unless the transformed
+  // filter's bytes bound them.
+  double gemmComputeUs = double(direct.getPredictedUs()) *
+                         double(conv.getGemmMacs()) /
+                         double(conv.getDirectMacs());
+  OpCost gemmTraffic;
+  gemmTraffic.bytesRead =
+      conv.getTransformedFilterBytes() + conv.getTransformedInputBytes();
+  gemmTraffic.bytesWritten = conv.getTransformedOutputBytes();
+  double gemmUs = std::max(gemmComputeUs, loopUs(gemmTraffic));
+  OpCost input;
+  input.adds = conv.getInputTransformAdds();
+  input.bytesRead = conv.getInputBytes();
+  input.bytesWritten = conv.getTransformedInputBytes();
+  OpCost output;
+  output.adds = conv.getOutputTransformAdds();
+  output.bytesRead = conv.getTransformedOutputBytes();
+  output.bytesWritten = conv.getResultBytes();
+  double total = gemmUs + loopUs(input) + loopUs(output);
+  // A direct kernel computes its elementwise consumer on the register
+  // tile; after the output transform it is a pass of its own.
+  if (direct.getEpilogue()) {
+    OpCost epilogue;
+    epilogue.adds = conv.filters * conv.height * conv.width;
+    epilogue.bytesRead = 2 * conv.getResultBytes();
+    epilogue.bytesWritten = conv.getResultBytes();
+    total += loopUs(epilogue);
+  }
+  return total;
 }

@@ -42,6 +42,8 @@ struct CPUCompileOptions {
   bool fuseElementwise = true;
   /// Register-blocked kernels for contractions (effai-cpu-pipeline option).
   bool kernels = true;
+  /// Winograd F(2x2, 3x3) where the roofline prefers it (pipeline option).
+  bool winograd = true;
   /// Per-layer cycle counters in the artifact (effai-profile-layers).
   bool profile = false;
   /// Destroy the LLVM module and context once the object is written. A

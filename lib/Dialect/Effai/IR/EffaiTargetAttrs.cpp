@@ -195,11 +195,12 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef parallel, bool epilogue,
                                  Real intensity, StringRef bound,
                                  Real predictedUs) {
-  if (!llvm::is_contained({"contraction", "elementwise", "reduction", "loops"},
-                          kernel))
+  if (!llvm::is_contained(
+          {"contraction", "unrolled", "elementwise", "reduction", "loops"},
+          kernel))
     return emitError() << "tiling: unknown kernel '" << kernel
-                       << "' (expected contraction, elementwise, reduction "
-                          "or loops)";
+                       << "' (expected contraction, unrolled, elementwise, "
+                          "reduction or loops)";
   if (lanes < 0)
     return emitError() << "tiling: lanes must not be negative";
   if (kernel == "contraction") {
@@ -250,4 +251,16 @@ int64_t TilingAttr::getRegisterRows() const {
   for (int64_t r : getMr())
     rows *= r;
   return rows;
+}
+
+LogicalResult
+ConvAlgorithmAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          StringRef algorithm, Real directUs, Real winogradUs) {
+  if (!llvm::is_contained({"direct", "winograd-f2x2-3x3"}, algorithm))
+    return emitError() << "conv_algorithm: unknown algorithm '" << algorithm
+                       << "' (expected direct or winograd-f2x2-3x3)";
+  if (directUs < 0 || winogradUs < 0)
+    return emitError() << "conv_algorithm: direct_us and winograd_us must not "
+                          "be negative";
+  return success();
 }

@@ -152,8 +152,10 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     and by the compile report; it changes nothing by itself.
 
     `kernel` is the class of code the op becomes: `contraction` (a
-    register-blocked matmul or convolution micro-kernel), `elementwise`,
-    `reduction` or `loops` (plain loops). For contractions, the iteration
+    register-blocked matmul or convolution micro-kernel), `unrolled` (a
+    contraction against a small constant, such as a Winograd transform: its
+    n and k loops unrolled with the coefficients folded in, zeros skipped),
+    `elementwise`, `reduction` or `loops` (plain loops). For contractions, the iteration
     dimensions form groups: `m` (in the first input and the result), `n`
     (in the second input and the result, vectorized in vectors of `lanes`
     elements), `k` (reduced) and batch. `mr` is the register tile over the
@@ -215,6 +217,40 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     static ::llvm::StringRef getAttrName() { return "effai.tiling"; }
     /// Total register-tile rows (product of `mr`).
     int64_t getRegisterRows() const;
+  }];
+}
+
+def Effai_ConvAlgorithmAttr : Effai_Attr<"ConvAlgorithm", "conv_algorithm"> {
+  let summary = "How a convolution is computed, and the roofline times "
+                "behind the choice";
+  let description = [{
+    Written by `effai-select-conv-algorithm` on the convolutions it can
+    compute more than one way, read by `effai-winograd-conv`, which applies
+    it; it changes nothing by itself.
+
+    `algorithm` is `direct` (the convolution stays one contraction, an
+    implicit GEMM) or `winograd-f2x2-3x3` (Lavin and Gray 2016: every 4x4
+    input tile becomes a 2x2 output tile through 16 independent channel
+    GEMMs against the filter transformed at compile time, 16 multiplies
+    per 2x2 outputs instead of 36, in exchange for two transforms and 16/9
+    times the weight bytes). `direct_us` and `winograd_us` are the predicted
+    times of both on the module's target.
+
+    ```mlir
+    #effai.conv_algorithm<algorithm = "winograd-f2x2-3x3",
+                          direct_us = 2050.0, winograd_us = 1380.0>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"direct or winograd-f2x2-3x3">:$algorithm,
+    Effai_RealParameter<>:$direct_us,
+    Effai_RealParameter<>:$winograd_us);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The attribute name convolutions carry it under.
+    static ::llvm::StringRef getAttrName() { return "effai.conv_algorithm"; }
+    bool isWinograd() const { return getAlgorithm() == "winograd-f2x2-3x3"; }
   }];
 }
 
