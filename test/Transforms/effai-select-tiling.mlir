@@ -24,10 +24,12 @@
 // 12x8 takes 6.5. Over the op: 6x16 runs 16 x 4 tiles of 512*6 + 12
 // (stores) cycles = 197376, 3x32 ties (32 x 2 tiles), 4x24 wastes lanes
 // (3 tiles for 64 columns: 222048): the first of the ties, 6x16, wins.
-// kc: the 16-wide B micro-panel and 6-row A sliver in 7/8 of L1:
-// 28672 / ((16 + 6) * 4) = 325 -> 320 (multiple of 8) < 512.
-// mc: half of 7/8 of L2 over kc*4 bytes: 114688 / 1280 = 89 -> 84 (6s).
-// nc: half of the core's share of 7/8 L3 over kc*4: 983040 / 1280 = 768,
+// kc: k is not blocked (kc = 512): the L2 feeds the micro-kernel, (16 + 6)
+// * 4 = 88 bytes a 6-cycle step against 90 GB/s / 3 GHz = 30 bytes a cycle,
+// and the 512x16 B micro-panel (32 KiB) fits a quarter of 7/8 of L2; a k
+// block would only reload and store every C tile once more.
+// mc: half of 7/8 of L2 over kc*4 bytes: 114688 / 2048 = 56 -> 54 (6s).
+// nc: half of the core's share of 7/8 L3 over kc*4: 983040 / 2048 = 480,
 // capped at 64 columns. pack_a: A rows are 2048 bytes apart, so the 6 rows
 // fall into 2 of the 64 L1 sets (32 lines apart): packed. Predicted time:
 // (197376 + 49152 packing cycles) / 3 GHz = 82.176 us, compute-bound
@@ -35,7 +37,7 @@
 // With 4 threads, splitting m (96 / 6 = 16 row tiles) costs one B copy
 // per thread and wins: 246528 / 4 cycles + 2 us fork/join = 22.544 us.
 // CHECK-LABEL: func.func @gemm
-// CHECK: linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [6], nr = 16, kc = 320, mc = 84, nc = 64, pack_a = true, pack_b = "compile", intensity = 17.86, bound = "compute", predicted_us = 82.176>}
+// CHECK: linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [6], nr = 16, kc = 512, mc = 54, nc = 64, pack_a = true, pack_b = "compile", intensity = 17.86, bound = "compute", predicted_us = 82.176>}
 // THREADS-LABEL: func.func @gemm
 // THREADS: pack_b = "compile", threads = 4, parallel = "m", intensity = 17.86, bound = "compute", predicted_us = 22.544>
 module attributes {effai.target = #target} {
@@ -140,8 +142,8 @@ module attributes {effai.target = #target} {
 // costs fp32 / int32 = 96 / 48 = 2 FMA slots: r x v accumulators take
 // r * v * 2 / 2 cycles a step, above the loads and the latency for every
 // 12-accumulator tile. 12x8 and 6x16 tie at 64 tiles x (512 * 12 + 12)
-// = 393984 cycles; the first (one vector) is kept. kc: 28672 / ((8 + 12)
-// * 4) = 358 -> 352; A packing 49152 cycles: 443136 / 3 GHz = 147.712 us.
+// = 393984 cycles; the first (one vector) is kept. kc = 512 (80 bytes a
+// 12-cycle step: the L2 feeds it), mc = 114688 / 2048 = 56 -> 48; A packing 49152 cycles: 443136 / 3 GHz = 147.712 us.
 #target = #effai.target<name = "test-avx2", kind = cpu,
     triple = "x86_64-unknown-linux-gnu", cpu = "haswell",
     features = ["avx", "avx2", "fma"], vector_bits = 256,
@@ -155,7 +157,7 @@ module attributes {effai.target = #target} {
     fork_join_us = 2.0>
 module attributes {effai.target = #target} {
   // CHECK-LABEL: func.func @integer_gemm
-  // CHECK: linalg.generic {{.*}}effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [12], nr = 8, kc = 352, mc = 72, nc = 64, pack_a = true, pack_b = "compile", intensity = 24.774, bound = "compute", predicted_us = 147.712>
+  // CHECK: linalg.generic {{.*}}effai.tiling = #effai.tiling<kernel = "contraction", lanes = 8, mr = [12], nr = 8, kc = 512, mc = 48, nc = 64, pack_a = true, pack_b = "compile", intensity = 24.774, bound = "compute", predicted_us = 147.712>
   func.func @integer_gemm(%a: tensor<96x512xi32>) -> tensor<96x64xi32> {
     %bb = arith.constant dense<3> : tensor<512x64xi8>
     %zero = arith.constant 0 : i32

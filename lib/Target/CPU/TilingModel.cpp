@@ -384,9 +384,22 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   int64_t kc = p.k, mc = roundUp(mRange, mr0), nc = roundUp(p.n, nr);
   bool singleK = dims.k.size() == 1;
   // Blocking k keeps the B micro-panel in L1 for the next row tile: with a
-  // single row tile there is no next one.
+  // single row tile there is no next one. It pays only when the L2 cannot
+  // feed the micro-kernel's loads (bytes per step against L2 bytes per
+  // cycle): otherwise each k block just reloads and stores the C tile (rows
+  // of C a page apart: latency-bound misses).
   int64_t rowTiles = p.outer * llvm::divideCeil(mRange, mr0);
-  if (!p.transposed && singleK && rowTiles > 1) {
+  bool l2FeedsKernel = false;
+  if (machine.levels.size() > 2) {
+    double stepBytes = double(nr + rows) * kElementBytes;
+    double stepCycles =
+        cyclesPerStep(machine, rows, tile.vectors, p.macCost);
+    double l2BytesPerCycle = machine.levels[1].getBandwidth() / machine.ghz;
+    double panelBytes = double(p.k) * nr * kElementBytes;
+    l2FeedsKernel = stepBytes <= l2BytesPerCycle * stepCycles &&
+                    panelBytes <= Machine::usable(machine.levels[1]) / 4;
+  }
+  if (!p.transposed && singleK && rowTiles > 1 && !l2FeedsKernel) {
     double l1 = Machine::usable(machine.levels.front());
     int64_t fit = int64_t(l1 / double((nr + rows) * kElementBytes)) / 8 * 8;
     fit = std::max<int64_t>(fit, 8);
@@ -453,11 +466,16 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   StringRef parallel = "none";
   // Splitting n makes every thread read all of A; splitting m, all of B:
   // the input the threads share crosses the cache hierarchy once per thread.
-  auto predict = [&](int64_t t, int64_t tiles, bool duplicatesPacking,
-                     double sharedBytes, double &computeUs,
-                     SmallVector<double> &levelUs) {
+  // The busiest thread's share of `range` split into tiles of `tile`
+  // (the last one short), against an even split.
+  auto predict = [&](int64_t t, int64_t range, int64_t tile,
+                     bool duplicatesPacking, double sharedBytes,
+                     double &computeUs, SmallVector<double> &levelUs) {
+    int64_t tiles = llvm::divideCeil(range, tile);
     double balance =
-        tiles > 0 ? double(llvm::divideCeil(tiles, t)) * t / tiles : 1.0;
+        range > 0 ? double(std::min<int64_t>(range, llvm::divideCeil(tiles, t) * tile)) *
+                        t / range
+                  : 1.0;
     double pack = duplicatesPacking ? packCycles : packCycles / t;
     computeUs = ((cycles / t) * balance + pack) / (machine.ghz * 1e3);
     levelUs.clear();
@@ -473,7 +491,7 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   };
   double computeUs;
   SmallVector<double> levelUs;
-  double best = predict(1, 1, false, 0.0, computeUs, levelUs);
+  double best = predict(1, 1, 1, false, 0.0, computeUs, levelUs);
   double bestComputeUs = computeUs;
   SmallVector<double> bestLevelUs = levelUs;
   int64_t outerMost = 1;
@@ -484,20 +502,19 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
     outerMost = dims.ranges[outerDims.front()];
   struct Split {
     StringRef name;
-    int64_t tiles;
+    int64_t range, tile;
     bool duplicatesPacking;
     double sharedBytes;
   };
-  SmallVector<Split> splits = {
-      {"m", int64_t(llvm::divideCeil(mRange, mr0)), false, bBytes},
-      {"n", int64_t(tilesN), packA, aBytes}};
+  SmallVector<Split> splits = {{"m", mRange, mr0, false, bBytes},
+                               {"n", p.n, nr, packA, aBytes}};
   if (outerMost > 1 && !packA)
-    splits.push_back({"batch", outerMost, false, bBytes});
+    splits.push_back({"batch", outerMost, 1, false, bBytes});
   for (int64_t t = 2; t <= maxThreads; ++t)
     for (const Split &split : splits) {
-      if (split.tiles < t)
+      if (llvm::divideCeil(split.range, split.tile) < t)
         continue;
-      double time = predict(t, split.tiles, split.duplicatesPacking,
+      double time = predict(t, split.range, split.tile, split.duplicatesPacking,
                             split.sharedBytes, computeUs, levelUs);
       if (threadsPay(time, best, target)) {
         best = time;
