@@ -140,6 +140,12 @@ bool mlir::effai::hasKernelElementTypes(linalg::LinalgOp op) {
          getInputWidening(op, 1);
 }
 
+bool mlir::effai::hasOnlyF32Operands(Operation *op) {
+  return llvm::all_of(op->getOperands(), [](Value v) {
+    return getElementTypeOrSelf(v.getType()).isF32();
+  });
+}
+
 linalg::GenericOp mlir::effai::findFusableEpilogue(linalg::LinalgOp op) {
   Value result = op->getResult(0);
   if (!result.hasOneUse())

@@ -36,9 +36,7 @@ FailureOr<WinogradConvShape> mlir::effai::matchWinogradConv(linalg::GenericOp op
     return fail("not a stride-1, dilation-1 NCHW x OIHW convolution");
   if (op.getNumReductionLoops() != 3 || op.getNumParallelLoops() != 4)
     return fail("not a convolution's iterators (4 parallel, 3 reduction)");
-  if (!llvm::all_of(op->getOperands(), [](Value v) {
-        return getElementTypeOrSelf(v.getType()).isF32();
-      }))
+  if (!hasOnlyF32Operands(op))
     return fail("not f32");
   if (!hasMultiplyAccumulateBody(op))
     return fail("its body is not a multiply-accumulate");

@@ -74,6 +74,9 @@ bool hasKernelElementTypes(linalg::LinalgOp op);
 /// requantized codes).
 bool isEpilogueElementType(Type type);
 
+/// Whether every operand of `op` is f32 or has f32 elements.
+bool hasOnlyF32Operands(Operation *op);
+
 /// The elementwise generic that is the only user of `op`'s result and
 /// iterates over exactly its shape (reading it unpermuted): what a kernel
 /// can compute on its register tile before the store. Null when none.

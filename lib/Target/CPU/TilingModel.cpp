@@ -312,10 +312,7 @@ bool mlir::effai::isCPUUnrolledCandidate(linalg::LinalgOp op,
   // Unrolling every (n, k) coefficient pays while they are few: the
   // transforms of Winograd convolutions have 16 to 1296.
   constexpr int64_t kMaxCoefficients = 4096;
-  if (!dims.batch.empty() || dims.m.empty() ||
-      !llvm::all_of(op->getOperands(), [](Value v) {
-        return getElementTypeOrSelf(v.getType()).isF32();
-      }))
+  if (!dims.batch.empty() || dims.m.empty() || !hasOnlyF32Operands(op))
     return false;
   OpOperand *b = op.getDpsInputOperand(1);
   auto type = dyn_cast<ShapedType>(b->get().getType());
@@ -472,10 +469,9 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
                      bool duplicatesPacking, double sharedBytes,
                      double &computeUs, SmallVector<double> &levelUs) {
     int64_t tiles = llvm::divideCeil(range, tile);
-    double balance =
-        range > 0 ? double(std::min<int64_t>(range, llvm::divideCeil(tiles, t) * tile)) *
-                        t / range
-                  : 1.0;
+    int64_t busiest =
+        std::min<int64_t>(range, llvm::divideCeil(tiles, t) * tile);
+    double balance = range > 0 ? double(busiest) * t / range : 1.0;
     double pack = duplicatesPacking ? packCycles : packCycles / t;
     computeUs = ((cycles / t) * balance + pack) / (machine.ghz * 1e3);
     levelUs.clear();
@@ -514,8 +510,9 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
     for (const Split &split : splits) {
       if (llvm::divideCeil(split.range, split.tile) < t)
         continue;
-      double time = predict(t, split.range, split.tile, split.duplicatesPacking,
-                            split.sharedBytes, computeUs, levelUs);
+      double time =
+          predict(t, split.range, split.tile, split.duplicatesPacking,
+                  split.sharedBytes, computeUs, levelUs);
       if (threadsPay(time, best, target)) {
         best = time;
         threads = t;

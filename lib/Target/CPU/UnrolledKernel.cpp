@@ -44,11 +44,9 @@ SmallVector<SmallVector<int64_t>> enumeratePoints(ArrayRef<int64_t> ranges) {
 }
 } // namespace
 
-LogicalResult
-mlir::effai::cpu::emitUnrolledKernel(RewriterBase &rewriter,
-                                     linalg::LinalgOp op, bool threaded,
-                                     llvm::SmallPtrSetImpl<Operation *> &erased,
-                                     std::string &reason) {
+LogicalResult mlir::effai::cpu::emitUnrolledKernel(
+    RewriterBase &rewriter, linalg::LinalgOp op, bool threaded,
+    llvm::SmallPtrSetImpl<Operation *> &erased, std::string &reason) {
   FailureOr<ContractionDims> dims = analyzeContraction(op);
   if (failed(dims) || !dims->batch.empty() || dims->m.empty()) {
     reason = "not a contraction with m dims and no batch dims";
@@ -57,10 +55,7 @@ mlir::effai::cpu::emitUnrolledKernel(RewriterBase &rewriter,
   OpOperand *inputA = op.getDpsInputOperand(0);
   OpOperand *inputB = op.getDpsInputOperand(1);
   OpOperand *init = op.getDpsInitOperand(0);
-  if (!op.hasPureBufferSemantics() ||
-      !llvm::all_of(op->getOperands(), [](Value v) {
-        return getElementTypeOrSelf(v.getType()).isF32();
-      })) {
+  if (!op.hasPureBufferSemantics() || !hasOnlyF32Operands(op)) {
     reason = "needs f32 buffers";
     return failure();
   }
@@ -113,6 +108,11 @@ mlir::effai::cpu::emitUnrolledKernel(RewriterBase &rewriter,
   Value start;
   if (fill && fill.getOutputs()[0] == init->get())
     start = fill.getInputs()[0];
+  // From a zero start the first term is the sum itself.
+  APFloat startValue(0.0f);
+  bool startsAtZero = start &&
+                      matchPattern(start, m_ConstantFloat(&startValue)) &&
+                      startValue.isZero();
 
   // `map`'s indices with the m dims at `mIvs` and the n and k dims at
   // constants.
@@ -143,43 +143,36 @@ mlir::effai::cpu::emitUnrolledKernel(RewriterBase &rewriter,
       Value &value = loadedA[kIndex];
       if (!value)
         value = memref::LoadOp::create(
-            b, loc, inputA->get(),
-            indices(b, mapA, mIvs, {}, kPoints[kIndex]));
+            b, loc, inputA->get(), indices(b, mapA, mIvs, {}, kPoints[kIndex]));
       return value;
+    };
+    // c * a, without a multiply for c = 1.
+    auto scaled = [&](Value a, float c) -> Value {
+      if (c == 1.0f)
+        return a;
+      return arith::MulFOp::create(
+          b, loc, a, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c)));
     };
     for (const SmallVector<int64_t> &n : nPoints) {
       SmallVector<Value> outIndices = indices(b, mapC, mIvs, n, {});
-      Value acc = start ? start
-                        : memref::LoadOp::create(b, loc, init->get(),
-                                                 outIndices)
-                              .getResult();
-      APFloat startValue(0.0f);
-      bool zeroStart = start && matchPattern(start, m_ConstantFloat(&startValue)) &&
-                       startValue.isZero();
+      Value acc = start
+                      ? start
+                      : memref::LoadOp::create(b, loc, init->get(), outIndices)
+                            .getResult();
+      bool empty = startsAtZero;
       for (auto [kIndex, k] : llvm::enumerate(kPoints)) {
         float c = coefficient(n, k);
         if (c == 0.0f)
           continue;
         Value a = loadA(kIndex);
-        if (zeroStart) {
-          acc = c == 1.0f ? a
-                : c == -1.0f
-                    ? arith::NegFOp::create(b, loc, a).getResult()
-                    : arith::MulFOp::create(
-                          b, loc, a,
-                          arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c)))
-                          .getResult();
-          zeroStart = false;
-        } else if (c == 1.0f) {
-          acc = arith::AddFOp::create(b, loc, acc, a);
-        } else if (c == -1.0f) {
+        if (empty)
+          acc = c == -1.0f ? arith::NegFOp::create(b, loc, a).getResult()
+                           : scaled(a, c);
+        else if (c == -1.0f)
           acc = arith::SubFOp::create(b, loc, acc, a);
-        } else {
-          Value scaled = arith::MulFOp::create(
-              b, loc, a,
-              arith::ConstantOp::create(b, loc, b.getF32FloatAttr(c)));
-          acc = arith::AddFOp::create(b, loc, acc, scaled);
-        }
+        else
+          acc = arith::AddFOp::create(b, loc, acc, scaled(a, c));
+        empty = false;
       }
       memref::StoreOp::create(b, loc, acc, init->get(), outIndices);
     }
@@ -208,10 +201,9 @@ mlir::effai::cpu::emitUnrolledKernel(RewriterBase &rewriter,
   };
   if (threaded && mOrder.size() > 1) {
     // The outermost m loop on threads.
-    scf::ParallelOp::create(rewriter, loc, lower[0], upper[0], steps[0],
-                            [&](OpBuilder &b, Location, ValueRange ivs) {
-                              nest(b, ivs);
-                            });
+    scf::ParallelOp::create(
+        rewriter, loc, lower[0], upper[0], steps[0],
+        [&](OpBuilder &b, Location, ValueRange ivs) { nest(b, ivs); });
   } else {
     nest(rewriter, {});
   }
