@@ -157,7 +157,8 @@ linalg::GenericOp mlir::effai::findFusableEpilogue(linalg::LinalgOp op) {
       cast<ShapedType>(consumer->getResult(0).getType()).getShape() !=
           cast<ShapedType>(result.getType()).getShape() ||
       !(accType.isF32() || accType.isInteger(32)) ||
-      !isEpilogueElementType(getElementTypeOrSelf(consumer->getResult(0))))
+      !isEpilogueElementType(getElementTypeOrSelf(consumer->getResult(0))) ||
+      !hasByteSizedInputs(consumer))
     return {};
   for (OpOperand *input : consumer.getDpsInputOperands())
     if (input->get() == result &&
@@ -168,6 +169,13 @@ linalg::GenericOp mlir::effai::findFusableEpilogue(linalg::LinalgOp op) {
         !isa<arith::ConstantOp>(inner))
       return {};
   return consumer;
+}
+
+bool mlir::effai::hasByteSizedInputs(linalg::GenericOp consumer) {
+  return llvm::all_of(consumer.getDpsInputOperands(), [](OpOperand *input) {
+    Type type = getElementTypeOrSelf(input->get().getType());
+    return type.isIntOrFloat() && type.getIntOrFloatBitWidth() % 8 == 0;
+  });
 }
 
 bool mlir::effai::isEpilogueElementType(Type type) {

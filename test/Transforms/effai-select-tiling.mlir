@@ -134,6 +134,28 @@ module attributes {effai.target = #target} {
     } -> tensor<16x32xf32>
     return %y : tensor<16x32xf32>
   }
+
+  // A masked_fill (Where on an i1 mask) is no epilogue: an i1 buffer holds
+  // a byte per element, a vector<8xi1> load reads 8 bits.
+  // CHECK-LABEL: func.func @mask_is_no_epilogue
+  // CHECK: linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",
+  // CHECK-NOT: epilogue = true
+  // CHECK-NOT: effai.epilogue
+  // CHECK: linalg.generic {{.*}}effai.tiling = #effai.tiling<kernel = "elementwise"
+  func.func @mask_is_no_epilogue(%b: tensor<16x32xf32>, %mask: tensor<16x32xi1>) -> tensor<16x32xf32> {
+    %w2 = arith.constant dense<0.25> : tensor<32x32xf32>
+    %zero = arith.constant 0.0 : f32
+    %ninf = arith.constant 0xFF800000 : f32
+    %e = tensor.empty() : tensor<16x32xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<16x32xf32>) -> tensor<16x32xf32>
+    %c = linalg.matmul ins(%b, %w2 : tensor<16x32xf32>, tensor<32x32xf32>) outs(%f : tensor<16x32xf32>) -> tensor<16x32xf32>
+    %y = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%mask, %c : tensor<16x32xi1>, tensor<16x32xf32>) outs(%e : tensor<16x32xf32>) {
+    ^bb0(%m: i1, %p: f32, %o: f32):
+      %s = arith.select %m, %ninf, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<16x32xf32>
+    return %y : tensor<16x32xf32>
+  }
 }
 
 // -----

@@ -74,12 +74,18 @@ bool hasKernelElementTypes(linalg::LinalgOp op);
 /// requantized codes).
 bool isEpilogueElementType(Type type);
 
+/// Whether every input of epilogue candidate `consumer` has whole-byte
+/// elements. An i1 buffer holds a byte per element but a vector<Nxi1>
+/// load reads N bits, so masks (Where conditions) are not vector-loadable.
+bool hasByteSizedInputs(linalg::GenericOp consumer);
+
 /// Whether every operand of `op` is f32 or has f32 elements.
 bool hasOnlyF32Operands(Operation *op);
 
 /// The elementwise generic that is the only user of `op`'s result and
 /// iterates over exactly its shape (reading it unpermuted): what a kernel
-/// can compute on its register tile before the store. Null when none.
+/// can compute on its register tile before the store (inputs of whole
+/// bytes only). Null when none.
 linalg::GenericOp findFusableEpilogue(linalg::LinalgOp op);
 
 /// The reduction dimension a 4-way u8 x s8 -> i32 dot product can group:

@@ -1582,6 +1582,8 @@ mlir::effai::cpu::findEpilogue(linalg::LinalgOp contraction,
     if (!inner.hasTrait<OpTrait::Elementwise>() &&
         !isa<arith::ConstantOp>(inner))
       return none("the consumer's body is not elementwise");
+  if (!hasByteSizedInputs(consumer))
+    return none("a consumer input has sub-byte (i1) elements");
   if (!isEpilogueElementType(getElementTypeOrSelf(output->get().getType())))
     return none("the consumer produces neither f32 nor an integer of 8 to 32 bits");
   return Epilogue{consumer, *resultInput};
