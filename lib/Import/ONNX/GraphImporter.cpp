@@ -28,6 +28,12 @@ GraphImporter::GraphImporter(MLIRContext *context,
     : context(context), model(model), sourceName(sourceName.str()),
       options(options), builder(context) {}
 
+/// A node's name, or "Op#index" for unnamed ones (locations, messages).
+static std::string getNodeName(const onnx::NodeProto &node, int64_t index) {
+  return node.name().empty() ? node.op_type() + "#" + std::to_string(index)
+                             : node.name();
+}
+
 Location GraphImporter::getLocation(StringRef name) {
   return NameLoc::get(StringAttr::get(context, name),
                       FileLineColLoc::get(context, sourceName, 0, 0));
@@ -109,6 +115,14 @@ GraphImporter::getInferredType(StringRef name, bool &isUnsigned,
   return RankedTensorType::get(shape, elementType);
 }
 
+std::string GraphImporter::describeOrigin(StringRef name) const {
+  auto it = producers.find(name);
+  if (it == producers.end())
+    return "graph input '" + name.str() + "'";
+  const auto &[node, index] = it->second;
+  return "node '" + getNodeName(*node, index) + "' (" + node->op_type() + ")";
+}
+
 LogicalResult
 GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes,
                             SmallVectorImpl<std::string> &argNames) {
@@ -155,9 +169,7 @@ LogicalResult GraphImporter::importInitializers() {
 
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int64_t index) {
-  std::string name = node.name().empty()
-                         ? node.op_type() + "#" + std::to_string(index)
-                         : node.name();
+  std::string name = getNodeName(node, index);
   StringRef domain = node.domain();
   if (domain == "ai.onnx")
     domain = "";
@@ -236,6 +248,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     func.setArgAttr(i, "effai.name", builder.getStringAttr(name));
   }
 
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    for (const std::string &output : node.output())
+      producers[output] = {&node, int64_t(index)};
   for (auto [index, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, index)))
       return {};

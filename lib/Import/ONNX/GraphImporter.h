@@ -38,6 +38,10 @@ public:
   FailureOr<RankedTensorType> getInferredType(StringRef name, bool &isUnsigned,
                                               std::string &why) const;
 
+  /// Where run-time value `name` comes from: "graph input 'x'" or "node
+  /// 'n' (NonZero)", for diagnostics about what stays dynamic.
+  std::string describeOrigin(StringRef name) const;
+
 private:
   LogicalResult importInputs(SmallVectorImpl<Type> &argTypes,
                              SmallVectorImpl<std::string> &argNames);
@@ -54,6 +58,8 @@ private:
   llvm::StringMap<ValueEntry> values;
   llvm::StringMap<const onnx::TypeProto *> inferredTypes;
   llvm::StringMap<int64_t> opsets;
+  /// The node that produces each value, and its index in the graph.
+  llvm::StringMap<std::pair<const onnx::NodeProto *, int64_t>> producers;
 };
 
 } // namespace mlir::effai::onnx_import

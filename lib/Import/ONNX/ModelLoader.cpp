@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ModelLoader.h"
+#include "ShapeFolding.h"
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
@@ -15,6 +16,9 @@
 
 using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
+
+/// Fold-and-infer rounds before giving up on a fixpoint.
+static constexpr int kMaxFoldingRounds = 16;
 
 /// Replaces the declared shape of graph input `name` by `dims`.
 static bool overrideInputShape(onnx::GraphProto &graph, const std::string &name,
@@ -113,8 +117,8 @@ static void checkModel(const onnx::ModelProto &model,
 bool mlir::effai::onnx_import::loadModel(
     llvm::StringRef bytes, llvm::StringRef modelDir,
     const llvm::StringMap<std::vector<int64_t>> &inputShapes,
-    const llvm::StringMap<std::string> &constantInputs, onnx::ModelProto &model,
-    std::string &error) {
+    const llvm::StringMap<std::string> &constantInputs, bool foldShapes,
+    onnx::ModelProto &model, ShapeFoldingReport &folding, std::string &error) {
   if (bytes.size() > size_t(std::numeric_limits<int>::max())) {
     error = "model is larger than protobuf's 2 GiB limit; keep weights in "
             "external data";
@@ -143,6 +147,14 @@ bool mlir::effai::onnx_import::loadModel(
                                         /*data_prop_val=*/true);
     onnx::shape_inference::InferShapes(
         model, onnx::OpSchemaRegistry::Instance(), options);
+    // Each round folds what the last inference made static; chains through
+    // Reshape/Slice results need several.
+    for (int round = 0; foldShapes && round < kMaxFoldingRounds; ++round) {
+      if (!foldShapeComputations(model, folding))
+        break;
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), options);
+    }
   } catch (const onnx::checker::ValidationError &e) {
     error = std::string("invalid model: ") + e.what();
     return false;

@@ -10,6 +10,8 @@
 #ifndef EFFAI_LIB_IMPORT_ONNX_MODELLOADER_H
 #define EFFAI_LIB_IMPORT_ONNX_MODELLOADER_H
 
+#include "ShapeFolding.h"
+
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -22,12 +24,16 @@ namespace mlir::effai::onnx_import {
 /// Parses `bytes` into `model`, applies static input-shape overrides, turns
 /// frozen inputs (serialized TensorProtos) into initializers, runs
 /// the ONNX checker (external data resolved below `modelDir`) and ONNX shape
-/// inference (with data propagation), so every value has a type. Returns
-/// false with `error` set on failure.
+/// inference (with data propagation). With `foldShapes`, it then folds
+/// shape computations to initializers and infers again until nothing more
+/// folds (recording what it folded in `folding`), so that every value whose
+/// shape follows from the static input shapes has a type. Returns false
+/// with `error` set on failure.
 bool loadModel(llvm::StringRef bytes, llvm::StringRef modelDir,
                const llvm::StringMap<std::vector<int64_t>> &inputShapes,
                const llvm::StringMap<std::string> &constantInputs,
-               onnx::ModelProto &model, std::string &error);
+               bool foldShapes, onnx::ModelProto &model,
+               ShapeFoldingReport &folding, std::string &error);
 
 /// Reads the bytes of an external-data tensor (location/offset/length
 /// entries) from a file below `baseDir`. Returns false with `error` set.

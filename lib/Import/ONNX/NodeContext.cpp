@@ -86,7 +86,23 @@ RankedTensorType NodeContext::resultType(int64_t i) {
   FailureOr<RankedTensorType> type =
       importer.getInferredType(node.output(i), isUnsigned, why);
   if (failed(type)) {
-    emitError() << why;
+    InFlightDiagnostic diag = emitError() << why;
+    // Shape folding made every import-time integer a constant: the integer
+    // inputs still computed at run time are what keeps the shape unknown.
+    for (int64_t j = 0; j < getNumInputs(); ++j) {
+      const ValueEntry *entry =
+          hasInput(j) ? importer.lookup(node.input(j)) : nullptr;
+      if (!entry || entry->constant || !entry->type ||
+          !entry->type.getElementType().isInteger() ||
+          entry->type.getElementType().isInteger(1))
+        continue;
+      std::string origin = importer.describeOrigin(node.input(j));
+      diag << "; input " << j << " ('" << node.input(j)
+           << "') is only known at run time (from " << origin << ")";
+      if (StringRef(origin).starts_with("graph input"))
+        diag << "; freeze it with --constant-input " << node.input(j)
+             << "=TENSOR.pb";
+    }
     return {};
   }
   return *type;
@@ -245,6 +261,8 @@ const OpHandlerRegistry &OpHandlerRegistry::get() {
     registerShapeHandlers(r);
     registerQuantizationHandlers(r);
     registerResizeHandlers(r);
+    registerGeneratorHandlers(r);
+    registerEinsumHandlers(r);
     return r;
   }();
   return registry;

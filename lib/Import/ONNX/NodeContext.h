@@ -138,6 +138,8 @@ void registerReductionHandlers(OpHandlerRegistry &registry);
 void registerShapeHandlers(OpHandlerRegistry &registry);
 void registerQuantizationHandlers(OpHandlerRegistry &registry);
 void registerResizeHandlers(OpHandlerRegistry &registry);
+void registerGeneratorHandlers(OpHandlerRegistry &registry);
+void registerEinsumHandlers(OpHandlerRegistry &registry);
 
 } // namespace mlir::effai::onnx_import
 

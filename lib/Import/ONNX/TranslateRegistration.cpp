@@ -36,6 +36,16 @@ void registerOnnxImportTranslation() {
       llvm::cl::desc("Keep QDQ quantize/dequantize pairs instead of folding "
                      "them into integer-only effai ops"),
       llvm::cl::init(false));
+  static llvm::cl::opt<bool> foldShapes(
+      "onnx-fold-shapes",
+      llvm::cl::desc("Evaluate shape computations at import once input "
+                     "shapes are static (default on)"),
+      llvm::cl::init(true));
+  static llvm::cl::opt<bool> reportFolding(
+      "onnx-report-folding",
+      llvm::cl::desc("Report, as a remark, which nodes shape folding "
+                     "replaced by constants, per op type"),
+      llvm::cl::init(false));
 
   TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model (.onnx protobuf)",
@@ -44,6 +54,8 @@ void registerOnnxImportTranslation() {
         OnnxImportOptions options;
         options.functionName = functionName;
         options.foldQDQ = !keepQDQ;
+        options.foldShapes = foldShapes;
+        options.reportShapeFolding = reportFolding;
         for (const std::string &text : inputShapes) {
           std::string error;
           if (!parseInputShapeOverride(text, options, error)) {

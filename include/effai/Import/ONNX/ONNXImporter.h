@@ -38,6 +38,12 @@ struct OnnxImportOptions {
   std::string externalDataDir;
   /// Name of the generated function.
   std::string functionName = "main";
+  /// Evaluate shape computations (Shape -> Gather -> Concat -> Reshape...)
+  /// at import once input shapes are static, so their results are
+  /// constants and every shape downstream is static.
+  bool foldShapes = true;
+  /// Report what shape folding replaced, per op type, as a remark.
+  bool reportShapeFolding = false;
   /// Fold QDQ quantize/dequantize pairs into integer-only effai ops
   /// (the effai-fold-qdq patterns).
   bool foldQDQ = true;
