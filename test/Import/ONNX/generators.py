@@ -11,12 +11,13 @@ from onnx import helper
 import numpy as np
 
 # CHECK-LABEL: // ----- trilu upper above the diagonal
+# CHECK: %[[K:.*]] = arith.constant 1 : i64
+# CHECK: linalg.generic
 # CHECK: %[[ROW:.*]] = linalg.index 0 : index
 # CHECK: %[[R:.*]] = arith.index_cast %[[ROW]]
 # CHECK: %[[COL:.*]] = linalg.index 1 : index
 # CHECK: %[[C:.*]] = arith.index_cast %[[COL]]
 # CHECK: %[[OFF:.*]] = arith.subi %[[C]], %[[R]] : i64
-# CHECK: %[[K:.*]] = arith.constant 1 : i64
 # CHECK: %[[KEEP:.*]] = arith.cmpi sge, %[[OFF]], %[[K]] : i64
 # CHECK: arith.select %[[KEEP]], %{{.*}}, %{{.*}} : f32
 show("trilu upper above the diagonal", model(
@@ -33,18 +34,29 @@ show("trilu lower batched", model(
     [helper.make_node("Trilu", ["x"], ["y"], upper=0)],
     [value("x", F32, [2, 3, 3])], [value("y", F32, [2, 3, 3])]))
 
+# A diagonal given at run time is read once, before the generic.
+# CHECK-LABEL: // ----- trilu with a run-time diagonal
+# CHECK: %[[K:.*]] = tensor.extract %arg1[] : tensor<i64>
+# CHECK: linalg.generic
+# CHECK: arith.cmpi sge, %{{.*}}, %[[K]] : i64
+show("trilu with a run-time diagonal", model(
+    [helper.make_node("Trilu", ["x", "k"], ["y"])],
+    [value("x", F32, [4, 5]), value("k", I64, [])],
+    [value("y", F32, [4, 5])]))
+
 # CHECK-LABEL: // ----- trilu of a vector
 # CHECK: error: shape inference failed: {{.*}}(op_type:Trilu, node name: t): [ShapeInferenceError] Input rank must be >= 2.
 show("trilu of a vector", model(
     [helper.make_node("Trilu", ["x"], ["y"], name="t")],
     [value("x", F32, [4])], [value("y", F32, [4])]))
 
-# Small Ranges fold at import; a large one is a generic.
+# Small Ranges fold at import; a large one is a generic. (A run-time start
+# or delta is read like Trilu's k; the limit must be known for the shape.)
 # CHECK-LABEL: // ----- range too large to fold
 # CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<100000xi64>)
 # CHECK: %[[I:.*]] = arith.index_cast %{{.*}} : index to i64
-# CHECK: %[[STEP:.*]] = arith.muli %[[I]], %{{.*}} : i64
-# CHECK: arith.addi %{{.*}}, %[[STEP]] : i64
+# CHECK: %[[STEP:.*]] = arith.muli %[[I]], %c2_i64 : i64
+# CHECK: arith.addi %c5_i64, %[[STEP]] : i64
 show("range too large to fold", model(
     [helper.make_node("Range", ["start", "limit", "delta"], ["y"])],
     [], [value("y", I64, [100000])],

@@ -8,6 +8,7 @@
 #include "HandlerUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::effai;
@@ -20,14 +21,38 @@ Value indexAsI64(OpBuilder &b, Location loc, int64_t d) {
                                     linalg::IndexOp::create(b, loc, d));
 }
 
+/// The one element of scalar input `i` (rank 0, or one element), read at
+/// run time unless it is a constant; `what` names it in errors.
+Value scalarInput(NodeContext &ctx, int64_t i, StringRef what) {
+  RankedTensorType type = ctx.inputType(i);
+  if (type && type.getNumElements() != 1) {
+    ctx.emitError() << what << " must hold one value, not "
+                    << type.getNumElements();
+    return {};
+  }
+  if (const HostTensor *constant = ctx.constantInput(i)) {
+    Type element = constant->getElementType();
+    if (isa<FloatType>(element))
+      return buildScalar(ctx.b, ctx.loc, element, constant->getDouble(0));
+    return arith::ConstantIntOp::create(ctx.b, ctx.loc, element,
+                                        constant->getInt(0));
+  }
+  Value input = ctx.input(i);
+  if (!input)
+    return {};
+  SmallVector<Value> zeros(type.getRank(),
+                           arith::ConstantIndexOp::create(ctx.b, ctx.loc, 0));
+  return tensor::ExtractOp::create(ctx.b, ctx.loc, input, zeros);
+}
+
 /// Whether the element at (row, column) lies on the kept side of diagonal
-/// `k`: column - row >= k for an upper triangle, <= k for a lower one.
-Value onKeptSide(OpBuilder &b, Location loc, int64_t rank, int64_t k,
+/// `k` (an i64): column - row >= k for an upper triangle, <= k for a lower
+/// one.
+Value onKeptSide(OpBuilder &b, Location loc, int64_t rank, Value diagonal,
                  bool upper) {
   Value row = indexAsI64(b, loc, rank - 2);
   Value column = indexAsI64(b, loc, rank - 1);
   Value offset = arith::SubIOp::create(b, loc, column, row);
-  Value diagonal = arith::ConstantIntOp::create(b, loc, k, 64);
   return arith::CmpIOp::create(
       b, loc, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
       offset, diagonal);
@@ -45,17 +70,12 @@ LogicalResult importTrilu(NodeContext &ctx) {
                     << "; Trilu needs at least 2";
     return failure();
   }
-  int64_t k = 0;
-  if (ctx.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> ks = ctx.constantInts(1, "k");
-    if (failed(ks))
-      return failure();
-    if (ks->size() != 1) {
-      ctx.emitError() << "k must hold one value, not " << ks->size();
-      return failure();
-    }
-    k = ks->front();
-  }
+  // k, an int64 scalar, defaults to the main diagonal.
+  Value k = ctx.hasInput(1)
+                ? scalarInput(ctx, 1, "k")
+                : arith::ConstantIntOp::create(ctx.b, ctx.loc, 0, 64);
+  if (!k)
+    return failure();
   bool upper = ctx.attrInt("upper", 1) != 0;
   int64_t rank = type.getRank();
   ctx.setResult(

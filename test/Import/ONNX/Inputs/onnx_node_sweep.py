@@ -31,7 +31,8 @@ AveragePool GlobalAveragePool GlobalMaxPool Flatten Reshape Transpose Concat
 Split Slice Squeeze Unsqueeze Gather Shape Constant ConstantOfShape Identity
 Cast Expand Where Equal Less Greater ReduceMean ReduceSum ReduceMax ReduceMin
 Pad Resize Dropout QuantizeLinear DequantizeLinear DynamicQuantizeLinear
-QLinearConv QLinearMatMul MatMulInteger ConvInteger BitShift
+QLinearConv QLinearMatMul MatMulInteger ConvInteger BitShift Trilu Einsum Range
+Tile
 """.split())
 
 
