@@ -89,6 +89,21 @@ private:
 };
 } // namespace
 
+/// Adds the inputs of `node`, and of the nodes of its subgraphs (If/Loop
+/// bodies read outer values by name), to `names`.
+static void collectInputs(const onnx::NodeProto &node,
+                          llvm::StringSet<> &names) {
+  for (const std::string &name : node.input())
+    names.insert(name);
+  for (const onnx::AttributeProto &attr : node.attribute()) {
+    for (const onnx::NodeProto &inner : attr.g().node())
+      collectInputs(inner, names);
+    for (const onnx::GraphProto &graph : attr.graphs())
+      for (const onnx::NodeProto &inner : graph.node())
+        collectInputs(inner, names);
+  }
+}
+
 static int64_t getDefaultOpset(const onnx::ModelProto &model) {
   for (const onnx::OperatorSetIdProto &opset : model.opset_import())
     if (opset.domain().empty() || opset.domain() == "ai.onnx")
@@ -226,8 +241,7 @@ mlir::effai::onnx_import::foldShapeComputations(onnx::ModelProto &model,
   llvm::StringSet<> used;
   for (int i = 0, e = graph.node_size(); i < e; ++i)
     if (!folded[i])
-      for (const std::string &name : graph.node(i).input())
-        used.insert(name);
+      collectInputs(graph.node(i), used);
   for (const onnx::ValueInfoProto &output : graph.output())
     used.insert(output.name());
   google::protobuf::RepeatedPtrField<onnx::NodeProto> kept;

@@ -204,3 +204,20 @@ run("target from a division by zero", model(
      helper.make_node("Reshape", ["x", "t"], ["y"], name="r")],
     [value("x", F32, [2, 6])], [value("y", F32, ["a", "b"])],
     [const("s", np.array([3, 4])), const("zero", np.array([0, 0]))]))
+
+# A folded value that only a subgraph reads stays defined (as an
+# initializer): the model stays valid and If is refused as control flow.
+# CHECK-LABEL: // ----- folded value read by a subgraph
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: remark: shape folding replaced 2 nodes by constants in 1 round: ReduceProd 1, Shape 1
+# CHECK-NEXT: error: node '<unnamed>' (If, opset 13): unsupported: control flow (subgraph attribute 'else_branch')
+branch = lambda out: helper.make_graph(
+    [helper.make_node("Reshape", ["x", "t"], [out])], out, [],
+    [value(out, F32, [6])])
+run("folded value read by a subgraph", model(
+    [helper.make_node("Shape", ["x"], ["s"]),
+     helper.make_node("ReduceProd", ["s"], ["t"], keepdims=1),
+     helper.make_node("If", ["c"], ["y"], then_branch=branch("o1"),
+                      else_branch=branch("o2"))],
+    [value("x", F32, [2, 3]), value("c", BOOL, [])], [value("y", F32, [6])],
+    opset=13))
