@@ -21,7 +21,7 @@ bool mlir::effai::onnx_import::isRealType(int32_t type) {
   return type == TensorProto::FLOAT || type == TensorProto::DOUBLE;
 }
 
-bool mlir::effai::onnx_import::isIntegerType(int32_t type) {
+static bool isIntegerType(int32_t type) {
   switch (type) {
   case TensorProto::INT8:
   case TensorProto::INT16:

@@ -32,9 +32,9 @@ struct KnownTensor {
   int64_t integer(int64_t i) const;
 };
 
-/// Element types folding computes with: float, double, integers, bool.
+/// Element types folding computes with: float and double (reals), and
+/// integers and bool.
 bool isRealType(int32_t type);
-bool isIntegerType(int32_t type);
 bool isSupportedType(int32_t type);
 /// `value` wrapped to the range of integer type `type` (C++ conversion
 /// semantics, as ONNX runtimes compute).

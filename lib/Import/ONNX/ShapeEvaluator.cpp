@@ -15,7 +15,6 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <cmath>
-#include <cstring>
 #include <functional>
 #include <limits>
 
