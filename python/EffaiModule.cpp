@@ -145,7 +145,8 @@ public:
   std::tuple<bool, std::string, std::vector<DiagnosticRecord>, std::string>
   compileToSharedObject(const std::string &path, const std::string &machine,
                         const std::string &cpu, unsigned optLevel,
-                        bool parallel, bool profile) const {
+                        bool parallel, bool profile,
+                        const std::string &emulateGPU, bool kernels) const {
     DiagnosticCollector collector;
     OwningOpRef<ModuleOp> copy(module.get().clone());
     effai::CPUCompileOptions options;
@@ -154,6 +155,8 @@ public:
     options.optLevel = optLevel;
     options.parallel = parallel;
     options.profile = profile;
+    options.emulateGPU = emulateGPU;
+    options.kernels = kernels;
     // The tiling report (JSON) comes back with the artifact.
     std::string report;
     options.afterTiling = [&](ModuleOp tiled) {
@@ -252,7 +255,8 @@ PYBIND11_MODULE(_effai, m) {
       .def("weight_payload_bytes", &PyModule::weightPayloadBytes)
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,
            py::arg("path"), py::arg("machine"), py::arg("cpu"),
-           py::arg("opt_level"), py::arg("parallel"), py::arg("profile"));
+           py::arg("opt_level"), py::arg("parallel"), py::arg("profile"),
+           py::arg("emulate_gpu"), py::arg("kernels"));
   m.def("add_measured_times", &addMeasuredTimes, py::arg("report"),
         py::arg("seconds"), py::arg("runs"));
   m.def("parse_module", &parseModule, py::arg("text"));

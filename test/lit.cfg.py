@@ -64,3 +64,21 @@ config.substitutions.append(("%mlir_runner_utils", ",".join(
     for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
 config.substitutions.append(
     ("%mlir_runner", os.path.join(config.llvm_tools_dir, "mlir-runner")))
+
+# The CUDA toolkit's ptxas (assembles the GPU path's PTX; no GPU needed).
+import shutil
+ptxas = shutil.which("ptxas") or next(
+    (p for p in ["/usr/local/cuda/bin/ptxas"] if os.path.exists(p)), None)
+if ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+    # gpu-module-to-binary{format=bin} finds it through PATH, libdevice
+    # through CUDA_HOME.
+    llvm_config.with_environment("PATH", os.path.dirname(ptxas),
+                                 append_path=True)
+    config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(ptxas))
+
+# A CUDA driver with a device (GPU execution tests).
+if subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0 \
+        if shutil.which("nvidia-smi") else False:
+    config.available_features.add("cuda-device")

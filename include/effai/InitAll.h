@@ -14,11 +14,13 @@
 #include "effai/Dialect/Effai/IR/LinalgCostModel.h"
 #include "effai/Pipelines/Pipelines.h"
 #include "effai/Target/CPU/Passes.h"
+#include "effai/Target/GPU/Passes.h"
 #include "effai/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 namespace mlir::effai {
 
@@ -28,6 +30,8 @@ inline void registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registerLinalgCostModels(registry);
+  // gpu-module-to-binary translates kernels to LLVM IR in the pass.
+  mlir::registerAllToLLVMIRTranslations(registry);
 }
 
 /// Registers effai passes and pipelines and all upstream passes with the
@@ -37,6 +41,7 @@ inline void registerAllPasses() {
   registerEffaiPasses();
   registerEffaiConversionPasses();
   registerEffaiCPUPasses();
+  registerEffaiGPUPasses();
   registerEffaiPipelines();
 }
 

@@ -3,11 +3,11 @@
 #include "effai/Driver/Driver.h"
 #include "effai/InitAll.h"
 #include "effai/Target/CPU/TilingReport.h"
-#include "llvm/Support/FormatVariadic.h"
+#include "effai/runtime.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
-#include "effai/runtime.h"
 
 #include <vector>
 
@@ -71,6 +71,13 @@ struct CompileCommandLine {
                      "roofline predicts faster that way (--winograd=false: "
                      "all direct)"),
       llvm::cl::init(true), llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> emulateGPU{
+      "emulate-gpu",
+      llvm::cl::desc("Compile through the GPU path for this chip (sm_80, "
+                     "sm_90) and run its kernels as host loops: tests the "
+                     "GPU tiling and mapping on a machine without a GPU"),
+      llvm::cl::value_desc("chip"), llvm::cl::init(""),
+      llvm::cl::cat(category)};
   llvm::cl::opt<std::string> report{
       "report",
       llvm::cl::desc("Write the per-layer tiling report (JSON): ops, shapes, "
@@ -133,6 +140,7 @@ mlir::effai::getCPUCompileOptionsFromCommandLine() {
   options.profile = cl.profile;
   options.kernels = cl.kernels;
   options.winograd = cl.winograd;
+  options.emulateGPU = cl.emulateGPU;
   options.optLevel = std::min(3u, cl.optLevel.getValue());
   return options;
 }
@@ -197,7 +205,8 @@ LogicalResult mlir::effai::compileWithReport(ModuleOp module,
             "' not found; set EFFAI_PYTHON)";
     return failure();
   }
-  std::string script = std::string(EFFAI_PYTHON_PACKAGES) + "/effai/roofline.py";
+  std::string script =
+      std::string(EFFAI_PYTHON_PACKAGES) + "/effai/roofline.py";
   SmallVector<StringRef> args = {*python, script, reportPath, request.plotPath};
   std::string message;
   if (llvm::sys::ExecuteAndWait(*python, args, std::nullopt, {}, 0, 0,
@@ -237,7 +246,9 @@ mlir::effai::describeCompileOptions(const CPUCompileOptions &options) {
          (options.profile ? " profile" : "") +
          (options.kernels ? "" : " no-kernels") +
          (options.kernels && !options.winograd ? " no-winograd" : "") +
-         (options.fuseElementwise ? " fuse-elementwise" : "");
+         (options.fuseElementwise ? " fuse-elementwise" : "") +
+         (options.emulateGPU.empty() ? ""
+                                     : " emulate-gpu=" + options.emulateGPU);
 }
 
 bool mlir::effai::measureLayerTimes(StringRef path, int runs, int threads,
@@ -254,7 +265,8 @@ bool mlir::effai::measureLayerTimes(StringRef path, int runs, int threads,
     return false;
   };
   if (effai_profile_count(model) == 0)
-    return fail("'" + path.str() + "' has no per-layer timers (compile it "
+    return fail("'" + path.str() +
+                "' has no per-layer timers (compile it "
                 "with --profile)");
   if (threads > 0 && effai_set_num_threads(model, threads) != EFFAI_OK)
     return fail(effai_last_error());

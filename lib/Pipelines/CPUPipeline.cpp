@@ -23,15 +23,8 @@
 
 using namespace mlir;
 
-void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
-                                        const CPUPipelineOptions &options) {
-  // The machine every decision below is made for.
-  SetTargetOptions setTarget;
-  setTarget.target =
-      options.target.empty() ? std::string("host") : options.target.getValue();
-  setTarget.ifMissing = options.target.empty();
-  pm.addPass(createSetTarget(setTarget));
-
+void mlir::effai::buildEffaiLinalgFrontEnd(OpPassManager &pm,
+                                           bool fuseElementwise) {
   // Graph level: BatchNormalization into the conv before it.
   pm.addNestedPass<func::FuncOp>(effai::createFoldBatchNorm());
 
@@ -48,41 +41,21 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   // lower-quant-ops emits arith on whole tensors: make those generics.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  if (options.fuseElementwise)
+  if (fuseElementwise)
     pm.addNestedPass<func::FuncOp>(effai::createFuseElementwise());
   pm.addPass(createCSEPass());
+}
 
-  // Policy, then mechanism: direct or Winograd for each 3x3 convolution.
-  // After canonicalization, which would fold the transforms' reshapes
-  // into the GEMM and leave it a contraction no kernel tiles well.
-  if (options.kernels && options.winograd) {
-    SelectConvAlgorithmOptions conv;
-    conv.maxThreads = options.parallel ? 0 : 1;
-    pm.addPass(createSelectConvAlgorithm(conv));
-    pm.addNestedPass<func::FuncOp>(createWinogradConv());
-  }
-
-  // Policy: tiles, packing, fusion and threads from the target's roofline.
-  if (options.kernels) {
-    SelectTilingOptions select;
-    select.maxThreads = options.parallel ? 0 : 1;
-    pm.addPass(createSelectTiling(select));
-  }
-
-  // Producers of padded tensors write into the padded buffers.
-  pm.addNestedPass<func::FuncOp>(createPadInPlace());
-
-  // Tensors -> buffers, with deallocation of temporaries.
+void mlir::effai::buildEffaiBufferization(OpPassManager &pm) {
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  // Mechanism: contractions with a tiling become register-blocked kernels
-  // (their packing buffers are planned with the rest).
-  if (options.kernels)
-    pm.addNestedPass<func::FuncOp>(createTileAndFuse());
+}
 
+void mlir::effai::buildEffaiCPUBackEnd(OpPassManager &pm,
+                                       const CPUPipelineOptions &options) {
   // Weights the kernels packed at compile time are no longer read in their
   // original layout: drop those globals before LLVM has to translate them.
   if (options.kernels)
@@ -136,10 +109,56 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   pm.addPass(createExportTarget());
 }
 
+void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
+                                        const CPUPipelineOptions &options) {
+  // The machine every decision below is made for.
+  SetTargetOptions setTarget;
+  setTarget.target =
+      options.target.empty() ? std::string("host") : options.target.getValue();
+  setTarget.ifMissing = options.target.empty();
+  pm.addPass(createSetTarget(setTarget));
+
+  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise);
+
+  // Policy, then mechanism: direct or Winograd for each 3x3 convolution.
+  // After canonicalization, which would fold the transforms' reshapes
+  // into the GEMM and leave it a contraction no kernel tiles well.
+  if (options.kernels && options.winograd) {
+    SelectConvAlgorithmOptions conv;
+    conv.maxThreads = options.parallel ? 0 : 1;
+    pm.addPass(createSelectConvAlgorithm(conv));
+    pm.addNestedPass<func::FuncOp>(createWinogradConv());
+  }
+
+  // Policy: tiles, packing, fusion and threads from the target's roofline.
+  if (options.kernels) {
+    SelectTilingOptions select;
+    select.maxThreads = options.parallel ? 0 : 1;
+    pm.addPass(createSelectTiling(select));
+  }
+
+  // Producers of padded tensors write into the padded buffers.
+  pm.addNestedPass<func::FuncOp>(createPadInPlace());
+
+  // Tensors -> buffers, with deallocation of temporaries.
+  buildEffaiBufferization(pm);
+  // Mechanism: contractions with a tiling become register-blocked kernels
+  // (their packing buffers are planned with the rest).
+  if (options.kernels)
+    pm.addNestedPass<func::FuncOp>(createTileAndFuse());
+
+  buildEffaiCPUBackEnd(pm, options);
+}
+
 void mlir::effai::registerEffaiPipelines() {
   PassPipelineRegistration<CPUPipelineOptions>(
       "effai-cpu-pipeline",
       "Lower effai and imported ONNX IR on tensors to the LLVM dialect for "
       "the host CPU",
       buildEffaiCPUPipeline);
+  PassPipelineRegistration<GPUPipelineOptions>(
+      "effai-gpu-pipeline",
+      "Lower effai and imported ONNX IR on tensors to NVVM kernels (PTX or "
+      "cubin in a gpu.binary) and host code launching them",
+      buildEffaiGPUPipeline);
 }

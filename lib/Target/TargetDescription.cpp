@@ -90,19 +90,56 @@ std::optional<TargetKind> parseKind(StringRef text) {
 template <typename AttrT, typename... Args>
 AttrT getChecked(MLIRContext *context, std::string &error, Args &&...args) {
   std::string message;
-  auto emitError = [&]() {
-    return mlir::emitError(UnknownLoc::get(context));
-  };
+  auto emitError = [&]() { return mlir::emitError(UnknownLoc::get(context)); };
   ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
     if (message.empty())
       message = diag.str();
     return success();
   });
-  AttrT attr = AttrT::getChecked(emitError, context,
-                                 std::forward<Args>(args)...);
+  AttrT attr =
+      AttrT::getChecked(emitError, context, std::forward<Args>(args)...);
   if (!attr && error.empty())
     error = message;
   return attr;
+}
+
+/// The "gpu" object of a GPU target.
+GPUAttr parseGPU(MLIRContext *context, const llvm::json::Object &object,
+                 std::string &error) {
+  FieldReader reader(object, "target.gpu", error);
+  std::string chip = reader.string("chip");
+  int64_t ptx = reader.integer("ptx"), warpSize = reader.integer("warp_size");
+  int64_t registersPerSm = reader.integer("registers_per_sm");
+  int64_t maxRegisters = reader.integer("max_registers_per_thread");
+  int64_t sharedPerSm = reader.integer("shared_per_sm");
+  int64_t sharedPerBlock = reader.integer("shared_per_block");
+  int64_t threadsPerSm = reader.integer("max_threads_per_sm");
+  int64_t threadsPerBlock = reader.integer("max_threads_per_block");
+  Real fp16 = reader.number("tensor_fp16"), bf16 = reader.number("tensor_bf16");
+  Real tf32 = reader.number("tensor_tf32"), int8 = reader.number("tensor_int8");
+  if (!reader.ok())
+    return {};
+  return getChecked<GPUAttr>(context, error, StringRef(chip), ptx, warpSize,
+                             registersPerSm, maxRegisters, sharedPerSm,
+                             sharedPerBlock, threadsPerSm, threadsPerBlock,
+                             fp16, bf16, tf32, int8);
+}
+
+llvm::json::Object printGPU(GPUAttr gpu) {
+  return llvm::json::Object{
+      {"chip", gpu.getChip()},
+      {"ptx", gpu.getPtx()},
+      {"warp_size", gpu.getWarpSize()},
+      {"registers_per_sm", gpu.getRegistersPerSm()},
+      {"max_registers_per_thread", gpu.getMaxRegistersPerThread()},
+      {"shared_per_sm", gpu.getSharedPerSm()},
+      {"shared_per_block", gpu.getSharedPerBlock()},
+      {"max_threads_per_sm", gpu.getMaxThreadsPerSm()},
+      {"max_threads_per_block", gpu.getMaxThreadsPerBlock()},
+      {"tensor_fp16", double(gpu.getTensorFp16())},
+      {"tensor_bf16", double(gpu.getTensorBf16())},
+      {"tensor_tf32", double(gpu.getTensorTf32())},
+      {"tensor_int8", double(gpu.getTensorInt8())}};
 }
 
 } // namespace
@@ -192,19 +229,29 @@ FailureOr<TargetAttr> mlir::effai::parseTargetJSON(MLIRContext *context,
     Real sharedBandwidth = reader.number("shared_bandwidth");
     if (!reader.ok())
       return failure();
-    auto attr = getChecked<MemoryLevelAttr>(context, error,
-                                            StringRef(levelName), size,
-                                            line, ways, sharedBy, bandwidth,
-                                            sharedBandwidth);
+    auto attr = getChecked<MemoryLevelAttr>(
+        context, error, StringRef(levelName), size, line, ways, sharedBy,
+        bandwidth, sharedBandwidth);
     if (!attr)
       return failure();
     levels.push_back(attr);
   }
+  GPUAttr gpu;
+  if (const llvm::json::Value *gpuValue = object->get("gpu")) {
+    const llvm::json::Object *gpuObject = gpuValue->getAsObject();
+    if (!gpuObject) {
+      error = "target: 'gpu' must be an object";
+      return failure();
+    }
+    gpu = parseGPU(context, *gpuObject, error);
+    if (!gpu)
+      return failure();
+  }
   auto target = getChecked<TargetAttr>(
-      context, error, StringRef(name), *kind, StringRef(triple),
-      StringRef(cpu), b.getArrayAttr(features),
-      vectorBits, vectorRegisters, fmaLatency, fmaPerCycle, loadsPerCycle,
-      clockGhz, cores, peaks, b.getArrayAttr(levels), forkJoinUs);
+      context, error, StringRef(name), *kind, StringRef(triple), StringRef(cpu),
+      b.getArrayAttr(features), vectorBits, vectorRegisters, fmaLatency,
+      fmaPerCycle, loadsPerCycle, clockGhz, cores, peaks,
+      b.getArrayAttr(levels), forkJoinUs, gpu);
   if (!target)
     return failure();
   return target;
@@ -244,6 +291,8 @@ std::string mlir::effai::printTargetJSON(TargetAttr target) {
                                    {"int32", double(peaks.getInt32())}}},
       {"memory", std::move(memory)},
       {"fork_join_us", double(target.getForkJoinUs())}};
+  if (GPUAttr gpu = target.getGpu())
+    object["gpu"] = printGPU(gpu);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(object))) << "\n";

@@ -10,6 +10,7 @@
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "effai/Dialect/Effai/IR/LinalgCostModel.h"
 #include "effai/Target/CPU/TilingModel.h"
+#include "effai/Target/GPU/TilingModel.h"
 #include "effai/Transforms/Passes.h"
 #include "effai/Utils/ContractionAnalysis.h"
 
@@ -51,7 +52,8 @@ void giveOwnEmpty(Operation *user, OpOperand &init) {
 StringRef getLoopKernel(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() > 0)
     return "reduction";
-  if (op.getNumLoops() == op.getNumParallelLoops() && isa<linalg::GenericOp>(op))
+  if (op.getNumLoops() == op.getNumParallelLoops() &&
+      isa<linalg::GenericOp>(op))
     return "elementwise";
   return "loops";
 }
@@ -59,9 +61,32 @@ StringRef getLoopKernel(linalg::LinalgOp op) {
 struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
   using SelectTilingBase::SelectTilingBase;
 
+  /// On a GPU every static linalg op becomes a kernel: contractions get
+  /// register tiles, the rest one thread per result point.
+  void selectGPUTilings(ModuleOp module, TargetAttr target) {
+    module.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() ||
+          op->hasAttr(GPUTilingAttr::getAttrName()))
+        return;
+      FailureOr<OpCost> cost = getLinalgCost(op);
+      if (failed(cost))
+        return;
+      FailureOr<ContractionDims> dims = analyzeContraction(op);
+      GPUTilingAttr tiling =
+          succeeded(dims) && hasMultiplyAccumulateBody(op)
+              ? selectGPUContractionTiling(op, *dims, *cost, target)
+              : selectGPULoopTiling(op, getLoopKernel(op), *cost, target);
+      op->setAttr(GPUTilingAttr::getAttrName(), tiling);
+    });
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    TargetAttr target = lookupCPUTarget(module, "effai-select-tiling", "tiling");
+    if (auto target = TargetAttr::lookup(module);
+        target && target.getKind() == TargetKind::GPU)
+      return selectGPUTilings(module, target);
+    TargetAttr target =
+        lookupCPUTarget(module, "effai-select-tiling", "tiling");
     if (!target)
       return signalPassFailure();
     int64_t threads = maxThreads > 0 ? int64_t(maxThreads) : target.getCores();
@@ -79,7 +104,8 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
     module.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics())
         return;
-      if (auto tiling = op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName())) {
+      if (auto tiling =
+              op->getAttrOfType<TilingAttr>(TilingAttr::getAttrName())) {
         if (tiling.getKernel() == "contraction")
           tiled.push_back(op);
         return;
@@ -107,9 +133,9 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
     for (auto &[op, dims, cost] : kernels) {
       linalg::GenericOp epilogue = findFusableEpilogue(op);
       bool fused = epilogue && owner.lookup(epilogue) == op;
-      op->setAttr(TilingAttr::getAttrName(),
-                  selectCPUContractionTiling(op, dims, cost, target, threads,
-                                             fused));
+      op->setAttr(
+          TilingAttr::getAttrName(),
+          selectCPUContractionTiling(op, dims, cost, target, threads, fused));
       // The fused consumer runs inside the kernel: no loops of its own.
       if (fused) {
         epilogue->setAttr("effai.epilogue", UnitAttr::get(context));
@@ -120,8 +146,8 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
     }
     for (linalg::LinalgOp op : tiled) {
       giveOwnFill(op);
-      if (auto fill = op.getDpsInitOperand(0)->get()
-                          .getDefiningOp<linalg::FillOp>())
+      if (auto fill =
+              op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>())
         giveOwnEmpty(fill, *fill.getDpsInitOperand(0));
     }
   }

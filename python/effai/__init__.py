@@ -158,7 +158,9 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
             cpu: Optional[str] = None, opt_level: int = 3,
             parallel: bool = False, profile: bool = False,
             input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
-            constants: Optional[Mapping[str, object]] = None) -> Executable:
+            constants: Optional[Mapping[str, object]] = None,
+            emulate_gpu: Optional[str] = None,
+            kernels: bool = True) -> Executable:
     """Compiles a model ahead of time and loads it.
 
     ``model`` is a :class:`Module` (left unchanged), a ``.mlir`` file, or
@@ -170,6 +172,11 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     all its features), ``"generic"`` or a CPU name. ``parallel`` runs ops on
     OpenMP threads where the tiling model predicts a gain. ``profile`` times
     each layer (:meth:`Executable.layer_times`, :meth:`Executable.report`).
+    ``emulate_gpu`` (a chip: ``"sm_80"``, ``"sm_90"``) compiles through the
+    GPU pipeline and runs its kernels as host loops, which tests the GPU
+    tiling and mapping on a machine without a GPU. ``kernels=False`` keeps
+    every op plain loops (no register-blocked CPU kernels), as
+    ``effai-compile --kernels=false`` does.
     Raises :class:`CompileError`."""
     if target != "cpu":
         raise ValueError(f"target {target!r} is not supported (supported: "
@@ -187,7 +194,7 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     path = os.path.join(directory, "model.so")
     ok, error, records, report = module._native.compile_to_shared_object(
         path, machine or "", cpu or "", int(opt_level), bool(parallel),
-        bool(profile))
+        bool(profile), emulate_gpu or "", bool(kernels))
     if not ok:
         shutil.rmtree(directory, ignore_errors=True)
         raise CompileError(f"compiling for the CPU failed: {error}",

@@ -5,6 +5,10 @@
 // RUN: %effai_opt %s --effai-set-target=target=generic | FileCheck %s --check-prefix=GENERIC
 // RUN: %effai_opt %s "--effai-set-target=target=%S/Inputs/tiny-cpu.json" | FileCheck %s --check-prefix=FILE
 // RUN: %effai_opt %s --effai-set-target | FileCheck %s --check-prefix=HOST
+// RUN: %effai_opt %s --effai-set-target=target=sm_80 | FileCheck %s --check-prefix=SM80
+// RUN: %effai_opt %s --effai-set-target=target=sm_90 | FileCheck %s --check-prefix=SM90
+// RUN: not %effai_opt %s "--effai-set-target=target=%S/Inputs/gpu-no-params.json" 2>&1 | FileCheck %s --check-prefix=GPUPARAMS
+// RUN: not %effai_opt %s "--effai-set-target=target=%S/Inputs/gpu-bad-chip.json" 2>&1 | FileCheck %s --check-prefix=GPUCHIP
 // RUN: %effai_opt %s "--effai-set-target=target=x86-avx512-vnni cpu=haswell" | FileCheck %s --check-prefix=RETARGET
 // RUN: %effai_opt %s --effai-set-target=target=zen5 --effai-set-target="target=generic if-missing=1" | FileCheck %s --check-prefix=KEEP
 // RUN: not %effai_opt %s --effai-set-target=target=pentium 2>&1 | FileCheck %s --check-prefix=UNKNOWN
@@ -26,7 +30,13 @@
 // The ISA facts follow the CPU; caches, clock and cores stay the preset's.
 // RETARGET: name = "x86-avx512-vnni", {{.*}}cpu = "haswell", features = [{{.*}}"avx2", "fma", "f16c"], vector_bits = 256, vector_registers = 16, {{.*}}clock_ghz = 2.5, cores = 16,
 // KEEP: name = "zen5"
-// UNKNOWN: error: effai-set-target: unknown target 'pentium' (expected host, a .json file or one of: generic, sapphirerapids, x86-avx2, x86-avx512-vnni, zen5)
+// The GPU presets: SMs as cores, one SM's CUDA-core peaks, shared memory,
+// L2 and HBM, and the GPU's own numbers.
+// SM80: name = "sm_80", kind = gpu, triple = "nvptx64-nvidia-cuda", cpu = "sm_80", {{.*}}cores = 108, peaks = <fp32 = 180.5, {{.*}}memory = [#effai.memory<name = "shared", {{.*}}#effai.memory<name = "L2", size = 41943040, {{.*}}#effai.memory<name = "HBM", {{.*}}shared_bandwidth = 2039.0>], fork_join_us = 3.0, gpu = <chip = "sm_80", ptx = 80, {{.*}}shared_per_block = 166912, {{.*}}tensor_int8 = 5777.8>>
+// SM90: name = "sm_90", kind = gpu, {{.*}}cores = 132, {{.*}}shared_bandwidth = 4800.0>], {{.*}}gpu = <chip = "sm_90", {{.*}}shared_per_sm = 233472, shared_per_block = 232448, {{.*}}tensor_fp16 = 7495.5,
+// GPUPARAMS: error: effai-set-target: {{.*}}gpu-no-params.json: target 'g': a gpu target needs gpu = #effai.gpu<...>
+// GPUCHIP: error: effai-set-target: {{.*}}gpu-bad-chip.json: gpu: chip must be sm_75 or newer (sm_<number>), got 'sm_60'
+// UNKNOWN: error: effai-set-target: unknown target 'pentium' (expected host, a .json file or one of: generic, sapphirerapids, sm_80, sm_90, x86-avx2, x86-avx512-vnni, zen5)
 // MISSINGFILE: error: effai-set-target: cannot read target file '{{.*}}none.json': No such file or directory
 // BADKIND: error: effai-set-target: {{.*}}bad-kind.json: target: 'kind' must be cpu, gpu or fpga, got 'quantum'
 // NOCORES: error: effai-set-target: {{.*}}missing-cores.json: target: 'cores' must be an integer

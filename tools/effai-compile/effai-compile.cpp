@@ -2,14 +2,20 @@
 //
 //   effai-compile model.onnx -o model.so [--mcpu=native] [--parallel]
 //   effai-compile model.mlir -o model.so
+//   effai-compile model.onnx --target=gpu --chip=sm_90 -o model.ptx
+//   effai-compile model.onnx --target=gpu --emit=cubin -o model.cubin
 //
 // Imports (ONNX) or parses (MLIR on tensors) a model and writes a shared
 // object that libeffai_runtime loads: effai-cpu-pipeline with the runtime
-// entry point, LLVM -O3 for the chosen CPU, `cc -shared`.
+// entry point, LLVM -O3 for the chosen CPU, `cc -shared`. For the GPU, the
+// kernels of effai-gpu-pipeline as PTX, or assembled by ptxas into a cubin
+// (ptxas's per-kernel report on stdout).
 //
 //===----------------------------------------------------------------------===//
 
 #include "effai/Driver/Driver.h"
+#include "effai/Target/GPU/GPUArtifacts.h"
+#include "effai/Target/TargetDescription.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -25,7 +31,55 @@
 using namespace mlir;
 
 namespace {
-enum class EmitKind { SharedObject, LLVMDialect, LLVMIR, Assembly };
+enum class EmitKind { SharedObject, LLVMDialect, LLVMIR, Assembly, PTX, Cubin };
+
+/// Writes `text` to `path`; false after printing why not.
+bool writeFile(StringRef path, StringRef text) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    llvm::errs() << "effai-compile: error: cannot write '" << path
+                 << "': " << ec.message() << "\n";
+    return false;
+  }
+  out.os() << text;
+  out.keep();
+  return true;
+}
+
+/// --target=gpu: the kernels as PTX or, through ptxas, a cubin.
+int compileForGPU(ModuleOp module, EmitKind emit, StringRef chip,
+                  StringRef outputPath) {
+  if (emit != EmitKind::PTX && emit != EmitKind::Cubin) {
+    llvm::errs() << "effai-compile: error: --target=gpu writes --emit=ptx "
+                    "or --emit=cubin (the GPU runtime artifact is not built "
+                    "yet)\n";
+    return 1;
+  }
+  std::string error;
+  FailureOr<effai::TargetAttr> target =
+      effai::resolveTarget(module.getContext(), chip, error);
+  if (succeeded(target) && target->getKind() != effai::TargetKind::GPU)
+    error = "'" + chip.str() + "' is not a GPU (expected sm_80 or sm_90)";
+  if (failed(target) || !error.empty()) {
+    llvm::errs() << "effai-compile: error: --chip: " << error << "\n";
+    return 1;
+  }
+  FailureOr<std::string> ptx =
+      effai::compileToPTX(module, chip, /*fuseElementwise=*/true);
+  if (failed(ptx))
+    return 1;
+  if (emit == EmitKind::PTX)
+    return writeFile(outputPath, *ptx) ? 0 : 1;
+  FailureOr<std::string> report =
+      effai::assembleCubin(*ptx, chip, outputPath, error);
+  if (failed(report)) {
+    llvm::errs() << "effai-compile: error: " << error << "\n";
+    return 1;
+  }
+  llvm::outs() << *report;
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -36,9 +90,14 @@ int main(int argc, char **argv) {
   llvm::cl::opt<std::string> outputPath("o", llvm::cl::desc("Output file"),
                                         llvm::cl::value_desc("model.so"),
                                         llvm::cl::Required);
-  llvm::cl::opt<std::string> target(
-      "target", llvm::cl::desc("Target device (only 'cpu' so far)"),
-      llvm::cl::init("cpu"));
+  llvm::cl::opt<std::string> target("target",
+                                    llvm::cl::desc("Target device: cpu or gpu"),
+                                    llvm::cl::init("cpu"));
+  llvm::cl::opt<std::string> chip(
+      "chip",
+      llvm::cl::desc("GPU to compile for with --target=gpu: sm_80 "
+                     "(A100-class) or sm_90 (H100/H200-class)"),
+      llvm::cl::init("sm_90"));
   llvm::cl::opt<EmitKind> emit(
       "emit", llvm::cl::desc("What to write"),
       llvm::cl::values(
@@ -50,15 +109,25 @@ int main(int argc, char **argv) {
           clEnumValN(EmitKind::LLVMIR, "llvm-ir",
                      "The optimized LLVM IR that goes into the object"),
           clEnumValN(EmitKind::Assembly, "asm",
-                     "The machine code as assembly (spills are annotated)")),
+                     "The machine code as assembly (spills are annotated)"),
+          clEnumValN(EmitKind::PTX, "ptx",
+                     "--target=gpu: the kernels' PTX (default for gpu)"),
+          clEnumValN(EmitKind::Cubin, "cubin",
+                     "--target=gpu: the kernels assembled by ptxas for the "
+                     "chip, with ptxas's per-kernel report")),
       llvm::cl::init(EmitKind::SharedObject));
   effai::registerCompileCommandLineOptions();
   llvm::cl::ParseCommandLineOptions(argc, argv,
                                     "effai ahead-of-time model compiler\n");
 
-  if (target != "cpu") {
+  if (target != "cpu" && target != "gpu") {
     llvm::errs() << "effai-compile: error: target '" << target
-                 << "' is not supported (supported: cpu)\n";
+                 << "' is not supported (supported: cpu, gpu)\n";
+    return 1;
+  }
+  if (target == "cpu" && (emit == EmitKind::PTX || emit == EmitKind::Cubin)) {
+    llvm::errs() << "effai-compile: error: --emit=ptx and --emit=cubin need "
+                    "--target=gpu\n";
     return 1;
   }
   effai::OnnxImportOptions importOptions;
@@ -72,6 +141,14 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = driver.loadModelFile(inputPath, importOptions);
   if (!module)
     return 1;
+
+  if (target == "gpu") {
+    int status = compileForGPU(
+        *module, emit == EmitKind::SharedObject ? EmitKind::PTX : emit, chip,
+        outputPath);
+    (void)module.release();
+    return status;
+  }
 
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
@@ -95,8 +172,7 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (emit == EmitKind::Assembly) {
-    if (failed(effai::compileToAssembly(*module, options, outputPath,
-                                        error))) {
+    if (failed(effai::compileToAssembly(*module, options, outputPath, error))) {
       llvm::errs() << "effai-compile: error: " << error << "\n";
       return 1;
     }

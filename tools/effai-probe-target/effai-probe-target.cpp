@@ -178,7 +178,8 @@ int main(int argc, char **argv) {
       target.getFeatures(), target.getVectorBits(),
       target.getVectorRegisters(), target.getFmaLatency(), fmaPerCycle,
       target.getLoadsPerCycle(), clockGhz, target.getCores(), peaks,
-      Builder(&context).getArrayAttr(measured), target.getForkJoinUs());
+      Builder(&context).getArrayAttr(measured), target.getForkJoinUs(),
+      target.getGpu());
 
   std::error_code ec;
   llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);

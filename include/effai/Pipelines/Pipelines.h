@@ -63,7 +63,60 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 void buildEffaiCPUPipeline(OpPassManager &pm,
                            const CPUPipelineOptions &options);
 
-/// Registers `effai-cpu-pipeline`.
+/// The target-independent front of every pipeline: BatchNormalization
+/// folded, effai ops (shift, sparse, quantized) lowered to linalg on
+/// tensors, elementwise ops fused when `fuseElementwise`.
+void buildEffaiLinalgFrontEnd(OpPassManager &pm, bool fuseElementwise);
+
+/// One-shot bufferization of whole modules: function boundaries too, with
+/// identity layouts (what the runtime ABI and kernel arguments expect).
+void buildEffaiBufferization(OpPassManager &pm);
+
+/// The CPU pipeline after bufferization and kernels: buffer planning and
+/// deallocation, the entry point, loops, LLVM.
+void buildEffaiCPUBackEnd(OpPassManager &pm, const CPUPipelineOptions &options);
+
+struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
+  Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("GPU preset to compile for: sm_80 (A100-class) or sm_90 "
+                     "(H100/H200-class)"),
+      llvm::cl::init("sm_90")};
+  Option<std::string> format{
+      *this, "format",
+      llvm::cl::desc("What gpu-module-to-binary embeds: isa (PTX, needs no "
+                     "toolkit), bin (cubin, runs ptxas) or fatbin"),
+      llvm::cl::init("isa")};
+  Option<bool> fuseElementwise{
+      *this, "fuse-elementwise",
+      llvm::cl::desc("Fuse producer/consumer elementwise linalg ops"),
+      llvm::cl::init(true)};
+  Option<bool> emulate{
+      *this, "emulate",
+      llvm::cl::desc("Run the mapped kernels as host loops and lower for the "
+                     "host CPU instead of NVVM (GPU emulation for tests)"),
+      llvm::cl::init(false)};
+  Option<std::string> hostTarget{
+      *this, "host-target",
+      llvm::cl::desc("With emulate: the CPU machine the host loops are "
+                     "compiled for (host, a preset or a .json file)"),
+      llvm::cl::init("host")};
+  Option<bool> entryPoint{
+      *this, "entry-point",
+      llvm::cl::desc("With emulate: build a runtime artifact as "
+                     "effai-cpu-pipeline{entry-point} does"),
+      llvm::cl::init(false)};
+};
+
+/// effai (+ linalg/tensor/quant) on tensors -> NVVM kernels in a
+/// gpu.binary and host code calling them: the front end, GPU tiles from
+/// the target's roofline, block/thread forall nests, bufferization,
+/// gpu.launch, kernel outlining, NVVM, PTX or cubin. With `emulate`, the
+/// same launches run as host loops and the module is lowered for the CPU.
+void buildEffaiGPUPipeline(OpPassManager &pm,
+                           const GPUPipelineOptions &options);
+
+/// Registers `effai-cpu-pipeline` and `effai-gpu-pipeline`.
 void registerEffaiPipelines();
 
 } // namespace mlir::effai

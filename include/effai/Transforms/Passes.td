@@ -157,6 +157,20 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
     intensity (ops per byte of main-memory traffic), the bounding roof
     (`compute` or a memory level) and the predicted time in µs.
 
+    On a GPU target (`kind = gpu`) every static linalg op on tensors becomes
+    a kernel and gets `effai.gpu_tiling = #effai.gpu_tiling<...>` instead
+    (applied by `effai-gpu-tile-and-map`). A multiply-accumulate
+    contraction gets the block tile (over its innermost `m` and `n`
+    dimensions, spread outwards where those are small) and per-thread
+    register tile `TM x TN` whose predicted time is lowest: blocks run in
+    waves of as many as fit an SM's threads, at half the CUDA-core FMA
+    peak; each thread loads `TM + TN` operands per `TM x TN` FMAs from
+    L1/shared; each block streams its input slices through L2; HBM moves
+    the compulsory bytes; a launch costs `fork_join_us`. Register tiles
+    stay within 128 registers a thread, blocks within 512 threads. Other
+    ops get one thread per point of their parallel loops, 256 to a block,
+    consecutive threads along the result's innermost dimension.
+
     ```mlir
     %y = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",
         lanes = 16, mr = [12], nr = 32, kc = 256, mc = 1020, nc = 1024,

@@ -13,8 +13,8 @@
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -89,10 +89,10 @@ createTargetMachine(mlir::effai::TargetAttr target, unsigned optLevel,
 }
 
 /// Writes `module` as an object (or assembly) file for `machine` to `path`.
-LogicalResult emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
-                             StringRef path, std::string &error,
-                             llvm::CodeGenFileType kind =
-                                 llvm::CodeGenFileType::ObjectFile) {
+LogicalResult
+emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
+               StringRef path, std::string &error,
+               llvm::CodeGenFileType kind = llvm::CodeGenFileType::ObjectFile) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
   if (ec) {
@@ -174,9 +174,23 @@ LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
     return module.emitError(error);
   PassManager pm(module.getContext());
   if (options.afterTiling)
-    pm.addInstrumentation(
-        std::make_unique<AfterPassHook>("effai-select-tiling",
-                                        options.afterTiling));
+    pm.addInstrumentation(std::make_unique<AfterPassHook>("effai-select-tiling",
+                                                          options.afterTiling));
+  if (!options.emulateGPU.empty()) {
+    if (options.parallel || options.profile)
+      return module.emitError("GPU emulation runs on one thread without "
+                              "per-layer timers (drop --parallel and "
+                              "--profile)");
+    GPUPipelineOptions gpu;
+    gpu.chip = options.emulateGPU;
+    gpu.emulate = true;
+    gpu.entryPoint = true;
+    gpu.hostTarget =
+        options.machine.empty() ? std::string("host") : options.machine;
+    gpu.fuseElementwise = options.fuseElementwise;
+    buildEffaiGPUPipeline(pm, gpu);
+    return pm.run(module);
+  }
   CPUPipelineOptions pipeline;
   pipeline.entryPoint = true;
   pipeline.parallel = options.parallel;

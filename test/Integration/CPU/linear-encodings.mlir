@@ -2,6 +2,9 @@
 // effai-cpu-pipeline and run: dense fp32 with bias, 2:4-pruned int8 (decoded
 // by scattering the kept weights) and two-term power-of-two.
 // RUN: %effai_opt %s --effai-cpu-pipeline | %mlir_runner -e entry -entry-point-result=void -shared-libs=%mlir_runner_utils | FileCheck %s
+// The GPU path's kernels (sm_80 and sm_90 tiles), run as host loops:
+// RUN: %effai_opt %s --effai-gpu-pipeline="chip=sm_80 emulate=1" | %mlir_runner -e entry -entry-point-result=void -shared-libs=%mlir_runner_utils | FileCheck %s
+// RUN: %effai_opt %s --effai-gpu-pipeline="chip=sm_90 emulate=1" | %mlir_runner -e entry -entry-point-result=void -shared-libs=%mlir_runner_utils | FileCheck %s
 
 func.func private @printMemrefF32(tensor<*xf32>)
 

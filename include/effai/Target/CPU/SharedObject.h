@@ -44,6 +44,10 @@ struct CPUCompileOptions {
   bool kernels = true;
   /// Winograd F(2x2, 3x3) where the roofline prefers it (pipeline option).
   bool winograd = true;
+  /// A GPU chip ("sm_80", "sm_90"): compile through effai-gpu-pipeline
+  /// and run its kernels as host loops (GPU emulation); empty: the CPU
+  /// pipeline.
+  std::string emulateGPU;
   /// Per-layer cycle counters in the artifact (effai-profile-layers).
   bool profile = false;
   /// Destroy the LLVM module and context once the object is written. A

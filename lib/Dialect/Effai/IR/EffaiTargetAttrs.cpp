@@ -61,8 +61,8 @@ MemoryLevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "memory level '" << name
                        << "': bandwidths must be positive";
   if (sharedBandwidth < bandwidth)
-    return emitError() << "memory level '" << name
-                       << "': shared_bandwidth (" << formatReal(sharedBandwidth)
+    return emitError() << "memory level '" << name << "': shared_bandwidth ("
+                       << formatReal(sharedBandwidth)
                        << " GB/s) is below one core's bandwidth ("
                        << formatReal(bandwidth) << " GB/s)";
   return success();
@@ -73,14 +73,65 @@ MemoryLevelAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 //===----------------------------------------------------------------------===//
 
 LogicalResult PeaksAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                Real fp32, Real bf16, Real int8,
-                                Real int32) {
+                                Real fp32, Real bf16, Real int8, Real int32) {
   if (!(fp32 > 0))
     return emitError() << "peaks: fp32 must be positive, got "
                        << formatReal(fp32);
   if (bf16 < 0 || int8 < 0 || int32 < 0)
     return emitError() << "peaks must not be negative";
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// GPUAttr
+//===----------------------------------------------------------------------===//
+
+/// The number in `sm_90` or `sm_90a`, or -1.
+static int64_t parseArchitecture(StringRef chip) {
+  int64_t number;
+  if (!chip.consume_front("sm_"))
+    return -1;
+  chip.consume_back("a");
+  if (chip.getAsInteger(10, number))
+    return -1;
+  return number;
+}
+
+LogicalResult
+GPUAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef chip,
+                int64_t ptx, int64_t warpSize, int64_t registersPerSm,
+                int64_t maxRegistersPerThread, int64_t sharedPerSm,
+                int64_t sharedPerBlock, int64_t maxThreadsPerSm,
+                int64_t maxThreadsPerBlock, Real tensorFp16, Real tensorBf16,
+                Real tensorTf32, Real tensorInt8) {
+  // CUDA 13's ptxas assembles nothing older than Turing.
+  if (parseArchitecture(chip) < 75)
+    return emitError() << "gpu: chip must be sm_75 or newer (sm_<number>), "
+                          "got '"
+                       << chip << "'";
+  if (ptx < 60)
+    return emitError() << "gpu: ptx must be a PTX ISA version such as 80 "
+                          "(8.0), got "
+                       << ptx;
+  if (warpSize != 32)
+    return emitError() << "gpu: warp_size must be 32, got " << warpSize;
+  if (maxRegistersPerThread < 16 || registersPerSm < maxRegistersPerThread)
+    return emitError() << "gpu: need 16 <= max_registers_per_thread <= "
+                          "registers_per_sm";
+  if (sharedPerBlock < 1 || sharedPerSm < sharedPerBlock)
+    return emitError() << "gpu: need 0 < shared_per_block (" << sharedPerBlock
+                       << ") <= shared_per_sm (" << sharedPerSm << ")";
+  if (maxThreadsPerBlock < warpSize || maxThreadsPerSm < maxThreadsPerBlock)
+    return emitError() << "gpu: need warp_size <= max_threads_per_block ("
+                       << maxThreadsPerBlock << ") <= max_threads_per_sm ("
+                       << maxThreadsPerSm << ")";
+  if (tensorFp16 < 0 || tensorBf16 < 0 || tensorTf32 < 0 || tensorInt8 < 0)
+    return emitError() << "gpu: tensor-core peaks must not be negative";
+  return success();
+}
+
+int64_t GPUAttr::getArchitecture() const {
+  return parseArchitecture(getChip());
 }
 
 //===----------------------------------------------------------------------===//
@@ -92,9 +143,13 @@ LogicalResult TargetAttr::verify(
     TargetKind kind, StringRef triple, StringRef cpu, ArrayAttr features,
     int64_t vectorBits, int64_t vectorRegisters, int64_t fmaLatency,
     int64_t fmaPerCycle, int64_t loadsPerCycle, Real clockGhz, int64_t cores,
-    PeaksAttr peaks, ArrayAttr memory, Real forkJoinUs) {
+    PeaksAttr peaks, ArrayAttr memory, Real forkJoinUs, GPUAttr gpu) {
   if (name.empty())
     return emitError() << "target needs a name";
+  if ((kind == TargetKind::GPU) != bool(gpu))
+    return emitError() << "target '" << name << "': "
+                       << (gpu ? "only a gpu target takes gpu parameters"
+                               : "a gpu target needs gpu = #effai.gpu<...>");
   for (Attribute feature : features)
     if (!isa<StringAttr>(feature))
       return emitError() << "target '" << name
@@ -138,13 +193,13 @@ LogicalResult TargetAttr::verify(
         return emitError() << "target '" << name << "': memory level '"
                            << level.getName() << "' (" << level.getSize()
                            << " bytes) must be larger than '"
-                           << previous.getName() << "' ("
-                           << previous.getSize() << " bytes)";
+                           << previous.getName() << "' (" << previous.getSize()
+                           << " bytes)";
       if (level.getBandwidth() > previous.getBandwidth())
         return emitError() << "target '" << name << "': memory level '"
                            << level.getName() << "' is faster ("
-                           << formatReal(level.getBandwidth()) << " GB/s) than '"
-                           << previous.getName() << "' ("
+                           << formatReal(level.getBandwidth())
+                           << " GB/s) than '" << previous.getName() << "' ("
                            << formatReal(previous.getBandwidth()) << " GB/s)";
     }
     previous = level;
@@ -159,9 +214,8 @@ bool TargetAttr::hasFeature(StringRef feature) const {
 }
 
 SmallVector<MemoryLevelAttr> TargetAttr::getMemoryLevels() const {
-  return llvm::map_to_vector(getMemory(), [](Attribute attr) {
-    return cast<MemoryLevelAttr>(attr);
-  });
+  return llvm::map_to_vector(
+      getMemory(), [](Attribute attr) { return cast<MemoryLevelAttr>(attr); });
 }
 
 MemoryLevelAttr TargetAttr::getMemoryLevel(StringRef name) const {
@@ -189,8 +243,7 @@ TargetAttr TargetAttr::lookup(Operation *op) {
 LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef kernel, int64_t lanes,
                                  ArrayRef<int64_t> mr, int64_t nr, int64_t dot,
-                                 int64_t kc,
-                                 int64_t mc, int64_t nc, bool packA,
+                                 int64_t kc, int64_t mc, int64_t nc, bool packA,
                                  StringRef packB, int64_t threads,
                                  StringRef parallel, bool epilogue,
                                  Real intensity, StringRef bound,
@@ -210,8 +263,8 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "tiling: a contraction needs positive mr entries";
     if (nr < lanes || nr % lanes != 0)
       return emitError() << "tiling: nr (" << nr
-                         << ") must be a positive multiple of lanes ("
-                         << lanes << ")";
+                         << ") must be a positive multiple of lanes (" << lanes
+                         << ")";
     if (kc < 1 || mc < 1 || nc < 1)
       return emitError() << "tiling: kc, mc and nc must be positive";
     if (mc % mr.front() != 0)
@@ -251,6 +304,41 @@ int64_t TilingAttr::getRegisterRows() const {
   for (int64_t r : getMr())
     rows *= r;
   return rows;
+}
+
+//===----------------------------------------------------------------------===//
+// GPUTilingAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      StringRef kernel, ArrayRef<int64_t> block,
+                      ArrayRef<int64_t> thread, int64_t threads, int64_t blocks,
+                      Real intensity, StringRef bound, Real predictedUs) {
+  if (!llvm::is_contained({"contraction", "elementwise", "reduction", "loops"},
+                          kernel))
+    return emitError() << "gpu_tiling: unknown kernel '" << kernel
+                       << "' (expected contraction, elementwise, reduction or "
+                          "loops)";
+  if (block.size() != thread.size())
+    return emitError() << "gpu_tiling: block has " << block.size()
+                       << " entries but thread has " << thread.size();
+  for (auto [b, t] : llvm::zip_equal(block, thread)) {
+    if (b < 0 || t < 0 || (b == 0) != (t == 0))
+      return emitError() << "gpu_tiling: block and thread tiles must be "
+                            "positive, or both 0 for a loop left whole";
+    if (b > 0 && b % t != 0)
+      return emitError() << "gpu_tiling: thread tile " << t
+                         << " does not divide block tile " << b;
+  }
+  if (threads < 1 || blocks < 1)
+    return emitError() << "gpu_tiling: threads and blocks must be positive";
+  if (intensity < 0 || predictedUs < 0)
+    return emitError() << "gpu_tiling: intensity and predicted_us must not be "
+                          "negative";
+  if (bound.empty())
+    return emitError() << "gpu_tiling: bound must name a roof";
+  return success();
 }
 
 LogicalResult

@@ -69,6 +69,8 @@ def compare(actual, expected, is_bf16):
 
 
 PARALLEL = os.environ.get("EFFAI_NODE_TESTS_PARALLEL") == "1"
+# A GPU chip: the kernels of the GPU path, run as host loops.
+EMULATE_GPU = os.environ.get("EFFAI_NODE_TESTS_EMULATE_GPU") or None
 
 
 def run_one(name):
@@ -111,7 +113,7 @@ def run_one(name):
         except effai.CompileError as e2:
             return "unsupported", str(e2).splitlines()[-1].strip()
     try:
-        exe = effai.compile(module, parallel=PARALLEL)
+        exe = effai.compile(module, parallel=PARALLEL, emulate_gpu=EMULATE_GPU)
     except effai.CompileError as e:
         return "failed", "compile: " + " | ".join(str(e).splitlines())[:300]
     bf16_outputs = [v.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16
@@ -204,6 +206,9 @@ def main():
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--parallel", action="store_true",
                         help="compile with OpenMP threading")
+    parser.add_argument("--emulate-gpu", metavar="CHIP",
+                        help="compile through the GPU path for CHIP (sm_80, "
+                             "sm_90) with its kernels run as host loops")
     parser.add_argument("-j", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     if args.worker:
@@ -212,6 +217,8 @@ def main():
 
     if args.parallel:  # the workers read it from their environment
         os.environ["EFFAI_NODE_TESTS_PARALLEL"] = "1"
+    if args.emulate_gpu:
+        os.environ["EFFAI_NODE_TESTS_EMULATE_GPU"] = args.emulate_gpu
 
     def read_list(path):
         with open(path) as f:

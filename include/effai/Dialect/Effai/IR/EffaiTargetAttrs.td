@@ -81,6 +81,47 @@ def Effai_PeaksAttr : Effai_Attr<"Peaks", "peaks"> {
   let genVerifyDecl = 1;
 }
 
+def Effai_GPUAttr : Effai_Attr<"GPU", "gpu"> {
+  let summary = "What a GPU target adds to the machine model";
+  let description = [{
+    The resources a GPU tiling is checked against and the code-generation
+    settings of an NVIDIA chip. `chip` is the SM architecture (`sm_80`,
+    `sm_90`) and `ptx` the PTX ISA version the code is emitted for (80:
+    PTX 8.0). Per SM: `registers_per_sm` 32-bit registers, of which one
+    thread may use `max_registers_per_thread`; `shared_per_sm` bytes of
+    shared memory, of which one block may use `shared_per_block`; at most
+    `max_threads_per_sm` resident threads and `max_threads_per_block` in
+    a block. The tensor-core peaks (GOP/s per SM, a multiply-accumulate
+    counting as two) are dense `mma.sync` rates for `tensor_fp16`,
+    `tensor_bf16`, `tensor_tf32` and `tensor_int8`; the target's
+    `#effai.peaks` hold the CUDA-core rates (`int32` is the shift/add
+    rate shift-add kernels run at).
+
+    ```mlir
+    #effai.gpu<chip = "sm_90", ptx = 80, warp_size = 32,
+               registers_per_sm = 65536, max_registers_per_thread = 255,
+               shared_per_sm = 233472, shared_per_block = 232448,
+               max_threads_per_sm = 2048, max_threads_per_block = 1024,
+               tensor_fp16 = 7496.0, tensor_bf16 = 7496.0,
+               tensor_tf32 = 3748.0, tensor_int8 = 14992.0>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"SM architecture">:$chip,
+    "int64_t":$ptx, "int64_t":$warp_size,
+    "int64_t":$registers_per_sm, "int64_t":$max_registers_per_thread,
+    "int64_t":$shared_per_sm, "int64_t":$shared_per_block,
+    "int64_t":$max_threads_per_sm, "int64_t":$max_threads_per_block,
+    Effai_RealParameter<>:$tensor_fp16, Effai_RealParameter<>:$tensor_bf16,
+    Effai_RealParameter<>:$tensor_tf32, Effai_RealParameter<>:$tensor_int8);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The SM architecture as a number: 90 for `sm_90`.
+    int64_t getArchitecture() const;
+  }];
+}
+
 def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
   let summary = "A machine description that policy passes read";
   let description = [{
@@ -91,7 +132,11 @@ def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
     `loads_per_cycle` vector loads per cycle), the clock, the number of
     cores, the peak rate per arithmetic, the memory hierarchy from the
     fastest level to main memory, and the cost (µs) of starting and joining
-    a parallel region on all cores. `effai-set-target` attaches it to a
+    a parallel region on all cores. A GPU target (`kind = gpu`) reads
+    `cores` as streaming multiprocessors, the peaks as one SM's CUDA-core
+    rates, the first memory level as one SM's shared memory and
+    `fork_join_us` as the cost of a kernel launch, and adds `gpu`, an
+    `#effai.gpu` with the rest. `effai-set-target` attaches it to a
     module as `effai.target`; `effai-select-tiling` and the reports read
     it, so no pass hard-codes a machine.
 
@@ -124,7 +169,8 @@ def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
     Effai_RealParameter<>:$clock_ghz, "int64_t":$cores,
     "::mlir::effai::PeaksAttr":$peaks,
     "::mlir::ArrayAttr":$memory,
-    Effai_RealParameter<>:$fork_join_us);
+    Effai_RealParameter<>:$fork_join_us,
+    OptionalParameter<"::mlir::effai::GPUAttr">:$gpu);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -217,6 +263,45 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     static ::llvm::StringRef getAttrName() { return "effai.tiling"; }
     /// Total register-tile rows (product of `mr`).
     int64_t getRegisterRows() const;
+  }];
+}
+
+def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
+  let summary = "A GPU tiling decision and its roofline prediction";
+  let description = [{
+    Written by `effai-select-tiling` on a GPU target, read by
+    `effai-gpu-tile-and-map`, which applies it, and by the report. `block`
+    and `thread` have one entry per loop of the op, in its iteration
+    order: the tile of the iteration space one thread block computes and
+    the tile each of its threads computes (0 for a loop left whole, as
+    reductions are). The block tiles enumerate the grid (`blocks` in
+    all); within one, the `threads` threads (the product of block over
+    thread tile sizes) each own a `thread` tile and run the op's reduction
+    loops sequentially on it, reading their inputs from global memory
+    (through L1). `kernel`, `intensity`, `bound` and `predicted_us` read
+    as on `#effai.tiling`.
+
+    ```mlir
+    #effai.gpu_tiling<kernel = "contraction", block = [64, 64, 0],
+                      thread = [4, 4, 0], threads = 256, blocks = 256,
+                      intensity = 170.7, bound = "compute",
+                      predicted_us = 21.0>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"kernel class">:$kernel,
+    Effai_IntListParameter<>:$block,
+    Effai_IntListParameter<>:$thread,
+    DefaultValuedParameter<"int64_t", "1">:$threads,
+    DefaultValuedParameter<"int64_t", "1">:$blocks,
+    Effai_RealParameter<>:$intensity,
+    StringRefParameter<"limiting roof">:$bound,
+    Effai_RealParameter<>:$predicted_us);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The attribute name ops carry it under.
+    static ::llvm::StringRef getAttrName() { return "effai.gpu_tiling"; }
   }];
 }
 

@@ -1,0 +1,128 @@
+//===- Passes.td - GPU code-generation passes --------------*- tablegen -*-===//
+//
+// The mechanism half of the GPU target: apply the block and thread tiles
+// effai-select-tiling chose, map them onto gpu.launch, and, for testing
+// without a GPU, run the same mapped kernels as host loops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_TARGET_GPU_PASSES_TD
+#define EFFAI_TARGET_GPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def GPUTileAndMap : Pass<"effai-gpu-tile-and-map", "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops into block and thread scf.forall nests as "
+                "their #effai.gpu_tiling says";
+  let description = [{
+    Every linalg op on tensors with an `effai.gpu_tiling` becomes an
+    `scf.forall` over its `block` tiles, mapped to `#gpu.block`, around an
+    `scf.forall` over the `thread` tiles of one block, mapped to
+    `#gpu.thread`; the tile of one thread is the op on slices, reductions
+    whole. A `linalg.fill` producing the init of a contraction is fused
+    into both loops, so each thread zeroes its own accumulators. The
+    mapping ids are linear (`linear_dim_0` varies fastest) and follow the
+    result's dimensions from the innermost out, so consecutive threads
+    and blocks write consecutive elements. The block loop keeps the
+    tiling as `effai.gpu_tiling` for `effai-gpu-map-to-launch`.
+
+    ```mlir
+    %r = scf.forall (%i, %j) = (0, 0) to (256, 256) step (64, 64)
+        shared_outs(%o = %init) -> (tensor<256x256xf32>) {
+      %t = scf.forall (%ti, %tj) = (0, 0) to (64, 64) step (4, 4)
+          shared_outs(%to = ...) -> (tensor<64x64xf32>) {
+        %f = linalg.fill ins(%zero : f32) outs(...) -> tensor<4x4xf32>
+        %m = linalg.matmul ins(...) outs(%f : tensor<4x4xf32>)
+        ...
+      } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+      ...
+    } {mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
+    ```
+
+    An op without a tiling is left alone.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def GPUMapToLaunch : Pass<"effai-gpu-map-to-launch", "::mlir::func::FuncOp"> {
+  let summary = "Turn bufferized block/thread scf.forall nests into "
+                "gpu.launch";
+  let description = [{
+    Each outermost `scf.forall` mapped to `#gpu.block` (bufferized: no
+    results) becomes a `gpu.launch` with a one-dimensional grid of as many
+    blocks as the loop has iterations and a block of the tiling's
+    `threads`. The block id is delinearized into the loop's induction
+    variables (`linear_dim_0` fastest); each nested `scf.forall` mapped to
+    `#gpu.thread` becomes its body guarded by `scf.if`, with the thread id
+    delinearized the same way over the loop's largest trip counts, so
+    partial tiles at the edges idle their surplus threads.
+
+    A block loop with a dynamic trip count, a mapping that is not linear,
+    or more threads than the block holds is an error naming the loop.
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GPULaunchToHostLoops : Pass<"effai-gpu-launch-to-host-loops",
+                                "::mlir::func::FuncOp"> {
+  let summary = "Run gpu.launch bodies as host loops over blocks and threads "
+                "(GPU emulation for tests)";
+  let description = [{
+    Replaces each `gpu.launch` by `scf.for` loops over its blocks and, in
+    each, over its threads, with `gpu.block_id`, `gpu.thread_id`,
+    `gpu.grid_dim` and `gpu.block_dim` bound to the loop variables and the
+    launch sizes. The kernels the GPU path maps then run on the CPU, so
+    their tiling, index arithmetic and guards are tested against the CPU
+    pipeline's numbers on machines without a GPU. Sound for kernels
+    whose threads do not communicate: a launch containing `gpu.barrier`
+    is an error.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GPUMergeKernelModules : Pass<"effai-gpu-merge-kernel-modules",
+                                 "::mlir::ModuleOp"> {
+  let summary = "Put every outlined kernel into one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` gives each kernel a `gpu.module` of its own, so
+    a model would become one PTX module (one `.version` header, one load)
+    per layer. This pass moves every `gpu.func` into the first
+    `gpu.module`, renamed after the module it came from (unique, where the
+    functions inside outlined modules all share their host function's
+    name), and points the `gpu.launch_func` ops at the new symbols. Then
+    the model is one PTX (or cubin) module that ptxas assembles and the
+    driver loads once.
+  }];
+}
+
+def GPUNativeMath : Pass<"effai-gpu-native-math"> {
+  let summary = "Round half to even and take absolute values in kernels "
+                "without libdevice";
+  let description = [{
+    NVVM lowers `math.roundeven` (requantization rounds with it),
+    `math.absf` and `math.absi` (shift kernels take magnitudes) to calls
+    of libdevice (`__nv_rint`, `__nv_fabsf`, `__nv_abs`), which ptxas
+    rejects unless libdevice was found and linked when the kernels were
+    serialized (a CUDA toolkit on the compiling machine). This pass
+    expands them into arithmetic the hardware has: `roundeven` (f32, f64)
+    as `(|x| + 2^m) - 2^m` with the sign put back by bits (`m` the
+    mantissa width; from `2^m` on every float is an integer), so the
+    round-to-nearest-even addition rounds, exactly; `absf` as the sign bit
+    cleared; `absi` as `max(x, 0 - x)`.
+
+    ```mlir
+    %r = math.roundeven %x : f32
+    // becomes: bitcast, andi (sign, magnitude), addf 8388608.0, subf,
+    // cmpf oge, select, ori (sign), bitcast
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+#endif // EFFAI_TARGET_GPU_PASSES_TD

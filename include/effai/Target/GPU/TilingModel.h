@@ -1,0 +1,42 @@
+//===- TilingModel.h - analytic GPU tiling from #effai.target ---*- C++ -*-===//
+//
+// The policy half of GPU tiling: from a GPU machine description and an
+// op's loops and cost, choose the tile one thread block computes and the
+// tile each of its threads computes, and predict the time on a roofline.
+// Nothing here changes IR; effai-select-tiling records the result as
+// #effai.gpu_tiling.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_TARGET_GPU_TILINGMODEL_H
+#define EFFAI_TARGET_GPU_TILINGMODEL_H
+
+#include "effai/Dialect/Effai/IR/EffaiAttrs.h"
+#include "effai/Dialect/Effai/IR/EffaiInterfaces.h"
+#include "effai/Utils/ContractionAnalysis.h"
+
+namespace mlir::effai {
+
+/// The parallel loops of `op` in the order of its result's dimensions,
+/// innermost first: the order consecutive threads (and blocks) walk.
+SmallVector<unsigned> getGPUThreadOrder(linalg::LinalgOp op);
+
+/// The tiling of a multiply-accumulate contraction for the GPU `target`:
+/// the block tile over the innermost `m` and `n` dimensions and the
+/// register tile of one thread, from the candidate that the roofline
+/// (CUDA-core peak, shared/L1, L2 and HBM traffic, partial tiles, idle
+/// SMs, launch cost) predicts fastest within the register file.
+GPUTilingAttr selectGPUContractionTiling(linalg::LinalgOp op,
+                                         const ContractionDims &dims,
+                                         const OpCost &cost, TargetAttr target);
+
+/// The tiling of any other op (`kernel`: elementwise, reduction or loops):
+/// one thread per point of the parallel loops, consecutive threads along
+/// the result's innermost dimension (coalesced), reductions sequential in
+/// each thread.
+GPUTilingAttr selectGPULoopTiling(linalg::LinalgOp op, StringRef kernel,
+                                  const OpCost &cost, TargetAttr target);
+
+} // namespace mlir::effai
+
+#endif // EFFAI_TARGET_GPU_TILINGMODEL_H

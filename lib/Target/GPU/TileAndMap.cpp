@@ -1,0 +1,213 @@
+//===- TileAndMap.cpp - block and thread forall nests -----------*- C++ -*-===//
+//
+// effai-gpu-tile-and-map: the mechanism applying #effai.gpu_tiling. Two
+// rounds of upstream tile-and-fuse (TilingInterface) make the block loop
+// and, inside it, the thread loop; the mapping attributes say which
+// hardware index each loop becomes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Dialect/Effai/IR/EffaiAttrs.h"
+#include "effai/Target/GPU/Passes.h"
+#include "effai/Target/GPU/TilingModel.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_GPUTILEANDMAP
+#include "effai/Target/GPU/Passes.h.inc"
+
+namespace {
+
+/// The mapping of the loops `sizes` tiles (non-zero entries, in loop
+/// order): linear ids in the order of the result's dimensions, innermost
+/// first, so that linear_dim_0 (the fastest) walks the innermost one.
+SmallVector<Attribute> getMapping(linalg::LinalgOp op, ArrayRef<int64_t> sizes,
+                                  bool blocks) {
+  SmallVector<unsigned> order = getGPUThreadOrder(op);
+  // Tiled loops, fastest first.
+  SmallVector<unsigned> tiled;
+  for (unsigned dim : order)
+    if (dim < sizes.size() && sizes[dim] > 0)
+      tiled.push_back(dim);
+  SmallVector<Attribute> mapping;
+  MLIRContext *context = op.getContext();
+  // An op without parallel loops runs on one block of one thread.
+  if (tiled.empty())
+    return {blocks ? Attribute(gpu::GPUBlockMappingAttr::get(
+                         context, gpu::MappingId::LinearDim0))
+                   : Attribute(gpu::GPUThreadMappingAttr::get(
+                         context, gpu::MappingId::LinearDim0))};
+  for (auto [dim, size] : llvm::enumerate(sizes)) {
+    if (size == 0)
+      continue;
+    auto id = static_cast<gpu::MappingId>(
+        static_cast<uint64_t>(gpu::MappingId::LinearDim0) +
+        llvm::find(tiled, unsigned(dim)) - tiled.begin());
+    mapping.push_back(
+        blocks ? Attribute(gpu::GPUBlockMappingAttr::get(context, id))
+               : Attribute(gpu::GPUThreadMappingAttr::get(context, id)));
+  }
+  return mapping;
+}
+
+/// An op without parallel loops (a reduction to a scalar) is one tile:
+/// wraps it in a one-point scf.forall mapped to `mapping`.
+FailureOr<linalg::LinalgOp> wrapInOnePointLoop(RewriterBase &rewriter,
+                                               linalg::LinalgOp op,
+                                               Attribute mapping,
+                                               scf::ForallOp &loop) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (op->getNumResults() != 1 || !type || !type.hasStaticShape())
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  OpOperand *init = op.getDpsInitOperand(0);
+  loop = scf::ForallOp::create(
+      rewriter, loc, ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1)},
+      ValueRange{init->get()}, rewriter.getArrayAttr({mapping}));
+  Value out = loop.getRegionIterArgs().front();
+  rewriter.setInsertionPointToStart(loop.getBody());
+  auto tile = cast<linalg::LinalgOp>(rewriter.clone(*op));
+  rewriter.modifyOpInPlace(tile, [&] { tile.getDpsInitOperand(0)->set(out); });
+  rewriter.setInsertionPointToStart(loop.getTerminator().getBody());
+  SmallVector<OpFoldResult> zeros(type.getRank(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> ones(type.getRank(), rewriter.getIndexAttr(1));
+  tensor::ParallelInsertSliceOp::create(
+      rewriter, loc, tile->getResult(0), out, zeros,
+      getAsIndexOpFoldResult(rewriter.getContext(), type.getShape()), ones);
+  rewriter.replaceOp(op, loop.getResults());
+  return tile;
+}
+
+/// Tiles `op` into an scf.forall with `sizes` and `mapping`, fusing the
+/// linalg.fill that produces its init; returns the tiled op.
+FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
+                                         linalg::LinalgOp op,
+                                         ArrayRef<int64_t> sizes,
+                                         ArrayRef<Attribute> mapping,
+                                         scf::ForallOp &loop) {
+  if (llvm::all_of(sizes, [](int64_t size) { return size == 0; }))
+    return wrapInOnePointLoop(rewriter, op, mapping.front(), loop);
+  scf::SCFTilingOptions tiling;
+  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  tiling.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+  tiling.setMapping(mapping);
+  scf::SCFTileAndFuseOptions options;
+  options.setTilingOptions(tiling);
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+          -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> result =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(result))
+    return failure();
+  for (OpResult value : op->getResults())
+    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  // The fused fills die with their consumer.
+  for (Operation *producer : result->fusedProducers)
+    if (producer->use_empty())
+      rewriter.eraseOp(producer);
+  rewriter.eraseOp(op);
+  loop = cast<scf::ForallOp>(result->loops.front().getOperation());
+  return cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
+}
+
+/// Drops what the block-level tile left behind once the thread loop took
+/// over its work: a fused fill now only read for its shape (tensor.dim
+/// reads the shape of the init instead), and ops that became dead.
+void dropDeadBlockTiles(RewriterBase &rewriter, scf::ForallOp blockLoop) {
+  blockLoop.walk([&](tensor::DimOp dim) {
+    if (auto producer =
+            dim.getSource().getDefiningOp<DestinationStyleOpInterface>())
+      rewriter.modifyOpInPlace(dim, [&] {
+        dim.getSourceMutable().assign(
+            producer.getTiedOpOperand(cast<OpResult>(dim.getSource()))->get());
+      });
+  });
+  // Users before their operands, so one sweep erases chains.
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(blockLoop.getBody()->getOperations())))
+    if (isOpTriviallyDead(&op))
+      rewriter.eraseOp(&op);
+}
+
+struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
+  void runOnOperation() override {
+    auto target = TargetAttr::lookup(getOperation());
+    if (target && target.getKind() != TargetKind::GPU) {
+      getOperation().emitError("effai-gpu-tile-and-map: the target '")
+          << target.getName() << "' is not a GPU";
+      return signalPassFailure();
+    }
+    // Contractions first: their fills are fused, not tiled on their own.
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(GPUTilingAttr::getAttrName()) &&
+          op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    std::stable_partition(ops.begin(), ops.end(), [](linalg::LinalgOp op) {
+      return !isa<linalg::FillOp>(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      // A fill fused into every contraction reading it is gone.
+      if (isa<linalg::FillOp>(op) && op->use_empty()) {
+        rewriter.eraseOp(op);
+        continue;
+      }
+      // No iterations (a zero-size tensor): the result is the init as is.
+      if (llvm::is_contained(op.getStaticLoopRanges(), 0)) {
+        rewriter.replaceOp(op, op.getDpsInits());
+        continue;
+      }
+      auto tiling =
+          op->getAttrOfType<GPUTilingAttr>(GPUTilingAttr::getAttrName());
+      if (tiling.getBlock().size() != op.getNumLoops()) {
+        op->emitError("effai-gpu-tile-and-map: the tiling has ")
+            << tiling.getBlock().size() << " entries but the op has "
+            << op.getNumLoops() << " loops";
+        return signalPassFailure();
+      }
+      scf::ForallOp blockLoop, threadLoop;
+      FailureOr<linalg::LinalgOp> blockTile = tileToForall(
+          rewriter, op, tiling.getBlock(),
+          getMapping(op, tiling.getBlock(), /*blocks=*/true), blockLoop);
+      if (failed(blockTile)) {
+        op->emitError("effai-gpu-tile-and-map: cannot tile into blocks");
+        return signalPassFailure();
+      }
+      linalg::LinalgOp tileOp = *blockTile;
+      FailureOr<linalg::LinalgOp> threadTile =
+          tileToForall(rewriter, tileOp, tiling.getThread(),
+                       getMapping(tileOp, tiling.getThread(),
+                                  /*blocks=*/false),
+                       threadLoop);
+      if (failed(threadTile)) {
+        blockLoop->emitError("effai-gpu-tile-and-map: cannot tile into "
+                             "threads");
+        return signalPassFailure();
+      }
+      dropDeadBlockTiles(rewriter, blockLoop);
+      // The tiles (and fused fills) are not tiled again.
+      blockLoop.walk([](linalg::LinalgOp tile) {
+        tile->removeAttr(GPUTilingAttr::getAttrName());
+      });
+      blockLoop->setAttr(GPUTilingAttr::getAttrName(), tiling);
+    }
+  }
+};
+
+} // namespace
+} // namespace mlir::effai

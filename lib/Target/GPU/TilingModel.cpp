@@ -1,0 +1,259 @@
+//===- TilingModel.cpp - analytic GPU tiling from #effai.target -*- C++ -*-===//
+//
+// A thread block computes a tile of the result, each of its threads a
+// register tile of that. Bigger register tiles load fewer operands per
+// multiply-accumulate (TM + TN loads for TM x TN FMAs) but need registers;
+// bigger block tiles read each input fewer times through L2 but leave SMs
+// idle and waste work at the edges on small layers. The model predicts
+// every candidate's time on the target's roofline and takes the fastest.
+// Consecutive threads always walk the result's innermost dimension, so
+// their stores (and the loads of inputs laid out like the result) coalesce.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Target/GPU/TilingModel.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+
+/// Round to the precision the attribute prints.
+double rounded(double value) { return std::round(value * 1000) / 1000; }
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Spreads a budget of `budget` points over `dims` (innermost first): each
+/// takes what it can of what is left, so a small innermost dim (a 7-wide
+/// feature map) leaves the rest of the budget to the next one out.
+void spreadTile(ArrayRef<unsigned> dims, ArrayRef<int64_t> ranges,
+                int64_t budget, SmallVectorImpl<int64_t> &tile) {
+  for (unsigned dim : dims) {
+    tile[dim] = std::max<int64_t>(1, std::min(ranges[dim], budget));
+    budget = std::max<int64_t>(1, budget / tile[dim]);
+  }
+}
+
+/// The machine numbers the model reads.
+struct Machine {
+  explicit Machine(TargetAttr target) : target(target), gpu(target.getGpu()) {
+    SmallVector<MemoryLevelAttr> levels = target.getMemoryLevels();
+    shared = levels.front();
+    l2 = levels.size() > 2 ? levels[levels.size() - 2] : levels.front();
+    hbm = levels.back();
+    sms = target.getCores();
+  }
+  /// GB/s of `level` for `active` SMs.
+  static double bandwidth(MemoryLevelAttr level, int64_t active) {
+    if (level.getSharedBy() <= 1)
+      return level.getBandwidth() * active;
+    return std::min<double>(level.getBandwidth() * active,
+                            level.getSharedBandwidth());
+  }
+  double launchUs() const { return target.getForkJoinUs(); }
+
+  TargetAttr target;
+  GPUAttr gpu;
+  MemoryLevelAttr shared, l2, hbm;
+  int64_t sms;
+};
+
+/// The grid size of a tiling.
+int64_t countBlocks(ArrayRef<int64_t> ranges, ArrayRef<int64_t> block) {
+  int64_t blocks = 1;
+  for (auto [range, tile] : llvm::zip(ranges, block))
+    if (tile > 0)
+      blocks *= ceilDiv(range, tile);
+  return blocks;
+}
+
+int64_t countThreads(ArrayRef<int64_t> block, ArrayRef<int64_t> thread) {
+  int64_t threads = 1;
+  for (auto [b, t] : llvm::zip(block, thread))
+    if (b > 0)
+      threads *= b / t;
+  return threads;
+}
+
+/// One register-tile candidate and what the model predicts for it.
+struct Candidate {
+  SmallVector<int64_t> block, thread;
+  double us = 0, computeUs = 0, sharedUs = 0, l2Us = 0, hbmUs = 0;
+};
+
+} // namespace
+
+SmallVector<unsigned> mlir::effai::getGPUThreadOrder(linalg::LinalgOp op) {
+  SmallVector<unsigned> order;
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (AffineExpr expr : llvm::reverse(map.getResults()))
+    if (auto dim = dyn_cast<AffineDimExpr>(expr))
+      if (!llvm::is_contained(order, dim.getPosition()))
+        order.push_back(dim.getPosition());
+  for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::parallel &&
+        !llvm::is_contained(order, i))
+      order.push_back(i);
+  return order;
+}
+
+GPUTilingAttr
+mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
+                                        const ContractionDims &dims,
+                                        const OpCost &cost, TargetAttr target) {
+  Machine machine(target);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  unsigned numLoops = ranges.size();
+  // The dims of each group, innermost (in the result) first.
+  SmallVector<unsigned> order = getGPUThreadOrder(op);
+  auto innermostFirst = [&](ArrayRef<unsigned> group) {
+    SmallVector<unsigned> sorted;
+    for (unsigned dim : order)
+      if (llvm::is_contained(group, dim))
+        sorted.push_back(dim);
+    return sorted;
+  };
+  SmallVector<unsigned> mDims = innermostFirst(dims.m);
+  SmallVector<unsigned> nDims = innermostFirst(dims.n);
+  int64_t k = dims.getK() * dims.getBatch();
+  int64_t maxThreads =
+      std::min<int64_t>(machine.gpu.getMaxThreadsPerBlock(), 512);
+  // Registers one thread may use and keep two blocks resident per SM.
+  int64_t registerBudget =
+      std::min<int64_t>(machine.gpu.getMaxRegistersPerThread(), 128);
+
+  std::optional<Candidate> best;
+  for (int64_t bm : {8, 16, 32, 64, 128})
+    for (int64_t bn : {8, 16, 32, 64, 128})
+      for (int64_t tm : {1, 2, 4, 8})
+        for (int64_t tn : {1, 2, 4, 8}) {
+          Candidate c;
+          c.block.assign(numLoops, 1);
+          c.thread.assign(numLoops, 1);
+          for (unsigned dim : dims.k) {
+            c.block[dim] = 0;
+            c.thread[dim] = 0;
+          }
+          spreadTile(mDims, ranges, bm, c.block);
+          spreadTile(nDims, ranges, bn, c.block);
+          // The register tile lies along the innermost m and n dims.
+          int64_t tmDim = mDims.empty() ? 1 : c.block[mDims.front()];
+          int64_t tnDim = nDims.empty() ? 1 : c.block[nDims.front()];
+          if (tmDim % tm != 0 || tnDim % tn != 0)
+            continue;
+          if (!mDims.empty())
+            c.thread[mDims.front()] = tm;
+          if (!nDims.empty())
+            c.thread[nDims.front()] = tn;
+          int64_t threads = countThreads(c.block, c.thread);
+          if (threads < machine.gpu.getWarpSize() && threads < bm * bn)
+            continue;
+          if (threads > maxThreads || tm * tn + tm + tn + 24 > registerBudget)
+            continue;
+          int64_t blocks = countBlocks(ranges, c.block);
+          // Work the grid does, partial tiles included.
+          double points = 1;
+          for (auto [range, tile] : llvm::zip(ranges, c.block))
+            points *= tile > 0 ? double(ceilDiv(range, tile) * tile) : range;
+          int64_t registers = tm * tn + tm + tn + 24;
+          int64_t resident = std::max<int64_t>(
+              1, std::min(machine.gpu.getMaxThreadsPerSm() / threads,
+                          machine.gpu.getRegistersPerSm() /
+                              (registers * threads)));
+          int64_t active = std::min(machine.sms, blocks);
+          // Each SM runs its share of the blocks at its FMA peak, scaled
+          // by the share of issue slots FMAs get (the tm + tn operand
+          // loads take the rest) and by how well its resident warps hide
+          // the FMA latency (tm x tn independent FMAs each, 4 schedulers).
+          int64_t blocksPerSm = ceilDiv(blocks, machine.sms);
+          double warps = double(std::min(blocksPerSm, resident) * threads) /
+                         machine.gpu.getWarpSize();
+          double hiding = std::min(1.0, warps / 4 * tm * tn /
+                                            double(target.getFmaLatency()));
+          double issue = double(tm * tn) / double(tm * tn + tm + tn);
+          // A warp issues for 32 lanes whether or not all have a thread.
+          int64_t warpSize = machine.gpu.getWarpSize();
+          double lanes =
+              double(threads) / double(ceilDiv(threads, warpSize) * warpSize);
+          double blockOps = 2 * points / blocks;
+          c.computeUs =
+              blocksPerSm * blockOps /
+              (target.getPeaks().getFp32() * 1e3 * hiding * issue * lanes);
+          // Each thread loads tm + tn operands per tm x tn FMAs.
+          double operandBytes = cost.macs * (1.0 / tm + 1.0 / tn) * 4;
+          c.sharedUs =
+              operandBytes / (Machine::bandwidth(machine.shared, active) * 1e3);
+          // Each block streams its (bm + bn) x k slices through L2.
+          double l2Bytes = double(blocks) * double(bm + bn) * k * 4;
+          c.l2Us = l2Bytes / (Machine::bandwidth(machine.l2, active) * 1e3);
+          c.hbmUs =
+              cost.getBytes() / (Machine::bandwidth(machine.hbm, active) * 1e3);
+          c.us = std::max({c.computeUs, c.sharedUs, c.l2Us, c.hbmUs}) +
+                 machine.launchUs();
+          if (!best || c.us < best->us * 0.999 ||
+              (c.us <= best->us * 1.001 &&
+               threads > countThreads(best->block, best->thread)))
+            best = std::move(c);
+        }
+  // A contraction too small for any candidate (a 1x1 product) still runs:
+  // one thread.
+  if (!best) {
+    best.emplace();
+    best->block.assign(numLoops, 1);
+    best->thread.assign(numLoops, 1);
+    for (unsigned dim : dims.k) {
+      best->block[dim] = 0;
+      best->thread[dim] = 0;
+    }
+    best->us = best->computeUs = machine.launchUs();
+  }
+  StringRef bound = "compute";
+  double worst = best->computeUs;
+  for (auto [name, us] : {std::pair{machine.shared.getName(), best->sharedUs},
+                          std::pair{machine.l2.getName(), best->l2Us},
+                          std::pair{machine.hbm.getName(), best->hbmUs}})
+    if (us > worst) {
+      worst = us;
+      bound = name;
+    }
+  return GPUTilingAttr::get(
+      op.getContext(), "contraction", best->block, best->thread,
+      countThreads(best->block, best->thread), countBlocks(ranges, best->block),
+      rounded(cost.getIntensity()), bound, rounded(best->us));
+}
+
+GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
+                                               StringRef kernel,
+                                               const OpCost &cost,
+                                               TargetAttr target) {
+  Machine machine(target);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> block(ranges.size(), 0), thread(ranges.size(), 0);
+  int64_t points = 1;
+  for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::parallel) {
+      block[i] = thread[i] = 1;
+      points *= ranges[i];
+    }
+  // 256 threads a block (fewer for a small op, at least a warp).
+  int64_t threads =
+      std::min<int64_t>(256, std::max<int64_t>(machine.gpu.getWarpSize(),
+                                               llvm::PowerOf2Ceil(points)));
+  spreadTile(getGPUThreadOrder(op), ranges, threads, block);
+  int64_t blocks = countBlocks(ranges, block);
+  int64_t active = std::min(machine.sms, blocks);
+  // Plain loops reach about half the CUDA-core peak.
+  double computeUs =
+      cost.getOps() / (target.getPeaks().getFp32() / 2 * active * 1e3);
+  double memoryUs =
+      cost.getBytes() / (Machine::bandwidth(machine.hbm, active) * 1e3);
+  return GPUTilingAttr::get(
+      op.getContext(), kernel, block, thread, countThreads(block, thread),
+      blocks, rounded(cost.getIntensity()),
+      computeUs >= memoryUs ? StringRef("compute") : machine.hbm.getName(),
+      rounded(std::max(computeUs, memoryUs) + machine.launchUs()));
+}

@@ -1,0 +1,43 @@
+// effai-gpu-launch-to-host-loops: a launch becomes loops over blocks
+// (z, y, x) around loops over threads, ids and sizes bound; threads that
+// synchronize cannot be emulated that way.
+// RUN: %effai_opt %s --effai-gpu-launch-to-host-loops -split-input-file -verify-diagnostics | FileCheck %s
+
+// CHECK-LABEL: func.func @launch
+// CHECK-NOT: gpu.
+// CHECK: scf.for %[[BZ:.*]] = %c0 to %c1
+// CHECK: scf.for %[[BY:.*]] = %c0 to %c1
+// CHECK: scf.for %[[BX:.*]] = %c0 to %[[G:.*]] step
+// CHECK: scf.for %[[TZ:.*]] = %c0 to %c1
+// CHECK: scf.for %[[TY:.*]] = %c0 to %c1
+// CHECK: scf.for %[[TX:.*]] = %c0 to %[[T:.*]] step
+// CHECK: %[[P:.*]] = arith.muli %[[BX]], %[[T]]
+// CHECK: %[[I:.*]] = arith.addi %[[P]], %[[TX]]
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[I]]]
+func.func @launch(%c: memref<256xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %one = arith.constant 1 : index
+  %grid = arith.constant 4 : index
+  %threads = arith.constant 64 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %grid, %gy = %one, %gz = %one)
+             threads(%tx, %ty, %tz) in (%sx = %threads, %sy = %one, %sz = %one) {
+    %p = arith.muli %bx, %sx : index
+    %i = arith.addi %p, %tx : index
+    memref.store %zero, %c[%i] : memref<256xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+func.func @barrier(%c: memref<64xf32>) {
+  %one = arith.constant 1 : index
+  %threads = arith.constant 64 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %one, %gy = %one, %gz = %one)
+             threads(%tx, %ty, %tz) in (%sx = %threads, %sy = %one, %sz = %one) {
+    // expected-error @+1 {{effai-gpu-launch-to-host-loops: threads synchronize here; running them one after another would not}}
+    gpu.barrier
+    gpu.terminator
+  }
+  return
+}

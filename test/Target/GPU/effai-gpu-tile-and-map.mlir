@@ -1,0 +1,77 @@
+// effai-gpu-tile-and-map: block loop around thread loop, mapped with
+// linear ids (linear_dim_0 on the result's innermost dim), fills fused into
+// both, the tiling kept on the block loop; ops without a tiling untouched.
+// RUN: %effai_opt %s --effai-gpu-tile-and-map -split-input-file -verify-diagnostics | FileCheck %s
+
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: linalg.fill ins(%{{.*}}) outs(%{{.*}} : tensor<256x96xf32>)
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) = (0, 0) to (256, 96) step (8, 64)
+// CHECK: scf.forall ({{.*}}) = (0, 0) to (8, %{{.*}}) step (4, 4)
+// CHECK: linalg.fill {{.*}} -> tensor<4x?xf32>
+// CHECK: linalg.matmul ins({{.*}} : tensor<4x128xf32>, tensor<128x?xf32>)
+// CHECK: } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// CHECK: } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [8, 64, 0], thread = [4, 4, 0], threads = 32, {{.*}}mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
+func.func @matmul(%a: tensor<256x128xf32>, %b: tensor<128x96xf32>) -> tensor<256x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<256x96xf32>
+  %f = linalg.fill {effai.gpu_tiling = #effai.gpu_tiling<kernel = "loops", block = [2, 96], thread = [1, 1], threads = 192, blocks = 128, intensity = 0.25, bound = "HBM", predicted_us = 2.52>} ins(%zero : f32) outs(%e : tensor<256x96xf32>) -> tensor<256x96xf32>
+  %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [8, 64, 0], thread = [4, 4, 0], threads = 32, blocks = 64, intensity = 22.588, bound = "shared", predicted_us = 2.888>} ins(%a, %b : tensor<256x128xf32>, tensor<128x96xf32>) outs(%f : tensor<256x96xf32>) -> tensor<256x96xf32>
+  return %m : tensor<256x96xf32>
+}
+
+// -----
+// A transposed result: the loop writing the innermost result dim (d0 here)
+// gets linear_dim_0.
+// CHECK-LABEL: func.func @transpose
+// CHECK: mapping = [#gpu.thread<linear_dim_0>, #gpu.thread<linear_dim_1>]
+// CHECK: mapping = [#gpu.block<linear_dim_0>, #gpu.block<linear_dim_1>]
+func.func @transpose(%x: tensor<64x32xf32>) -> tensor<32x64xf32> {
+  %e = tensor.empty() : tensor<32x64xf32>
+  %t = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j, i)>], iterator_types = ["parallel", "parallel"], effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [32, 8], thread = [1, 1], threads = 256, blocks = 8, intensity = 0.0, bound = "HBM", predicted_us = 2.5>} ins(%x : tensor<64x32xf32>) outs(%e : tensor<32x64xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<32x64xf32>
+  return %t : tensor<32x64xf32>
+}
+
+// -----
+// No parallel loop: one-point loops, one thread of one block.
+// CHECK-LABEL: func.func @sum
+// CHECK: scf.forall (%{{.*}}) in (1)
+// CHECK: scf.forall (%{{.*}}) in (1)
+// CHECK: linalg.reduce
+// CHECK: } {mapping = [#gpu.thread<linear_dim_0>]}
+// CHECK: } {effai.gpu_tiling = {{.*}}mapping = [#gpu.block<linear_dim_0>]}
+func.func @sum(%x: tensor<1000xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %r = linalg.reduce ins(%x : tensor<1000xf32>) outs(%init : tensor<f32>) dimensions = [0] {effai.gpu_tiling = #effai.gpu_tiling<kernel = "reduction", block = [0], thread = [0], intensity = 0.25, bound = "HBM", predicted_us = 2.58>}
+    (%a: f32, %acc: f32) {
+      %s = arith.addf %a, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %r : tensor<f32>
+}
+
+// -----
+// CHECK-LABEL: func.func @untiled
+// CHECK-NOT: scf.forall
+func.func @untiled(%x: tensor<8xf32>, %y: tensor<8xf32>) -> tensor<8xf32> {
+  %r = linalg.add ins(%x, %x : tensor<8xf32>, tensor<8xf32>) outs(%y : tensor<8xf32>) -> tensor<8xf32>
+  return %r : tensor<8xf32>
+}
+
+// -----
+func.func @mismatch(%x: tensor<8xf32>, %y: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{effai-gpu-tile-and-map: the tiling has 2 entries but the op has 1 loops}}
+  %r = linalg.add {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [1, 8], thread = [1, 1], intensity = 0.0, bound = "HBM", predicted_us = 1.0>} ins(%x, %x : tensor<8xf32>, tensor<8xf32>) outs(%y : tensor<8xf32>) -> tensor<8xf32>
+  return %r : tensor<8xf32>
+}
+
+// -----
+// A zero-size result: nothing to compute, the init is the result.
+// CHECK-LABEL: func.func @empty
+// CHECK-NOT: scf.forall
+// CHECK: return %arg1
+func.func @empty(%x: tensor<0x8xf32>, %y: tensor<0x8xf32>) -> tensor<0x8xf32> {
+  %r = linalg.add {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [1, 8], thread = [1, 1], intensity = 0.0, bound = "HBM", predicted_us = 1.0>} ins(%x, %x : tensor<0x8xf32>, tensor<0x8xf32>) outs(%y : tensor<0x8xf32>) -> tensor<0x8xf32>
+  return %r : tensor<0x8xf32>
+}

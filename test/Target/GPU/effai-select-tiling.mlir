@@ -1,0 +1,78 @@
+// effai-select-tiling on GPU targets: every static linalg op gets an
+// #effai.gpu_tiling (block and thread tiles, threads, grid, roofline
+// prediction); contractions get register tiles, the rest one thread a
+// point with threads along the result's innermost dimension.
+// RUN: %effai_opt %s --effai-set-target=target=sm_90 --effai-select-tiling -split-input-file | FileCheck %s --check-prefix=SM90
+// RUN: %effai_opt %s --effai-set-target=target=sm_80 --effai-select-tiling -split-input-file | FileCheck %s --check-prefix=SM80
+
+// A large matmul is compute bound: big block tiles, 8x8 register tiles.
+// SM90-LABEL: func.func @matmul_large
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [128, 128, 0], thread = [8, 8, 0], threads = 256, blocks = 256, {{.*}}bound = "compute"
+// SM80-LABEL: func.func @matmul_large
+// SM80: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{[48]}}, {{[48]}}, 0],
+func.func @matmul_large(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2048x2048xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  %m = linalg.matmul ins(%a, %b : tensor<2048x2048xf32>, tensor<2048x2048xf32>) outs(%f : tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  return %m : tensor<2048x2048xf32>
+}
+
+// -----
+// A batch-1 linear layer has one row: the block tile spreads along n and
+// the layer is bound by reading its weights from HBM.
+// SM90-LABEL: func.func @linear_batch1
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [1, {{[0-9]+}}, 0], thread = [1, {{[0-9]+}}, 0], {{.*}}bound = "HBM"
+func.func @linear_batch1(%x: tensor<1x4096xf32>, %w: tensor<4096x4096xf32>) -> tensor<1x4096xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4096xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4096xf32>) -> tensor<1x4096xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<1x4096xf32>, tensor<4096x4096xf32>) outs(%f : tensor<1x4096xf32>) -> tensor<1x4096xf32>
+  return %m : tensor<1x4096xf32>
+}
+
+// -----
+// An NCHW convolution: the register tile lies along the output width
+// (innermost m) and channels (n); the small feature map spreads the block
+// tile over rows too. Reductions stay whole (0).
+// SM90-LABEL: func.func @conv
+// SM90: linalg.conv_2d_nchw_fchw {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [1, {{[0-9]+}}, {{[0-9]+}}, {{[0-9]+}}, 0, 0, 0], thread = [1, {{[0-9]+}}, 1, {{[0-9]+}}, 0, 0, 0],
+func.func @conv(%x: tensor<1x64x58x58xf32>, %w: tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x64x56x56xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x64x58x58xf32>, tensor<64x64x3x3xf32>) outs(%f : tensor<1x64x56x56xf32>) -> tensor<1x64x56x56xf32>
+  return %c : tensor<1x64x56x56xf32>
+}
+
+// -----
+// Elementwise: 256 threads along the innermost dim (1000 wide: 256 of it),
+// one point each, memory bound.
+// SM90-LABEL: func.func @relu
+// SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [1, 256], thread = [1, 1], threads = 256, blocks = 256, intensity = 0.125, bound = "HBM"
+func.func @relu(%x: tensor<64x1000xf32>) -> tensor<64x1000xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x1000xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<64x1000xf32>) outs(%e : tensor<64x1000xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %y = arith.maximumf %a, %zero : f32
+    linalg.yield %y : f32
+  } -> tensor<64x1000xf32>
+  return %r : tensor<64x1000xf32>
+}
+
+// -----
+// A reduction to a scalar has no parallel loop: one thread of one block.
+// SM90-LABEL: func.func @sum
+// SM90: linalg.reduce {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "reduction", block = [0], thread = [0], intensity
+func.func @sum(%x: tensor<1000xf32>) -> tensor<f32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<f32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<f32>) -> tensor<f32>
+  %r = linalg.reduce ins(%x : tensor<1000xf32>) outs(%f : tensor<f32>) dimensions = [0]
+    (%a: f32, %acc: f32) {
+      %s = arith.addf %a, %acc : f32
+      linalg.yield %s : f32
+    }
+  return %r : tensor<f32>
+}
