@@ -82,3 +82,10 @@ if ptxas:
 if subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0 \
         if shutil.which("nvidia-smi") else False:
     config.available_features.add("cuda-device")
+
+# The CUDA toolkit's stub driver (no GPU behind it): the runtime's
+# stub-library message is tested against it.
+cuda_stub = "/usr/local/cuda/lib64/stubs/libcuda.so"
+if os.path.exists(cuda_stub):
+    config.available_features.add("cuda-stub-driver")
+    config.substitutions.append(("%cuda_stub_driver", cuda_stub))

@@ -9,6 +9,7 @@
 
 #include "effai/runtime.h"
 
+#include "Error.h"
 #include "Metadata.h"
 
 #include <dlfcn.h>
@@ -74,10 +75,7 @@ double getCycleCounterRate() {
   return rate;
 }
 
-effai_status fail(effai_status status, std::string message) {
-  lastError = std::move(message);
-  return status;
-}
+using effai::runtime::fail;
 
 /// Checks one caller tensor against what the model declares.
 effai_status checkTensor(const effai_tensor &tensor, const TensorSpec &spec,
@@ -129,6 +127,11 @@ effai_status describe(const std::vector<TensorSpec> &specs, size_t index,
 }
 
 } // namespace
+
+effai_status effai::runtime::fail(effai_status status, std::string message) {
+  lastError = std::move(message);
+  return status;
+}
 
 extern "C" {
 
@@ -238,7 +241,7 @@ size_t effai_workspace_bytes(const effai_model *model) {
 
 size_t effai_profile_count(const effai_model *model) {
   return model && model->profileCycles ? model->metadata.profileLayers.size()
-                                        : 0;
+                                       : 0;
 }
 
 effai_status effai_profile_layer(const effai_model *model, size_t index,

@@ -69,6 +69,30 @@ llvm::cl::opt<std::string>
              llvm::cl::desc("Where compiled .onnx/.mlir models are cached "
                             "(default: $EFFAI_CACHE_DIR or ~/.cache/effai)"));
 
+llvm::cl::opt<std::string>
+    device("device",
+           llvm::cl::desc("Where to run: cpu, or gpu (loads the CUDA driver "
+                          "and checks for a device)"),
+           llvm::cl::init("cpu"));
+
+/// --device=gpu: the CUDA driver and device 0, or why there is none.
+/// Running artifacts on the GPU comes with the GPU runtime; until then
+/// this says what was found and stops.
+int checkGPU() {
+  effai_cuda_device gpu;
+  if (effai_cuda_probe(&gpu) != EFFAI_OK) {
+    llvm::errs() << "effai-run: error: --device=gpu: " << effai_last_error()
+                 << "\n";
+    return 1;
+  }
+  llvm::errs() << "effai-run: error: --device=gpu: found " << gpu.count
+               << " CUDA device(s), device 0 '" << gpu.name << "' (sm_"
+               << gpu.major << gpu.minor << ", driver " << gpu.driver_version
+               << "), but running models on the GPU is not implemented yet "
+                  "(effai-compile --target=gpu writes their PTX and cubin)\n";
+  return 1;
+}
+
 /// The per-layer timers of a model compiled with --profile: milliseconds
 /// per run and share of the total, slowest first.
 void printProfile(effai_model *model, size_t runs) {
@@ -87,8 +111,8 @@ void printProfile(effai_model *model, size_t runs) {
   }
   std::stable_sort(layers.begin(), layers.end(),
                    [](auto &a, auto &b) { return a.first > b.first; });
-  llvm::outs() << llvm::format("profile: %zu layers, %.3f ms per run\n",
-                               count, total);
+  llvm::outs() << llvm::format("profile: %zu layers, %.3f ms per run\n", count,
+                               total);
   for (auto &[ms, name] : layers)
     llvm::outs() << llvm::format("  %10.3f ms %5.1f%%  ", ms,
                                  total > 0 ? 100 * ms / total : 0.0)
@@ -304,6 +328,11 @@ int main(int argc, char **argv) {
   effai::registerCompileCommandLineOptions();
   llvm::cl::ParseCommandLineOptions(argc, argv,
                                     "effai: run a compiled model\n");
+
+  if (device == "gpu")
+    return checkGPU();
+  if (device != "cpu")
+    return fail("--device must be cpu or gpu, got '" + device + "'");
 
   std::string artifact = modelPath, error;
   if (!StringRef(modelPath).ends_with(".so") && !compileCached(artifact, error))

@@ -37,6 +37,7 @@ typedef enum effai_status {
   EFFAI_ERROR_INVALID_ARTIFACT = 2, /* not an effai artifact, or corrupt */
   EFFAI_ERROR_INVALID_ARGUMENT = 3, /* wrong count, dtype, shape, NULL... */
   EFFAI_ERROR_OUT_OF_MEMORY = 4,
+  EFFAI_ERROR_DEVICE = 5,           /* no GPU driver or device, or it failed */
 } effai_status;
 
 /* Element types, named as in ONNX. */
@@ -108,6 +109,20 @@ EFFAI_API effai_status effai_profile_layer(const effai_model *model,
 EFFAI_API void effai_profile_reset(effai_model *model);
 
 /* ONNX's name of a dtype ("float", "uint8"...) and its size in bytes. */
+/* The first CUDA device, as the driver reports it. */
+typedef struct effai_cuda_device {
+  int count;          /* devices the driver sees */
+  char name[256];     /* of device 0 */
+  int major, minor;   /* compute capability of device 0 (9.0: sm_90) */
+  int driver_version; /* e.g. 13000 for CUDA 13.0 */
+} effai_cuda_device;
+
+/* Loads the CUDA driver (libcuda.so.1, or $EFFAI_CUDA_DRIVER) at run time
+ * and describes device 0. EFFAI_ERROR_DEVICE with effai_last_error()
+ * saying why when there is no driver, only the toolkit's stub driver, or
+ * no device. The runtime never links the driver. */
+EFFAI_API effai_status effai_cuda_probe(effai_cuda_device *device);
+
 EFFAI_API const char *effai_dtype_name(effai_dtype dtype);
 EFFAI_API size_t effai_dtype_size(effai_dtype dtype);
 
