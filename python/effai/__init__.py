@@ -178,6 +178,11 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     every op plain loops (no register-blocked CPU kernels), as
     ``effai-compile --kernels=false`` does.
     Raises :class:`CompileError`."""
+    if target == "gpu":
+        raise ValueError("target 'gpu': running models on a GPU from Python "
+                         "is not built yet; effai-compile --target=gpu writes "
+                         "their PTX/cubin, and emulate_gpu='sm_90' runs the "
+                         "GPU path's kernels on the CPU")
     if target != "cpu":
         raise ValueError(f"target {target!r} is not supported (supported: "
                          "'cpu')")
