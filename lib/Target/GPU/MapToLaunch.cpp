@@ -168,8 +168,13 @@ LogicalResult mapBlocks(RewriterBase &rewriter, scf::ForallOp loop) {
   else
     for (scf::ForallOp inner : threadLoops) {
       int64_t count = 1;
-      for (OpFoldResult ub : inner.getMixedUpperBound())
-        count *= getConstantUpperBound(ub).value_or(1);
+      for (auto [lb, ub, step] :
+           llvm::zip(inner.getMixedLowerBound(), inner.getMixedUpperBound(),
+                     inner.getMixedStep()))
+        count *= llvm::divideCeil(
+            std::max<int64_t>(0, getConstantUpperBound(ub).value_or(1) -
+                                     getConstantIntValue(lb).value_or(0)),
+            std::max<int64_t>(1, getConstantIntValue(step).value_or(1)));
       blockThreads = std::max(blockThreads, count);
     }
 

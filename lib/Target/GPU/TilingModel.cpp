@@ -119,7 +119,8 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
   };
   SmallVector<unsigned> mDims = innermostFirst(dims.m);
   SmallVector<unsigned> nDims = innermostFirst(dims.n);
-  int64_t k = dims.getK() * dims.getBatch();
+  // Reduction length: what one block streams per output tile.
+  int64_t k = dims.getK();
   int64_t maxThreads =
       std::min<int64_t>(machine.gpu.getMaxThreadsPerBlock(), 512);
   // Registers one thread may use and keep two blocks resident per SM.

@@ -72,3 +72,19 @@ func.func @too_many_threads(%c: memref<64xf32>) {
   } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [64], thread = [1], threads = 32, intensity = 0.0, bound = "HBM", predicted_us = 1.0>, mapping = [#gpu.block<linear_dim_0>]}
   return
 }
+
+// -----
+// Without a tiling on the block loop, the block has as many threads as the
+// largest thread loop has iterations (8 with step 4: 2 x 2).
+// CHECK-LABEL: func.func @untiled_block
+// CHECK: %[[T:.*]] = arith.constant 4 : index
+// CHECK: gpu.launch {{.*}} threads(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %[[T]],
+func.func @untiled_block(%c: memref<8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  scf.forall (%i) in (1) {
+    scf.forall (%a, %b) = (0, 0) to (8, 8) step (4, 4) {
+      memref.store %zero, %c[%a, %b] : memref<8x8xf32>
+    } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+  } {mapping = [#gpu.block<linear_dim_0>]}
+  return
+}
