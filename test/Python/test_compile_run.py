@@ -138,8 +138,8 @@ def test_compile_module_leaves_it_unchanged_and_parallel():
 
 def test_compile_errors(tmp_path):
     model, _, _ = gemm_relu_model()
-    with pytest.raises(ValueError, match="target 'gpu' is not supported"):
-        effai.compile(model, target="gpu")
+    with pytest.raises(ValueError, match="target 'tpu' is not supported"):
+        effai.compile(model, target="tpu")
     with pytest.raises(effai.CompileError, match="unknown CPU 'nocpu'"):
         effai.compile(model, cpu="nocpu")
     bad = effai.Module.parse("""
