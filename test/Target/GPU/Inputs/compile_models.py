@@ -59,9 +59,8 @@ def resnet18(workdir):
 def main():
     effai_compile, workdir = sys.argv[1], sys.argv[2]
     os.makedirs(workdir, exist_ok=True)
-    models = list(digits_models(workdir))
-    if "--resnet18" in sys.argv:
-        models = list(resnet18(workdir))
+    models = (resnet18(workdir) if "--resnet18" in sys.argv
+              else digits_models(workdir))
     status = 0
     for name, path in models:
         for chip in ["sm_80", "sm_90"]:
@@ -70,7 +69,11 @@ def main():
                  "--emit=cubin", "-o", os.path.join(workdir, "out.cubin")],
                 capture_output=True, text=True)
             if run.returncode != 0:
-                print(f"{name} {chip}: FAILED {run.stderr.strip()[:300]}")
+                # stdout feeds FileCheck; stderr is what lit shows on failure.
+                print(f"{name} {chip}: FAILED (exit {run.returncode})")
+                print(f"{name} {chip}: effai-compile failed with exit "
+                      f"{run.returncode}:\n{run.stderr}\n{run.stdout}",
+                      file=sys.stderr)
                 status = 1
                 continue
             report = run.stdout
