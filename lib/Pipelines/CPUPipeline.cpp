@@ -36,6 +36,8 @@ void mlir::effai::buildEffaiLinalgFrontEnd(OpPassManager &pm,
   pm.addPass(createEffaiConvertShiftKernels(shift));
   pm.addPass(createEffaiConvertSparseKernels());
   pm.addPass(createEffaiLowerToLinalg());
+  // Quantize with rounding and saturation; lower-quant-ops truncates.
+  pm.addPass(createEffaiLowerQuantizeCasts());
   pm.addNestedPass<func::FuncOp>(quant::createLowerQuantOps());
   pm.addPass(quant::createStripFuncQuantTypes());
   // lower-quant-ops emits arith on whole tensors: make those generics.

@@ -9,6 +9,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -182,6 +183,33 @@ Value mlir::effai::castScalar(OpBuilder &b, Location loc, Value value, Type to,
                         : arith::ExtSIOp::create(b, loc, to, value).getResult();
 }
 
+Value mlir::effai::buildQuantizeScalar(OpBuilder &b, Location loc, Value scaled,
+                                       Value zeroPoint, Type storage,
+                                       bool isUnsigned, int64_t lo,
+                                       int64_t hi) {
+  Type floatType = scaled.getType();
+  Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+  if (zeroPoint)
+    rounded = arith::AddFOp::create(b, loc, rounded, zeroPoint);
+  // Bounds the float type holds exactly, rounded towards zero (2^31 - 1 is
+  // not an f32): the clamped value then always converts in range. maxnumf
+  // sends NaN to the lower bound (maximumf would keep it, and NaN converts
+  // to poison).
+  const llvm::fltSemantics &semantics =
+      cast<FloatType>(floatType).getFloatSemantics();
+  auto exactBound = [&](int64_t bound) {
+    llvm::APFloat value(semantics);
+    value.convertFromAPInt(llvm::APInt(64, bound, /*isSigned=*/true),
+                           /*IsSigned=*/true, llvm::APFloat::rmTowardZero);
+    return value.convertToDouble();
+  };
+  rounded = arith::MaxNumFOp::create(
+      b, loc, rounded, buildScalar(b, loc, floatType, exactBound(lo)));
+  rounded = arith::MinNumFOp::create(
+      b, loc, rounded, buildScalar(b, loc, floatType, exactBound(hi)));
+  return castScalar(b, loc, rounded, storage, false, isUnsigned);
+}
+
 int64_t mlir::effai::normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < 0)
     axis += rank;
@@ -264,19 +292,18 @@ Value mlir::effai::buildConvGeneric(OpBuilder &b, Location loc, Value input,
     auto par = utils::IteratorType::parallel;
     auto red = utils::IteratorType::reduction;
     utils::IteratorType iterators[] = {par, par, par, par, red, red, red};
-    return buildContraction(b, loc, resultType, input, weight, maps,
-                            iterators, mulAdd);
+    return buildContraction(b, loc, resultType, input, weight, maps, iterators,
+                            mulAdd);
   }
   // Split channels into groups: [N, G, C/G, H, W] x [G, O/G, C/G, KH, KW].
   int64_t g = groups, n = inputType.getDimSize(0);
   int64_t cg = inputType.getDimSize(1) / g, og = weightType.getDimSize(0) / g;
   int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
   int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
-  input = buildReshape(
-      b, loc, input,
-      RankedTensorType::get(
-          {n, g, cg, inputType.getDimSize(2), inputType.getDimSize(3)},
-          inputType.getElementType()));
+  input = buildReshape(b, loc, input,
+                       RankedTensorType::get({n, g, cg, inputType.getDimSize(2),
+                                              inputType.getDimSize(3)},
+                                             inputType.getElementType()));
   // Both loop orders put the reduction (c, kh, kw) at dims 3, 4, 5 between
   // two parallel bands; they differ in where oh, ow and og sit.
   auto buildLoops = [&](Value w, RankedTensorType type, unsigned ohDim,

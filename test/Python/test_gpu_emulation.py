@@ -3,10 +3,7 @@
 # sm_90 compute what the CPU pipeline computes on the digits models, dense
 # and compressed (int8 weights, int8 weights and activations, power-of-two
 # weights, 2:4 sparsity). Integer-only models agree bit for bit; float
-# ones within 1e-5 relative (the CPU kernels fuse multiply-adds). The
-# integer-only models are compared with the CPU's plain loops, whose
-# requantization the GPU path shares (the CPU's fused-epilogue kernels
-# differ on one row of the calibrated MLP, issue 14).
+# ones within 1e-5 relative (the CPU kernels fuse multiply-adds).
 # RUN: %python -m pytest -q -p no:cacheprovider %s
 
 import os
@@ -40,21 +37,12 @@ def load(name, how):
     return module
 
 
-# Test image 35 drives an activation past its calibrated range: upstream
-# lower-quant-ops turns quant.qcast into fptoui without clamping, which is
-# poison out of range, and LLVM (-O1 and up) folds it differently in the
-# two artifacts (4 on the CPU, 255 emulated; equal at -O0). Issue 14.
-KNOWN = {("cnn", "int8 w+a")}
-
 
 @pytest.mark.parametrize("name", ["mlp", "cnn"])
 @pytest.mark.parametrize("variant", list(VARIANTS))
-def test_emulated_gpu_matches_cpu(name, variant, request):
-    if (name, variant) in KNOWN:
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="unclamped qcast is poison out of range (issue 14)"))
+def test_emulated_gpu_matches_cpu(name, variant):
     module = load(name, VARIANTS[variant])
-    want = effai.compile(module, kernels=variant != "int8 w+a")(IMAGES)
+    want = effai.compile(module)(IMAGES)
     for chip in ["sm_80", "sm_90"]:
         got = effai.compile(module, emulate_gpu=chip)(IMAGES)
         assert got.shape == want.shape

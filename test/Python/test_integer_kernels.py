@@ -178,3 +178,26 @@ def test_matmul_integer_runtime_weights():
     np.testing.assert_array_equal(exe(a, b),
                                   a.astype(np.int64) @ b.astype(np.int64))
     assert all(d == 1 for d in dot_tiles(exe))
+
+
+@pytest.mark.parametrize("storage", [np.uint8, np.int8])
+@pytest.mark.parametrize("opt_level", [0, 3])
+def test_quantize_linear_rounds_and_saturates(storage, opt_level):
+    # Constant scale and zero point: the importer emits quant.qcast, which
+    # effai-lower-quantize-casts lowers with ONNX's rounding (half to even)
+    # and saturation, at every optimization level (out-of-range values once
+    # converted to poison, which -O3 folded to anything).
+    zero = storage(3 if storage == np.uint8 else -2)
+    tensor_type = TensorProto.UINT8 if storage == np.uint8 else TensorProto.INT8
+    onnx_model = model(
+        [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["y"])],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 12])],
+        [helper.make_tensor_value_info("y", tensor_type, [1, 12])],
+        {"s": np.float32(0.5), "z": zero})
+    x = np.array([[-1000, -64.5, -0.75, -0.25, 0.25, 0.75, 1.25, 1.75, 63.5,
+                   64.25, 1e9, np.inf]], np.float32)
+    got = effai.compile(onnx_model, opt_level=opt_level)(x)
+    info = np.iinfo(storage)
+    want = np.clip(np.round(x / np.float32(0.5)) + zero, info.min,
+                   info.max).astype(storage)
+    np.testing.assert_array_equal(got, want)

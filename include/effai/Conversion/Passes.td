@@ -50,6 +50,50 @@ def EffaiLowerToLinalg : Pass<"effai-lower-to-linalg"> {
   ];
 }
 
+def EffaiLowerQuantizeCasts : Pass<"effai-lower-quantize-casts"> {
+  let summary = "Lower quant.qcast of float tensors with ONNX QuantizeLinear "
+                "semantics: round half to even, then saturate";
+  let description = [{
+    Rewrites `quant.qcast` from a float tensor to a `!quant.uniform`
+    tensor (per tensor or per axis) into a `linalg.generic` computing
+    `clamp(round_half_even(x / scale) + zero_point, storage_min,
+    storage_max)` in float, converted to the storage integer, followed by a
+    `quant.scast` to the quantized type. This is ONNX QuantizeLinear (and
+    PyTorch/ONNX Runtime) arithmetic; NaN becomes `storage_min`.
+
+    Why not upstream `lower-quant-ops` alone: it converts `x / scale + zp`
+    to the storage type with `fptosi`/`fptoui`, which truncates instead of
+    rounding, and an out-of-range value (an activation outside its
+    calibrated range) converts to poison, which LLVM folds to anything at
+    -O1 and above, so results differed between optimization levels and
+    targets. `effai-cpu-pipeline` and `effai-gpu-pipeline` run this pass
+    right before `lower-quant-ops`, which is left with `quant.dcast`.
+
+    Quantized types with sub-channel parameters, and scalar casts, are left
+    to `lower-quant-ops`.
+
+    Before:
+    ```mlir
+    %q = quant.qcast %x : tensor<4xf32> to tensor<4x!quant.uniform<u8:f32, 0.5:3>>
+    ```
+    After:
+    ```mlir
+    %i = linalg.generic ... ins(%x : tensor<4xf32>) outs(%e : tensor<4xi8>) {
+      %s = arith.divf %in, %cst : f32
+      %r = math.roundeven %s : f32
+      %z = arith.addf %r, %cst_zp : f32
+      ...  // arith.maxnumf / arith.minnumf to [0, 255], arith.fptoui
+    }
+    %q = quant.scast %i : tensor<4xi8> to tensor<4x!quant.uniform<u8:f32, 0.5:3>>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def EffaiConvertShiftKernels : Pass<"effai-convert-shift-kernels"> {
   let summary = "Lower power-of-two linear layers with float activations to "
                 "multiplication-free shift/add kernels";

@@ -63,6 +63,15 @@ TypedAttr getScalarAttr(Type type, double value);
 Value castScalar(OpBuilder &b, Location loc, Value value, Type to,
                  bool fromUnsigned, bool toUnsigned);
 
+/// ONNX QuantizeLinear on one float scalar already divided by the scale:
+/// clamp(round_half_even(scaled) + zeroPoint, [lo, hi]) converted to the
+/// integer `storage` (`zeroPoint` is a float scalar, or null for 0). The
+/// clamp is done in float so that the conversion is always in range; NaN
+/// becomes `lo`.
+Value buildQuantizeScalar(OpBuilder &b, Location loc, Value scaled,
+                          Value zeroPoint, Type storage, bool isUnsigned,
+                          int64_t lo, int64_t hi);
+
 /// Normalizes a possibly negative axis into [0, rank); -1 when out of range.
 int64_t normalizeAxis(int64_t axis, int64_t rank);
 
@@ -99,8 +108,8 @@ Value buildLinearContraction(OpBuilder &b, Location loc, Value x, Value w,
 Value buildZeroPad(OpBuilder &b, Location loc, Value input,
                    ArrayRef<int64_t> pads);
 /// `input` (NCHW) padded by `pads` with `value` (of its element type).
-Value buildPad(OpBuilder &b, Location loc, Value input,
-               ArrayRef<int64_t> pads, double value);
+Value buildPad(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pads,
+               double value);
 
 /// A grouped NCHW x OIHW convolution as one generic accumulating in
 /// `resultType`'s element type (operands already of that type), the input

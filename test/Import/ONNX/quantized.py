@@ -91,8 +91,8 @@ show("ConvInteger with a constant weight", model(
 # CHECK: arith.subi
 # CHECK: arith.muli
 # CHECK: math.roundeven
-# CHECK: arith.maximumf
-# CHECK: arith.minimumf
+# CHECK: arith.maxnumf
+# CHECK: arith.minnumf
 # CHECK: arith.fptoui
 show("QLinearMatMul with run-time parameters", model(
     [helper.make_node("QLinearMatMul", ["a", "as", "az", "b", "bs", "bz", "ys",
@@ -104,9 +104,14 @@ show("QLinearMatMul with run-time parameters", model(
 
 # CHECK-LABEL: // ----- DynamicQuantizeLinear
 # CHECK: func.func @main(%arg0: tensor<2x3xf32> {{.*}}) -> (tensor<2x3xi8> {effai.dtype = "uint8", effai.name = "y"}, tensor<f32> {{.*}}, tensor<i8> {effai.dtype = "uint8", effai.name = "zp"})
+# The range (including 0), the zero point rounded, then y saturated.
 # CHECK: arith.minimumf
 # CHECK: arith.maximumf
 # CHECK: math.roundeven
+# CHECK: math.roundeven
+# CHECK: arith.maxnumf
+# CHECK: arith.minnumf
+# CHECK: arith.fptoui
 show("DynamicQuantizeLinear", model(
     [helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "s", "zp"])],
     [value("x", F32, [2, 3])],

@@ -124,16 +124,10 @@ FailureOr<int64_t> getParamAxis(NodeContext &ctx, int64_t paramInput,
 Value requantizeScalar(OpBuilder &b, Location loc, Value value, Value zp,
                        bool zpUnsigned, Type storage, bool isUnsigned) {
   Type f32 = b.getF32Type();
-  Value rounded = math::RoundEvenOp::create(b, loc, value);
-  if (zp)
-    rounded = arith::AddFOp::create(
-        b, loc, rounded, castScalar(b, loc, zp, f32, zpUnsigned, false));
   IntRange range = getRange(storage, isUnsigned);
-  rounded = arith::MaximumFOp::create(b, loc, rounded,
-                                      buildScalar(b, loc, f32, range.min));
-  rounded = arith::MinimumFOp::create(b, loc, rounded,
-                                      buildScalar(b, loc, f32, range.max));
-  return castScalar(b, loc, rounded, storage, false, isUnsigned);
+  return buildQuantizeScalar(
+      b, loc, value, zp ? castScalar(b, loc, zp, f32, zpUnsigned, false) : zp,
+      storage, isUnsigned, range.min, range.max);
 }
 
 /// The element type and signedness a quantized output gets: that of the
