@@ -73,10 +73,16 @@ if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
     # gpu-module-to-binary{format=bin} finds it through PATH, libdevice
-    # through CUDA_HOME.
+    # through CUDA_HOME: the toolkit holding nvvm/libdevice, which a ptxas
+    # on PATH (a symlink in /usr/local/bin, say) need not sit in.
     llvm_config.with_environment("PATH", os.path.dirname(ptxas),
                                  append_path=True)
-    config.environment["CUDA_HOME"] = os.path.dirname(os.path.dirname(ptxas))
+    toolkit = next((t for t in [
+        os.path.dirname(os.path.dirname(os.path.realpath(ptxas))),
+        os.path.dirname(os.path.dirname(ptxas)), "/usr/local/cuda"]
+        if os.path.isdir(os.path.join(t, "nvvm", "libdevice"))), None)
+    if toolkit:
+        config.environment["CUDA_HOME"] = toolkit
 
 # A CUDA driver with a device (GPU execution tests).
 if subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0 \

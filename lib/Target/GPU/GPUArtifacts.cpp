@@ -23,22 +23,35 @@ using namespace mlir;
 
 /// Serialization links libdevice (math functions NVVM calls, such as
 /// __nv_exp2) from the toolkit MLIR finds through CUDA_ROOT, CUDA_HOME or
-/// CUDA_PATH; with none set, point CUDA_HOME at the toolkit whose ptxas
-/// we would run, as a compiler driver locates its own libraries.
+/// CUDA_PATH; with none set, point CUDA_HOME at the toolkit that holds
+/// nvvm/libdevice: the one whose ptxas we would run (through symlinks: a
+/// ptxas in /usr/local/bin is not a toolkit), else /usr/local/cuda, as a
+/// compiler driver locates its own libraries.
 static void locateCUDAToolkit() {
   if (std::getenv("CUDA_ROOT") || std::getenv("CUDA_HOME") ||
       std::getenv("CUDA_PATH"))
     return;
+  SmallVector<std::string> toolkits;
   std::string error;
-  std::optional<std::string> ptxas = mlir::effai::findPtxas(error);
-  if (!ptxas)
-    return;
-  StringRef toolkit =
-      llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas));
-  SmallString<128> libdevice(toolkit);
-  llvm::sys::path::append(libdevice, "nvvm", "libdevice");
-  if (llvm::sys::fs::is_directory(libdevice))
-    ::setenv("CUDA_HOME", toolkit.str().c_str(), /*overwrite=*/0);
+  if (std::optional<std::string> ptxas = mlir::effai::findPtxas(error)) {
+    SmallString<128> resolved;
+    if (!llvm::sys::fs::real_path(*ptxas, resolved))
+      toolkits.push_back(llvm::sys::path::parent_path(
+                             llvm::sys::path::parent_path(resolved))
+                             .str());
+    toolkits.push_back(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
+            .str());
+  }
+  toolkits.push_back("/usr/local/cuda");
+  for (const std::string &toolkit : toolkits) {
+    SmallString<128> libdevice(toolkit);
+    llvm::sys::path::append(libdevice, "nvvm", "libdevice");
+    if (llvm::sys::fs::is_directory(libdevice)) {
+      ::setenv("CUDA_HOME", toolkit.c_str(), /*overwrite=*/0);
+      return;
+    }
+  }
 }
 
 FailureOr<std::string> mlir::effai::compileToPTX(ModuleOp module,
