@@ -24,15 +24,14 @@
 using namespace mlir;
 
 void mlir::effai::buildEffaiLinalgFrontEnd(OpPassManager &pm,
-                                           bool fuseElementwise) {
+                                           bool fuseElementwise,
+                                           bool integerShiftCodes) {
   // Graph level: BatchNormalization into the conv before it.
   pm.addNestedPass<func::FuncOp>(effai::createFoldBatchNorm());
 
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
-  // A CPU multiplies as fast as it adds: power-of-two layers that fit
-  // become exact 8-bit codes for the f32 x i8 kernels.
   EffaiConvertShiftKernelsOptions shift;
-  shift.integerCodes = true;
+  shift.integerCodes = integerShiftCodes;
   pm.addPass(createEffaiConvertShiftKernels(shift));
   pm.addPass(createEffaiConvertSparseKernels());
   pm.addPass(createEffaiLowerToLinalg());
@@ -120,7 +119,10 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
   setTarget.ifMissing = options.target.empty();
   pm.addPass(createSetTarget(setTarget));
 
-  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise);
+  // A CPU multiplies as fast as it adds: power-of-two layers that fit
+  // become exact 8-bit codes for the f32 x i8 kernels.
+  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise,
+                           /*integerShiftCodes=*/true);
 
   // Policy, then mechanism: direct or Winograd for each 3x3 convolution.
   // After canonicalization, which would fold the transforms' reshapes

@@ -29,7 +29,10 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   SetTargetOptions setTarget;
   setTarget.target = options.chip.getValue();
   pm.addPass(createSetTarget(setTarget));
-  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise);
+  // Power-of-two layers keep their shift kernels: codes read as stored,
+  // and no multiply on data (what the multiplier-free model promises).
+  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise,
+                           /*integerShiftCodes=*/false);
 
   // Policy: block and thread tiles from the GPU roofline; mechanism: the
   // forall nests (before canonicalization, which would fold their unit
@@ -69,9 +72,14 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   // Outlining into one kernel module (one PTX file for the model), NVVM,
   // serialization: PTX always needs the explicit ISA version (the
   // default, 6.0, predates sm_80).
+  // Constants (delinearization bases, loop bounds) into the kernels first:
+  // outlining alone passes them as parameters, and a division by a
+  // parameter is a 64-bit division subroutine, whose call spills.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGPUMergeKernelModules());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUNativeMath());
+  pm.addNestedPass<gpu::GPUModuleOp>(createGPUFuseMultiplyAdd());
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip.getValue();
   nvvm.cubinFeatures = "+ptx80";

@@ -62,8 +62,13 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
   using SelectTilingBase::SelectTilingBase;
 
   /// On a GPU every static linalg op becomes a kernel: contractions get
-  /// register tiles, the rest one thread per result point.
+  /// register tiles, the rest one thread per result point. An elementwise
+  /// consumer a contraction can update in place (bias, activation,
+  /// residual: same element type) runs in the contraction's kernel on each
+  /// thread's tile: `effai.epilogue_of` names the input it reads the
+  /// contraction from, and it has no tiling of its own.
   void selectGPUTilings(ModuleOp module, TargetAttr target) {
+    SmallVector<linalg::LinalgOp> contractions;
     module.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() ||
           op->hasAttr(GPUTilingAttr::getAttrName()))
@@ -72,12 +77,36 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
       if (failed(cost))
         return;
       FailureOr<ContractionDims> dims = analyzeContraction(op);
+      bool contraction = succeeded(dims) && hasMultiplyAccumulateBody(op);
       GPUTilingAttr tiling =
-          succeeded(dims) && hasMultiplyAccumulateBody(op)
+          contraction
               ? selectGPUContractionTiling(op, *dims, *cost, target)
               : selectGPULoopTiling(op, getLoopKernel(op), *cost, target);
       op->setAttr(GPUTilingAttr::getAttrName(), tiling);
+      if (contraction)
+        contractions.push_back(op);
     });
+    for (linalg::LinalgOp op : contractions) {
+      linalg::GenericOp epilogue = findFusableEpilogue(op);
+      Value result = op->getResult(0);
+      if (!epilogue || epilogue->hasAttr(kGPUEpilogueOfAttrName) ||
+          getElementTypeOrSelf(epilogue->getResult(0)) !=
+              getElementTypeOrSelf(result) ||
+          !epilogue.getIndexingMapsArray().back().isIdentity() ||
+          !op.getMatchingIndexingMap(op.getDpsInitOperand(0))
+               .isProjectedPermutation())
+        continue;
+      OpOperand *input = llvm::find_singleton<OpOperand>(
+          epilogue.getDpsInputOperands(), [&](OpOperand *operand, bool) {
+            return operand->get() == result ? operand : nullptr;
+          });
+      if (!input)
+        continue;
+      epilogue->setAttr(kGPUEpilogueOfAttrName,
+                        IntegerAttr::get(IntegerType::get(&getContext(), 64),
+                                         input->getOperandNumber()));
+      epilogue->removeAttr(GPUTilingAttr::getAttrName());
+    }
   }
 
   void runOnOperation() override {

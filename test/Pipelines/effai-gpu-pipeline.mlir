@@ -6,19 +6,27 @@
 // RUN: not %effai_opt %s --effai-gpu-pipeline=chip=sm_61 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not %effai_opt %s --effai-gpu-pipeline=chip=zen5 2>&1 | FileCheck %s --check-prefix=NOTGPU
 
-// One module: both kernels (the matmul and the fused bias + ReLU) in it.
+// One kernel: the matmul with its bias + ReLU epilogue applied by each
+// thread to its tile, in place (no second launch, no second pass over the
+// result); the constants the kernel indexes with are sunk into it (no
+// parameter divisions).
 // CHECK: llvm.func @forward(
 // CHECK: gpu.launch_func @forward_kernel::@forward_kernel blocks in (%{{.*}}, %{{.*}}, %{{.*}}) threads in
-// CHECK: gpu.launch_func @forward_kernel::@forward_kernel_0 blocks in
+// CHECK-NOT: gpu.launch_func
 // CHECK: gpu.binary @forward_kernel [#gpu.object<#nvvm.target<chip = "sm_90", features = "+ptx80">
 // CHECK-NOT: gpu.binary
 
 // PTX: .version 8.0
 // PTX: .target sm_90
-// PTX-DAG: .visible .entry forward_kernel(
-// PTX-DAG: .visible .entry forward_kernel_0(
-// PTX-DAG: mul.rn.f32
-// PTX-DAG: max.NaN.f32
+// PTX: .visible .entry forward_kernel(
+// PTX-NOT: .entry
+// PTX-NOT: div.s64
+// Multiply-adds are fused (effai-gpu-fuse-multiply-add).
+// PTX-NOT: mul.rn.f32
+// PTX: fma.rn.f32
+// PTX-NOT: mul.rn.f32
+// PTX: max.NaN.f32
+// PTX-NOT: .entry
 
 // CHIP: error: effai-set-target: unknown target 'sm_61'
 // NOTGPU: error: effai-gpu-tile-and-map: the target 'zen5' is not a GPU

@@ -65,8 +65,12 @@ void buildEffaiCPUPipeline(OpPassManager &pm,
 
 /// The target-independent front of every pipeline: BatchNormalization
 /// folded, effai ops (shift, sparse, quantized) lowered to linalg on
-/// tensors, elementwise ops fused when `fuseElementwise`.
-void buildEffaiLinalgFrontEnd(OpPassManager &pm, bool fuseElementwise);
+/// tensors, elementwise ops fused when `fuseElementwise`. Power-of-two
+/// layers with float activations become exact i8 codes times a scale when
+/// `integerShiftCodes` (a CPU multiplies as fast as it adds), else
+/// multiplication-free shift kernels.
+void buildEffaiLinalgFrontEnd(OpPassManager &pm, bool fuseElementwise,
+                              bool integerShiftCodes);
 
 /// One-shot bufferization of whole modules: function boundaries too, with
 /// identity layouts (what the runtime ABI and kernel arguments expect).

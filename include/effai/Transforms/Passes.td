@@ -169,7 +169,12 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
     the compulsory bytes; a launch costs `fork_join_us`. Register tiles
     stay within 128 registers a thread, blocks within 512 threads. Other
     ops get one thread per point of their parallel loops, 256 to a block,
-    consecutive threads along the result's innermost dimension.
+    consecutive threads along the result's innermost dimension. An
+    elementwise consumer of a contraction's result that can update it in
+    place (the only reader, same shape and element type, reading it
+    unpermuted: bias, activation, residual add) runs in the contraction's
+    kernel instead: it gets `effai.epilogue_of = <input operand number>`
+    and no tiling.
 
     ```mlir
     %y = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",

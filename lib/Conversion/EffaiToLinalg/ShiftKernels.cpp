@@ -116,6 +116,23 @@ SmallVector<Value> mlir::effai::getPow2TermCodes(OpBuilder &b, Location loc,
   SmallVector<Value> codes;
   int64_t rank = type.getShape().size();
   auto termType = RankedTensorType::get(type.getShape(), b.getI8Type());
+  // Constant codes are split now, once (a GPU would copy each slice into
+  // its own buffer on every call).
+  ElementsAttr attr;
+  std::optional<ArrayRef<char>> bytes;
+  if (matchPattern(pack.getValues(), m_Constant(&attr)))
+    bytes = getDenseBytes(attr);
+  if (bytes) {
+    unsigned terms = pow2.getTerms();
+    for (unsigned t = 0; t < terms; ++t) {
+      SmallVector<int8_t> plane;
+      for (size_t i = t; i < bytes->size(); i += terms)
+        plane.push_back(static_cast<int8_t>((*bytes)[i]));
+      codes.push_back(arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(termType, ArrayRef<int8_t>(plane))));
+    }
+    return codes;
+  }
   for (unsigned t = 0; t < pow2.getTerms(); ++t) {
     SmallVector<OpFoldResult> offsets(rank + 1, b.getIndexAttr(0));
     offsets.back() = b.getIndexAttr(t);
@@ -130,8 +147,7 @@ SmallVector<Value> mlir::effai::getPow2TermCodes(OpBuilder &b, Location loc,
   return codes;
 }
 
-std::optional<Value> mlir::effai::buildPow2Int8Codes(OpBuilder &b,
-                                                     Location loc,
+std::optional<Value> mlir::effai::buildPow2Int8Codes(OpBuilder &b, Location loc,
                                                      PackOp pack) {
   WeightType type = pack.getResult().getType();
   auto pow2 = dyn_cast<Pow2FormatAttr>(type.getEncoding().getValue());
@@ -150,8 +166,8 @@ std::optional<Value> mlir::effai::buildPow2Int8Codes(OpBuilder &b,
   for (int64_t i = 0; i < weights; ++i) {
     int64_t sum = 0;
     for (int64_t t = 0; t < terms; ++t) {
-      int64_t c = bytes ? int8_t((*bytes)[i * terms + t])
-                        : (*expanded)[i * terms + t];
+      int64_t c =
+          bytes ? int8_t((*bytes)[i * terms + t]) : (*expanded)[i * terms + t];
       if (c != 0)
         sum += (c < 0 ? -1 : 1) * (int64_t(1) << (std::abs(c) - 1));
     }
@@ -196,10 +212,9 @@ struct LinearToIntegerCodes : public OpRewritePattern<LinearOp> {
     if (!codes)
       return rewriter.notifyMatchFailure(op, "not 8-bit power-of-two sums");
     SmallVector<float> rowScales(scales->begin(), scales->end());
-    rewriter.replaceOp(op, buildCodesLinear(rewriter, op.getLoc(),
-                                            op.getInput(), *codes,
-                                            /*isSigned=*/true, rowScales,
-                                            op.getBias()));
+    rewriter.replaceOp(
+        op, buildCodesLinear(rewriter, op.getLoc(), op.getInput(), *codes,
+                             /*isSigned=*/true, rowScales, op.getBias()));
     return success();
   }
 };

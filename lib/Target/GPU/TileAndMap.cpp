@@ -85,7 +85,8 @@ FailureOr<linalg::LinalgOp> wrapInOnePointLoop(RewriterBase &rewriter,
 }
 
 /// Tiles `op` into an scf.forall with `sizes` and `mapping`, fusing the
-/// linalg.fill that produces its init; returns the tiled op.
+/// linalg.fill that produces its init (and an in-place epilogue's
+/// contraction); returns the tiled op.
 FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
                                          linalg::LinalgOp op,
                                          ArrayRef<int64_t> sizes,
@@ -99,10 +100,15 @@ FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
   tiling.setMapping(mapping);
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
+  // Destinations are computed in the tile: a contraction's zero fill, and
+  // an in-place epilogue's contraction (then the contraction's fill).
   options.setFusionControlFn(
       [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-        if (isDestination && isa<linalg::FillOp>(producer.getOwner()))
+        auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+        if (isDestination && linalgOp &&
+            (isa<linalg::FillOp>(linalgOp) ||
+             linalgOp.getNumReductionLoops() > 0))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
@@ -114,13 +120,82 @@ FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
     return failure();
   for (OpResult value : op->getResults())
     rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
-  // The fused fills die with their consumer.
-  for (Operation *producer : result->fusedProducers)
-    if (producer->use_empty())
-      rewriter.eraseOp(producer);
+  // The fused producers die with their consumer (an epilogue's
+  // contraction first, then its fill).
   rewriter.eraseOp(op);
+  SmallVector<Operation *> producers(result->fusedProducers.begin(),
+                                     result->fusedProducers.end());
+  for (bool erased = true; erased;) {
+    erased = false;
+    for (Operation *&producer : producers)
+      if (producer && producer->use_empty()) {
+        rewriter.eraseOp(producer);
+        producer = nullptr;
+        erased = true;
+      }
+  }
   loop = cast<scf::ForallOp>(result->loops.front().getOperation());
   return cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
+}
+
+/// The epilogue effai-select-tiling fused into `op`, rewritten to update
+/// `op`'s result in place: `op`'s result becomes its init, and the block
+/// argument that read it reads the init's instead. Null when there is none.
+linalg::GenericOp makeInPlaceEpilogue(RewriterBase &rewriter,
+                                      linalg::LinalgOp op) {
+  Value result = op->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  auto epilogue = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
+  auto index =
+      epilogue ? epilogue->getAttrOfType<IntegerAttr>(kGPUEpilogueOfAttrName)
+               : IntegerAttr();
+  if (!index || epilogue->getOperand(index.getInt()) != result)
+    return {};
+  OpOperand &read = epilogue->getOpOperand(index.getInt());
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    if (input == &read)
+      continue;
+    inputs.push_back(input->get());
+    maps.push_back(epilogue.getMatchingIndexingMap(input));
+  }
+  maps.push_back(epilogue.getIndexingMapsArray().back());
+  rewriter.setInsertionPoint(epilogue);
+  auto inPlace = linalg::GenericOp::create(
+      rewriter, epilogue.getLoc(), epilogue->getResultTypes(), inputs, result,
+      maps, epilogue.getIteratorTypesArray());
+  // The old body, with the contraction's value read from the init.
+  Block *body = epilogue.getBody();
+  unsigned readArg = read.getOperandNumber();
+  Block *newBody = rewriter.createBlock(&inPlace.getRegion());
+  IRMapping mapping;
+  for (BlockArgument arg : body->getArguments()) {
+    if (arg.getArgNumber() == readArg)
+      continue;
+    bool isInit = arg.getArgNumber() == body->getNumArguments() - 1;
+    Value replacement = newBody->addArgument(arg.getType(), arg.getLoc());
+    mapping.map(arg, replacement);
+    if (isInit)
+      mapping.map(body->getArgument(readArg), replacement);
+  }
+  rewriter.setInsertionPointToStart(newBody);
+  for (Operation &inner : *body)
+    rewriter.clone(inner, mapping);
+  rewriter.replaceOp(epilogue, inPlace->getResults());
+  return inPlace;
+}
+
+/// `tiling`'s sizes (over `op`'s loops) for `epilogue`, whose loops are
+/// `op`'s result dimensions.
+SmallVector<int64_t> getEpilogueSizes(linalg::LinalgOp op,
+                                      ArrayRef<int64_t> sizes) {
+  SmallVector<int64_t> epilogueSizes;
+  AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (AffineExpr expr : map.getResults())
+    epilogueSizes.push_back(sizes[cast<AffineDimExpr>(expr).getPosition()]);
+  return epilogueSizes;
 }
 
 /// Drops what the block-level tile left behind once the thread loop took
@@ -142,6 +217,13 @@ void dropDeadBlockTiles(RewriterBase &rewriter, scf::ForallOp blockLoop) {
       rewriter.eraseOp(&op);
 }
 
+/// Remembers the ops a rewrite erased (fused producers die with their
+/// consumer's tile), so that the driver does not visit them.
+struct ErasedOps : public RewriterBase::Listener {
+  void notifyOperationErased(Operation *op) override { erased.insert(op); }
+  llvm::DenseSet<Operation *> erased;
+};
+
 struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
   void runOnOperation() override {
     auto target = TargetAttr::lookup(getOperation());
@@ -160,8 +242,11 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
     std::stable_partition(ops.begin(), ops.end(), [](linalg::LinalgOp op) {
       return !isa<linalg::FillOp>(op);
     });
-    IRRewriter rewriter(&getContext());
+    ErasedOps listener;
+    IRRewriter rewriter(&getContext(), &listener);
     for (linalg::LinalgOp op : ops) {
+      if (listener.erased.contains(op))
+        continue;
       // A fill fused into every contraction reading it is gone.
       if (isa<linalg::FillOp>(op) && op->use_empty()) {
         rewriter.eraseOp(op);
@@ -180,20 +265,28 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
             << op.getNumLoops() << " loops";
         return signalPassFailure();
       }
+      // With a fused epilogue the epilogue is the root and the contraction
+      // (and its fill) are fused into its tiles.
+      linalg::LinalgOp root = op;
+      SmallVector<int64_t> blockSizes(tiling.getBlock());
+      SmallVector<int64_t> threadSizes(tiling.getThread());
+      if (linalg::GenericOp epilogue = makeInPlaceEpilogue(rewriter, op)) {
+        root = epilogue;
+        blockSizes = getEpilogueSizes(op, blockSizes);
+        threadSizes = getEpilogueSizes(op, threadSizes);
+      }
       scf::ForallOp blockLoop, threadLoop;
       FailureOr<linalg::LinalgOp> blockTile = tileToForall(
-          rewriter, op, tiling.getBlock(),
-          getMapping(op, tiling.getBlock(), /*blocks=*/true), blockLoop);
+          rewriter, root, blockSizes,
+          getMapping(root, blockSizes, /*blocks=*/true), blockLoop);
       if (failed(blockTile)) {
         op->emitError("effai-gpu-tile-and-map: cannot tile into blocks");
         return signalPassFailure();
       }
       linalg::LinalgOp tileOp = *blockTile;
-      FailureOr<linalg::LinalgOp> threadTile =
-          tileToForall(rewriter, tileOp, tiling.getThread(),
-                       getMapping(tileOp, tiling.getThread(),
-                                  /*blocks=*/false),
-                       threadLoop);
+      FailureOr<linalg::LinalgOp> threadTile = tileToForall(
+          rewriter, tileOp, threadSizes,
+          getMapping(tileOp, threadSizes, /*blocks=*/false), threadLoop);
       if (failed(threadTile)) {
         blockLoop->emitError("effai-gpu-tile-and-map: cannot tile into "
                              "threads");
@@ -203,6 +296,7 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
       // The tiles (and fused fills) are not tiled again.
       blockLoop.walk([](linalg::LinalgOp tile) {
         tile->removeAttr(GPUTilingAttr::getAttrName());
+        tile->removeAttr(kGPUEpilogueOfAttrName);
       });
       blockLoop->setAttr(GPUTilingAttr::getAttrName(), tiling);
     }

@@ -75,3 +75,37 @@ func.func @empty(%x: tensor<0x8xf32>, %y: tensor<0x8xf32>) -> tensor<0x8xf32> {
   %r = linalg.add {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [1, 8], thread = [1, 1], intensity = 0.0, bound = "HBM", predicted_us = 1.0>} ins(%x, %x : tensor<0x8xf32>, tensor<0x8xf32>) outs(%y : tensor<0x8xf32>) -> tensor<0x8xf32>
   return %r : tensor<0x8xf32>
 }
+
+// -----
+// A fused epilogue (effai.epilogue_of) is the root of both nests, rewritten
+// to update the matmul's tile in place: each thread fills its 2x4 tile,
+// accumulates the matmul into it and applies bias + ReLU to it, all in one
+// kernel. The untiled ops are gone.
+// CHECK-LABEL: func.func @epilogue
+// CHECK-SAME:    (%[[X:.*]]: tensor<64x256xf32>, %[[W:.*]]: tensor<256x128xf32>, %[[B:.*]]: tensor<128xf32>)
+// CHECK-NOT:   linalg.matmul
+// CHECK:       scf.forall {{.*}} to (64, 128) step (8, 32)
+// CHECK:         scf.forall {{.*}} to (8, 32) step (2, 4)
+// CHECK:           %[[FILL:.*]] = linalg.fill {{.*}} -> tensor<2x4xf32>
+// CHECK:           %[[MM:.*]] = linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<2x256xf32>, tensor<256x4xf32>) outs(%[[FILL]] : tensor<2x4xf32>)
+// CHECK:           %[[EPI:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<4xf32>) outs(%[[MM]] : tensor<2x4xf32>)
+// CHECK-NEXT:      ^bb0(%[[BIAS:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT:        %[[SUM:.*]] = arith.addf %[[ACC]], %[[BIAS]] : f32
+// CHECK-NEXT:        arith.maximumf %[[SUM]]
+// CHECK:           tensor.parallel_insert_slice %[[EPI]]
+// CHECK:         } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+// CHECK:       } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [8, 32, 0], thread = [2, 4, 0]{{.*}}mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
+// CHECK-NOT:   linalg.
+func.func @epilogue(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor<128xf32>) -> tensor<64x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %f = linalg.fill {effai.gpu_tiling = #effai.gpu_tiling<kernel = "loops", block = [2, 128], thread = [1, 1], threads = 256, blocks = 32, intensity = 0.25, bound = "HBM", predicted_us = 2.52>} ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [8, 32, 0], thread = [2, 4, 0], threads = 32, blocks = 32, intensity = 18.286, bound = "compute", predicted_us = 3.405>} ins(%x, %w : tensor<64x256xf32>, tensor<256x128xf32>) outs(%f : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"], effai.epilogue_of = 0 : i64} ins(%m, %b : tensor<64x128xf32>, tensor<128xf32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    %y = arith.maximumf %s, %zero : f32
+    linalg.yield %y : f32
+  } -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
+}

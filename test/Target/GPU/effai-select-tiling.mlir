@@ -76,3 +76,36 @@ func.func @sum(%x: tensor<1000xf32>) -> tensor<f32> {
     }
   return %r : tensor<f32>
 }
+
+// -----
+// A bias + ReLU consumer of the matmul's f32 result runs in its kernel:
+// it names the input it reads the matmul from and has no tiling of its own.
+// A consumer of another element type (a dequantization of an i32
+// accumulator) cannot update the result in place: it stays a kernel.
+// SM90-LABEL: func.func @epilogues
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction"
+// SM90: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<64x128xf32>, tensor<128xf32>) outs(%{{.*}} : tensor<64x128xf32>) attrs = {effai.epilogue_of = 0 : i64} {
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction"
+// SM90: linalg.generic {{.*}} ins(%{{.*}} : tensor<64x128xi32>) outs(%{{.*}} : tensor<64x128xf32>) attrs = {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise"
+func.func @epilogues(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor<128xf32>, %xi: tensor<64x256xi32>, %wi: tensor<256x128xi32>) -> (tensor<64x128xf32>, tensor<64x128xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<64x256xf32>, tensor<256x128xf32>) outs(%f : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m, %b : tensor<64x128xf32>, tensor<128xf32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    %y = arith.maximumf %s, %zero : f32
+    linalg.yield %y : f32
+  } -> tensor<64x128xf32>
+  %izero = arith.constant 0 : i32
+  %ei = tensor.empty() : tensor<64x128xi32>
+  %fi = linalg.fill ins(%izero : i32) outs(%ei : tensor<64x128xi32>) -> tensor<64x128xi32>
+  %mi = linalg.matmul ins(%xi, %wi : tensor<64x256xi32>, tensor<256x128xi32>) outs(%fi : tensor<64x128xi32>) -> tensor<64x128xi32>
+  %d = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%mi : tensor<64x128xi32>) outs(%e : tensor<64x128xf32>) {
+  ^bb0(%a: i32, %o: f32):
+    %v = arith.sitofp %a : i32 to f32
+    linalg.yield %v : f32
+  } -> tensor<64x128xf32>
+  return %r, %d : tensor<64x128xf32>, tensor<64x128xf32>
+}

@@ -20,8 +20,12 @@ def GPUTileAndMap : Pass<"effai-gpu-tile-and-map", "::mlir::func::FuncOp"> {
     `scf.forall` over the `thread` tiles of one block, mapped to
     `#gpu.thread`; the tile of one thread is the op on slices, reductions
     whole. A `linalg.fill` producing the init of a contraction is fused
-    into both loops, so each thread zeroes its own accumulators. The
-    mapping ids are linear (`linear_dim_0` varies fastest) and follow the
+    into both loops, so each thread zeroes its own accumulators. A
+    contraction with an epilogue (`effai.epilogue_of`) is tiled through it:
+    the epilogue, rewritten to update the contraction's result in place, is
+    the root of both loops and the contraction and its fill are fused into
+    it, so each thread applies the epilogue to its own tile in the same
+    kernel, with no second pass over the result. The mapping ids are linear (`linear_dim_0` varies fastest) and follow the
     result's dimensions from the innermost out, so consecutive threads
     and blocks write consecutive elements. The block loop keeps the
     tiling as `effai.gpu_tiling` for `effai-gpu-map-to-launch`.
@@ -120,6 +124,26 @@ def GPUNativeMath : Pass<"effai-gpu-native-math"> {
     %r = math.roundeven %x : f32
     // becomes: bitcast, andi (sign, magnitude), addf 8388608.0, subf,
     // cmpf oge, select, ori (sign), bitcast
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def GPUFuseMultiplyAdd : Pass<"effai-gpu-fuse-multiply-add"> {
+  let summary = "Let kernels' multiply-adds become fused multiply-adds";
+  let description = [{
+    Marks every `arith.mulf` whose only use is an `arith.addf`, and that
+    add, `fastmath<contract>`, so that NVPTX emits one `fma.rn` (one
+    rounding, one instruction) instead of `mul.rn` + `add.rn`: what nvcc
+    does by default (`-fmad=true`) and what the CPU kernels do. Without
+    the flag on both, LLVM keeps them apart. Other flags are kept.
+
+    ```mlir
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    // becomes
+    %p = arith.mulf %a, %b fastmath<contract> : f32
+    %s = arith.addf %acc, %p fastmath<contract> : f32
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];

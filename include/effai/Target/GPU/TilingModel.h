@@ -17,6 +17,11 @@
 
 namespace mlir::effai {
 
+/// Set by effai-select-tiling on an elementwise op that runs in the kernel
+/// of the contraction it reads (the number of that input operand): the
+/// contraction's threads apply it to their tile, in place.
+inline constexpr StringLiteral kGPUEpilogueOfAttrName = "effai.epilogue_of";
+
 /// The parallel loops of `op` in the order of its result's dimensions,
 /// innermost first: the order consecutive threads (and blocks) walk.
 SmallVector<unsigned> getGPUThreadOrder(linalg::LinalgOp op);
