@@ -146,7 +146,9 @@ public:
   compileToSharedObject(const std::string &path, const std::string &machine,
                         const std::string &cpu, unsigned optLevel,
                         bool parallel, bool profile,
-                        const std::string &emulateGPU, bool kernels) const {
+                        const std::string &emulateGPU, bool kernels,
+                        const std::string &gpu,
+                        const std::string &gpuBinary) const {
     DiagnosticCollector collector;
     OwningOpRef<ModuleOp> copy(module.get().clone());
     effai::CPUCompileOptions options;
@@ -157,6 +159,8 @@ public:
     options.profile = profile;
     options.emulateGPU = emulateGPU;
     options.kernels = kernels;
+    options.gpu = gpu;
+    options.gpuBinary = gpuBinary;
     // The tiling report (JSON) comes back with the artifact.
     std::string report;
     options.afterTiling = [&](ModuleOp tiled) {
@@ -256,7 +260,8 @@ PYBIND11_MODULE(_effai, m) {
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,
            py::arg("path"), py::arg("machine"), py::arg("cpu"),
            py::arg("opt_level"), py::arg("parallel"), py::arg("profile"),
-           py::arg("emulate_gpu"), py::arg("kernels"));
+           py::arg("emulate_gpu"), py::arg("kernels"), py::arg("gpu"),
+           py::arg("gpu_binary"));
   m.def("add_measured_times", &addMeasuredTimes, py::arg("report"),
         py::arg("seconds"), py::arg("runs"));
   m.def("parse_module", &parseModule, py::arg("text"));

@@ -89,6 +89,12 @@ if subprocess.run(["nvidia-smi", "-L"], capture_output=True).returncode == 0 \
         if shutil.which("nvidia-smi") else False:
     config.available_features.add("cuda-device")
 
+# A CUDA driver stand-in that checks the runtime's calls (no GPU needed).
+config.substitutions.append(
+    ("%fake_cuda_driver", os.path.join(config.effai_obj_root, "test",
+                                       "Runtime", "FakeCUDA",
+                                       "libeffai_fake_cuda.so")))
+
 # The CUDA toolkit's stub driver (no GPU behind it): the runtime's
 # stub-library message is tested against it.
 cuda_stub = "/usr/local/cuda/lib64/stubs/libcuda.so"

@@ -78,6 +78,12 @@ struct CompileCommandLine {
                      "GPU tiling and mapping on a machine without a GPU"),
       llvm::cl::value_desc("chip"), llvm::cl::init(""),
       llvm::cl::cat(category)};
+  llvm::cl::opt<std::string> gpuBinary{
+      "gpu-binary",
+      llvm::cl::desc("GPU artifacts: embed the kernels as 'ptx' (the driver "
+                     "compiles them for the device at load; default) or as "
+                     "a 'cubin' for the chip (assembled by ptxas now)"),
+      llvm::cl::init("ptx"), llvm::cl::cat(category)};
   llvm::cl::opt<std::string> report{
       "report",
       llvm::cl::desc("Write the per-layer tiling report (JSON): ops, shapes, "
@@ -141,6 +147,7 @@ mlir::effai::getCPUCompileOptionsFromCommandLine() {
   options.kernels = cl.kernels;
   options.winograd = cl.winograd;
   options.emulateGPU = cl.emulateGPU;
+  options.gpuBinary = cl.gpuBinary;
   options.optLevel = std::min(3u, cl.optLevel.getValue());
   return options;
 }
@@ -248,7 +255,10 @@ mlir::effai::describeCompileOptions(const CPUCompileOptions &options) {
          (options.kernels && !options.winograd ? " no-winograd" : "") +
          (options.fuseElementwise ? " fuse-elementwise" : "") +
          (options.emulateGPU.empty() ? ""
-                                     : " emulate-gpu=" + options.emulateGPU);
+                                     : " emulate-gpu=" + options.emulateGPU) +
+         (options.gpu.empty()
+              ? ""
+              : " gpu=" + options.gpu + " gpu-binary=" + options.gpuBinary);
 }
 
 bool mlir::effai::measureLayerTimes(StringRef path, int runs, int threads,

@@ -77,9 +77,13 @@ void mlir::effai::buildEffaiCPUBackEnd(OpPassManager &pm,
     pm.addPass(createExpandStridedCopies());
   }
 
+  buildEffaiLoopsToLLVM(pm, options.parallel);
+}
+
+void mlir::effai::buildEffaiLoopsToLLVM(OpPassManager &pm, bool parallel) {
   // Loops -> LLVM. Math ops without LLVM intrinsics go to libm or to
   // generated functions (integer powers).
-  if (options.parallel) {
+  if (parallel) {
     pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
     pm.addPass(createSerializeNestedParallel());
     pm.addPass(createLowerAffinePass());

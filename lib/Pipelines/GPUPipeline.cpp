@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Pipelines/Pipelines.h"
+#include "effai/Target/CPU/Passes.h"
+#include "effai/Target/GPU/CUDAToolkit.h"
 #include "effai/Target/GPU/Passes.h"
 #include "effai/Transforms/Passes.h"
 
@@ -19,6 +21,7 @@
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
@@ -34,6 +37,8 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   buildEffaiLinalgFrontEnd(pm, options.fuseElementwise,
                            /*integerShiftCodes=*/false);
 
+  // Every piece of work must become a kernel, a pad's border included.
+  pm.addNestedPass<func::FuncOp>(createGPUDecomposePads());
   // Policy: block and thread tiles from the GPU roofline; mechanism: the
   // forall nests (before canonicalization, which would fold their unit
   // loops away with the mapping).
@@ -50,6 +55,7 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
 
   if (options.emulate) {
     // The same kernels, as host loops, through the CPU back end.
+    pm.addNestedPass<func::FuncOp>(createGPUCopiesToLaunches());
     pm.addNestedPass<func::FuncOp>(createGPULaunchToHostLoops());
     SetTargetOptions host;
     host.target = options.hostTarget.getValue();
@@ -61,6 +67,12 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
     return;
   }
 
+  // An artifact: results into the runtime's buffers, intermediates planned
+  // in one device workspace (before deallocation, as on the CPU).
+  if (options.entryPoint)
+    pm.addPass(createPlanBuffers());
+  // The host cannot touch device buffers: strided copies become kernels.
+  pm.addNestedPass<func::FuncOp>(createGPUCopiesToLaunches());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   // Each thread's tile: loops.
@@ -80,10 +92,46 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   pm.addPass(createGPUMergeKernelModules());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUNativeMath());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUFuseMultiplyAdd());
-  gpu::GPUToNVVMPipelineOptions nvvm;
-  nvvm.cubinChip = options.chip.getValue();
-  nvvm.cubinFeatures = "+ptx80";
-  nvvm.cubinFormat = options.format.getValue();
-  nvvm.kernelUseBarePtrCallConv = true;
-  gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+  // Serialization links libdevice from the toolkit (and runs its ptxas).
+  locateCUDAToolkit();
+  if (!options.entryPoint) {
+    // The module as upstream's NVVM pipeline leaves it: host code in the
+    // LLVM dialect calling MLIR's CUDA runtime wrappers.
+    gpu::GPUToNVVMPipelineOptions nvvm;
+    nvvm.cubinChip = options.chip.getValue();
+    nvvm.cubinFeatures = "+ptx80";
+    nvvm.cubinFormat = options.format.getValue();
+    nvvm.kernelUseBarePtrCallConv = true;
+    gpu::buildLowerToNVVMPassPipeline(pm, nvvm);
+    return;
+  }
+
+  // The artifact: kernels to NVVM and one image; host code calling the
+  // effai runtime's launcher, lowered for the host CPU with the C entry
+  // point.
+  GpuNVVMAttachTargetOptions attach;
+  attach.chip = options.chip.getValue();
+  attach.features = "+ptx80";
+  attach.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(attach));
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  ConvertGpuOpsToNVVMOpsOptions toNVVM;
+  toNVVM.useBarePtrCallConv = true;
+  toNVVM.indexBitwidth = 64;
+  kernels.addPass(createConvertGpuOpsToNVVMOps(toNVVM));
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = options.format.getValue();
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(createGPUHostToRuntime());
+  SetTargetOptions host;
+  host.target = options.hostTarget.getValue();
+  pm.addPass(createSetTarget(host));
+  pm.addPass(createEmitEntryPoint());
+  buildEffaiLoopsToLLVM(pm, /*parallel=*/false);
 }

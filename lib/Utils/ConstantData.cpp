@@ -27,6 +27,43 @@ std::optional<ArrayRef<char>> mlir::effai::getDenseBytes(ElementsAttr attr) {
   return std::nullopt;
 }
 
+bool mlir::effai::appendElementBytes(ElementsAttr attr,
+                                     std::vector<char> &bytes) {
+  Type elt = attr.getShapedType().getElementType();
+  int64_t count = attr.getShapedType().getNumElements();
+  if (std::optional<ArrayRef<char>> raw = getDenseBytes(attr)) {
+    bytes.insert(bytes.end(), raw->begin(), raw->end());
+    return true;
+  }
+  // Splats, i1 and index: element by element, at their memory width.
+  unsigned width;
+  if (elt.isIndex())
+    width = 8;
+  else if (elt.isInteger(1))
+    width = 1;
+  else if (elt.isIntOrFloat() && elt.getIntOrFloatBitWidth() % 8 == 0)
+    width = elt.getIntOrFloatBitWidth() / 8;
+  else
+    return false;
+  auto append = [&](const APInt &value) {
+    APInt word = value.zextOrTrunc(8 * width);
+    for (unsigned i = 0; i < width; ++i)
+      bytes.push_back(static_cast<char>(word.extractBitsAsZExtValue(8, 8 * i)));
+  };
+  size_t start = bytes.size();
+  if (auto floats = attr.tryGetValues<APFloat>()) {
+    for (const APFloat &value : *floats)
+      append(value.bitcastToAPInt());
+  } else if (auto integers = attr.tryGetValues<APInt>()) {
+    for (const APInt &value : *integers)
+      append(value);
+  }
+  if (bytes.size() - start == static_cast<size_t>(count) * width)
+    return true;
+  bytes.resize(start);
+  return false;
+}
+
 std::optional<std::vector<float>> mlir::effai::readFloatConstant(Value value) {
   ElementsAttr attr;
   if (!matchPattern(value, m_Constant(&attr)) ||
@@ -71,8 +108,8 @@ mlir::effai::readIntegerConstant(Value value) {
 }
 
 ElementsAttr mlir::effai::buildElementsFromBytes(ShapedType type,
-                                                ArrayRef<char> bytes,
-                                                StringRef resourceName) {
+                                                 ArrayRef<char> bytes,
+                                                 StringRef resourceName) {
   // Like the importer: small constants stay inline and readable.
   if (type.getNumElements() < kInlineConstantLimit)
     return DenseElementsAttr::getFromRawBuffer(type, bytes);
@@ -86,5 +123,6 @@ Value mlir::effai::buildConstantFromBytes(OpBuilder &b, Location loc,
                                           ArrayRef<char> bytes,
                                           StringRef resourceName) {
   return arith::ConstantOp::create(
-      b, loc, cast<TypedAttr>(buildElementsFromBytes(type, bytes, resourceName)));
+      b, loc,
+      cast<TypedAttr>(buildElementsFromBytes(type, bytes, resourceName)));
 }

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _effai
+from . import runtime
 from .runtime import ExecutionError, Executable, TensorInfo, load
 
 __all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Executable",
@@ -160,7 +161,8 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
             input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
             constants: Optional[Mapping[str, object]] = None,
             emulate_gpu: Optional[str] = None,
-            kernels: bool = True) -> Executable:
+            kernels: bool = True, chip: Optional[str] = None,
+            gpu_binary: str = "ptx") -> Executable:
     """Compiles a model ahead of time and loads it.
 
     ``model`` is a :class:`Module` (left unchanged), a ``.mlir`` file, or
@@ -177,15 +179,23 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     tiling and mapping on a machine without a GPU. ``kernels=False`` keeps
     every op plain loops (no register-blocked CPU kernels), as
     ``effai-compile --kernels=false`` does.
+
+    ``target="gpu"`` compiles the kernels for ``chip`` (``"sm_80"``,
+    ``"sm_90"``; default: the one CUDA device 0 runs, else ``"sm_90"``),
+    embedded as PTX (or a cubin with ``gpu_binary="cubin"``), and loads the
+    model on device 0: calls copy inputs in and outputs out, and
+    :meth:`Executable.kernel_seconds` times the kernels. Without a GPU the
+    load raises :class:`ExecutionError` saying why.
     Raises :class:`CompileError`."""
-    if target == "gpu":
-        raise ValueError("target 'gpu': running models on a GPU from Python "
-                         "is not built yet; effai-compile --target=gpu writes "
-                         "their PTX/cubin, and emulate_gpu='sm_90' runs the "
-                         "GPU path's kernels on the CPU")
-    if target != "cpu":
+    if target not in ("cpu", "gpu"):
         raise ValueError(f"target {target!r} is not supported (supported: "
-                         "'cpu')")
+                         "'cpu', 'gpu')")
+    gpu = ""
+    if target == "gpu":
+        if emulate_gpu:
+            raise ValueError("emulate_gpu compiles for the CPU; drop "
+                             "target='gpu'")
+        gpu = chip or _default_chip()
     if isinstance(model, Module):
         module = model
     elif (isinstance(model, (str, os.PathLike))
@@ -199,15 +209,26 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     path = os.path.join(directory, "model.so")
     ok, error, records, report = module._native.compile_to_shared_object(
         path, machine or "", cpu or "", int(opt_level), bool(parallel),
-        bool(profile), emulate_gpu or "", bool(kernels))
+        bool(profile), emulate_gpu or "", bool(kernels), gpu, gpu_binary)
     if not ok:
         shutil.rmtree(directory, ignore_errors=True)
-        raise CompileError(f"compiling for the CPU failed: {error}",
+        what = f"the GPU ({gpu})" if gpu else "the CPU"
+        raise CompileError(f"compiling for {what} failed: {error}",
                            _diagnostics(records))
     for diagnostic in _diagnostics(records):
         if diagnostic.severity == "warning":
             warnings.warn(str(diagnostic), CompileWarning, stacklevel=2)
     return Executable(path, _owned_dir=directory, _tiling_report=report)
+
+
+def _default_chip() -> str:
+    """The preset for CUDA device 0 (sm_90 from Hopper on, sm_80 before),
+    sm_90 when there is no device."""
+    try:
+        _, chip = runtime.cuda_device()
+    except ExecutionError:
+        return "sm_90"
+    return "sm_90" if int(chip[3:]) >= 90 else "sm_80"
 
 
 def calibrate(module: Module, samples: Sequence[object],

@@ -41,6 +41,12 @@ class _Tensor(ctypes.Structure):
                 ("shape", ctypes.POINTER(ctypes.c_int64))]
 
 
+class _CudaDevice(ctypes.Structure):
+    _fields_ = [("count", ctypes.c_int), ("name", ctypes.c_char * 256),
+                ("major", ctypes.c_int), ("minor", ctypes.c_int),
+                ("driver_version", ctypes.c_int)]
+
+
 def _load_library() -> ctypes.CDLL:
     lib = ctypes.CDLL(os.path.join(os.path.dirname(__file__),
                                    "libeffai_runtime.so"))
@@ -70,6 +76,10 @@ def _load_library() -> ctypes.CDLL:
                                                ctypes.POINTER(ctypes.c_char_p),
                                                ctypes.POINTER(ctypes.c_double)]),
         "effai_profile_reset": (None, [model_p]),
+        "effai_model_device": (ctypes.c_char_p, [model_p]),
+        "effai_kernel_seconds": (ctypes.c_int, [model_p,
+                                                ctypes.POINTER(ctypes.c_double)]),
+        "effai_cuda_probe": (ctypes.c_int, [ctypes.POINTER(_CudaDevice)]),
     }
     for name, (restype, argtypes) in signatures.items():
         fn = getattr(lib, name)
@@ -138,6 +148,9 @@ class Executable:
         self.version: str = _lib.effai_model_version(self._model).decode()
         self.workspace_bytes: int = _lib.effai_workspace_bytes(self._model)
         self.threaded: bool = bool(_lib.effai_is_threaded(self._model))
+        #: Where the model runs: "cpu", or "cuda" (GPU artifacts; inputs and
+        #: outputs are copied to and from device 0 on each call).
+        self.device: str = _lib.effai_model_device(self._model).decode()
 
     @property
     def path(self) -> str:
@@ -161,6 +174,14 @@ class Executable:
                                             ctypes.byref(seconds)))
             times[name.value.decode()] = seconds.value
         return times
+
+    def kernel_seconds(self) -> float:
+        """For a GPU model: seconds its kernels took in the last call,
+        between CUDA events (without the host-device copies)."""
+        self._check_open()
+        seconds = ctypes.c_double()
+        _check(_lib.effai_kernel_seconds(self._model, ctypes.byref(seconds)))
+        return seconds.value
 
     def reset_layer_times(self) -> None:
         self._check_open()
@@ -279,3 +300,12 @@ def load(path: Union[str, os.PathLike]) -> Executable:
     """Loads a shared object written by effai-compile or
     ``Executable.save``."""
     return Executable(path)
+
+
+def cuda_device() -> Tuple[str, str]:
+    """CUDA device 0 as ``(name, chip)`` (``chip`` like ``"sm_90"``).
+    Raises :class:`ExecutionError` saying why there is none (no driver, the
+    toolkit's stub driver, no device)."""
+    device = _CudaDevice()
+    _check(_lib.effai_cuda_probe(ctypes.byref(device)))
+    return device.name.decode(), f"sm_{device.major}{device.minor}"

@@ -142,6 +142,27 @@ bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
       std::string escaped, name;
       ok = (fields >> escaped) && unescapeName(escaped, name);
       metadata.profileLayers.push_back(name);
+    } else if (key == "device") {
+      std::string device;
+      ok = (fields >> device) && (device == "cpu" || device == "cuda");
+      metadata.gpu = device == "cuda";
+    } else if (key == "chip") {
+      ok = static_cast<bool>(fields >> metadata.device.chip);
+    } else if (key == "image") {
+      std::string format;
+      long long bytes = -1;
+      ok = (fields >> format >> bytes) && bytes > 0 &&
+           (format == "ptx" || format == "cubin");
+      metadata.device.cubin = format == "cubin";
+      metadata.device.imageBytes = static_cast<size_t>(bytes);
+    } else if (key == "constants") {
+      long long bytes = -1;
+      ok = (fields >> bytes) && bytes >= 0;
+      metadata.device.constantBytes = static_cast<size_t>(bytes);
+    } else if (key == "kernel") {
+      std::string name;
+      ok = static_cast<bool>(fields >> name);
+      metadata.device.kernels.push_back(name);
     } else if (key == "input" || key == "output") {
       TensorSpec spec;
       if (!parseTensor(fields, spec, error)) {
@@ -160,6 +181,11 @@ bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
   }
   if (metadata.format == 0) {
     error = "metadata does not start with 'effai-artifact'";
+    return false;
+  }
+  if (metadata.gpu &&
+      (metadata.device.chip.empty() || metadata.device.imageBytes == 0)) {
+    error = "a CUDA artifact without its chip or kernel image records";
     return false;
   }
   return true;

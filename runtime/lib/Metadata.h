@@ -25,6 +25,17 @@ struct TensorSpec {
   size_t numBytes() const;
 };
 
+/// What a GPU artifact records about its device code
+/// (effai-gpu-host-to-runtime).
+struct GPUMetadata {
+  std::string chip;   ///< "sm_90"
+  bool cubin = false; ///< the image is a cubin (else NUL-terminated PTX)
+  size_t imageBytes = 0;
+  size_t constantBytes = 0;
+  /// Kernel names, in the order the host code numbers them.
+  std::vector<std::string> kernels;
+};
+
 struct ArtifactMetadata {
   int format = 0;
   std::string version;
@@ -35,6 +46,9 @@ struct ArtifactMetadata {
   /// Layers with cycle counters (models compiled with --profile), in the
   /// order of the `effai_profile_cycles` slots.
   std::vector<std::string> profileLayers;
+  /// "device cuda": the model's work runs as CUDA kernels.
+  bool gpu = false;
+  GPUMetadata device;
 };
 
 /// Parses `text`; on failure returns false and says why in `error`.

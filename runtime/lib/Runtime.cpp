@@ -3,13 +3,15 @@
 // An artifact exports effai_entry(void **buffers), effai_set_num_threads and
 // effai_metadata (see effai-emit-entry-point). Loading parses the metadata
 // and allocates the planned workspace once, pre-faulting its pages, so a run
-// is checks plus one call.
+// is checks plus one call. A GPU artifact ("device cuda") keeps its
+// buffers on the device instead (GPUModel).
 //
 //===----------------------------------------------------------------------===//
 
 #include "effai/runtime.h"
 
 #include "Error.h"
+#include "GPUModel.h"
 #include "Metadata.h"
 
 #include <dlfcn.h>
@@ -17,6 +19,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <string>
@@ -33,9 +36,12 @@ struct effai_model {
   ArtifactMetadata metadata;
   void *workspace = nullptr;
   std::vector<void *> arguments;
+  /// The device side of a GPU artifact (null for the CPU).
+  std::unique_ptr<effai::runtime::GPUModel> gpu;
   std::mutex mutex;
 
   ~effai_model() {
+    gpu.reset();
     std::free(workspace);
     if (library)
       dlclose(library);
@@ -186,6 +192,15 @@ effai_status effai_load(const char *path, effai_model **model) {
     }
     effai_profile_reset(loaded);
   }
+  if (loaded->metadata.gpu) {
+    if (effai_status status = effai::runtime::GPUModel::load(
+            library, loaded->metadata, path, loaded->gpu)) {
+      delete loaded;
+      return status;
+    }
+    *model = loaded;
+    return EFFAI_OK;
+  }
   // Allocate and touch the workspace now: runs must not fault pages in.
   size_t bytes = loaded->metadata.workspaceBytes;
   if (bytes > 0) {
@@ -265,6 +280,20 @@ void effai_profile_reset(effai_model *model) {
                 model->metadata.profileLayers.size() * sizeof(uint64_t));
 }
 
+const char *effai_model_device(const effai_model *model) {
+  return model && model->metadata.gpu ? "cuda" : "cpu";
+}
+
+effai_status effai_kernel_seconds(const effai_model *model, double *seconds) {
+  if (!model || !seconds)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT, "effai_kernel_seconds: NULL");
+  if (!model->gpu)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "effai_kernel_seconds: the model runs on the CPU");
+  *seconds = model->gpu->getKernelSeconds();
+  return EFFAI_OK;
+}
+
 int effai_is_threaded(const effai_model *model) {
   return model && model->metadata.threaded ? 1 : 0;
 }
@@ -308,6 +337,8 @@ effai_status effai_run(effai_model *model, const effai_tensor *inputs,
       return status;
 
   std::lock_guard<std::mutex> lock(model->mutex);
+  if (model->gpu)
+    return model->gpu->run(model->entry, inputs, outputs);
   std::vector<void *> &arguments = model->arguments;
   for (size_t i = 0; i < num_inputs; ++i)
     arguments[i] = inputs[i].data;

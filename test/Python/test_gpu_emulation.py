@@ -7,60 +7,36 @@
 # RUN: %python -m pytest -q -p no:cacheprovider %s
 
 import os
+import sys
 
-import numpy as np
 import pytest
 
 import effai
 
-DIGITS = os.path.join(os.path.dirname(__file__), "..", "..", "examples",
-                      "digits")
-IMAGES = np.load(os.path.join(DIGITS, "test_images.npy"))[:64]
-CALIBRATION = np.load(os.path.join(DIGITS, "calibration_images.npy"))[:64]
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
+from digits_variants import VARIANTS, assert_matches, digit_images, load  # noqa: E402
 
-VARIANTS = {
-    "fp32": None,
-    "int8 weights": "effai-quantize{weight-bits=8}",
-    "pow2 weights": "effai-shift-quantize{terms=2 bits=4}",
-    "2:4": "effai-prune{mode=nm n=2 m=4}",
-    "int8 w+a": "calibrate",
-}
-
-
-def load(name, how):
-    module = effai.import_onnx(os.path.join(DIGITS, f"digits_{name}.onnx"),
-                               input_shapes={"input": list(IMAGES.shape)})
-    if how == "calibrate":
-        effai.quantize(module, [CALIBRATION], weight_bits=8)
-    elif how:
-        module.run_pipeline(how)
-    return module
-
+IMAGES = digit_images(64)
 
 
 @pytest.mark.parametrize("name", ["mlp", "cnn"])
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_emulated_gpu_matches_cpu(name, variant):
-    module = load(name, VARIANTS[variant])
+    module = load(name, variant, len(IMAGES))
     want = effai.compile(module)(IMAGES)
     for chip in ["sm_80", "sm_90"]:
         got = effai.compile(module, emulate_gpu=chip)(IMAGES)
-        assert got.shape == want.shape
-        if variant == "int8 w+a":
-            np.testing.assert_array_equal(got, want, err_msg=chip)
-        else:
-            np.testing.assert_allclose(got, want, rtol=1e-5,
-                                       atol=1e-5 * np.abs(want).max(),
-                                       err_msg=chip)
+        assert_matches(got, want, variant, err_msg=chip)
 
 
-def test_gpu_target_says_what_exists():
-    with pytest.raises(ValueError, match="emulate_gpu="):
-        effai.compile(load("mlp", None), target="gpu")
+def test_emulation_is_not_a_gpu_target():
+    with pytest.raises(ValueError, match="emulate_gpu compiles for the CPU"):
+        effai.compile(load("mlp", "fp32", 1), target="gpu",
+                      emulate_gpu="sm_90")
 
 
 def test_emulation_rejects_unknown_chips_and_threads():
-    module = load("mlp", None)
+    module = load("mlp", "fp32", 1)
     with pytest.raises(effai.CompileError, match="unknown target 'sm_61'"):
         effai.compile(module, emulate_gpu="sm_61")
     with pytest.raises(effai.CompileError, match="GPU emulation runs on one "

@@ -2,14 +2,17 @@
 //
 //   effai-compile model.onnx -o model.so [--mcpu=native] [--parallel]
 //   effai-compile model.mlir -o model.so
-//   effai-compile model.onnx --target=gpu --chip=sm_90 -o model.ptx
+//   effai-compile model.onnx --target=gpu --chip=sm_90 -o model.so
+//   effai-compile model.onnx --target=gpu --chip=sm_90 --emit=ptx -o model.ptx
 //   effai-compile model.onnx --target=gpu --emit=cubin -o model.cubin
 //
 // Imports (ONNX) or parses (MLIR on tensors) a model and writes a shared
 // object that libeffai_runtime loads: effai-cpu-pipeline with the runtime
 // entry point, LLVM -O3 for the chosen CPU, `cc -shared`. For the GPU, the
-// kernels of effai-gpu-pipeline as PTX, or assembled by ptxas into a cubin
-// (ptxas's per-kernel report on stdout).
+// same shared object holds the host code and the kernels of
+// effai-gpu-pipeline (PTX, or a cubin with --gpu-binary=cubin); --emit=ptx
+// and --emit=cubin write the kernels alone (a cubin with ptxas's
+// per-kernel report on stdout).
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,24 +50,25 @@ bool writeFile(StringRef path, StringRef text) {
   return true;
 }
 
-/// --target=gpu: the kernels as PTX or, through ptxas, a cubin.
-int compileForGPU(ModuleOp module, EmitKind emit, StringRef chip,
-                  StringRef outputPath) {
-  if (emit != EmitKind::PTX && emit != EmitKind::Cubin) {
-    llvm::errs() << "effai-compile: error: --target=gpu writes --emit=ptx "
-                    "or --emit=cubin (the GPU runtime artifact is not built "
-                    "yet)\n";
-    return 1;
-  }
+/// False after saying why when `chip` names no GPU preset.
+bool checkGPUChip(MLIRContext *context, StringRef chip) {
   std::string error;
   FailureOr<effai::TargetAttr> target =
-      effai::resolveTarget(module.getContext(), chip, error);
+      effai::resolveTarget(context, chip, error);
   if (succeeded(target) && target->getKind() != effai::TargetKind::GPU)
     error = "'" + chip.str() + "' is not a GPU (expected sm_80 or sm_90)";
   if (failed(target) || !error.empty()) {
     llvm::errs() << "effai-compile: error: --chip: " << error << "\n";
-    return 1;
+    return false;
   }
+  return true;
+}
+
+/// --target=gpu --emit=ptx|cubin: the kernels alone, as PTX or, through
+/// ptxas, a cubin.
+int compileKernelsForGPU(ModuleOp module, EmitKind emit, StringRef chip,
+                         StringRef outputPath) {
+  std::string error;
   FailureOr<std::string> ptx =
       effai::compileToPTX(module, chip, /*fuseElementwise=*/true);
   if (failed(ptx))
@@ -110,8 +114,7 @@ int main(int argc, char **argv) {
                      "The optimized LLVM IR that goes into the object"),
           clEnumValN(EmitKind::Assembly, "asm",
                      "The machine code as assembly (spills are annotated)"),
-          clEnumValN(EmitKind::PTX, "ptx",
-                     "--target=gpu: the kernels' PTX (default for gpu)"),
+          clEnumValN(EmitKind::PTX, "ptx", "--target=gpu: the kernels' PTX"),
           clEnumValN(EmitKind::Cubin, "cubin",
                      "--target=gpu: the kernels assembled by ptxas for the "
                      "chip, with ptxas's per-kernel report")),
@@ -142,16 +145,24 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (target == "gpu") {
-    int status = compileForGPU(
-        *module, emit == EmitKind::SharedObject ? EmitKind::PTX : emit, chip,
-        outputPath);
+  if (target == "gpu" && !checkGPUChip(module->getContext(), chip))
+    return 1;
+  if (target == "gpu" && (emit == EmitKind::PTX || emit == EmitKind::Cubin)) {
+    int status = compileKernelsForGPU(*module, emit, chip, outputPath);
     (void)module.release();
     return status;
   }
 
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
+  if (target == "gpu") {
+    if (!options.emulateGPU.empty()) {
+      llvm::errs() << "effai-compile: error: --emulate-gpu compiles for the "
+                      "CPU; drop --target=gpu\n";
+      return 1;
+    }
+    options.gpu = chip;
+  }
   // The process ends after one compilation: skip freeing its IR.
   options.freeMemory = false;
   effai::ReportRequest report = effai::getReportRequestFromCommandLine();

@@ -3,6 +3,7 @@
 //   effai-run model.so --input x.npy [--input name=y.npy] \
 //             [--output-dir out/] [--repeat 100] [--num-threads 2]
 //   effai-run model.onnx --input x.npy      (compiles first, cached)
+//   effai-run model.onnx --device=gpu --input x.npy   (on CUDA device 0)
 //
 // Inputs bind in the model's order, or by name with NAME=FILE. Outputs are
 // written as NAME.npy; --repeat prints latency statistics over the runs.
@@ -71,26 +72,28 @@ llvm::cl::opt<std::string>
 
 llvm::cl::opt<std::string>
     device("device",
-           llvm::cl::desc("Where to run: cpu, or gpu (loads the CUDA driver "
-                          "and checks for a device)"),
+           llvm::cl::desc("Where to run: cpu, or gpu (CUDA device 0; a model "
+                          "file is compiled for its chip)"),
            llvm::cl::init("cpu"));
 
-/// --device=gpu: the CUDA driver and device 0, or why there is none.
-/// Running artifacts on the GPU comes with the GPU runtime; until then
-/// this says what was found and stops.
-int checkGPU() {
+/// --device=gpu: the chip effai compiles for on CUDA device 0 (sm_90 from
+/// Hopper on, sm_80 for Ampere and Ada), or why there is none.
+std::optional<std::string> probeGPU(std::string &error) {
   effai_cuda_device gpu;
   if (effai_cuda_probe(&gpu) != EFFAI_OK) {
-    llvm::errs() << "effai-run: error: --device=gpu: " << effai_last_error()
-                 << "\n";
-    return 1;
+    error = std::string("--device=gpu: ") + effai_last_error();
+    return std::nullopt;
   }
-  llvm::errs() << "effai-run: error: --device=gpu: found " << gpu.count
-               << " CUDA device(s), device 0 '" << gpu.name << "' (sm_"
-               << gpu.major << gpu.minor << ", driver " << gpu.driver_version
-               << "), but running models on the GPU is not implemented yet "
-                  "(effai-compile --target=gpu writes their PTX and cubin)\n";
-  return 1;
+  int chip = 10 * gpu.major + gpu.minor;
+  llvm::errs() << "effai-run: device 0 '" << gpu.name << "' (sm_" << chip
+               << ", driver " << gpu.driver_version << ", " << gpu.count
+               << " device(s))\n";
+  if (chip < 80) {
+    error = "--device=gpu: device 0 is sm_" + std::to_string(chip) +
+            "; effai's kernels need sm_80 or newer";
+    return std::nullopt;
+  }
+  return chip >= 90 ? std::string("sm_90") : std::string("sm_80");
 }
 
 /// The per-layer timers of a model compiled with --profile: milliseconds
@@ -138,10 +141,11 @@ std::string getCacheDirectory() {
   return "/tmp/effai-cache";
 }
 
-/// Compiles a model file to a shared object in the cache, keyed by the
-/// file's bytes, the compile options and the effai version; reuses it when
-/// present.
-bool compileCached(std::string &artifactPath, std::string &error) {
+/// Compiles a model file to a shared object in the cache (for `gpuChip`
+/// when not empty), keyed by the file's bytes, the compile options and the
+/// effai version; reuses it when present.
+bool compileCached(const std::string &gpuChip, std::string &artifactPath,
+                   std::string &error) {
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> bytes =
       llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false);
   if (!bytes) {
@@ -153,6 +157,7 @@ bool compileCached(std::string &artifactPath, std::string &error) {
     return false;
   effai::CPUCompileOptions options =
       effai::getCPUCompileOptionsFromCommandLine();
+  options.gpu = gpuChip;
   std::string key = (*bytes)->getBuffer().str();
   key += "\n" + effai::describeCompileOptions(options);
   for (const auto &entry : importOptions.inputShapes)
@@ -329,19 +334,28 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(argc, argv,
                                     "effai: run a compiled model\n");
 
-  if (device == "gpu")
-    return checkGPU();
-  if (device != "cpu")
+  if (device != "cpu" && device != "gpu")
     return fail("--device must be cpu or gpu, got '" + device + "'");
-
-  std::string artifact = modelPath, error;
-  if (!StringRef(modelPath).ends_with(".so") && !compileCached(artifact, error))
+  std::string artifact = modelPath, error, gpuChip;
+  if (device == "gpu") {
+    std::optional<std::string> chip = probeGPU(error);
+    if (!chip)
+      return fail(error);
+    gpuChip = *chip;
+  }
+  if (!StringRef(modelPath).ends_with(".so") &&
+      !compileCached(gpuChip, artifact, error))
     return fail(error);
 
   effai_model *model = nullptr;
   if (effai_load(artifact.c_str(), &model) != EFFAI_OK)
     return fail(effai_last_error());
   llvm::scope_exit unload([&] { effai_unload(model); });
+  bool onGPU = StringRef(effai_model_device(model)) == "cuda";
+  if (onGPU != (device == "gpu"))
+    return fail("'" + artifact + "' runs on the " + (onGPU ? "GPU" : "CPU") +
+                (onGPU ? ": pass --device=gpu"
+                       : ": compile it with --target=gpu for --device=gpu"));
   if (threads != 0 && effai_set_num_threads(model, threads) != EFFAI_OK)
     return fail(effai_last_error());
 
@@ -364,7 +378,7 @@ int main(int argc, char **argv) {
     if (runOnce() != EFFAI_OK)
       return fail(effai_last_error());
   effai_profile_reset(model);
-  std::vector<double> millis;
+  std::vector<double> millis, kernelMillis;
   for (unsigned i = 0; i < std::max(1u, repeat.getValue()); ++i) {
     auto start = std::chrono::steady_clock::now();
     if (runOnce() != EFFAI_OK)
@@ -372,15 +386,24 @@ int main(int argc, char **argv) {
     millis.push_back(std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start)
                          .count());
+    double seconds;
+    if (onGPU && effai_kernel_seconds(model, &seconds) == EFFAI_OK)
+      kernelMillis.push_back(seconds * 1e3);
   }
-  std::sort(millis.begin(), millis.end());
-  double mean =
-      std::accumulate(millis.begin(), millis.end(), 0.0) / millis.size();
-  llvm::outs() << llvm::format(
-      "latency over %zu runs: min %.4f ms, median %.4f ms, mean %.4f ms, "
-      "p90 %.4f ms\n",
-      millis.size(), millis.front(), millis[millis.size() / 2], mean,
-      millis[std::min(millis.size() - 1, millis.size() * 9 / 10)]);
+  auto printStats = [](const char *what, std::vector<double> &values) {
+    std::sort(values.begin(), values.end());
+    double mean =
+        std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+    llvm::outs() << llvm::format(
+        "%s over %zu runs: min %.4f ms, median %.4f ms, mean %.4f ms, "
+        "p90 %.4f ms\n",
+        what, values.size(), values.front(), values[values.size() / 2], mean,
+        values[std::min(values.size() - 1, values.size() * 9 / 10)]);
+  };
+  printStats("latency", millis);
+  // The GPU kernels alone (CUDA events), without the input/output copies.
+  if (!kernelMillis.empty())
+    printStats("kernels (CUDA events)", kernelMillis);
   printProfile(model, millis.size());
 
   for (size_t i = 0; i < outputs.size(); ++i) {

@@ -80,6 +80,10 @@ void buildEffaiBufferization(OpPassManager &pm);
 /// deallocation, the entry point, loops, LLVM.
 void buildEffaiCPUBackEnd(OpPassManager &pm, const CPUPipelineOptions &options);
 
+/// Host code on buffers (loops, launches turned into calls) to the LLVM
+/// dialect for the module's CPU target: OpenMP when `parallel`.
+void buildEffaiLoopsToLLVM(OpPassManager &pm, bool parallel);
+
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   Option<std::string> chip{
       *this, "chip",
@@ -102,13 +106,15 @@ struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
       llvm::cl::init(false)};
   Option<std::string> hostTarget{
       *this, "host-target",
-      llvm::cl::desc("With emulate: the CPU machine the host loops are "
-                     "compiled for (host, a preset or a .json file)"),
+      llvm::cl::desc("With emulate or entry-point: the CPU machine the host "
+                     "code is compiled for (host, a preset or a .json file)"),
       llvm::cl::init("host")};
   Option<bool> entryPoint{
       *this, "entry-point",
-      llvm::cl::desc("With emulate: build a runtime artifact as "
-                     "effai-cpu-pipeline{entry-point} does"),
+      llvm::cl::desc("Build a runtime artifact: the host code (launches "
+                     "through the runtime, or with emulate the kernels as "
+                     "loops) lowered for host-target with the C entry point "
+                     "and metadata, the kernel image embedded"),
       llvm::cl::init(false)};
 };
 

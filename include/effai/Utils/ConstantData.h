@@ -23,6 +23,11 @@ namespace mlir::effai {
 /// and stored one by one (not a splat, not packed i1).
 std::optional<ArrayRef<char>> getDenseBytes(ElementsAttr attr);
 
+/// Appends the elements of `attr` to `bytes` as they lie in memory
+/// (little-endian, row-major; splats expanded; i1 one byte per element,
+/// index 8 bytes). False, appending nothing, for other element types.
+bool appendElementBytes(ElementsAttr attr, std::vector<char> &bytes);
+
 /// The values of `value` when it is an f32 constant (splats expanded).
 std::optional<std::vector<float>> readFloatConstant(Value value);
 

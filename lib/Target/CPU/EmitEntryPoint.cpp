@@ -62,6 +62,10 @@ FailureOr<std::string> describeArgument(func::FuncOp model, unsigned index,
                                         unsigned &numInputs,
                                         unsigned &numOutputs,
                                         int64_t &workspaceBytes) {
+  // Runtime-provided slots after the workspace (a GPU model's device
+  // constants and launcher) are described by the artifact's own records.
+  if (model.getArgAttr(index, "effai.entry_slot"))
+    return std::string();
   auto type = dyn_cast<MemRefType>(model.getArgumentTypes()[index]);
   if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
     return model.emitError("effai-emit-entry-point: argument #")
@@ -69,9 +73,11 @@ FailureOr<std::string> describeArgument(func::FuncOp model, unsigned index,
            << "layout (run effai-plan-buffers first), got "
            << model.getArgumentTypes()[index];
   if (model.getArgAttr(index, "effai.workspace")) {
-    if (index + 1 != model.getNumArguments())
-      return model.emitError(
-          "effai-emit-entry-point: the workspace must be the last argument");
+    for (unsigned next = index + 1; next < model.getNumArguments(); ++next)
+      if (!model.getArgAttr(next, "effai.entry_slot"))
+        return model.emitError("effai-emit-entry-point: the workspace must "
+                               "be the last argument (but for "
+                               "effai.entry_slot ones)");
     workspaceBytes = type.getNumElements();
     return std::string();
   }
@@ -140,7 +146,8 @@ Value buildDescriptor(OpBuilder &b, Location loc, MemRefType type, Value data) {
 }
 
 /// `void effai_entry(void **buffers)`: loads one pointer per input and
-/// output and the workspace's; planned buffers are at their offsets in it.
+/// output, the workspace's and those of the entry slots after it; planned
+/// buffers are at their offsets in the workspace.
 void buildEntryFunction(OpBuilder &b, func::FuncOp model) {
   MLIRContext *ctx = b.getContext();
   Location loc = model.getLoc();
@@ -157,14 +164,20 @@ void buildEntryFunction(OpBuilder &b, func::FuncOp model) {
                                         ArrayRef<LLVM::GEPArg>{slot});
     return LLVM::LoadOp::create(b, loc, ptrType, address);
   };
-  unsigned numArgs = model.getNumArguments();
-  int32_t numSlots = 0;
-  for (unsigned i = 0; i < numArgs; ++i)
-    if (!model.getArgAttr(i, "effai.workspace_offset"))
-      ++numSlots;
-  Value workspace = loadSlot(numSlots - 1);
+  // Every argument not planned inside the workspace has a slot, in order.
+  SmallVector<int32_t> slots;
+  int32_t numSlots = 0, workspaceSlot = -1;
+  for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i) {
+    if (model.getArgAttr(i, "effai.workspace_offset")) {
+      slots.push_back(-1);
+      continue;
+    }
+    if (model.getArgAttr(i, "effai.workspace"))
+      workspaceSlot = numSlots;
+    slots.push_back(numSlots++);
+  }
+  Value workspace = loadSlot(workspaceSlot);
   SmallVector<Value> operands;
-  int32_t slot = 0;
   for (auto [index, type] : llvm::enumerate(model.getArgumentTypes())) {
     Value data;
     if (auto offset = model.getArgAttrOfType<IntegerAttr>(
@@ -173,11 +186,13 @@ void buildEntryFunction(OpBuilder &b, func::FuncOp model) {
           b, loc, ptrType, b.getI8Type(), workspace,
           ArrayRef<LLVM::GEPArg>{Value(LLVM::ConstantOp::create(
               b, loc, b.getI64Type(), offset.getInt()))});
-    else if (slot == numSlots - 1)
-      data = workspace, ++slot;
+    else if (slots[index] == workspaceSlot)
+      data = workspace;
     else
-      data = loadSlot(slot++);
-    operands.push_back(buildDescriptor(b, loc, cast<MemRefType>(type), data));
+      data = loadSlot(slots[index]);
+    if (auto memref = dyn_cast<MemRefType>(type))
+      data = buildDescriptor(b, loc, memref, data);
+    operands.push_back(data);
   }
   func::CallOp::create(b, loc, model, operands);
   LLVM::ReturnOp::create(b, loc, ValueRange{});
@@ -230,8 +245,11 @@ struct EmitEntryPointPass
             << reserved << "' already exists";
         return signalPassFailure();
       }
-    if (model.getNumResults() != 0 || model.getNumArguments() == 0 ||
-        !model.getArgAttr(model.getNumArguments() - 1, "effai.workspace")) {
+    bool hasWorkspace =
+        llvm::any_of(llvm::seq(model.getNumArguments()), [&](unsigned i) {
+          return model.getArgAttr(i, "effai.workspace");
+        });
+    if (model.getNumResults() != 0 || !hasWorkspace) {
       model.emitError("effai-emit-entry-point: expected results as "
                       "out-parameters and a workspace argument (run "
                       "effai-plan-buffers first)");
@@ -255,6 +273,10 @@ struct EmitEntryPointPass
        << "threading " << (openmp ? "openmp" : "none") << "\n"
        << "workspace " << workspaceBytes << "\n"
        << records;
+    // Target-specific records (a GPU model's device, image and kernels).
+    if (auto extra = model->getAttrOfType<ArrayAttr>("effai.artifact_records"))
+      for (Attribute record : extra)
+        os << cast<StringAttr>(record).getValue() << "\n";
     // Per-layer timers of a profiled model (effai-profile-layers).
     if (auto layers = model->getAttrOfType<ArrayAttr>("effai.profile_layers"))
       for (Attribute layer : layers)
@@ -272,6 +294,9 @@ struct EmitEntryPointPass
                            "effai_metadata", b.getStringAttr(metadata));
     buildEntryFunction(b, model);
     buildSetNumThreads(b, module, loc, openmp);
+    // The slots are described; LLVM has no use for the marks.
+    for (unsigned i = 0, e = model.getNumArguments(); i < e; ++i)
+      model.removeArgAttr(i, "effai.entry_slot");
   }
 };
 

@@ -176,14 +176,22 @@ LogicalResult mlir::effai::lowerToArtifactIR(ModuleOp module,
   if (options.afterTiling)
     pm.addInstrumentation(std::make_unique<AfterPassHook>("effai-select-tiling",
                                                           options.afterTiling));
-  if (!options.emulateGPU.empty()) {
+  if (!options.emulateGPU.empty() || !options.gpu.empty()) {
+    bool emulate = !options.emulateGPU.empty();
     if (options.parallel || options.profile)
-      return module.emitError("GPU emulation runs on one thread without "
-                              "per-layer timers (drop --parallel and "
-                              "--profile)");
+      return module.emitError(
+          emulate ? "GPU emulation runs on one thread without per-layer "
+                    "timers (drop --parallel and --profile)"
+                  : "GPU artifacts have no OpenMP threads or per-layer "
+                    "timers (drop --parallel and --profile)");
+    if (!emulate && options.gpuBinary != "ptx" && options.gpuBinary != "cubin")
+      return module.emitError("the GPU kernels are embedded as ptx or "
+                              "cubin, not '")
+             << options.gpuBinary << "'";
     GPUPipelineOptions gpu;
-    gpu.chip = options.emulateGPU;
-    gpu.emulate = true;
+    gpu.chip = emulate ? options.emulateGPU : options.gpu;
+    gpu.emulate = emulate;
+    gpu.format = options.gpuBinary == "cubin" ? "bin" : "isa";
     gpu.entryPoint = true;
     gpu.hostTarget =
         options.machine.empty() ? std::string("host") : options.machine;

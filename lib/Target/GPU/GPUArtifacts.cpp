@@ -21,39 +21,6 @@
 
 using namespace mlir;
 
-/// Serialization links libdevice (math functions NVVM calls, such as
-/// __nv_exp2) from the toolkit MLIR finds through CUDA_ROOT, CUDA_HOME or
-/// CUDA_PATH; with none set, point CUDA_HOME at the toolkit that holds
-/// nvvm/libdevice: the one whose ptxas we would run (through symlinks: a
-/// ptxas in /usr/local/bin is not a toolkit), else /usr/local/cuda, as a
-/// compiler driver locates its own libraries.
-static void locateCUDAToolkit() {
-  if (std::getenv("CUDA_ROOT") || std::getenv("CUDA_HOME") ||
-      std::getenv("CUDA_PATH"))
-    return;
-  SmallVector<std::string> toolkits;
-  std::string error;
-  if (std::optional<std::string> ptxas = mlir::effai::findPtxas(error)) {
-    SmallString<128> resolved;
-    if (!llvm::sys::fs::real_path(*ptxas, resolved))
-      toolkits.push_back(llvm::sys::path::parent_path(
-                             llvm::sys::path::parent_path(resolved))
-                             .str());
-    toolkits.push_back(
-        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
-            .str());
-  }
-  toolkits.push_back("/usr/local/cuda");
-  for (const std::string &toolkit : toolkits) {
-    SmallString<128> libdevice(toolkit);
-    llvm::sys::path::append(libdevice, "nvvm", "libdevice");
-    if (llvm::sys::fs::is_directory(libdevice)) {
-      ::setenv("CUDA_HOME", toolkit.c_str(), /*overwrite=*/0);
-      return;
-    }
-  }
-}
-
 FailureOr<std::string> mlir::effai::compileToPTX(ModuleOp module,
                                                  StringRef chip,
                                                  bool fuseElementwise) {
@@ -76,29 +43,6 @@ FailureOr<std::string> mlir::effai::compileToPTX(ModuleOp module,
     return module.emitError("the GPU pipeline produced no PTX (a model "
                             "without linalg ops?)");
   return ptx;
-}
-
-std::optional<std::string> mlir::effai::findPtxas(std::string &error) {
-  if (const char *explicitPath = std::getenv("EFFAI_PTXAS")) {
-    if (llvm::sys::fs::can_execute(explicitPath))
-      return std::string(explicitPath);
-    error = std::string("EFFAI_PTXAS names '") + explicitPath +
-            "', which is not an executable";
-    return std::nullopt;
-  }
-  SmallVector<std::string> candidates;
-  if (const char *home = std::getenv("CUDA_HOME"))
-    candidates.push_back(std::string(home) + "/bin/ptxas");
-  candidates.push_back("/usr/local/cuda/bin/ptxas");
-  for (const std::string &candidate : candidates)
-    if (llvm::sys::fs::can_execute(candidate))
-      return candidate;
-  if (llvm::ErrorOr<std::string> onPath = llvm::sys::findProgramByName("ptxas"))
-    return *onPath;
-  error = "ptxas (the CUDA toolkit's PTX assembler) is not in $CUDA_HOME/bin, "
-          "/usr/local/cuda/bin or PATH; install the toolkit or set "
-          "EFFAI_PTXAS (PTX needs no toolkit: --emit=ptx)";
-  return std::nullopt;
 }
 
 FailureOr<std::string> mlir::effai::assembleCubin(StringRef ptx, StringRef chip,

@@ -37,7 +37,7 @@ typedef enum effai_status {
   EFFAI_ERROR_INVALID_ARTIFACT = 2, /* not an effai artifact, or corrupt */
   EFFAI_ERROR_INVALID_ARGUMENT = 3, /* wrong count, dtype, shape, NULL... */
   EFFAI_ERROR_OUT_OF_MEMORY = 4,
-  EFFAI_ERROR_DEVICE = 5,           /* no GPU driver or device, or it failed */
+  EFFAI_ERROR_DEVICE = 5, /* no GPU driver or device, or it failed */
 } effai_status;
 
 /* Element types, named as in ONNX. */
@@ -68,7 +68,10 @@ typedef struct effai_tensor {
 
 typedef struct effai_model effai_model;
 
-/* Loads the artifact at `path` and allocates its workspace. */
+/* Loads the artifact at `path` and allocates its workspace. A GPU artifact
+ * loads the CUDA driver, its kernels (compiling PTX for the device) and
+ * allocates its buffers on device 0; EFFAI_ERROR_DEVICE says why it cannot
+ * (no driver, no device, a chip the device does not run). */
 EFFAI_API effai_status effai_load(const char *path, effai_model **model);
 /* Releases the model; NULL is ignored. */
 EFFAI_API void effai_unload(effai_model *model);
@@ -81,23 +84,32 @@ EFFAI_API size_t effai_num_outputs(const effai_model *model);
 /* Name and description (data = NULL) of input/output `index`. The strings
  * and shapes live as long as the model. */
 EFFAI_API effai_status effai_input_info(const effai_model *model, size_t index,
-                              const char **name, effai_tensor *info);
+                                        const char **name, effai_tensor *info);
 EFFAI_API effai_status effai_output_info(const effai_model *model, size_t index,
-                               const char **name, effai_tensor *info);
+                                         const char **name, effai_tensor *info);
 /* The effai version that compiled the model. */
 EFFAI_API const char *effai_model_version(const effai_model *model);
 /* Bytes of the planned workspace for intermediate results. */
 EFFAI_API size_t effai_workspace_bytes(const effai_model *model);
+/* Where the model's work runs: "cpu", or "cuda" for a GPU artifact
+ * (effai-compile --target=gpu), whose buffers live on device 0 and whose
+ * effai_run copies inputs in and outputs out. */
+EFFAI_API const char *effai_model_device(const effai_model *model);
+/* For a GPU model: the seconds its kernels took in the last effai_run,
+ * between CUDA events recorded on its stream (no host-device copies). */
+EFFAI_API effai_status effai_kernel_seconds(const effai_model *model,
+                                            double *seconds);
 /* 1 if the model runs its loops on OpenMP threads. */
 EFFAI_API int effai_is_threaded(const effai_model *model);
 /* Thread count for threaded models (>= 1); ignored by single-threaded ones. */
-EFFAI_API effai_status effai_set_num_threads(effai_model *model, int32_t threads);
+EFFAI_API effai_status effai_set_num_threads(effai_model *model,
+                                             int32_t threads);
 
 /* Runs the model. Inputs and outputs are given in the model's order with the
  * exact dtype and shape it declares; the caller allocates the outputs. */
 EFFAI_API effai_status effai_run(effai_model *model, const effai_tensor *inputs,
-                       size_t num_inputs, const effai_tensor *outputs,
-                       size_t num_outputs);
+                                 size_t num_inputs, const effai_tensor *outputs,
+                                 size_t num_outputs);
 
 /* Per-layer timers of a model compiled with --profile: the number of layers
  * (0 for a model without timers); layer `index`'s name and the seconds it
@@ -108,7 +120,6 @@ EFFAI_API effai_status effai_profile_layer(const effai_model *model,
                                            double *seconds);
 EFFAI_API void effai_profile_reset(effai_model *model);
 
-/* ONNX's name of a dtype ("float", "uint8"...) and its size in bytes. */
 /* The first CUDA device, as the driver reports it. */
 typedef struct effai_cuda_device {
   int count;          /* devices the driver sees */
@@ -123,6 +134,7 @@ typedef struct effai_cuda_device {
  * no device. The runtime never links the driver. */
 EFFAI_API effai_status effai_cuda_probe(effai_cuda_device *device);
 
+/* ONNX's name of a dtype ("float", "uint8"...) and its size in bytes. */
 EFFAI_API const char *effai_dtype_name(effai_dtype dtype);
 EFFAI_API size_t effai_dtype_size(effai_dtype dtype);
 

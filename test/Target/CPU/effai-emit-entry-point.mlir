@@ -77,3 +77,33 @@ module {
 func.func @index_arg(%x: memref<4xindex>, %ws: memref<0xi8> {effai.workspace}) {
   return
 }
+
+// -----
+
+// A GPU model: the runtime's slots come after the workspace (device
+// constants, then the launcher, passed as it is); the function's artifact
+// records end the metadata.
+// CHECK: llvm.mlir.global external constant @effai_metadata("effai-artifact 1\0Aversion {{[0-9.]+}}\0Athreading none\0Aworkspace 64\0Ainput input_0 float 1 4\0Aoutput output_0 float 1 4\0Adevice cuda\0Akernel k\0A\00")
+// CHECK-LABEL: llvm.func @effai_entry(
+// CHECK-SAME: %[[ARGV:.*]]: !llvm.ptr)
+// CHECK: %[[SLOT2:.*]] = llvm.getelementptr %[[ARGV]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[WSP:.*]] = llvm.load %[[SLOT2]]
+// CHECK: %[[SLOT3:.*]] = llvm.getelementptr %[[ARGV]][3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: llvm.load %[[SLOT3]]
+// CHECK: %[[SLOT4:.*]] = llvm.getelementptr %[[ARGV]][4] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[LAUNCHER:.*]] = llvm.load %[[SLOT4]]
+// CHECK: call @gpu_model(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[LAUNCHER]]) : (memref<4xf32>, memref<4xf32>, memref<64xi8>, memref<512xi8>, !llvm.ptr) -> ()
+func.func @gpu_model(%x: memref<4xf32>, %y: memref<4xf32> {effai.output},
+                     %ws: memref<64xi8> {effai.workspace},
+                     %constants: memref<512xi8> {effai.entry_slot = "gpu_constants"},
+                     %launcher: !llvm.ptr {effai.entry_slot = "gpu_launcher"})
+    attributes {effai.artifact_records = ["device cuda", "kernel k"]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{effai-emit-entry-point: the workspace must be the last argument (but for effai.entry_slot ones)}}
+func.func @late_input(%ws: memref<64xi8> {effai.workspace}, %x: memref<4xf32>) {
+  return
+}

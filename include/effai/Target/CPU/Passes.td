@@ -299,15 +299,20 @@ def EmitEntryPoint : Pass<"effai-emit-entry-point", "::mlir::ModuleOp"> {
     and adds what the runtime looks up by name:
 
     - `void effai_entry(void **buffers)`: one data pointer per input and
-      output, then the workspace; it builds the memref descriptors (planned
-      buffers at their offsets in the workspace) and calls the model;
+      output, then the workspace, then one per argument after it marked
+      `effai.entry_slot` (a GPU model's device constants and launcher,
+      see `effai-gpu-host-to-runtime`); it builds the memref descriptors
+      (planned buffers at their offsets in the workspace; an `!llvm.ptr`
+      slot passes as it is) and calls the model;
     - `void effai_set_num_threads(int32_t)`: forwards to OpenMP's
       `omp_set_num_threads` when the model runs threaded, else does nothing;
     - `const char effai_metadata[]`: text, one record per line:
       `effai-artifact 1`, `version V`, `threading none|openmp`,
       `workspace BYTES`, then `input|output NAME DTYPE RANK DIMS...` per
-      tensor. Names are percent-escaped; dtypes are ONNX's names (`float`,
-      `uint8`, …) from `effai.dtype`, else derived from the element type.
+      tensor, then the model function's `effai.artifact_records` (strings,
+      one per line) when it has them. Names are percent-escaped; dtypes
+      are ONNX's names (`float`, `uint8`, …) from `effai.dtype`, else
+      derived from the element type.
 
     The bodies use `llvm` dialect ops plus `func.call`, so the rest of the
     CPU pipeline lowers them with the model.

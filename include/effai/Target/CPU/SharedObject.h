@@ -48,6 +48,13 @@ struct CPUCompileOptions {
   /// and run its kernels as host loops (GPU emulation); empty: the CPU
   /// pipeline.
   std::string emulateGPU;
+  /// A GPU chip ("sm_80", "sm_90"): compile the kernels for it, embedded in
+  /// the artifact with the host code that launches them through the
+  /// runtime (which runs them with the CUDA driver); empty: the CPU.
+  std::string gpu;
+  /// With `gpu`: embed the kernels as "ptx" (the driver compiles them for
+  /// the device at load) or as a "cubin" for the chip (assembled by ptxas).
+  std::string gpuBinary = "ptx";
   /// Per-layer cycle counters in the artifact (effai-profile-layers).
   bool profile = false;
   /// Destroy the LLVM module and context once the object is written. A

@@ -9,6 +9,7 @@
 #ifndef EFFAI_TARGET_GPU_GPUARTIFACTS_H
 #define EFFAI_TARGET_GPU_GPUARTIFACTS_H
 
+#include "effai/Target/GPU/CUDAToolkit.h"
 #include "mlir/IR/BuiltinOps.h"
 
 #include <optional>
@@ -22,11 +23,6 @@ namespace mlir::effai {
 /// (CUDA_ROOT, CUDA_HOME, CUDA_PATH, else where findPtxas finds ptxas).
 FailureOr<std::string> compileToPTX(ModuleOp module, StringRef chip,
                                     bool fuseElementwise);
-
-/// The ptxas to run: $EFFAI_PTXAS when set, else the first of
-/// $CUDA_HOME/bin, /usr/local/cuda/bin and PATH that has one; `error`
-/// says where it looked when there is none.
-std::optional<std::string> findPtxas(std::string &error);
 
 /// Assembles `ptx` for `chip` into the cubin at `cubinPath` with
 /// `ptxas -v`; returns ptxas's report (registers, spills, shared memory

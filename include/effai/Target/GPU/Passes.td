@@ -149,4 +149,112 @@ def GPUFuseMultiplyAdd : Pass<"effai-gpu-fuse-multiply-add"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def GPUDecomposePads : Pass<"effai-gpu-decompose-pads",
+                            "::mlir::func::FuncOp"> {
+  let summary = "Write tensor.pad as a fill of the padded tensor and an "
+                "insertion of the source, both of which become kernels";
+  let description = [{
+    Bufferization gives `tensor.pad` a host loop nest for its border (a
+    `linalg.map` built after the GPU tiles were chosen), which the host
+    cannot run on device memory. Decomposed first (upstream's
+    `DecomposePadOpPattern`), the border is a `linalg.fill` that
+    `effai-select-tiling` maps like any other op, and the interior a
+    `tensor.insert_slice`, which bufferizes to a strided copy that
+    `effai-gpu-copies-to-launches` runs as a kernel. Pads whose value is
+    not a constant or a value defined outside are decomposed the same way
+    (the fill takes the value).
+
+    ```mlir
+    %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] { ... yield %zero }
+    // becomes
+    %e = tensor.empty() : tensor<1x1x10x10xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x10x10xf32>)
+    %p = tensor.insert_slice %x into %f[0, 0, 1, 1] [1, 1, 8, 8] [1, 1, 1, 1]
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
+def GPUCopiesToLaunches : Pass<"effai-gpu-copies-to-launches",
+                               "::mlir::func::FuncOp"> {
+  let summary = "Run host-side copies between non-contiguous buffers as "
+                "kernels";
+  let description = [{
+    Bufferization leaves `memref.copy` in the host function where a tensor
+    is inserted into part of another (a `tensor.pad`'s interior, a
+    `tensor.concat` along an inner dimension). On a GPU the host cannot
+    touch those buffers, and a strided region is not one `memcpy`: each
+    such copy becomes a `gpu.launch` with one thread per element, 256 to a
+    block, the linear id delinearized into the element's indices and
+    guarded at the end. Copies between contiguous buffers stay (the
+    runtime does them as device-to-device `memcpy`); copies inside kernels
+    are left alone. A copy with a dynamic shape is an error.
+
+    ```mlir
+    memref.copy %x, %interior : memref<1x1x8x8xf32>
+        to memref<1x1x8x8xf32, strided<[100, 100, 10, 1], offset: 11>>
+    // becomes
+    gpu.launch blocks(...) in (%c1, %c1, %c1) threads(...) in (%c256, ...) {
+      // linear id < 64: delinearize into (i, j, k, l), load, store
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GPUHostToRuntime : Pass<"effai-gpu-host-to-runtime", "::mlir::ModuleOp"> {
+  let summary = "Make the host side of a compiled GPU model call the effai "
+                "runtime: launches, device copies, constants on the device, "
+                "the kernel image embedded";
+  let description = [{
+    Runs after `gpu-module-to-binary` on the one public function that
+    `effai-plan-buffers` prepared (inputs, outputs, planned buffers, the
+    workspace): every buffer it passes to a kernel is device memory that
+    the runtime allocated. The host code then only sequences work:
+
+    - Each `gpu.launch_func` becomes a call through the **launcher**, a
+      runtime struct `{void *context; launch; copy}` passed as a new last
+      argument (`effai.entry_slot = "gpu_launcher"`): `launch(context,
+      kernel, grid x/y/z, block x/y/z, shared bytes, params)`, `params`
+      the kernel's arguments as `cuLaunchKernel` takes them (one pointer to
+      each value; a memref is its aligned data pointer, as the kernels'
+      bare-pointer convention expects). `kernel` indexes the `kernel`
+      records of the metadata.
+    - Each `memref.copy` becomes `copy(context, dst, src, bytes)`, a
+      device-to-device copy (both sides contiguous).
+    - Constant `memref.global`s the host function uses are laid out in one
+      byte buffer (256-byte aligned), exported as `effai_gpu_constants`;
+      the function takes its device copy as an argument
+      (`effai.entry_slot = "gpu_constants"`) and each `memref.get_global`
+      becomes a `memref.view` of it.
+    - The `gpu.binary`'s object (PTX, NUL-terminated, or a cubin) is
+      exported as `effai_gpu_image`.
+
+    The function gets `effai.artifact_records` for the metadata
+    (`device cuda`, `chip`, `image ptx|cubin BYTES`, `constants BYTES`,
+    one `kernel NAME` per launched kernel) that `effai-emit-entry-point`
+    writes. Host code that would read or write a buffer itself (a load, a
+    store, an allocation the planner could not place), a kernel argument
+    that is not a memref, an integer, an index or a float, and a module
+    with other than one `gpu.binary` holding one object are errors.
+
+    ```mlir
+    gpu.launch_func @m::@k blocks in (%c8, %c1, %c1)
+        threads in (%c32, %c1, %c1) args(%x : memref<2x16xf32>)
+    // becomes (the slots and the array are allocas at the entry):
+    llvm.store %x_ptr, %slot0 : !llvm.ptr, !llvm.ptr
+    llvm.call @__effai_gpu_launch(%launcher, %c0_i32, %c8_i64, ...,
+                                  %c0_i32, %params) : (...) -> ()
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // EFFAI_TARGET_GPU_PASSES_TD

@@ -1,0 +1,51 @@
+"""The digits models (examples/digits), dense and compressed, as the GPU
+tests compare them with the CPU path: int8 weights, power-of-two weights,
+2:4 sparsity, and int8 weights and activations (integer-only)."""
+import os
+
+import numpy as np
+
+import effai
+
+DIGITS = os.path.join(os.path.dirname(__file__), "..", "..", "..",
+                      "examples", "digits")
+CALIBRATION = np.load(os.path.join(DIGITS, "calibration_images.npy"))[:64]
+
+VARIANTS = {
+    "fp32": None,
+    "int8 weights": "effai-quantize{weight-bits=8}",
+    "pow2 weights": "effai-shift-quantize{terms=2 bits=4}",
+    "2:4": "effai-prune{mode=nm n=2 m=4}",
+    "int8 w+a": "calibrate",
+}
+
+#: The variant whose outputs must match bit for bit (integer-only).
+INTEGER_ONLY = "int8 w+a"
+
+
+def digit_images(count=None):
+    images = np.load(os.path.join(DIGITS, "test_images.npy"))
+    return images if count is None else images[:count]
+
+
+def load(name, variant, batch):
+    """digits_{name}.onnx with batch size `batch`, compressed as `variant`."""
+    module = effai.import_onnx(os.path.join(DIGITS, f"digits_{name}.onnx"),
+                               input_shapes={"input": [batch, 1, 8, 8]})
+    how = VARIANTS[variant]
+    if how == "calibrate":
+        effai.quantize(module, [CALIBRATION], weight_bits=8)
+    elif how:
+        module.run_pipeline(how)
+    return module
+
+
+def assert_matches(got, want, variant, **context):
+    """Integer-only models bit for bit; float ones within 1e-5 relative
+    (fused multiply-adds round differently)."""
+    assert got.shape == want.shape
+    if variant == INTEGER_ONLY:
+        np.testing.assert_array_equal(got, want, **context)
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-5,
+                                   atol=1e-5 * np.abs(want).max(), **context)
