@@ -23,17 +23,18 @@
 
 using namespace mlir;
 
-void mlir::effai::buildEffaiLinalgFrontEnd(OpPassManager &pm,
-                                           bool fuseElementwise,
-                                           bool integerShiftCodes) {
+void mlir::effai::buildEffaiLinalgFrontEnd(
+    OpPassManager &pm, const LinalgFrontEndOptions &options) {
   // Graph level: BatchNormalization into the conv before it.
   pm.addNestedPass<func::FuncOp>(effai::createFoldBatchNorm());
 
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
   EffaiConvertShiftKernelsOptions shift;
-  shift.integerCodes = integerShiftCodes;
+  shift.integerCodes = options.integerShiftCodes;
   pm.addPass(createEffaiConvertShiftKernels(shift));
-  pm.addPass(createEffaiConvertSparseKernels());
+  EffaiConvertSparseKernelsOptions sparse;
+  sparse.batchInner = options.sparseBatchInner;
+  pm.addPass(createEffaiConvertSparseKernels(sparse));
   pm.addPass(createEffaiLowerToLinalg());
   // Quantize with rounding and saturation; lower-quant-ops truncates.
   pm.addPass(createEffaiLowerQuantizeCasts());
@@ -42,7 +43,7 @@ void mlir::effai::buildEffaiLinalgFrontEnd(OpPassManager &pm,
   // lower-quant-ops emits arith on whole tensors: make those generics.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  if (fuseElementwise)
+  if (options.fuseElementwise)
     pm.addNestedPass<func::FuncOp>(effai::createFuseElementwise());
   pm.addPass(createCSEPass());
 }
@@ -125,8 +126,9 @@ void mlir::effai::buildEffaiCPUPipeline(OpPassManager &pm,
 
   // A CPU multiplies as fast as it adds: power-of-two layers that fit
   // become exact 8-bit codes for the f32 x i8 kernels.
-  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise,
-                           /*integerShiftCodes=*/true);
+  LinalgFrontEndOptions frontEnd;
+  frontEnd.fuseElementwise = options.fuseElementwise;
+  buildEffaiLinalgFrontEnd(pm, frontEnd);
 
   // Policy, then mechanism: direct or Winograd for each 3x3 convolution.
   // After canonicalization, which would fold the transforms' reshapes

@@ -34,8 +34,13 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   pm.addPass(createSetTarget(setTarget));
   // Power-of-two layers keep their shift kernels: codes read as stored,
   // and no multiply on data (what the multiplier-free model promises).
-  buildEffaiLinalgFrontEnd(pm, options.fuseElementwise,
-                           /*integerShiftCodes=*/false);
+  // Sparse layers gather per output: one kernel, no host loop over their
+  // stored weights.
+  LinalgFrontEndOptions frontEnd;
+  frontEnd.fuseElementwise = options.fuseElementwise;
+  frontEnd.integerShiftCodes = false;
+  frontEnd.sparseBatchInner = false;
+  buildEffaiLinalgFrontEnd(pm, frontEnd);
 
   // Every piece of work must become a kernel, a pad's border included.
   pm.addNestedPass<func::FuncOp>(createGPUDecomposePads());
@@ -87,6 +92,7 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   // Constants (delinearization bases, loop bounds) into the kernels first:
   // outlining alone passes them as parameters, and a division by a
   // parameter is a 64-bit division subroutine, whose call spills.
+  pm.addNestedPass<func::FuncOp>(createGPURebaseLaunchViews());
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGPUMergeKernelModules());

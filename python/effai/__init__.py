@@ -29,7 +29,7 @@ from . import runtime
 from .runtime import ExecutionError, Executable, TensorInfo, load
 
 __all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Executable",
-           "HybridReport", "Module", "TensorInfo", "calibrate", "compile",
+           "HybridReport", "Module", "TensorInfo", "build", "calibrate", "compile",
            "hybrid", "import_onnx", "load", "quantize"]
 
 
@@ -155,38 +155,67 @@ def import_onnx(model: ModelLike,
 
 
 def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
-            target: str = "cpu", *, machine: Optional[str] = None,
-            cpu: Optional[str] = None, opt_level: int = 3,
-            parallel: bool = False, profile: bool = False,
-            input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
-            constants: Optional[Mapping[str, object]] = None,
-            emulate_gpu: Optional[str] = None,
-            kernels: bool = True, chip: Optional[str] = None,
-            gpu_binary: str = "ptx") -> Executable:
-    """Compiles a model ahead of time and loads it.
+            target: str = "cpu", **options) -> Executable:
+    """Compiles a model ahead of time (see :func:`build` for ``model``,
+    ``target`` and the options) and loads it.
+
+    With ``target="gpu"`` the model loads on CUDA device 0 (``chip``
+    defaults to the one it runs): calls copy inputs in and outputs out,
+    and :meth:`Executable.kernel_seconds` times the kernels. Without a GPU
+    the load raises :class:`ExecutionError` saying why.
+    Raises :class:`CompileError`."""
+    directory = tempfile.mkdtemp(prefix="effai-")
+    path = os.path.join(directory, "model.so")
+    try:
+        report = _build(model, path, target, stacklevel=3, **options)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return Executable(path, _owned_dir=directory, _tiling_report=report)
+
+
+def build(model: Union[Module, ModelLike], path: Union[str, os.PathLike],
+          target: str = "cpu", **options) -> None:
+    """Compiles a model ahead of time to the shared object at ``path``
+    without loading it (``effai.load`` or ``effai_load`` runs it later,
+    here or on another machine: a GPU artifact built where there is no
+    GPU, say).
 
     ``model`` is a :class:`Module` (left unchanged), a ``.mlir`` file, or
     anything :func:`import_onnx` takes (``input_shapes`` and ``constants``
-    are passed to it). ``machine`` is the ``#effai.target`` tiling and code
-    generation are for: ``"host"``, a preset (``"x86-avx2"``, ...) or a
-    ``.json`` file (default: the module's target, else the host). ``cpu``
-    re-derives its ISA features for an LLVM CPU: ``"native"`` (the host and
-    all its features), ``"generic"`` or a CPU name. ``parallel`` runs ops on
-    OpenMP threads where the tiling model predicts a gain. ``profile`` times
-    each layer (:meth:`Executable.layer_times`, :meth:`Executable.report`).
-    ``emulate_gpu`` (a chip: ``"sm_80"``, ``"sm_90"``) compiles through the
-    GPU pipeline and runs its kernels as host loops, which tests the GPU
-    tiling and mapping on a machine without a GPU. ``kernels=False`` keeps
-    every op plain loops (no register-blocked CPU kernels), as
-    ``effai-compile --kernels=false`` does.
+    are passed to it). Options:
 
-    ``target="gpu"`` compiles the kernels for ``chip`` (``"sm_80"``,
-    ``"sm_90"``; default: the one CUDA device 0 runs, else ``"sm_90"``),
-    embedded as PTX (or a cubin with ``gpu_binary="cubin"``), and loads the
-    model on device 0: calls copy inputs in and outputs out, and
-    :meth:`Executable.kernel_seconds` times the kernels. Without a GPU the
-    load raises :class:`ExecutionError` saying why.
+    - ``machine``: the ``#effai.target`` tiling and code generation are
+      for: ``"host"``, a preset (``"x86-avx2"``, ...) or a ``.json`` file
+      (default: the module's target, else the host); for a GPU model, the
+      CPU its host code runs on.
+    - ``cpu``: re-derives the machine's ISA features for an LLVM CPU:
+      ``"native"`` (the host and all its features), ``"generic"`` or a CPU
+      name. ``opt_level``: LLVM's, 0-3 (3).
+    - ``parallel``: ops on OpenMP threads where the tiling model predicts a
+      gain. ``profile``: per-layer timers (:meth:`Executable.layer_times`,
+      :meth:`Executable.report`). ``kernels=False``: plain loops instead of
+      register-blocked CPU kernels (``effai-compile --kernels=false``).
+    - ``emulate_gpu`` (``"sm_80"``, ``"sm_90"``): the GPU pipeline with its
+      kernels run as host loops, which tests the GPU tiling and mapping on
+      a machine without a GPU.
+    - ``target="gpu"``: kernels for ``chip`` (``"sm_80"``, ``"sm_90"``;
+      default: the one CUDA device 0 runs, else ``"sm_90"``), embedded as
+      PTX, or as a cubin with ``gpu_binary="cubin"``.
+
     Raises :class:`CompileError`."""
+    _build(model, os.fspath(path), target, stacklevel=3, **options)
+
+
+def _build(model: Union[Module, ModelLike], path: str, target: str, *,
+           stacklevel: int, machine: Optional[str] = None,
+           cpu: Optional[str] = None, opt_level: int = 3,
+           parallel: bool = False, profile: bool = False,
+           input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
+           constants: Optional[Mapping[str, object]] = None,
+           emulate_gpu: Optional[str] = None, kernels: bool = True,
+           chip: Optional[str] = None, gpu_binary: str = "ptx") -> str:
+    """Compiles to `path`; returns the tiling report (JSON)."""
     if target not in ("cpu", "gpu"):
         raise ValueError(f"target {target!r} is not supported (supported: "
                          "'cpu', 'gpu')")
@@ -205,20 +234,18 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     else:
         module = import_onnx(model, input_shapes=input_shapes,
                              constants=constants)
-    directory = tempfile.mkdtemp(prefix="effai-")
-    path = os.path.join(directory, "model.so")
     ok, error, records, report = module._native.compile_to_shared_object(
         path, machine or "", cpu or "", int(opt_level), bool(parallel),
         bool(profile), emulate_gpu or "", bool(kernels), gpu, gpu_binary)
     if not ok:
-        shutil.rmtree(directory, ignore_errors=True)
         what = f"the GPU ({gpu})" if gpu else "the CPU"
         raise CompileError(f"compiling for {what} failed: {error}",
                            _diagnostics(records))
     for diagnostic in _diagnostics(records):
         if diagnostic.severity == "warning":
-            warnings.warn(str(diagnostic), CompileWarning, stacklevel=2)
-    return Executable(path, _owned_dir=directory, _tiling_report=report)
+            warnings.warn(str(diagnostic), CompileWarning,
+                          stacklevel=stacklevel)
+    return report
 
 
 def _default_chip() -> str:

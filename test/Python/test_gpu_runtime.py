@@ -71,3 +71,14 @@ def test_bad_options():
         compile_cnn(gpu_binary="sass")
     with pytest.raises(effai.CompileError, match="unknown target 'sm_61'"):
         compile_cnn(chip="sm_61")
+
+
+def test_build_without_loading(tmp_path, monkeypatch):
+    # A GPU artifact built where no driver loads, run later elsewhere.
+    monkeypatch.setenv("EFFAI_FAKE_CUDA_DEVICES", "0")
+    path = tmp_path / "cnn.so"
+    effai.build(os.path.join(DIGITS, "digits_cnn.onnx"), path, target="gpu",
+                chip="sm_80", input_shapes={"input": list(IMAGES.shape)})
+    monkeypatch.setenv("EFFAI_FAKE_CUDA_DEVICES", "1")
+    exe = effai.load(path)
+    assert exe.device == "cuda" and exe(IMAGES).shape == (4, 10)

@@ -155,6 +155,11 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
     The per-row sum is reassociable (`fastmath<reassoc>`) so LLVM may
     vectorize it.
 
+    With `batch-inner` (the default), a linear layer with a batch of 8 or
+    more runs the other way round: host loops over each output channel's
+    stored weights, each updating the whole batch (one contiguous,
+    vectorized pass per weight); the GPU pipeline turns it off.
+
     Weights pruned less than `min-sparsity` are left to
     `effai-lower-to-linalg`, which decodes them; so are quantized
     activations, whose integer lowering runs this row kernel on integer
@@ -179,6 +184,11 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
     Option<"minSparsity", "min-sparsity", "double", "0.5",
            "Rewrite only weights with at least this fraction pruned (below "
            "it the dense kernel is faster)">,
+    Option<"batchInner", "batch-inner", "bool", /*default=*/"true",
+           "Linear layers with a batch of 8 or more loop over the stored "
+           "weights and update the whole batch per weight (vectorized on a "
+           "CPU); false: always one gather per output, one parallel op (what "
+           "a GPU wants: the weight loop would run on the host)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",

@@ -63,14 +63,24 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
 void buildEffaiCPUPipeline(OpPassManager &pm,
                            const CPUPipelineOptions &options);
 
+/// What differs between the targets in the front end.
+struct LinalgFrontEndOptions {
+  /// Fuse producer/consumer elementwise ops.
+  bool fuseElementwise = true;
+  /// Power-of-two layers with float activations become exact i8 codes
+  /// times a scale (a CPU multiplies as fast as it adds), else
+  /// multiplication-free shift kernels.
+  bool integerShiftCodes = true;
+  /// Batched sparse linear layers loop over stored weights on the host,
+  /// updating the whole batch per weight (CPU), else one gather per output.
+  bool sparseBatchInner = true;
+};
+
 /// The target-independent front of every pipeline: BatchNormalization
 /// folded, effai ops (shift, sparse, quantized) lowered to linalg on
-/// tensors, elementwise ops fused when `fuseElementwise`. Power-of-two
-/// layers with float activations become exact i8 codes times a scale when
-/// `integerShiftCodes` (a CPU multiplies as fast as it adds), else
-/// multiplication-free shift kernels.
-void buildEffaiLinalgFrontEnd(OpPassManager &pm, bool fuseElementwise,
-                              bool integerShiftCodes);
+/// tensors, elementwise ops fused.
+void buildEffaiLinalgFrontEnd(OpPassManager &pm,
+                              const LinalgFrontEndOptions &options);
 
 /// One-shot bufferization of whole modules: function boundaries too, with
 /// identity layouts (what the runtime ABI and kernel arguments expect).

@@ -508,8 +508,9 @@ mlir::effai::buildSparseIntegerAccumulator(OpBuilder &b, Location loc,
 namespace {
 
 struct SparseLinear : public OpRewritePattern<LinearOp> {
-  SparseLinear(MLIRContext *ctx, double minSparsity)
-      : OpRewritePattern(ctx), minSparsity(minSparsity) {}
+  SparseLinear(MLIRContext *ctx, double minSparsity, bool batchInner)
+      : OpRewritePattern(ctx), minSparsity(minSparsity),
+        batchInner(batchInner) {}
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -523,7 +524,7 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
     RankedTensorType inputType = op.getInput().getType();
     int64_t k = inputType.getShape().back();
     int64_t m = inputType.getNumElements() / k;
-    if (m >= kMinBatchForBatchInner) {
+    if (batchInner && m >= kMinBatchForBatchInner) {
       Value x =
           buildReshape(rewriter, loc, op.getInput(),
                        RankedTensorType::get({m, k}, rewriter.getF32Type()));
@@ -539,6 +540,7 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
   }
 
   double minSparsity;
+  bool batchInner;
 };
 
 struct SparseConv : public OpRewritePattern<Conv2DOp> {
@@ -579,7 +581,8 @@ struct ConvertSparseKernelsPass
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
-    patterns.add<SparseLinear, SparseConv>(&getContext(), minSparsity);
+    patterns.add<SparseLinear>(&getContext(), minSparsity, batchInner);
+    patterns.add<SparseConv>(&getContext(), minSparsity);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

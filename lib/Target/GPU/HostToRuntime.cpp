@@ -88,6 +88,24 @@ FailureOr<Value> toParameter(OpBuilder &b, Location loc, Value value) {
   return failure();
 }
 
+/// Whether `memref` (or any view of it) is only read by the host itself:
+/// loads, no kernel or copy.
+bool isOnlyReadByHost(Value memref) {
+  return llvm::all_of(memref.getUsers(), [](Operation *user) {
+    if (isa<memref::LoadOp>(user))
+      return true;
+    auto view = dyn_cast<ViewLikeOpInterface>(user);
+    return view && isOnlyReadByHost(user->getResult(0));
+  });
+}
+
+/// Whether `memref` is a host global or a view of one.
+bool readsHostGlobal(Value memref) {
+  while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
+    memref = view.getViewSource();
+  return memref.getDefiningOp<memref::GetGlobalOp>() != nullptr;
+}
+
 /// An i64 (or i32) constant or value for the launcher's scalar arguments.
 Value toI64(OpBuilder &b, Location loc, Value index) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
@@ -192,7 +210,10 @@ struct GPUHostToRuntimePass
     SymbolTable symbols(module);
     WalkResult collected = model.walk([&](memref::GetGlobalOp get) {
       auto global = symbols.lookup<memref::GlobalOp>(get.getName());
-      if (!global || constantOffsets.count(global))
+      // A constant only the host reads (a sparse kernel's row offsets,
+      // bounds of host loops) stays a host global.
+      if (!global || constantOffsets.count(global) ||
+          isOnlyReadByHost(get.getResult()))
         return WalkResult::advance();
       auto value = dyn_cast_or_null<ElementsAttr>(global.getInitialValueAttr());
       if (!global.getConstant() || !value ||
@@ -265,12 +286,22 @@ struct GPUHostToRuntimePass
       Location opLoc = op->getLoc();
       if (auto get = dyn_cast<memref::GetGlobalOp>(op)) {
         auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+        if (!constantOffsets.count(global))
+          return WalkResult::advance();
         Value offset = arith::ConstantIndexOp::create(
             b, opLoc, constantOffsets.lookup(global));
         Value view = memref::ViewOp::create(
             b, opLoc, get.getType(), deviceConstants, offset, ValueRange{});
-        get.replaceAllUsesWith(view);
-        erase.push_back(get);
+        // Host reads keep the host copy; everything else (launches,
+        // copies, views for them) takes the device one.
+        get.getResult().replaceUsesWithIf(view, [](OpOperand &use) {
+          Operation *user = use.getOwner();
+          return !isa<memref::LoadOp>(user) &&
+                 !(isa<ViewLikeOpInterface>(user) &&
+                   isOnlyReadByHost(user->getResult(0)));
+        });
+        if (get->use_empty())
+          erase.push_back(get);
         return WalkResult::advance();
       }
       if (auto launch = dyn_cast<gpu::LaunchFuncOp>(op)) {
@@ -365,7 +396,9 @@ struct GPUHostToRuntimePass
       for (const MemoryEffects::EffectInstance &effect : instances)
         if (isa<MemoryEffects::Read, MemoryEffects::Write>(
                 effect.getEffect()) &&
-            effect.getValue() && isa<MemRefType>(effect.getValue().getType())) {
+            effect.getValue() &&
+            isa<MemRefType>(effect.getValue().getType()) &&
+            !readsHostGlobal(effect.getValue())) {
           op->emitError("effai-gpu-host-to-runtime: host code would access a "
                         "device buffer; only kernels may");
           return WalkResult::interrupt();

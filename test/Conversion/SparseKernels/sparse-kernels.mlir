@@ -1,4 +1,5 @@
 // RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels | FileCheck %s
+// RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels=batch-inner=false | FileCheck %s --check-prefix=GATHER
 // RUN: not %effai_opt %s --effai-convert-sparse-kernels=min-sparsity=1.5 2>&1 | FileCheck %s --check-prefix=OPTION
 // A sparse power-of-two layer multiplies nothing: no fmul (nor 32-bit
 // integer mul) anywhere in its optimized LLVM IR.
@@ -60,6 +61,14 @@ func.func @nm_float_gather(%x: tensor<2x8xf32>, %b: tensor<3xf32>) -> tensor<2x3
 // CHECK: linalg.transpose
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SCALES]] :
 // CHECK: arith.mulf
+// Without batch-inner (the GPU pipeline): one generic over the 8x3 outputs,
+// each gathering over its row's stored weights; no loop outside it.
+// GATHER-LABEL: func.func @unstructured_int8_batch
+// GATHER-NOT: scf.for
+// GATHER-NOT: linalg.transpose
+// GATHER: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} outs(%{{.*}} : tensor<8x3xf32>)
+// GATHER: scf.for
+// GATHER: tensor.extract %arg0
 func.func @unstructured_int8_batch(%x: tensor<8x4xf32>) -> tensor<8x3xf32> {
   %v = arith.constant dense<[12, -7, 3]> : tensor<3xi8>
   %i = arith.constant dense<[[0, 1], [0, 3], [2, 0]]> : tensor<3x2xi32>

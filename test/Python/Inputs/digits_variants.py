@@ -34,7 +34,9 @@ def load(name, variant, batch):
                                input_shapes={"input": [batch, 1, 8, 8]})
     how = VARIANTS[variant]
     if how == "calibrate":
-        effai.quantize(module, [CALIBRATION], weight_bits=8)
+        # One calibration batch of the model's size (the first 64 images).
+        effai.quantize(module, [np.resize(CALIBRATION, (batch, 1, 8, 8))],
+                       weight_bits=8)
     elif how:
         module.run_pipeline(how)
     return module

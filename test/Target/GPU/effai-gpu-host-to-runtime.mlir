@@ -152,3 +152,35 @@ module attributes {gpu.container_module} {
     return
   }
 }
+
+// -----
+
+// A constant the host reads (a sparse kernel's row offsets, directly or
+// through a view) stays a host global; one both read by the host and
+// passed to a kernel lives in both places.
+// CHECK-LABEL: func.func @host_reads
+// CHECK-SAME: effai.artifact_records = ["device cuda", "chip sm_90", "image ptx 4", "constants 64", "kernel k"]
+// CHECK-DAG: %[[ROWS:.*]] = memref.get_global @rows : memref<3xi32>
+// CHECK-DAG: %[[BOTH:.*]] = memref.get_global @both : memref<4xi32>
+// CHECK-DAG: %[[DEVICE:.*]] = memref.view %{{.*}}[%c0{{.*}}][] : memref<64xi8> to memref<4xi32>
+// CHECK-DAG: memref.load %[[ROWS]]
+// CHECK-DAG: %[[PART:.*]] = memref.subview %[[BOTH]]
+// CHECK-DAG: memref.load %[[PART]]
+// CHECK-DAG: memref.extract_aligned_pointer_as_index %[[DEVICE]]
+// CHECK: llvm.mlir.global external constant @effai_gpu_constants("\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00
+module attributes {gpu.container_module} {
+  memref.global "private" constant @rows : memref<3xi32> = dense<[0, 2, 4]>
+  memref.global "private" constant @both : memref<4xi32> = dense<[1, 2, 3, 4]>
+  gpu.binary @kernels [#gpu.object<#nvvm.target<chip = "sm_90">, assembly = "ptx">]
+  func.func @host_reads(%ws: memref<64xi8> {effai.workspace}) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %rows = memref.get_global @rows : memref<3xi32>
+    %first = memref.load %rows[%c0] : memref<3xi32>
+    %both = memref.get_global @both : memref<4xi32>
+    %part = memref.subview %both[1] [2] [1] : memref<4xi32> to memref<2xi32, strided<[1], offset: 1>>
+    %v = memref.load %part[%c1] : memref<2xi32, strided<[1], offset: 1>>
+    gpu.launch_func @kernels::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%both : memref<4xi32>, %first : i32, %v : i32)
+    return
+  }
+}

@@ -207,6 +207,37 @@ def GPUCopiesToLaunches : Pass<"effai-gpu-copies-to-launches",
                            "::mlir::scf::SCFDialect"];
 }
 
+def GPURebaseLaunchViews : Pass<"effai-gpu-rebase-launch-views",
+                                "::mlir::func::FuncOp"> {
+  let summary = "Pass kernels their views as base buffer plus offset, sizes "
+                "and strides";
+  let description = [{
+    Kernels take memrefs as bare pointers (`kernel-bare-ptr-calling-
+    convention`), which needs a static shape, offset and strides; a view
+    the host computes with a dynamic offset (a row of a buffer chosen in a
+    host loop, as the sparse row kernels make) cannot cross that way. Each
+    such memref a `gpu.launch` captures is taken apart outside the launch
+    (`memref.extract_strided_metadata`: its base buffer, rank 0, and its
+    offset, sizes and strides as indices) and rebuilt at the top of the
+    launch body (`memref.reinterpret_cast`), so outlining passes the base
+    buffer and the indices. Static views are left alone.
+
+    ```mlir
+    %row = memref.subview %b[%i, 0] [1, 360] [1, 1]
+        : memref<64x360xf32> to memref<360xf32, strided<[1], offset: ?>>
+    gpu.launch ... { ... memref.load %row[%j] ... }
+    // becomes
+    %base, %offset, %size, %stride = memref.extract_strided_metadata %row
+    gpu.launch ... {
+      %view = memref.reinterpret_cast %base to offset: [%offset],
+          sizes: [360], strides: [1]
+      ... memref.load %view[%j] ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def GPUHostToRuntime : Pass<"effai-gpu-host-to-runtime", "::mlir::ModuleOp"> {
   let summary = "Make the host side of a compiled GPU model call the effai "
                 "runtime: launches, device copies, constants on the device, "
