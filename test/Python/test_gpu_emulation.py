@@ -42,3 +42,36 @@ def test_emulation_rejects_unknown_chips_and_threads():
     with pytest.raises(effai.CompileError, match="GPU emulation runs on one "
                                                  "thread"):
         effai.compile(module, emulate_gpu="sm_90", parallel=True)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_split_reduction_matches_cpu(batch):
+    # A batch-1 linear layer has too few outputs for the GPU: the tiling
+    # splits its 4096-long reduction into slices (split_k > 1) that blocks
+    # compute separately, and a second kernel sums them (bias added there).
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(batch)
+    w = rng.standard_normal((4096, 1024), dtype=np.float32) / 64
+    b = rng.standard_normal(1024, dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["input", "w"], ["xw"]),
+         helper.make_node("Add", ["xw", "b"], ["logits"])], "linear",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                       [batch, 4096])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
+                                       [batch, 1024])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    module = effai.import_onnx(model.SerializeToString())
+    tiled = effai.Module.parse(str(module))
+    tiled.run_pipeline("effai-lower-to-linalg, effai-set-target{target=sm_90},"
+                       " effai-select-tiling")
+    assert "split_k = " in str(tiled)
+    x = rng.standard_normal((batch, 4096), dtype=np.float32)
+    want = effai.compile(module)(x)
+    got = effai.compile(module, emulate_gpu="sm_90")(x)
+    np.testing.assert_allclose(got, want, rtol=1e-5,
+                               atol=1e-5 * np.abs(want).max())

@@ -396,8 +396,7 @@ struct GPUHostToRuntimePass
       for (const MemoryEffects::EffectInstance &effect : instances)
         if (isa<MemoryEffects::Read, MemoryEffects::Write>(
                 effect.getEffect()) &&
-            effect.getValue() &&
-            isa<MemRefType>(effect.getValue().getType()) &&
+            effect.getValue() && isa<MemRefType>(effect.getValue().getType()) &&
             !readsHostGlobal(effect.getValue())) {
           op->emitError("effai-gpu-host-to-runtime: host code would access a "
                         "device buffer; only kernels may");

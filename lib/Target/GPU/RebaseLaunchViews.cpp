@@ -55,12 +55,11 @@ struct GPURebaseLaunchViewsPass
           continue; // Not strided: outlining reports it.
         Location loc = launch.getLoc();
         b.setInsertionPoint(launch);
-        auto metadata =
-            memref::ExtractStridedMetadataOp::create(b, loc, value);
+        auto metadata = memref::ExtractStridedMetadataOp::create(b, loc, value);
         b.setInsertionPointToStart(&launch.getBody().front());
-        OpFoldResult offsetValue =
-            ShapedType::isDynamic(offset) ? OpFoldResult(metadata.getOffset())
-                                          : b.getIndexAttr(offset);
+        OpFoldResult offsetValue = ShapedType::isDynamic(offset)
+                                       ? OpFoldResult(metadata.getOffset())
+                                       : b.getIndexAttr(offset);
         Value view = memref::ReinterpretCastOp::create(
             b, loc, type, metadata.getBaseBuffer(), offsetValue,
             mix(type.getShape(), metadata.getSizes(), b),

@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -217,6 +218,40 @@ void dropDeadBlockTiles(RewriterBase &rewriter, scf::ForallOp blockLoop) {
       rewriter.eraseOp(&op);
 }
 
+/// Splits `op`'s one reduction loop into `slices` parallel slices (a new
+/// outermost dimension of the partial result) and a sum over them.
+FailureOr<linalg::SplitReductionResult>
+splitReductionInto(RewriterBase &rewriter, linalg::LinalgOp op,
+                   int64_t slices) {
+  rewriter.setInsertionPoint(op);
+  return linalg::splitReduction(
+      rewriter, op,
+      [&](linalg::LinalgOp) {
+        return linalg::SplitReductionOptions{slices, /*index=*/0,
+                                             /*innerParallel=*/false};
+      },
+      /*useAlloc=*/false);
+}
+
+/// `sizes` (over the split op's loops) for `part`, a piece of its split:
+/// each of `part`'s parallel loops takes the size of the original loop
+/// indexing the same result dimension (`originalDims`, the loops of the
+/// original result's dimensions) (the slice dimension, the partial
+/// result's first, takes 1), reductions stay whole.
+SmallVector<int64_t> getSplitSizes(ArrayRef<unsigned> originalDims,
+                                   linalg::LinalgOp part,
+                                   ArrayRef<int64_t> sizes) {
+  AffineMap partMap = part.getMatchingIndexingMap(part.getDpsInitOperand(0));
+  // The partial result has one more dimension, the slices, in front.
+  unsigned skip = partMap.getNumResults() - originalDims.size();
+  SmallVector<int64_t> partSizes(part.getNumLoops(), 0);
+  for (auto [i, expr] : llvm::enumerate(partMap.getResults())) {
+    unsigned dim = cast<AffineDimExpr>(expr).getPosition();
+    partSizes[dim] = i < skip ? 1 : sizes[originalDims[i - skip]];
+  }
+  return partSizes;
+}
+
 /// Remembers the ops a rewrite erased (fused producers die with their
 /// consumer's tile), so that the driver does not visit them.
 struct ErasedOps : public RewriterBase::Listener {
@@ -265,41 +300,80 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
             << op.getNumLoops() << " loops";
         return signalPassFailure();
       }
-      // With a fused epilogue the epilogue is the root and the contraction
-      // (and its fill) are fused into its tiles.
-      linalg::LinalgOp root = op;
       SmallVector<int64_t> blockSizes(tiling.getBlock());
       SmallVector<int64_t> threadSizes(tiling.getThread());
-      if (linalg::GenericOp epilogue = makeInPlaceEpilogue(rewriter, op)) {
-        root = epilogue;
-        blockSizes = getEpilogueSizes(op, blockSizes);
-        threadSizes = getEpilogueSizes(op, threadSizes);
+      // A split reduction: the slices first, each block one slice of one
+      // output tile; then the sum of the slices (with the epilogue) over
+      // the same output tiles.
+      if (tiling.getSplitK() > 1) {
+        SmallVector<unsigned> resultDims;
+        for (AffineExpr expr :
+             op.getMatchingIndexingMap(op.getDpsInitOperand(0)).getResults())
+          resultDims.push_back(cast<AffineDimExpr>(expr).getPosition());
+        FailureOr<linalg::SplitReductionResult> split =
+            splitReductionInto(rewriter, op, tiling.getSplitK());
+        if (failed(split)) {
+          op->emitError("effai-gpu-tile-and-map: cannot split the reduction "
+                        "into ")
+              << tiling.getSplitK() << " slices";
+          return signalPassFailure();
+        }
+        // The split op took the original's place (and its epilogue mark's
+        // target): `op` is gone.
+        linalg::LinalgOp slices = split->splitLinalgOp;
+        if (failed(tileAndMap(
+                rewriter, slices, getSplitSizes(resultDims, slices, blockSizes),
+                getSplitSizes(resultDims, slices, threadSizes), tiling)))
+          return signalPassFailure();
+        SmallVector<int64_t> sumBlock = getSplitSizes(
+            resultDims, split->resultCombiningLinalgOp, blockSizes);
+        SmallVector<int64_t> sumThread = getSplitSizes(
+            resultDims, split->resultCombiningLinalgOp, threadSizes);
+        if (failed(tileAndMap(rewriter, split->resultCombiningLinalgOp,
+                              sumBlock, sumThread, tiling)))
+          return signalPassFailure();
+        continue;
       }
-      scf::ForallOp blockLoop, threadLoop;
-      FailureOr<linalg::LinalgOp> blockTile = tileToForall(
-          rewriter, root, blockSizes,
-          getMapping(root, blockSizes, /*blocks=*/true), blockLoop);
-      if (failed(blockTile)) {
-        op->emitError("effai-gpu-tile-and-map: cannot tile into blocks");
+      if (failed(tileAndMap(rewriter, op, blockSizes, threadSizes, tiling)))
         return signalPassFailure();
-      }
-      linalg::LinalgOp tileOp = *blockTile;
-      FailureOr<linalg::LinalgOp> threadTile = tileToForall(
-          rewriter, tileOp, threadSizes,
-          getMapping(tileOp, threadSizes, /*blocks=*/false), threadLoop);
-      if (failed(threadTile)) {
-        blockLoop->emitError("effai-gpu-tile-and-map: cannot tile into "
-                             "threads");
-        return signalPassFailure();
-      }
-      dropDeadBlockTiles(rewriter, blockLoop);
-      // The tiles (and fused fills) are not tiled again.
-      blockLoop.walk([](linalg::LinalgOp tile) {
-        tile->removeAttr(GPUTilingAttr::getAttrName());
-        tile->removeAttr(kGPUEpilogueOfAttrName);
-      });
-      blockLoop->setAttr(GPUTilingAttr::getAttrName(), tiling);
     }
+  }
+
+  /// Tiles `op` (or its in-place epilogue, with `op` fused) into block and
+  /// thread foralls of the given sizes; the block loop keeps `tiling`.
+  LogicalResult tileAndMap(RewriterBase &rewriter, linalg::LinalgOp op,
+                           SmallVector<int64_t> blockSizes,
+                           SmallVector<int64_t> threadSizes,
+                           GPUTilingAttr tiling) {
+    // With a fused epilogue the epilogue is the root and the contraction
+    // (and its fill) are fused into its tiles.
+    linalg::LinalgOp root = op;
+    if (linalg::GenericOp epilogue = makeInPlaceEpilogue(rewriter, op)) {
+      root = epilogue;
+      blockSizes = getEpilogueSizes(op, blockSizes);
+      threadSizes = getEpilogueSizes(op, threadSizes);
+    }
+    scf::ForallOp blockLoop, threadLoop;
+    FailureOr<linalg::LinalgOp> blockTile =
+        tileToForall(rewriter, root, blockSizes,
+                     getMapping(root, blockSizes, /*blocks=*/true), blockLoop);
+    if (failed(blockTile))
+      return op->emitError("effai-gpu-tile-and-map: cannot tile into blocks");
+    linalg::LinalgOp tileOp = *blockTile;
+    FailureOr<linalg::LinalgOp> threadTile = tileToForall(
+        rewriter, tileOp, threadSizes,
+        getMapping(tileOp, threadSizes, /*blocks=*/false), threadLoop);
+    if (failed(threadTile))
+      return blockLoop->emitError("effai-gpu-tile-and-map: cannot tile into "
+                                  "threads");
+    dropDeadBlockTiles(rewriter, blockLoop);
+    // The tiles (and fused fills) are not tiled again.
+    blockLoop.walk([](linalg::LinalgOp tile) {
+      tile->removeAttr(GPUTilingAttr::getAttrName());
+      tile->removeAttr(kGPUEpilogueOfAttrName);
+    });
+    blockLoop->setAttr(GPUTilingAttr::getAttrName(), tiling);
+    return success();
   }
 };
 

@@ -82,8 +82,27 @@ int64_t countThreads(ArrayRef<int64_t> block, ArrayRef<int64_t> thread) {
 /// One register-tile candidate and what the model predicts for it.
 struct Candidate {
   SmallVector<int64_t> block, thread;
+  int64_t splitK = 1;
   double us = 0, computeUs = 0, sharedUs = 0, l2Us = 0, hbmUs = 0;
 };
+
+/// Reduction splits worth trying: powers of two that divide the one
+/// reduction loop into slices of at least 256, for contractions with fewer
+/// outputs than the GPU holds threads (1 otherwise, or with several
+/// reduction loops).
+SmallVector<int64_t> getSplitCandidates(ArrayRef<int64_t> ranges,
+                                        ArrayRef<unsigned> kDims,
+                                        double outputs,
+                                        double residentThreads) {
+  SmallVector<int64_t> splits = {1};
+  if (kDims.size() != 1 || outputs >= residentThreads)
+    return splits;
+  int64_t k = ranges[kDims.front()];
+  for (int64_t split = 2; split <= 64 && k % split == 0 && k / split >= 256;
+       split *= 2)
+    splits.push_back(split);
+  return splits;
+}
 
 } // namespace
 
@@ -127,79 +146,100 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
   int64_t registerBudget =
       std::min<int64_t>(machine.gpu.getMaxRegistersPerThread(), 128);
 
+  // The outputs, for what a split writes and reads back.
+  double outputs = 1;
+  for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::parallel)
+      outputs *= ranges[i];
+  int64_t maxWarpsPerSm =
+      machine.gpu.getMaxThreadsPerSm() / machine.gpu.getWarpSize();
+
   std::optional<Candidate> best;
-  for (int64_t bm : {8, 16, 32, 64, 128})
-    for (int64_t bn : {8, 16, 32, 64, 128})
-      for (int64_t tm : {1, 2, 4, 8})
-        for (int64_t tn : {1, 2, 4, 8}) {
-          Candidate c;
-          c.block.assign(numLoops, 1);
-          c.thread.assign(numLoops, 1);
-          for (unsigned dim : dims.k) {
-            c.block[dim] = 0;
-            c.thread[dim] = 0;
+  double residentThreads =
+      double(machine.sms) * machine.gpu.getMaxThreadsPerSm();
+  for (int64_t split :
+       getSplitCandidates(ranges, dims.k, outputs, residentThreads))
+    for (int64_t bm : {8, 16, 32, 64, 128})
+      for (int64_t bn : {8, 16, 32, 64, 128})
+        for (int64_t tm : {1, 2, 4, 8})
+          for (int64_t tn : {1, 2, 4, 8}) {
+            Candidate c;
+            c.splitK = split;
+            c.block.assign(numLoops, 1);
+            c.thread.assign(numLoops, 1);
+            for (unsigned dim : dims.k) {
+              c.block[dim] = 0;
+              c.thread[dim] = 0;
+            }
+            spreadTile(mDims, ranges, bm, c.block);
+            spreadTile(nDims, ranges, bn, c.block);
+            // The register tile lies along the innermost m and n dims.
+            int64_t tmDim = mDims.empty() ? 1 : c.block[mDims.front()];
+            int64_t tnDim = nDims.empty() ? 1 : c.block[nDims.front()];
+            if (tmDim % tm != 0 || tnDim % tn != 0)
+              continue;
+            if (!mDims.empty())
+              c.thread[mDims.front()] = tm;
+            if (!nDims.empty())
+              c.thread[nDims.front()] = tn;
+            int64_t threads = countThreads(c.block, c.thread);
+            if (threads < machine.gpu.getWarpSize() && threads < bm * bn)
+              continue;
+            if (threads > maxThreads || tm * tn + tm + tn + 24 > registerBudget)
+              continue;
+            // Each reduction slice is a block of its own.
+            int64_t blocks = countBlocks(ranges, c.block) * split;
+            // Work the grid does, partial tiles included.
+            double points = 1;
+            for (auto [range, tile] : llvm::zip(ranges, c.block))
+              points *= tile > 0 ? double(ceilDiv(range, tile) * tile) : range;
+            int64_t registers = tm * tn + tm + tn + 24;
+            int64_t resident = std::max<int64_t>(
+                1, std::min(machine.gpu.getMaxThreadsPerSm() / threads,
+                            machine.gpu.getRegistersPerSm() /
+                                (registers * threads)));
+            int64_t active = std::min(machine.sms, blocks);
+            // Each SM runs its share of the blocks at its FMA peak, scaled
+            // by the share of issue slots FMAs get (the tm + tn operand
+            // loads take the rest) and by how well its resident warps hide
+            // the FMA latency (tm x tn independent FMAs each, 4 schedulers).
+            int64_t blocksPerSm = ceilDiv(blocks, machine.sms);
+            double warps = double(std::min(blocksPerSm, resident) * threads) /
+                           machine.gpu.getWarpSize();
+            double hiding = std::min(1.0, warps / 4 * tm * tn /
+                                              double(target.getFmaLatency()));
+            double issue = double(tm * tn) / double(tm * tn + tm + tn);
+            // A warp issues for 32 lanes whether or not all have a thread.
+            int64_t warpSize = machine.gpu.getWarpSize();
+            double lanes =
+                double(threads) / double(ceilDiv(threads, warpSize) * warpSize);
+            double blockOps = 2 * points / blocks;
+            c.computeUs =
+                blocksPerSm * blockOps /
+                (target.getPeaks().getFp32() * 1e3 * hiding * issue * lanes);
+            // Each thread loads tm + tn operands per tm x tn FMAs.
+            double operandBytes = cost.macs * (1.0 / tm + 1.0 / tn) * 4;
+            c.sharedUs = operandBytes /
+                         (Machine::bandwidth(machine.shared, active) * 1e3);
+            // Each block streams its (bm + bn) x k/split slices through L2.
+            double l2Bytes = double(blocks) * double(bm + bn) * (k / split) * 4;
+            c.l2Us = l2Bytes / (Machine::bandwidth(machine.l2, active) * 1e3);
+            // DRAM streams only with enough loads in flight: an SM reaches
+            // its share of the bandwidth from half its warps resident on
+            // (Little's law with the latencies of recent parts). A split
+            // writes its partial sums and a second kernel reads them back.
+            double occupancy = std::min(1.0, 2 * warps / double(maxWarpsPerSm));
+            double hbmBytes = cost.getBytes() +
+                              (split > 1 ? 2 * double(split) * outputs * 4 : 0);
+            c.hbmUs = hbmBytes / (Machine::bandwidth(machine.hbm, active) *
+                                  occupancy * 1e3);
+            c.us = std::max({c.computeUs, c.sharedUs, c.l2Us, c.hbmUs}) +
+                   machine.launchUs() * (split > 1 ? 2 : 1);
+            if (!best || c.us < best->us * 0.999 ||
+                (c.us <= best->us * 1.001 &&
+                 threads > countThreads(best->block, best->thread)))
+              best = std::move(c);
           }
-          spreadTile(mDims, ranges, bm, c.block);
-          spreadTile(nDims, ranges, bn, c.block);
-          // The register tile lies along the innermost m and n dims.
-          int64_t tmDim = mDims.empty() ? 1 : c.block[mDims.front()];
-          int64_t tnDim = nDims.empty() ? 1 : c.block[nDims.front()];
-          if (tmDim % tm != 0 || tnDim % tn != 0)
-            continue;
-          if (!mDims.empty())
-            c.thread[mDims.front()] = tm;
-          if (!nDims.empty())
-            c.thread[nDims.front()] = tn;
-          int64_t threads = countThreads(c.block, c.thread);
-          if (threads < machine.gpu.getWarpSize() && threads < bm * bn)
-            continue;
-          if (threads > maxThreads || tm * tn + tm + tn + 24 > registerBudget)
-            continue;
-          int64_t blocks = countBlocks(ranges, c.block);
-          // Work the grid does, partial tiles included.
-          double points = 1;
-          for (auto [range, tile] : llvm::zip(ranges, c.block))
-            points *= tile > 0 ? double(ceilDiv(range, tile) * tile) : range;
-          int64_t registers = tm * tn + tm + tn + 24;
-          int64_t resident = std::max<int64_t>(
-              1, std::min(machine.gpu.getMaxThreadsPerSm() / threads,
-                          machine.gpu.getRegistersPerSm() /
-                              (registers * threads)));
-          int64_t active = std::min(machine.sms, blocks);
-          // Each SM runs its share of the blocks at its FMA peak, scaled
-          // by the share of issue slots FMAs get (the tm + tn operand
-          // loads take the rest) and by how well its resident warps hide
-          // the FMA latency (tm x tn independent FMAs each, 4 schedulers).
-          int64_t blocksPerSm = ceilDiv(blocks, machine.sms);
-          double warps = double(std::min(blocksPerSm, resident) * threads) /
-                         machine.gpu.getWarpSize();
-          double hiding = std::min(1.0, warps / 4 * tm * tn /
-                                            double(target.getFmaLatency()));
-          double issue = double(tm * tn) / double(tm * tn + tm + tn);
-          // A warp issues for 32 lanes whether or not all have a thread.
-          int64_t warpSize = machine.gpu.getWarpSize();
-          double lanes =
-              double(threads) / double(ceilDiv(threads, warpSize) * warpSize);
-          double blockOps = 2 * points / blocks;
-          c.computeUs =
-              blocksPerSm * blockOps /
-              (target.getPeaks().getFp32() * 1e3 * hiding * issue * lanes);
-          // Each thread loads tm + tn operands per tm x tn FMAs.
-          double operandBytes = cost.macs * (1.0 / tm + 1.0 / tn) * 4;
-          c.sharedUs =
-              operandBytes / (Machine::bandwidth(machine.shared, active) * 1e3);
-          // Each block streams its (bm + bn) x k slices through L2.
-          double l2Bytes = double(blocks) * double(bm + bn) * k * 4;
-          c.l2Us = l2Bytes / (Machine::bandwidth(machine.l2, active) * 1e3);
-          c.hbmUs =
-              cost.getBytes() / (Machine::bandwidth(machine.hbm, active) * 1e3);
-          c.us = std::max({c.computeUs, c.sharedUs, c.l2Us, c.hbmUs}) +
-                 machine.launchUs();
-          if (!best || c.us < best->us * 0.999 ||
-              (c.us <= best->us * 1.001 &&
-               threads > countThreads(best->block, best->thread)))
-            best = std::move(c);
-        }
   // A contraction too small for any candidate (a 1x1 product) still runs:
   // one thread.
   if (!best) {
@@ -223,8 +263,9 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
     }
   return GPUTilingAttr::get(
       op.getContext(), "contraction", best->block, best->thread,
-      countThreads(best->block, best->thread), countBlocks(ranges, best->block),
-      rounded(cost.getIntensity()), bound, rounded(best->us));
+      countThreads(best->block, best->thread),
+      countBlocks(ranges, best->block) * best->splitK,
+      rounded(cost.getIntensity()), bound, rounded(best->us), best->splitK);
 }
 
 GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
@@ -256,5 +297,6 @@ GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
       op.getContext(), kernel, block, thread, countThreads(block, thread),
       blocks, rounded(cost.getIntensity()),
       computeUs >= memoryUs ? StringRef("compute") : machine.hbm.getName(),
-      rounded(std::max(computeUs, memoryUs) + machine.launchUs()));
+      rounded(std::max(computeUs, memoryUs) + machine.launchUs()),
+      /*split_k=*/1);
 }

@@ -6,6 +6,7 @@
 // CHECK-LABEL: func.func private @tiling()
 // CHECK-SAME: t = #effai.gpu_tiling<kernel = "contraction", block = [64, 32, 0], thread = [4, 4, 0], threads = 128, blocks = 16, intensity = 10.5, bound = "compute", predicted_us = 4.25>
 // CHECK-SAME: u = #effai.gpu_tiling<kernel = "elementwise", block = [256], thread = [1], intensity = 0.125, bound = "HBM", predicted_us = 3.5>
+// CHECK-SAME: v = #effai.gpu_tiling<kernel = "contraction", block = [1, 128, 0], thread = [1, 4, 0], threads = 32, blocks = 512, intensity = 0.5, bound = "HBM", predicted_us = 20.0, split_k = 16>
 module attributes {effai.target = #effai.target<name = "g", kind = gpu,
     triple = "nvptx64-nvidia-cuda", cpu = "sm_80", features = ["ptx80"],
     vector_bits = 1024, vector_registers = 255, fma_latency = 4,
@@ -29,7 +30,10 @@ module attributes {effai.target = #effai.target<name = "g", kind = gpu,
           thread = [4, 4, 0], threads = 128, blocks = 16, intensity = 10.5,
           bound = "compute", predicted_us = 4.25>,
       u = #effai.gpu_tiling<kernel = "elementwise", block = [256],
-          thread = [1], intensity = 0.125, bound = "HBM", predicted_us = 3.5>}
+          thread = [1], intensity = 0.125, bound = "HBM", predicted_us = 3.5>,
+      v = #effai.gpu_tiling<kernel = "contraction", block = [1, 128, 0],
+          thread = [1, 4, 0], threads = 32, blocks = 512, intensity = 0.5,
+          bound = "HBM", predicted_us = 20.0, split_k = 16>}
 }
 
 // -----
@@ -91,6 +95,14 @@ func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "loops", block
 // -----
 // expected-error @+1 {{gpu_tiling: threads and blocks must be positive}}
 func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "loops", block = [8], thread = [1], threads = 0, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{gpu_tiling: split_k must be at least 1}}
+func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "contraction", block = [8, 0], thread = [1, 0], intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 0>}
+
+// -----
+// expected-error @+1 {{gpu_tiling: only contractions split their reduction (split_k 4)}}
+func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "reduction", block = [8, 0], thread = [1, 0], intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 4>}
 
 // -----
 // expected-error @+1 {{gpu_tiling: bound must name a roof}}

@@ -109,3 +109,40 @@ func.func @epilogue(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor<
   } -> tensor<64x128xf32>
   return %r : tensor<64x128xf32>
 }
+
+// -----
+
+// split_k = 4: the matmul's 1024-long reduction becomes 4 slices of 256,
+// each a block of its own writing a partial result (the slices are its
+// outermost, slowest dimension, one per block); then a second nest sums
+// the 4 partials over the same output tiles, starting from the fill and
+// applying the bias epilogue in place.
+// CHECK-LABEL: func.func @split
+// CHECK:       %[[XS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [1, 4, 256]
+// CHECK:       %[[WS:.*]] = tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [4, 256, 512]
+// CHECK:       %[[PARTIAL:.*]] = scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (4, 1, 512) step (1, 1, 64)
+// CHECK:         scf.forall {{.*}} = (0, 0, 0) to (1, 1, 64) step (1, 1, 2)
+// CHECK:           linalg.fill {{.*}} -> tensor<1x1x2xf32>
+// CHECK:           linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}} outs(%{{.*}} : tensor<1x1x2xf32>)
+// CHECK:       } {effai.gpu_tiling = #effai.gpu_tiling<{{.*}}split_k = 4>, mapping = [#gpu.block<linear_dim_2>, #gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
+// CHECK:       scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (1, 512) step (1, 64)
+// CHECK:         tensor.extract_slice %[[PARTIAL]][0, {{.*}}] [4, 1, 64]
+// CHECK:         scf.forall {{.*}} = (0, 0) to (1, 64) step (1, 2)
+// CHECK:           %[[ZERO:.*]] = linalg.fill {{.*}} -> tensor<1x2xf32>
+// CHECK:           %[[SUM:.*]] = linalg.generic {{.*}}iterator_types = ["reduction", "parallel", "parallel"]{{.*}} ins(%{{.*}} : tensor<4x1x2xf32>) outs(%[[ZERO]] : tensor<1x2xf32>)
+// CHECK:           linalg.generic {{.*}} outs(%[[SUM]] : tensor<1x2xf32>)
+// CHECK:             arith.addf
+// CHECK:       } {effai.gpu_tiling = #effai.gpu_tiling<{{.*}}split_k = 4>, mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
+// CHECK-NOT:   linalg.matmul
+func.func @split(%x: tensor<1x1024xf32>, %w: tensor<1024x512xf32>, %b: tensor<512xf32>) -> tensor<1x512xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x512xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x512xf32>) -> tensor<1x512xf32>
+  %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [1, 64, 0], thread = [1, 2, 0], threads = 32, blocks = 32, intensity = 0.5, bound = "HBM", predicted_us = 5.0, split_k = 4>} ins(%x, %w : tensor<1x1024xf32>, tensor<1024x512xf32>) outs(%f : tensor<1x512xf32>) -> tensor<1x512xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"], effai.epilogue_of = 0 : i64} ins(%m, %b : tensor<1x512xf32>, tensor<512xf32>) outs(%e : tensor<1x512xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<1x512xf32>
+  return %r : tensor<1x512xf32>
+}

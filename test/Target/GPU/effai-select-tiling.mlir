@@ -5,9 +5,10 @@
 // RUN: %effai_opt %s --effai-set-target=target=sm_90 --effai-select-tiling -split-input-file | FileCheck %s --check-prefix=SM90
 // RUN: %effai_opt %s --effai-set-target=target=sm_80 --effai-select-tiling -split-input-file | FileCheck %s --check-prefix=SM80
 
-// A large matmul is compute bound: big block tiles, 8x8 register tiles.
+// A large matmul is compute bound: big block tiles, 8x8 register tiles;
+// its outputs fill the GPU, so its reduction stays whole (no split_k).
 // SM90-LABEL: func.func @matmul_large
-// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [128, 128, 0], thread = [8, 8, 0], threads = 256, blocks = 256, {{.*}}bound = "compute"
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [128, 128, 0], thread = [8, 8, 0], threads = 256, blocks = 256, {{.*}}bound = "compute", predicted_us = {{[0-9.]+}}>}
 // SM80-LABEL: func.func @matmul_large
 // SM80: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{[48]}}, {{[48]}}, 0],
 func.func @matmul_large(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
@@ -20,9 +21,12 @@ func.func @matmul_large(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) ->
 
 // -----
 // A batch-1 linear layer has one row: the block tile spreads along n and
-// the layer is bound by reading its weights from HBM.
+// the layer is bound by reading its weights from HBM. Its 4096 outputs
+// would leave most of the GPU's warps idle, and DRAM streams only with
+// many loads in flight: the reduction is split into slices that blocks
+// compute separately (split_k), a few thousand blocks in all.
 // SM90-LABEL: func.func @linear_batch1
-// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [1, {{[0-9]+}}, 0], thread = [1, {{[0-9]+}}, 0], {{.*}}bound = "HBM"
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [1, {{[0-9]+}}, 0], thread = [1, {{[0-9]+}}, 0], threads = {{[0-9]+}}, blocks = {{[0-9][0-9][0-9]+}}, {{.*}}bound = "HBM", predicted_us = {{[0-9.]+}}, split_k = {{[0-9]+}}>
 func.func @linear_batch1(%x: tensor<1x4096xf32>, %w: tensor<4096x4096xf32>) -> tensor<1x4096xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x4096xf32>

@@ -314,7 +314,8 @@ LogicalResult
 GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       StringRef kernel, ArrayRef<int64_t> block,
                       ArrayRef<int64_t> thread, int64_t threads, int64_t blocks,
-                      Real intensity, StringRef bound, Real predictedUs) {
+                      Real intensity, StringRef bound, Real predictedUs,
+                      int64_t splitK) {
   if (!llvm::is_contained({"contraction", "elementwise", "reduction", "loops"},
                           kernel))
     return emitError() << "gpu_tiling: unknown kernel '" << kernel
@@ -338,6 +339,12 @@ GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "negative";
   if (bound.empty())
     return emitError() << "gpu_tiling: bound must name a roof";
+  if (splitK < 1)
+    return emitError() << "gpu_tiling: split_k must be at least 1";
+  if (splitK > 1 && kernel != "contraction")
+    return emitError() << "gpu_tiling: only contractions split their "
+                          "reduction (split_k "
+                       << splitK << ")";
   return success();
 }
 

@@ -281,11 +281,22 @@ def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
     (through L1). `kernel`, `intensity`, `bound` and `predicted_us` read
     as on `#effai.tiling`.
 
+    `split_k` > 1 (contractions with one reduction loop) splits the
+    reduction into that many slices computed by separate blocks (`blocks`
+    counts them all) into a partial result, which a second kernel sums,
+    with the same block and thread tiles over the outputs: skinny products
+    (a batch-1 linear layer) otherwise have too few outputs to keep the
+    GPU's memory busy.
+
     ```mlir
     #effai.gpu_tiling<kernel = "contraction", block = [64, 64, 0],
                       thread = [4, 4, 0], threads = 256, blocks = 256,
                       intensity = 170.7, bound = "compute",
                       predicted_us = 21.0>
+    #effai.gpu_tiling<kernel = "contraction", block = [1, 128, 0],
+                      thread = [1, 4, 0], threads = 32, blocks = 2048,
+                      intensity = 0.5, bound = "HBM", predicted_us = 90.1,
+                      split_k = 32>
     ```
   }];
   let parameters = (ins
@@ -296,7 +307,8 @@ def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
     DefaultValuedParameter<"int64_t", "1">:$blocks,
     Effai_RealParameter<>:$intensity,
     StringRefParameter<"limiting roof">:$bound,
-    Effai_RealParameter<>:$predicted_us);
+    Effai_RealParameter<>:$predicted_us,
+    DefaultValuedParameter<"int64_t", "1">:$split_k);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
