@@ -1,5 +1,4 @@
-//===- Hybrid.cpp - per-layer compression choice -----------------*- C++
-//-*-===//
+//===- Hybrid.cpp - per-layer compression choice ----------------*- C++ -*-===//
 //
 // effai-hybrid picks one compression per weight from the sensitivities
 // measured outside the compiler (each layer compressed alone, output error

@@ -1,5 +1,4 @@
-//===- WeightRewrite.h - shared steps of weight-rewriting passes -*- C++
-//-*-===//
+//===- WeightRewrite.h - shared steps of weight rewrites --------*- C++ -*-===//
 //
 // Compression passes (prune, shift-quantize...) all replace an effai.pack
 // by a new payload and type; the replacement and the walk live here.

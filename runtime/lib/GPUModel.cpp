@@ -1,4 +1,4 @@
-//===- GPUModel.cpp - a loaded model whose work runs on a CUDA GPU -*- C++ -*-//
+//===- GPUModel.cpp - a loaded model that runs on a CUDA GPU ----*- C++ -*-===//
 //
 // Everything a run needs is set up at load: module, kernels, one device
 // allocation for all buffers, constants uploaded. A run is input copies,

@@ -1,5 +1,4 @@
-//===- GPUModel.h - a loaded model whose work runs on a CUDA GPU -*- C++
-//-*-===//
+//===- GPUModel.h - a loaded model that runs on a CUDA GPU ------*- C++ -*-===//
 //
 // A GPU artifact (effai-compile --target=gpu) is host code that only
 // sequences device work: it calls back into the runtime through a launcher

@@ -1,5 +1,4 @@
-//===- SparseKernels.cpp - kernels that skip pruned weights ------*- C++
-//-*-===//
+//===- SparseKernels.cpp - kernels that skip pruned weights -----*- C++ -*-===//
 //
 // A pruned linear or convolution layer computed from its stored weights
 // only: every output walks the stored weights of its channel (a compressed

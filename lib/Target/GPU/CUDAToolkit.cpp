@@ -1,5 +1,4 @@
-//===- CUDAToolkit.cpp - where the CUDA toolkit is ---------------*- C++
-//-*-===//
+//===- CUDAToolkit.cpp - where the CUDA toolkit is --------------*- C++ -*-===//
 //
 // Serializing kernels needs two things from the CUDA toolkit: libdevice
 // (linked by gpu-module-to-binary) and, for cubins, ptxas. This finds them

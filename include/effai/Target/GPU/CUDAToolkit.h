@@ -1,5 +1,4 @@
-//===- CUDAToolkit.h - where the CUDA toolkit is -----------------*- C++
-//-*-===//
+//===- CUDAToolkit.h - where the CUDA toolkit is ----------------*- C++ -*-===//
 //
 // libdevice and ptxas, found the way a compiler driver finds its own
 // libraries; no MLIR dependency, so pipelines and tools can both ask.
