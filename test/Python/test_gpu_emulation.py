@@ -45,10 +45,14 @@ def test_emulation_rejects_unknown_chips_and_threads():
 
 
 @pytest.mark.parametrize("batch", [1, 3])
-def test_split_reduction_matches_cpu(batch):
+@pytest.mark.parametrize("compression", [None, "effai-shift-quantize{terms=1 bits=4}",
+                                         "effai-shift-quantize{terms=2 bits=4}"])
+def test_split_reduction_matches_cpu(batch, compression):
     # A batch-1 linear layer has too few outputs for the GPU: the tiling
     # splits its 4096-long reduction into slices (split_k > 1) that blocks
     # compute separately, and a second kernel sums them (bias added there).
+    # Power-of-two layers too: their shift kernels read 4-bit codes two to a
+    # byte.
     import numpy as np
     import onnx
     from onnx import TensorProto, helper, numpy_helper
@@ -66,9 +70,11 @@ def test_split_reduction_matches_cpu(batch):
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 17)])
     module = effai.import_onnx(model.SerializeToString())
+    if compression:
+        module.run_pipeline(compression)
     tiled = effai.Module.parse(str(module))
-    tiled.run_pipeline("effai-lower-to-linalg, effai-set-target{target=sm_90},"
-                       " effai-select-tiling")
+    tiled.run_pipeline("effai-convert-shift-kernels, effai-lower-to-linalg,"
+                       " effai-set-target{target=sm_90}, effai-select-tiling")
     assert "split_k = " in str(tiled)
     x = rng.standard_normal((batch, 4096), dtype=np.float32)
     want = effai.compile(module)(x)

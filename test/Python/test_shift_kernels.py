@@ -49,14 +49,19 @@ def term_reference(x, code, min_exp):
 
 
 def reference(x, codes, min_exp, terms):
-    """Sums in the kernel's order: over k, terms in order, in float32."""
+    """Sums in the kernel's order, in float32: over k, each weight's terms
+    added together first (x * w as one value), then into the sum."""
     codes = codes.reshape(N, K, terms)
     acc = np.zeros((M, N), np.float32)
     with np.errstate(invalid="ignore", over="ignore"):
         for k in range(K):
-            for t in range(terms):
-                acc = (acc + term_reference(x[:, k:k + 1], codes[None, :, k, t],
-                                            min_exp)).astype(np.float32)
+            product = term_reference(x[:, k:k + 1], codes[None, :, k, 0],
+                                     min_exp)
+            for t in range(1, terms):
+                product = (product + term_reference(
+                    x[:, k:k + 1], codes[None, :, k, t], min_exp)).astype(
+                        np.float32)
+            acc = (acc + product).astype(np.float32)
     return acc
 
 
@@ -69,8 +74,11 @@ def random_inputs(rng):
     return x
 
 
+# 4-bit codes (7 levels) are read two to a byte (one term: the codes of
+# two consecutive k; two terms: both of one weight), decoded in the kernel.
 @pytest.mark.parametrize("terms,min_exp,max_exp,seed", [
-    (1, -14, 0, 0), (2, -14, 0, 1), (2, -7, 8, 2), (1, -30, 30, 3)])
+    (1, -14, 0, 0), (2, -14, 0, 1), (2, -7, 8, 2), (1, -30, 30, 3),
+    (1, -7, -1, 4), (2, -6, 0, 5)])
 def test_bit_exact_against_multiply_by_power_of_two(terms, min_exp, max_exp,
                                                     seed):
     rng = np.random.default_rng(seed)

@@ -183,6 +183,146 @@ std::optional<Value> mlir::effai::buildPow2Int8Codes(OpBuilder &b, Location loc,
       "pow2_codes");
 }
 
+/// Two signed 4-bit codes in one byte: `low` in bits 0-3, `high` in 4-7.
+static int8_t packNibbles(int64_t low, int64_t high) {
+  return static_cast<int8_t>((low & 0xF) | ((high & 0xF) << 4));
+}
+
+/// The codes of a dense power-of-two weight of at most 4 bits, two to a
+/// byte, laid out [K', N] (n innermost: consecutive outputs, consecutive
+/// bytes): with two terms, a weight's two codes in one byte ([K, N]); with
+/// one, the codes of k = 2kk and 2kk + 1 ([K/2, N]). None when the codes
+/// are not constant, wider than 4 bits or (one term) K is odd.
+static std::optional<Value> buildPackedCodes(OpBuilder &b, Location loc,
+                                             ArrayRef<Value> termCodes,
+                                             Pow2FormatAttr pow2, int64_t n,
+                                             int64_t k) {
+  unsigned terms = pow2.getTerms();
+  if (pow2.getBits() > 4 || termCodes.size() != terms ||
+      (terms == 1 && k % 2 != 0))
+    return std::nullopt;
+  SmallVector<std::vector<int64_t>> codes;
+  for (Value term : termCodes) {
+    std::optional<std::vector<int64_t>> values = readIntegerConstant(term);
+    if (!values || static_cast<int64_t>(values->size()) != n * k)
+      return std::nullopt;
+    codes.push_back(std::move(*values));
+  }
+  int64_t rows = terms == 2 ? k : k / 2;
+  std::vector<int8_t> bytes(rows * n);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t o = 0; o < n; ++o)
+      bytes[r * n + o] =
+          terms == 2 ? packNibbles(codes[0][o * k + r], codes[1][o * k + r])
+                     : packNibbles(codes[0][o * k + 2 * r],
+                                   codes[0][o * k + 2 * r + 1]);
+  return buildConstant(b, loc, RankedTensorType::get({rows, n}, b.getI8Type()),
+                       ArrayRef<int8_t>(bytes), "pow2_packed_codes");
+}
+
+/// The signed 4-bit code in bits 0-3 (`high` false) or 4-7 of `byte`.
+static Value unpackNibble(OpBuilder &b, Location loc, Value byte, bool high) {
+  Value four = arith::ConstantIntOp::create(b, loc, b.getI8Type(), 4);
+  Value top = high ? byte : arith::ShLIOp::create(b, loc, byte, four);
+  return arith::ShRSIOp::create(b, loc, top, four);
+}
+
+/// acc[m, n] + sum_k sum_t term_t(x[m, k], codes_t[k, n]) with one i8 code
+/// tensor per term, each read [K, N] (n innermost).
+static Value buildShiftGeneric(OpBuilder &b, Location loc, Value x,
+                               ArrayRef<Value> termCodes, Value acc, int64_t n,
+                               int64_t k, int64_t minExp) {
+  SmallVector<Value> codes;
+  for (Value term : termCodes)
+    codes.push_back(buildPermutedView(b, loc, term, {n, k}, {1, 0}));
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  for (size_t t = 0; t < codes.size(); ++t)
+    maps.push_back(AffineMap::get(3, 0, {d(1), d(2)}, ctx));
+  maps.push_back(AffineMap::get(3, 0, {d(0), d(2)}, ctx));
+  SmallVector<Value> inputs = {x};
+  inputs.append(codes);
+  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
+                                     utils::IteratorType::reduction,
+                                     utils::IteratorType::parallel};
+  return linalg::GenericOp::create(
+             b, loc, acc.getType(), inputs, acc, maps, iterators,
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               // The terms first, then one add into the output: a single
+               // combiner, which a split reduction recognizes.
+               Value terms;
+               for (Value code : args.drop_front().drop_back()) {
+                 Value term =
+                     buildShiftTerm(b, loc, args.front(), code, minExp);
+                 terms = terms ? arith::AddFOp::create(b, loc, terms, term)
+                                     .getResult()
+                               : term;
+               }
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::AddFOp::create(b, loc, args.back(), terms)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
+/// The same over packed codes (buildPackedCodes): each byte read once,
+/// its two nibbles two terms of one weight, or the codes of two
+/// consecutive k (x read as its even and odd columns).
+static Value buildPackedShiftGeneric(OpBuilder &b, Location loc, Value x,
+                                     Value packed, Value acc, unsigned terms,
+                                     int64_t minExp) {
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t m = xType.getDimSize(0), k = xType.getDimSize(1);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (terms == 2) {
+    inputs.push_back(x);
+    maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, ctx));
+  } else {
+    // x[:, 2kk] and x[:, 2kk + 1] as [M, K/2] views.
+    Value pairs = buildReshape(
+        b, loc, x,
+        RankedTensorType::get({m, k / 2, 2}, xType.getElementType()));
+    auto halfType = RankedTensorType::get({m, k / 2}, xType.getElementType());
+    for (int64_t half : {0, 1}) {
+      SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                           b.getIndexAttr(half)};
+      SmallVector<OpFoldResult> sizes = {
+          b.getIndexAttr(m), b.getIndexAttr(k / 2), b.getIndexAttr(1)};
+      SmallVector<OpFoldResult> strides(3, b.getIndexAttr(1));
+      inputs.push_back(tensor::ExtractSliceOp::create(b, loc, halfType, pairs,
+                                                      offsets, sizes, strides));
+      maps.push_back(AffineMap::get(3, 0, {d(0), d(1)}, ctx));
+    }
+  }
+  inputs.push_back(packed);
+  maps.push_back(AffineMap::get(3, 0, {d(1), d(2)}, ctx));
+  maps.push_back(AffineMap::get(3, 0, {d(0), d(2)}, ctx));
+  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
+                                     utils::IteratorType::reduction,
+                                     utils::IteratorType::parallel};
+  return linalg::GenericOp::create(
+             b, loc, acc.getType(), inputs, acc, maps, iterators,
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value byte = args[args.size() - 2];
+               Value xLow = args[0], xHigh = terms == 2 ? args[0] : args[1];
+               Value low = buildShiftTerm(
+                   b, loc, xLow, unpackNibble(b, loc, byte, false), minExp);
+               Value high = buildShiftTerm(
+                   b, loc, xHigh, unpackNibble(b, loc, byte, true), minExp);
+               Value terms = arith::AddFOp::create(b, loc, low, high);
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::AddFOp::create(b, loc, args.back(), terms)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 namespace {
 
 /// On CPUs a multiply-add costs what the exponent arithmetic does: a float
@@ -243,38 +383,18 @@ struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
     Value x =
         buildReshape(rewriter, loc, op.getInput(),
                      RankedTensorType::get({m, k}, rewriter.getF32Type()));
-    // One [K, N] code tensor per term (n innermost: contiguous, vectorized).
-    SmallVector<Value> codes;
-    for (Value term : getPow2TermCodes(rewriter, loc, pack))
-      codes.push_back(buildPermutedView(rewriter, loc, term, {n, k}, {1, 0}));
-
-    MLIRContext *ctx = rewriter.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
-    for (size_t t = 0; t < codes.size(); ++t)
-      maps.push_back(AffineMap::get(3, 0, {d(1), d(2)}, ctx));
-    maps.push_back(AffineMap::get(3, 0, {d(0), d(2)}, ctx));
-    SmallVector<Value> inputs = {x};
-    inputs.append(codes);
+    int64_t minExp = pow2.getMinExp();
     auto accType = RankedTensorType::get({m, n}, rewriter.getF32Type());
     Value acc = buildFill(rewriter, loc, accType,
                           getScalarAttr(rewriter.getF32Type(), 0));
-    utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                       utils::IteratorType::reduction,
-                                       utils::IteratorType::parallel};
-    int64_t minExp = pow2.getMinExp();
-    Value sum = linalg::GenericOp::create(
-                    rewriter, loc, accType, inputs, acc, maps, iterators,
-                    [&](OpBuilder &b, Location loc, ValueRange args) {
-                      Value total = args.back();
-                      for (Value code : args.drop_front().drop_back())
-                        total = arith::AddFOp::create(
-                            b, loc, total,
-                            buildShiftTerm(b, loc, args.front(), code, minExp));
-                      linalg::YieldOp::create(b, loc, total);
-                    })
-                    .getResult(0);
-
+    SmallVector<Value> termCodes = getPow2TermCodes(rewriter, loc, pack);
+    Value sum;
+    if (std::optional<Value> packed =
+            buildPackedCodes(rewriter, loc, termCodes, pow2, n, k))
+      sum = buildPackedShiftGeneric(rewriter, loc, x, *packed, acc,
+                                    pow2.getTerms(), minExp);
+    else
+      sum = buildShiftGeneric(rewriter, loc, x, termCodes, acc, n, k, minExp);
     // Scales (once per output), then the bias.
     if (pow2.getScales()) {
       SmallVector<float> scales;

@@ -275,28 +275,50 @@ GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
   Machine machine(target);
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<int64_t> block(ranges.size(), 0), thread(ranges.size(), 0);
+  SmallVector<unsigned> reductions;
   int64_t points = 1;
-  for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+  for (auto [i, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
     if (iterator == utils::IteratorType::parallel) {
       block[i] = thread[i] = 1;
       points *= ranges[i];
+    } else {
+      reductions.push_back(i);
     }
+  }
   // 256 threads a block (fewer for a small op, at least a warp).
   int64_t threads =
       std::min<int64_t>(256, std::max<int64_t>(machine.gpu.getWarpSize(),
                                                llvm::PowerOf2Ceil(points)));
   spreadTile(getGPUThreadOrder(op), ranges, threads, block);
-  int64_t blocks = countBlocks(ranges, block);
+  // A long reduction over too few outputs to fill the GPU (a batch-1 shift
+  // kernel) is split, as contractions are, until the slices give half the
+  // threads the GPU holds; unless it streams less than a launch costs (a
+  // second kernel would only add its launch) and computes less than that
+  // on the whole GPU.
+  double residentThreads =
+      double(machine.sms) * machine.gpu.getMaxThreadsPerSm();
+  double streamUs = cost.getBytes() / (machine.hbm.getSharedBandwidth() * 1e3);
+  double wholeGpuUs =
+      cost.getOps() / (target.getPeaks().getFp32() / 2 * machine.sms * 1e3);
+  int64_t split = 1;
+  if (std::max(streamUs, wholeGpuUs) > machine.launchUs())
+    for (int64_t candidate : getSplitCandidates(
+             ranges, reductions, double(points), residentThreads))
+      if (candidate > split && double(points) * split < residentThreads / 2)
+        split = candidate;
+  int64_t blocks = countBlocks(ranges, block) * split;
   int64_t active = std::min(machine.sms, blocks);
   // Plain loops reach about half the CUDA-core peak.
   double computeUs =
       cost.getOps() / (target.getPeaks().getFp32() / 2 * active * 1e3);
-  double memoryUs =
-      cost.getBytes() / (Machine::bandwidth(machine.hbm, active) * 1e3);
+  double bytes = cost.getBytes() +
+                 (split > 1 ? 2 * double(split) * double(points) * 4 : 0);
+  double memoryUs = bytes / (Machine::bandwidth(machine.hbm, active) * 1e3);
+  double launches = split > 1 ? 2 : 1;
   return GPUTilingAttr::get(
       op.getContext(), kernel, block, thread, countThreads(block, thread),
       blocks, rounded(cost.getIntensity()),
       computeUs >= memoryUs ? StringRef("compute") : machine.hbm.getName(),
-      rounded(std::max(computeUs, memoryUs) + machine.launchUs()),
-      /*split_k=*/1);
+      rounded(std::max(computeUs, memoryUs) + machine.launchUs() * launches),
+      split);
 }

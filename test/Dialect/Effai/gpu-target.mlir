@@ -101,9 +101,5 @@ func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "loops", block
 func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "contraction", block = [8, 0], thread = [1, 0], intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 0>}
 
 // -----
-// expected-error @+1 {{gpu_tiling: only contractions split their reduction (split_k 4)}}
-func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "reduction", block = [8, 0], thread = [1, 0], intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 4>}
-
-// -----
 // expected-error @+1 {{gpu_tiling: bound must name a roof}}
 func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "loops", block = [8], thread = [1], intensity = 1.0, bound = "", predicted_us = 1.0>}

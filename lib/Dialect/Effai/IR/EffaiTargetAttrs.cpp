@@ -341,10 +341,6 @@ GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "gpu_tiling: bound must name a roof";
   if (splitK < 1)
     return emitError() << "gpu_tiling: split_k must be at least 1";
-  if (splitK > 1 && kernel != "contraction")
-    return emitError() << "gpu_tiling: only contractions split their "
-                          "reduction (split_k "
-                       << splitK << ")";
   return success();
 }
 

@@ -281,8 +281,8 @@ def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
     (through L1). `kernel`, `intensity`, `bound` and `predicted_us` read
     as on `#effai.tiling`.
 
-    `split_k` > 1 (contractions with one reduction loop) splits the
-    reduction into that many slices computed by separate blocks (`blocks`
+    `split_k` > 1 (ops with one reduction loop) splits the reduction into
+    that many slices computed by separate blocks (`blocks`
     counts them all) into a partial result, which a second kernel sums,
     with the same block and thread tiles over the outputs: skinny products
     (a batch-1 linear layer) otherwise have too few outputs to keep the
