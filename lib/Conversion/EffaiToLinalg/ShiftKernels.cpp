@@ -227,6 +227,32 @@ static Value unpackNibble(OpBuilder &b, Location loc, Value byte, bool high) {
   return arith::ShRSIOp::create(b, loc, top, four);
 }
 
+/// acc[m, n] + sum_k product(inputs at (m, k, n)) as a generic over
+/// (m, k, n), `maps` those of the inputs. The product of one k is added
+/// into the output once: a single combiner, which a split reduction
+/// recognizes.
+static Value buildShiftReduction(
+    OpBuilder &b, Location loc, ArrayRef<Value> inputs,
+    SmallVector<AffineMap> maps, Value acc,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> product) {
+  MLIRContext *ctx = b.getContext();
+  maps.push_back(AffineMap::get(
+      3, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx)}, ctx));
+  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
+                                     utils::IteratorType::reduction,
+                                     utils::IteratorType::parallel};
+  return linalg::GenericOp::create(
+             b, loc, acc.getType(), inputs, acc, maps, iterators,
+             [&](OpBuilder &b, Location loc, ValueRange args) {
+               Value terms = product(b, loc, args.drop_back());
+               linalg::YieldOp::create(
+                   b, loc,
+                   arith::AddFOp::create(b, loc, args.back(), terms)
+                       .getResult());
+             })
+      .getResult(0);
+}
+
 /// acc[m, n] + sum_k sum_t term_t(x[m, k], codes_t[k, n]) with one i8 code
 /// tensor per term, each read [K, N] (n innermost).
 static Value buildShiftGeneric(OpBuilder &b, Location loc, Value x,
@@ -240,31 +266,19 @@ static Value buildShiftGeneric(OpBuilder &b, Location loc, Value x,
   SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
   for (size_t t = 0; t < codes.size(); ++t)
     maps.push_back(AffineMap::get(3, 0, {d(1), d(2)}, ctx));
-  maps.push_back(AffineMap::get(3, 0, {d(0), d(2)}, ctx));
   SmallVector<Value> inputs = {x};
   inputs.append(codes);
-  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                     utils::IteratorType::reduction,
-                                     utils::IteratorType::parallel};
-  return linalg::GenericOp::create(
-             b, loc, acc.getType(), inputs, acc, maps, iterators,
-             [&](OpBuilder &b, Location loc, ValueRange args) {
-               // The terms first, then one add into the output: a single
-               // combiner, which a split reduction recognizes.
-               Value terms;
-               for (Value code : args.drop_front().drop_back()) {
-                 Value term =
-                     buildShiftTerm(b, loc, args.front(), code, minExp);
-                 terms = terms ? arith::AddFOp::create(b, loc, terms, term)
-                                     .getResult()
-                               : term;
-               }
-               linalg::YieldOp::create(
-                   b, loc,
-                   arith::AddFOp::create(b, loc, args.back(), terms)
-                       .getResult());
-             })
-      .getResult(0);
+  return buildShiftReduction(
+      b, loc, inputs, maps, acc,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value terms;
+        for (Value code : args.drop_front()) {
+          Value term = buildShiftTerm(b, loc, args.front(), code, minExp);
+          terms = terms ? arith::AddFOp::create(b, loc, terms, term).getResult()
+                        : term;
+        }
+        return terms;
+      });
 }
 
 /// The same over packed codes (buildPackedCodes): each byte read once,
@@ -301,26 +315,17 @@ static Value buildPackedShiftGeneric(OpBuilder &b, Location loc, Value x,
   }
   inputs.push_back(packed);
   maps.push_back(AffineMap::get(3, 0, {d(1), d(2)}, ctx));
-  maps.push_back(AffineMap::get(3, 0, {d(0), d(2)}, ctx));
-  utils::IteratorType iterators[] = {utils::IteratorType::parallel,
-                                     utils::IteratorType::reduction,
-                                     utils::IteratorType::parallel};
-  return linalg::GenericOp::create(
-             b, loc, acc.getType(), inputs, acc, maps, iterators,
-             [&](OpBuilder &b, Location loc, ValueRange args) {
-               Value byte = args[args.size() - 2];
-               Value xLow = args[0], xHigh = terms == 2 ? args[0] : args[1];
-               Value low = buildShiftTerm(
-                   b, loc, xLow, unpackNibble(b, loc, byte, false), minExp);
-               Value high = buildShiftTerm(
-                   b, loc, xHigh, unpackNibble(b, loc, byte, true), minExp);
-               Value terms = arith::AddFOp::create(b, loc, low, high);
-               linalg::YieldOp::create(
-                   b, loc,
-                   arith::AddFOp::create(b, loc, args.back(), terms)
-                       .getResult());
-             })
-      .getResult(0);
+  return buildShiftReduction(
+      b, loc, inputs, maps, acc,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value byte = args.back();
+        Value xLow = args[0], xHigh = terms == 2 ? args[0] : args[1];
+        Value low = buildShiftTerm(b, loc, xLow,
+                                   unpackNibble(b, loc, byte, false), minExp);
+        Value high = buildShiftTerm(b, loc, xHigh,
+                                    unpackNibble(b, loc, byte, true), minExp);
+        return arith::AddFOp::create(b, loc, low, high).getResult();
+      });
 }
 
 namespace {
