@@ -142,6 +142,38 @@ llvm::json::Object printGPU(GPUAttr gpu) {
       {"tensor_int8", double(gpu.getTensorInt8())}};
 }
 
+/// The "fpga" object of an FPGA target.
+FPGAAttr parseFPGA(MLIRContext *context, const llvm::json::Object &object,
+                   std::string &error) {
+  FieldReader reader(object, "target.fpga", error);
+  std::string family = reader.string("family"), part = reader.string("part");
+  int64_t dsp = reader.integer("dsp"), dspA = reader.integer("dsp_a_bits");
+  int64_t dspB = reader.integer("dsp_b_bits"), lut = reader.integer("lut");
+  int64_t lutInputs = reader.integer("lut_inputs"), ff = reader.integer("ff");
+  int64_t bram = reader.integer("bram"), bramBits = reader.integer("bram_bits");
+  int64_t uram = reader.integer("uram"), uramBits = reader.integer("uram_bits");
+  if (!reader.ok())
+    return {};
+  return getChecked<FPGAAttr>(context, error, StringRef(family),
+                              StringRef(part), dsp, dspA, dspB, lut, lutInputs,
+                              ff, bram, bramBits, uram, uramBits);
+}
+
+llvm::json::Object printFPGA(FPGAAttr fpga) {
+  return llvm::json::Object{{"family", fpga.getFamily()},
+                            {"part", fpga.getPart()},
+                            {"dsp", fpga.getDsp()},
+                            {"dsp_a_bits", fpga.getDspABits()},
+                            {"dsp_b_bits", fpga.getDspBBits()},
+                            {"lut", fpga.getLut()},
+                            {"lut_inputs", fpga.getLutInputs()},
+                            {"ff", fpga.getFf()},
+                            {"bram", fpga.getBram()},
+                            {"bram_bits", fpga.getBramBits()},
+                            {"uram", fpga.getUram()},
+                            {"uram_bits", fpga.getUramBits()}};
+}
+
 } // namespace
 
 SmallVector<StringRef> mlir::effai::getTargetPresetNames() {
@@ -247,11 +279,22 @@ FailureOr<TargetAttr> mlir::effai::parseTargetJSON(MLIRContext *context,
     if (!gpu)
       return failure();
   }
+  FPGAAttr fpga;
+  if (const llvm::json::Value *fpgaValue = object->get("fpga")) {
+    const llvm::json::Object *fpgaObject = fpgaValue->getAsObject();
+    if (!fpgaObject) {
+      error = "target: 'fpga' must be an object";
+      return failure();
+    }
+    fpga = parseFPGA(context, *fpgaObject, error);
+    if (!fpga)
+      return failure();
+  }
   auto target = getChecked<TargetAttr>(
       context, error, StringRef(name), *kind, StringRef(triple), StringRef(cpu),
       b.getArrayAttr(features), vectorBits, vectorRegisters, fmaLatency,
       fmaPerCycle, loadsPerCycle, clockGhz, cores, peaks,
-      b.getArrayAttr(levels), forkJoinUs, gpu);
+      b.getArrayAttr(levels), forkJoinUs, gpu, fpga);
   if (!target)
     return failure();
   return target;
@@ -293,6 +336,8 @@ std::string mlir::effai::printTargetJSON(TargetAttr target) {
       {"fork_join_us", double(target.getForkJoinUs())}};
   if (GPUAttr gpu = target.getGpu())
     object["gpu"] = printGPU(gpu);
+  if (FPGAAttr fpga = target.getFpga())
+    object["fpga"] = printFPGA(fpga);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(object))) << "\n";

@@ -213,5 +213,9 @@ module attributes {effai.target = #effai.target<name = "some-fpga", kind = fpga,
     loads_per_cycle = 1, clock_ghz = 0.2, cores = 1,
     peaks = <fp32 = 1.0, bf16 = 0.0, int8 = 1.0, int32 = 1.0>,
     memory = [#effai.memory<name = "DRAM", size = 1073741824, line = 64, ways = 0, shared_by = 1, bandwidth = 10.0, shared_bandwidth = 10.0>],
-    fork_join_us = 0.0>} {
+    fork_join_us = 0.0,
+    fpga = <family = "zynquplus", part = "xczu9eg-ffvb1156-2-e", dsp = 2520,
+            dsp_a_bits = 27, dsp_b_bits = 18, lut = 274080, lut_inputs = 6,
+            ff = 548160, bram = 1824, bram_bits = 18432, uram = 0,
+            uram_bits = 294912>>} {
 }

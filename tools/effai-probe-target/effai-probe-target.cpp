@@ -179,7 +179,7 @@ int main(int argc, char **argv) {
       target.getVectorRegisters(), target.getFmaLatency(), fmaPerCycle,
       target.getLoadsPerCycle(), clockGhz, target.getCores(), peaks,
       Builder(&context).getArrayAttr(measured), target.getForkJoinUs(),
-      target.getGpu());
+      target.getGpu(), target.getFpga());
 
   std::error_code ec;
   llvm::ToolOutputFile out(outputPath, ec, llvm::sys::fs::OF_Text);

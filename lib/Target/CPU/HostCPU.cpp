@@ -221,7 +221,7 @@ TargetAttr buildCPUTarget(MLIRContext *context, StringRef name,
       vectorBits, avx512 ? 32 : 16, fmaLatency, fmaPerCycle,
       unit.loadsPerCycle, clockGhz, cores,
       PeaksAttr::get(context, fp32, bf16, int8, int32),
-      b.getArrayAttr(levels), forkJoinUs, GPUAttr());
+      b.getArrayAttr(levels), forkJoinUs, GPUAttr(), FPGAAttr());
 }
 
 } // namespace

@@ -138,18 +138,26 @@ int64_t GPUAttr::getArchitecture() const {
 // TargetAttr
 //===----------------------------------------------------------------------===//
 
-LogicalResult TargetAttr::verify(
-    function_ref<InFlightDiagnostic()> emitError, StringRef name,
-    TargetKind kind, StringRef triple, StringRef cpu, ArrayAttr features,
-    int64_t vectorBits, int64_t vectorRegisters, int64_t fmaLatency,
-    int64_t fmaPerCycle, int64_t loadsPerCycle, Real clockGhz, int64_t cores,
-    PeaksAttr peaks, ArrayAttr memory, Real forkJoinUs, GPUAttr gpu) {
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef name, TargetKind kind,
+                                 StringRef triple, StringRef cpu,
+                                 ArrayAttr features, int64_t vectorBits,
+                                 int64_t vectorRegisters, int64_t fmaLatency,
+                                 int64_t fmaPerCycle, int64_t loadsPerCycle,
+                                 Real clockGhz, int64_t cores, PeaksAttr peaks,
+                                 ArrayAttr memory, Real forkJoinUs, GPUAttr gpu,
+                                 FPGAAttr fpga) {
   if (name.empty())
     return emitError() << "target needs a name";
   if ((kind == TargetKind::GPU) != bool(gpu))
     return emitError() << "target '" << name << "': "
                        << (gpu ? "only a gpu target takes gpu parameters"
                                : "a gpu target needs gpu = #effai.gpu<...>");
+  if ((kind == TargetKind::FPGA) != bool(fpga))
+    return emitError() << "target '" << name << "': "
+                       << (fpga ? "only an fpga target takes fpga parameters"
+                                : "an fpga target needs fpga = "
+                                  "#effai.fpga<...>");
   for (Attribute feature : features)
     if (!isa<StringAttr>(feature))
       return emitError() << "target '" << name
@@ -309,6 +317,26 @@ int64_t TilingAttr::getRegisterRows() const {
 //===----------------------------------------------------------------------===//
 // GPUTilingAttr
 //===----------------------------------------------------------------------===//
+
+LogicalResult FPGAAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               StringRef family, StringRef part, int64_t dsp,
+                               int64_t dspABits, int64_t dspBBits, int64_t lut,
+                               int64_t lutInputs, int64_t ff, int64_t bram,
+                               int64_t bramBits, int64_t uram,
+                               int64_t uramBits) {
+  if (family.empty() || part.empty())
+    return emitError() << "fpga: family and part must be named";
+  if (dsp < 0 || lut < 1 || ff < 1 || bram < 0 || uram < 0)
+    return emitError() << "fpga: lut and ff must be positive, dsp, bram and "
+                          "uram not negative";
+  if (dspABits < 2 || dspBBits < 2 || dspABits > 64 || dspBBits > 64)
+    return emitError() << "fpga: dsp_a_bits and dsp_b_bits must be 2 to 64";
+  if (lutInputs < 2 || lutInputs > 8)
+    return emitError() << "fpga: lut_inputs must be 2 to 8, got " << lutInputs;
+  if (bramBits < 1 || uramBits < 1)
+    return emitError() << "fpga: bram_bits and uram_bits must be positive";
+  return success();
+}
 
 LogicalResult
 GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,

@@ -122,6 +122,40 @@ def Effai_GPUAttr : Effai_Attr<"GPU", "gpu"> {
   }];
 }
 
+
+def Effai_FPGAAttr : Effai_Attr<"FPGA", "fpga"> {
+  let summary = "What an FPGA target adds to the machine model: the part's "
+                "resources";
+  let description = [{
+    The budget a streaming accelerator is folded into and the numbers the
+    estimator counts in. `part` is the device (`xczu9eg-ffvb1156-2-e`),
+    `family` its architecture (`zynquplus`, `virtexuplus`, `alveo`,
+    `ice40`). Resources: `dsp` multiplier blocks, each an
+    `dsp_a_bits` x `dsp_b_bits` signed multiplier (27 x 18 for a DSP48E2,
+    16 x 16 for an iCE40 SB_MAC16); `lut` logic LUTs of `lut_inputs` inputs
+    (6, or 4 on iCE40); `ff` flip-flops; `bram` block RAMs of `bram_bits`
+    bits each (an 18 Kib BRAM18, a 4 Kib iCE40 EBR) and `uram` large RAMs
+    of `uram_bits` bits each (a 288 Kib UltraRAM, a 256 Kib iCE40 SPRAM; 0
+    where there are none). The design clock is the target's `clock_ghz`.
+
+    ```mlir
+    #effai.fpga<family = "zynquplus", part = "xczu9eg-ffvb1156-2-e",
+                dsp = 2520, dsp_a_bits = 27, dsp_b_bits = 18, lut = 274080,
+                lut_inputs = 6, ff = 548160, bram = 1824, bram_bits = 18432,
+                uram = 0, uram_bits = 294912>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"device architecture">:$family,
+    StringRefParameter<"device">:$part,
+    "int64_t":$dsp, "int64_t":$dsp_a_bits, "int64_t":$dsp_b_bits,
+    "int64_t":$lut, "int64_t":$lut_inputs, "int64_t":$ff,
+    "int64_t":$bram, "int64_t":$bram_bits,
+    "int64_t":$uram, "int64_t":$uram_bits);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
 def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
   let summary = "A machine description that policy passes read";
   let description = [{
@@ -136,7 +170,10 @@ def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
     `cores` as streaming multiprocessors, the peaks as one SM's CUDA-core
     rates, the first memory level as one SM's shared memory and
     `fork_join_us` as the cost of a kernel launch, and adds `gpu`, an
-    `#effai.gpu` with the rest. `effai-set-target` attaches it to a
+    `#effai.gpu` with the rest. An FPGA target (`kind = fpga`) reads
+    `clock_ghz` as the design clock, the memory levels as on-chip RAM then
+    off-chip DRAM, and adds `fpga`, an `#effai.fpga` with the part's
+    resources (its vector fields are unused). `effai-set-target` attaches it to a
     module as `effai.target`; `effai-select-tiling` and the reports read
     it, so no pass hard-codes a machine.
 
@@ -170,7 +207,8 @@ def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
     "::mlir::effai::PeaksAttr":$peaks,
     "::mlir::ArrayAttr":$memory,
     Effai_RealParameter<>:$fork_join_us,
-    OptionalParameter<"::mlir::effai::GPUAttr">:$gpu);
+    OptionalParameter<"::mlir::effai::GPUAttr">:$gpu,
+    OptionalParameter<"::mlir::effai::FPGAAttr">:$fpga);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
