@@ -81,13 +81,13 @@ effai_status loadDriver(const char *path, Driver &driver) {
       resolve(lib, driver.deviceGetAttribute, "cuDeviceGetAttribute") &&
       resolve(lib, driver.primaryCtxRetain, "cuDevicePrimaryCtxRetain") &&
       resolve(lib, driver.primaryCtxRelease, "cuDevicePrimaryCtxRelease_v2") &&
+      resolve(lib, driver.ctxGetCurrent, "cuCtxGetCurrent") &&
       resolve(lib, driver.ctxSetCurrent, "cuCtxSetCurrent") &&
       resolve(lib, driver.moduleLoadDataEx, "cuModuleLoadDataEx") &&
       resolve(lib, driver.moduleGetFunction, "cuModuleGetFunction") &&
       resolve(lib, driver.moduleUnload, "cuModuleUnload") &&
       resolve(lib, driver.memAlloc, "cuMemAlloc_v2") &&
       resolve(lib, driver.memFree, "cuMemFree_v2") &&
-      resolve(lib, driver.memcpyHtoD, "cuMemcpyHtoD_v2") &&
       resolve(lib, driver.memcpyHtoDAsync, "cuMemcpyHtoDAsync_v2") &&
       resolve(lib, driver.memcpyDtoHAsync, "cuMemcpyDtoHAsync_v2") &&
       resolve(lib, driver.memcpyDtoDAsync, "cuMemcpyDtoDAsync_v2") &&

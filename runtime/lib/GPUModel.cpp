@@ -19,6 +19,22 @@ using namespace effai::runtime::cuda;
 
 namespace {
 
+/// Makes `context` current on this thread for its lifetime and puts back
+/// whatever the host application had current.
+class ScopedContext {
+public:
+  ScopedContext(const Driver &driver, CUcontext context) : driver(driver) {
+    if (driver.ctxGetCurrent(&previous) != 0)
+      previous = nullptr;
+    driver.ctxSetCurrent(context);
+  }
+  ~ScopedContext() { driver.ctxSetCurrent(previous); }
+
+private:
+  const Driver &driver;
+  CUcontext previous = nullptr;
+};
+
 /// Device buffers start at this alignment (what cuMemAlloc gives).
 constexpr size_t kBufferAlignment = 256;
 
@@ -67,20 +83,24 @@ effai_status GPUModel::load(void *library, const ArtifactMetadata &metadata,
   if (!runs) {
     char name[256] = {0};
     driver->deviceGetName(name, sizeof(name), gpu->device);
+    // PTX of the newest preset the device runs; a cubin's major version
+    // mismatch is cured by PTX, which newer devices compile.
+    std::string advice = deviceChip < 80 ? "effai needs sm_80 or newer"
+                         : metadata.device.cubin && deviceChip >= modelChip
+                             ? "compile it with --gpu-binary=ptx"
+                             : "compile it with --chip=sm_" +
+                                   std::to_string(deviceChip >= 90 ? 90 : 80);
     return fail(EFFAI_ERROR_DEVICE,
                 "'" + path + "' was compiled for " + metadata.device.chip +
                     (metadata.device.cubin ? " (a cubin)" : "") +
                     " and device 0 '" + name + "' is sm_" +
-                    std::to_string(deviceChip) +
-                    ": compile it with --chip=sm_" +
-                    std::to_string(deviceChip >= 90 ? 90 : 80) +
-                    (deviceChip < 80 ? " (effai needs sm_80 or newer)" : ""));
+                    std::to_string(deviceChip) + ": " + advice);
   }
 
   if (CUresult result = driver->primaryCtxRetain(&gpu->context, gpu->device))
     return fail(EFFAI_ERROR_DEVICE,
                 "cannot create a context on device 0: " + describe(result));
-  driver->ctxSetCurrent(gpu->context);
+  ScopedContext current(*driver, gpu->context);
 
   // The kernels: the driver JIT-compiles PTX for the device now.
   const auto *image =
@@ -158,16 +178,30 @@ effai_status GPUModel::allocateBuffers(void *library) {
     return fail(EFFAI_ERROR_INVALID_ARTIFACT,
                 "the artifact declares constants but lacks "
                 "effai_gpu_constants");
-  if (CUresult result =
-          driver.memcpyHtoD(constants, data, metadata.device.constantBytes))
+  // On the model's stream, waited for: a pageable copy on the legacy stream
+  // may still be in flight when the first run's kernels start on a
+  // non-blocking stream.
+  CUresult result = driver.memcpyHtoDAsync(
+      constants, data, metadata.device.constantBytes, stream);
+  if (result == 0)
+    result = driver.streamSynchronize(stream);
+  if (result)
     return fail(EFFAI_ERROR_DEVICE,
                 "uploading the model's constants failed: " + describe(result));
   return EFFAI_OK;
 }
 
 GPUModel::~GPUModel() {
-  if (context)
-    driver.ctxSetCurrent(context);
+  if (!context)
+    return;
+  {
+    ScopedContext current(driver, context);
+    destroyDeviceObjects();
+  }
+  driver.primaryCtxRelease(device);
+}
+
+void GPUModel::destroyDeviceObjects() {
   if (stream)
     driver.streamSynchronize(stream);
   if (arena)
@@ -180,8 +214,6 @@ GPUModel::~GPUModel() {
     driver.streamDestroy(stream);
   if (module)
     driver.moduleUnload(module);
-  if (context)
-    driver.primaryCtxRelease(device);
 }
 
 void GPUModel::recordFailure(effai_status status, std::string message) {
@@ -239,7 +271,7 @@ void GPUModel::copy(void *context, void *target, const void *source,
 
 effai_status GPUModel::run(void (*entry)(void **), const effai_tensor *inputs,
                            const effai_tensor *outputs) {
-  driver.ctxSetCurrent(context);
+  ScopedContext current(driver, context);
   runStatus = EFFAI_OK;
   runError.clear();
   for (size_t i = 0; i < inputBuffers.size(); ++i)

@@ -58,6 +58,8 @@ private:
       : driver(driver), metadata(metadata) {}
 
   effai_status allocateBuffers(void *library);
+  /// Frees what lives in the context (buffers, events, stream, module).
+  void destroyDeviceObjects();
   static void launch(void *context, int32_t kernel, int64_t gridX,
                      int64_t gridY, int64_t gridZ, int64_t blockX,
                      int64_t blockY, int64_t blockZ, int32_t sharedBytes,

@@ -38,7 +38,7 @@ struct effai_model {
   std::vector<void *> arguments;
   /// The device side of a GPU artifact (null for the CPU).
   std::unique_ptr<effai::runtime::GPUModel> gpu;
-  std::mutex mutex;
+  mutable std::mutex mutex;
 
   ~effai_model() {
     gpu.reset();
@@ -290,6 +290,7 @@ effai_status effai_kernel_seconds(const effai_model *model, double *seconds) {
   if (!model->gpu)
     return fail(EFFAI_ERROR_INVALID_ARGUMENT,
                 "effai_kernel_seconds: the model runs on the CPU");
+  std::lock_guard<std::mutex> lock(model->mutex);
   *seconds = model->gpu->getKernelSeconds();
   return EFFAI_OK;
 }

@@ -20,9 +20,14 @@ namespace {
 /// Threads per block of a copy kernel.
 constexpr int64_t kCopyBlockSize = 256;
 
+/// Contiguous at a static offset: one memcpy of known bytes and place.
 bool isContiguous(Value memref) {
-  return memref::isStaticShapeAndContiguousRowMajor(
-      cast<MemRefType>(memref.getType()));
+  auto type = cast<MemRefType>(memref.getType());
+  int64_t offset;
+  SmallVector<int64_t> strides;
+  return memref::isStaticShapeAndContiguousRowMajor(type) &&
+         succeeded(type.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset);
 }
 
 /// `copy` as a launch of one thread per element.

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/MapVector.h"
@@ -106,6 +107,25 @@ bool readsHostGlobal(Value memref) {
   return memref.getDefiningOp<memref::GetGlobalOp>() != nullptr;
 }
 
+/// The view chain of `memref` rebuilt from a fresh `memref.get_global`
+/// (memoized in `clones`): what the host's own loads of a constant read
+/// when kernels use the same views.
+Value cloneHostChain(OpBuilder &b, Value memref,
+                     DenseMap<Value, Value> &clones) {
+  if (Value clone = clones.lookup(memref))
+    return clone;
+  Operation *def = memref.getDefiningOp();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfter(def);
+  IRMapping mapping;
+  if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+    mapping.map(view.getViewSource(),
+                cloneHostChain(b, view.getViewSource(), clones));
+  Value clone = b.clone(*def, mapping)->getResult(0);
+  clones[memref] = clone;
+  return clone;
+}
+
 /// An i64 (or i32) constant or value for the launcher's scalar arguments.
 Value toI64(OpBuilder &b, Location loc, Value index) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
@@ -124,16 +144,19 @@ getContiguousBytes(OpBuilder &b, Location loc, Value memref) {
                       : type.getElementType().getIntOrFloatBitWidth();
   int64_t bytes = type.getNumElements() * ((bits + 7) / 8);
   Value pointer = *toParameter(b, loc, memref);
-  // The aligned pointer plus the static offset of the view.
+  // The aligned pointer plus the static offset of the view (with a
+  // dynamic one, effai-gpu-copies-to-launches made the copy a kernel).
   int64_t offset = 0;
   SmallVector<int64_t> strides;
-  if (failed(type.getStridesAndOffset(strides, offset)))
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset))
     return failure();
   if (offset != 0)
     pointer = LLVM::GEPOp::create(
         b, loc, LLVM::LLVMPointerType::get(b.getContext()),
         b.getIntegerType(bits < 8 ? 8 : bits), pointer,
-        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset)});
+        ArrayRef<LLVM::GEPArg>{Value(LLVM::ConstantOp::create(
+            b, loc, b.getI64Type(), b.getI64IntegerAttr(offset)))});
   Value count = LLVM::ConstantOp::create(b, loc, b.getI64Type(),
                                          b.getI64IntegerAttr(bytes));
   return std::make_pair(pointer, count);
@@ -203,6 +226,18 @@ struct GPUHostToRuntimePass
       if (Operation *def = shape.getDefiningOp(); def && isOpTriviallyDead(def))
         def->erase();
     }
+
+    // Host loads of a constant that kernels use too read a chain of their
+    // own, so that each get_global is either the host's or the device's.
+    DenseMap<Value, Value> hostChains;
+    model.walk([&](memref::LoadOp load) {
+      Value root = load.getMemRef();
+      while (auto view = root.getDefiningOp<ViewLikeOpInterface>())
+        root = view.getViewSource();
+      if (root.getDefiningOp<memref::GetGlobalOp>() && !isOnlyReadByHost(root))
+        load.getMemrefMutable().assign(
+            cloneHostChain(b, load.getMemRef(), hostChains));
+    });
 
     // The runtime's buffers: device constants, then the launcher.
     std::vector<char> constants;
@@ -335,16 +370,11 @@ struct GPUHostToRuntimePass
         }
         gpu::KernelDim3 grid = launch.getGridSizeOperandValues();
         gpu::KernelDim3 block = launch.getBlockSizeOperandValues();
-        Value shared =
-            launch.getDynamicSharedMemorySize()
-                ? arith::IndexCastOp::create(
-                      b, opLoc, i32, launch.getDynamicSharedMemorySize())
-                      .getResult()
-                : LLVM::ConstantOp::create(b, opLoc, i32,
-                                           b.getI32IntegerAttr(0))
-                      .getResult();
-        if (shared.getType() != i32)
-          shared = arith::TruncIOp::create(b, opLoc, i32, shared);
+        // The launch's dynamic shared memory size is an i32 already.
+        Value shared = launch.getDynamicSharedMemorySize();
+        if (!shared)
+          shared =
+              LLVM::ConstantOp::create(b, opLoc, i32, b.getI32IntegerAttr(0));
         Value kernel =
             LLVM::ConstantOp::create(b, opLoc, i32, b.getI32IntegerAttr(index));
         LLVM::CallOp::create(

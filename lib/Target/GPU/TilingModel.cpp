@@ -13,6 +13,8 @@
 
 #include "effai/Target/GPU/TilingModel.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 
 #include <cmath>
@@ -86,16 +88,32 @@ struct Candidate {
   double us = 0, computeUs = 0, sharedUs = 0, l2Us = 0, hbmUs = 0;
 };
 
+/// Whether upstream's split reduction applies to `op`: one result, inputs
+/// read through plain dimensions (no broadcast constants), and one
+/// combiner of the output with a neutral element to start the slices from.
+bool canSplitReduction(linalg::LinalgOp op) {
+  if (op.getNumDpsInits() != 1 || !op.hasOnlyProjectedPermutations() ||
+      op->getNumRegions() != 1 || op->getRegion(0).empty())
+    return false;
+  Block &body = op->getRegion(0).front();
+  SmallVector<Operation *> combiners;
+  if (!matchReduction(body.getArguments().take_back(1), 0, combiners) ||
+      combiners.size() != 1)
+    return false;
+  return arith::getNeutralElement(combiners.front()).has_value();
+}
+
 /// Reduction splits worth trying: powers of two that divide the one
-/// reduction loop into slices of at least 256, for contractions with fewer
-/// outputs than the GPU holds threads (1 otherwise, or with several
-/// reduction loops).
-SmallVector<int64_t> getSplitCandidates(ArrayRef<int64_t> ranges,
+/// reduction loop into slices of at least 256, for ops with fewer outputs
+/// than the GPU holds threads that a split reduction applies to (1
+/// otherwise, or with several reduction loops).
+SmallVector<int64_t> getSplitCandidates(linalg::LinalgOp op,
+                                        ArrayRef<int64_t> ranges,
                                         ArrayRef<unsigned> kDims,
                                         double outputs,
                                         double residentThreads) {
   SmallVector<int64_t> splits = {1};
-  if (kDims.size() != 1 || outputs >= residentThreads)
+  if (kDims.size() != 1 || outputs >= residentThreads || !canSplitReduction(op))
     return splits;
   int64_t k = ranges[kDims.front()];
   for (int64_t split = 2; split <= 64 && k % split == 0 && k / split >= 256;
@@ -158,7 +176,7 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
   double residentThreads =
       double(machine.sms) * machine.gpu.getMaxThreadsPerSm();
   for (int64_t split :
-       getSplitCandidates(ranges, dims.k, outputs, residentThreads))
+       getSplitCandidates(op, ranges, dims.k, outputs, residentThreads))
     for (int64_t bm : {8, 16, 32, 64, 128})
       for (int64_t bn : {8, 16, 32, 64, 128})
         for (int64_t tm : {1, 2, 4, 8})
@@ -303,7 +321,7 @@ GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
   int64_t split = 1;
   if (std::max(streamUs, wholeGpuUs) > machine.launchUs())
     for (int64_t candidate : getSplitCandidates(
-             ranges, reductions, double(points), residentThreads))
+             op, ranges, reductions, double(points), residentThreads))
       if (candidate > split && double(points) * split < residentThreads / 2)
         split = candidate;
   int64_t blocks = countBlocks(ranges, block) * split;

@@ -28,8 +28,7 @@ using CUresult = int;
 using CUdeviceptr = unsigned long long;
 
 constexpr CUresult kSuccess = 0, kInvalidValue = 1, kOutOfMemory = 2,
-                   kInvalidImage = 200, kNotFound = 500,
-                   kIllegalAddress = 700;
+                   kInvalidImage = 200, kNotFound = 500, kIllegalAddress = 700;
 
 struct Parameter {
   unsigned bytes;
@@ -53,6 +52,9 @@ struct State {
   std::map<CUdeviceptr, size_t> allocations;
   std::vector<std::unique_ptr<Module>> modules;
   long launches = 0;
+  /// A cuMemcpyHtoD from pageable memory returns before the DMA ends: a
+  /// kernel on a non-blocking stream must not start before a sync.
+  bool unsynchronizedCopy = false;
   FILE *log = nullptr;
 
   State() {
@@ -62,7 +64,8 @@ struct State {
   ~State() {
     if (!log)
       return;
-    std::fprintf(log, "fake-cuda: exit: %zu allocation(s) live, %ld launch(es)\n",
+    std::fprintf(log,
+                 "fake-cuda: exit: %zu allocation(s) live, %ld launch(es)\n",
                  allocations.size(), launches);
     if (log != stderr)
       std::fclose(log);
@@ -114,15 +117,22 @@ bool parsePTX(const char *text, Module &module) {
     for (size_t p = list.find(".param"); p != std::string::npos;
          p = list.find(".param", p + 1)) {
       size_t end = list.find_first_of(",", p);
-      std::string decl = list.substr(p, end == std::string::npos
-                                            ? std::string::npos
-                                            : end - p);
+      std::string decl = list.substr(
+          p, end == std::string::npos ? std::string::npos : end - p);
       Parameter param{8, decl.find(".ptr") != std::string::npos};
-      for (auto [type, bytes] :
-           {std::pair<const char *, unsigned>{".u64", 8}, {".b64", 8},
-            {".s64", 8}, {".f64", 8}, {".u32", 4}, {".b32", 4},
-            {".s32", 4}, {".f32", 4}, {".u16", 2}, {".b16", 2},
-            {".u8", 1}, {".b8", 1}, {".s8", 1}})
+      for (auto [type, bytes] : {std::pair<const char *, unsigned>{".u64", 8},
+                                 {".b64", 8},
+                                 {".s64", 8},
+                                 {".f64", 8},
+                                 {".u32", 4},
+                                 {".b32", 4},
+                                 {".s32", 4},
+                                 {".f32", 4},
+                                 {".u16", 2},
+                                 {".b16", 2},
+                                 {".u8", 1},
+                                 {".b8", 1},
+                                 {".s8", 1}})
         if (decl.find(type) != std::string::npos) {
           param.bytes = bytes;
           break;
@@ -174,14 +184,22 @@ CUresult cuDevicePrimaryCtxRetain(void **context, int) {
   return kSuccess;
 }
 CUresult cuDevicePrimaryCtxRelease_v2(int) { return kSuccess; }
-CUresult cuCtxSetCurrent(void *) { return kSuccess; }
+void *currentContext = nullptr;
+CUresult cuCtxGetCurrent(void **context) {
+  *context = currentContext;
+  return kSuccess;
+}
+CUresult cuCtxSetCurrent(void *context) {
+  currentContext = context;
+  return kSuccess;
+}
 
 CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned count,
                             int *options, void **values) {
   auto loaded = std::make_unique<Module>();
   const auto *bytes = static_cast<const unsigned char *>(image);
-  bool elf = bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' &&
-             bytes[3] == 'F';
+  bool elf =
+      bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
   if (!elf && !parsePTX(static_cast<const char *>(image), *loaded)) {
     for (unsigned i = 0; i + 1 < count; ++i)
       if (options[i] == 5 && options[i + 1] == 6)
@@ -242,16 +260,20 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
   say("cuMemFree");
   return kSuccess;
 }
-CUresult cuMemcpyHtoD_v2(CUdeviceptr target, const void *source, size_t bytes) {
+CUresult copyToDevice(CUdeviceptr target, const void *source, size_t bytes) {
   if (!isDeviceRange(target, bytes))
     return kInvalidValue;
   std::memcpy(reinterpret_cast<void *>(target), source, bytes);
   say("cuMemcpyHtoD: %zu bytes", bytes);
   return kSuccess;
 }
+CUresult cuMemcpyHtoD_v2(CUdeviceptr target, const void *source, size_t bytes) {
+  state().unsynchronizedCopy = true;
+  return copyToDevice(target, source, bytes);
+}
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr target, const void *source,
                               size_t bytes, void *) {
-  return cuMemcpyHtoD_v2(target, source, bytes);
+  return copyToDevice(target, source, bytes);
 }
 CUresult cuMemcpyDtoHAsync_v2(void *target, CUdeviceptr source, size_t bytes,
                               void *) {
@@ -276,9 +298,18 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz,
                         void *, void **params, void **extra) {
   auto *entry = static_cast<Entry *>(function);
   ++state().launches;
+  // CUDA's limits: grid x < 2^31, y and z <= 65535; block z <= 64 and
+  // 1024 threads; 48 KiB of dynamic shared memory without opting in.
   if (gx == 0 || gy == 0 || gz == 0 || bx == 0 || by == 0 || bz == 0 ||
-      uint64_t(bx) * by * bz > 1024 || extra) {
+      gx > 0x7fffffffu || gy > 65535 || gz > 65535 || bz > 64 ||
+      uint64_t(bx) * by * bz > 1024 || shared > 48 * 1024 || extra) {
     say("cuLaunchKernel %s: bad configuration", entry->name.c_str());
+    return kInvalidValue;
+  }
+  if (state().unsynchronizedCopy) {
+    say("cuLaunchKernel %s: a copy on the legacy stream may still be in "
+        "flight (no synchronization since)",
+        entry->name.c_str());
     return kInvalidValue;
   }
   size_t pointers = 0;
@@ -302,8 +333,8 @@ CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy, unsigned gz,
   }
   say("cuLaunchKernel %s: grid %ux%ux%u block %ux%ux%u shared %u, %zu "
       "params (%zu device pointers)",
-      entry->name.c_str(), gx, gy, gz, bx, by, bz, shared,
-      entry->params.size(), pointers);
+      entry->name.c_str(), gx, gy, gz, bx, by, bz, shared, entry->params.size(),
+      pointers);
   return kSuccess;
 }
 
@@ -312,7 +343,10 @@ CUresult cuStreamCreate(void **stream, unsigned) {
   *stream = &token;
   return kSuccess;
 }
-CUresult cuStreamSynchronize(void *) { return kSuccess; }
+CUresult cuStreamSynchronize(void *) {
+  state().unsynchronizedCopy = false;
+  return kSuccess;
+}
 CUresult cuStreamDestroy_v2(void *) { return kSuccess; }
 CUresult cuEventCreate(void **event, unsigned) {
   static int tokens[2], next;

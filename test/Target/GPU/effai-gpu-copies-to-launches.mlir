@@ -67,3 +67,16 @@ func.func @dynamic(%x: memref<?xf32>, %y: memref<?xf32, strided<[2]>>) {
   memref.copy %x, %y : memref<?xf32> to memref<?xf32, strided<[2]>>
   return
 }
+
+// -----
+
+// A contiguous view at a dynamic offset is no single memcpy of a known
+// place: a kernel copies it.
+// CHECK-LABEL: func.func @dynamic_offset
+// CHECK: gpu.launch
+// CHECK-NOT: memref.copy
+func.func @dynamic_offset(%x: memref<4xf32>, %y: memref<16xf32>, %i: index) {
+  %part = memref.subview %y[%i] [4] [1] : memref<16xf32> to memref<4xf32, strided<[1], offset: ?>>
+  memref.copy %x, %part : memref<4xf32> to memref<4xf32, strided<[1], offset: ?>>
+  return
+}

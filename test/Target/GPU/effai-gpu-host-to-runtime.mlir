@@ -184,3 +184,29 @@ module attributes {gpu.container_module} {
     return
   }
 }
+
+// -----
+
+// One view of a constant that both a host load and a kernel use (what cse
+// makes of two identical views): the host's load reads a chain of its own
+// from a fresh get_global; the kernel's view reads the device copy.
+// CHECK-LABEL: func.func @mixed_view
+// CHECK-DAG: %[[HOST:.*]] = memref.get_global @rows : memref<4xi32>
+// CHECK-DAG: %[[HOSTVIEW:.*]] = memref.subview %[[HOST]][1] [2] [1]
+// CHECK-DAG: memref.load %[[HOSTVIEW]]
+// CHECK-DAG: %[[DEVICE:.*]] = memref.view %{{.*}}[%c0{{.*}}][] : memref<64xi8> to memref<4xi32>
+// CHECK-DAG: %[[DEVICEVIEW:.*]] = memref.subview %[[DEVICE]][1] [2] [1]
+// CHECK-DAG: memref.extract_aligned_pointer_as_index %[[DEVICEVIEW]]
+module attributes {gpu.container_module} {
+  memref.global "private" constant @rows : memref<4xi32> = dense<[0, 2, 4, 6]>
+  gpu.binary @kernels [#gpu.object<#nvvm.target<chip = "sm_90">, assembly = "ptx">]
+  func.func @mixed_view(%ws: memref<64xi8> {effai.workspace}) {
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %rows = memref.get_global @rows : memref<4xi32>
+    %part = memref.subview %rows[1] [2] [1] : memref<4xi32> to memref<2xi32, strided<[1], offset: 1>>
+    %first = memref.load %part[%c0] : memref<2xi32, strided<[1], offset: 1>>
+    gpu.launch_func @kernels::@k blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%part : memref<2xi32, strided<[1], offset: 1>>, %first : i32)
+    return
+  }
+}

@@ -113,3 +113,41 @@ func.func @epilogues(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor
   } -> tensor<64x128xf32>
   return %r, %d : tensor<64x128xf32>, tensor<64x128xf32>
 }
+
+// -----
+// Reductions upstream's split cannot take keep their loop whole (no
+// split_k): an operand read through a constant index (a broadcast batch),
+// and a reduction with two results (an argmax).
+// SM90-LABEL: func.func @unsplittable
+// SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction"
+// SM90-NOT: split_k
+// SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<
+// SM90-NOT: split_k
+// SM90: return
+func.func @unsplittable(%x: tensor<4x1x4096xf32>, %w: tensor<1x4096x64xf32>, %v: tensor<8192xf32>) -> (tensor<4x1x64xf32>, tensor<f32>, tensor<i64>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x1x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x1x64xf32>) -> tensor<4x1x64xf32>
+  %mm = linalg.generic {indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (0, k, n)>, affine_map<(b, m, n, k) -> (b, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<4x1x4096xf32>, tensor<1x4096x64xf32>) outs(%f : tensor<4x1x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x1x64xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %z = arith.constant 0 : i64
+  %me = tensor.empty() : tensor<f32>
+  %ie = tensor.empty() : tensor<i64>
+  %mf = linalg.fill ins(%ninf : f32) outs(%me : tensor<f32>) -> tensor<f32>
+  %if = linalg.fill ins(%z : i64) outs(%ie : tensor<i64>) -> tensor<i64>
+  %am:2 = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> ()>, affine_map<(i) -> ()>], iterator_types = ["reduction"]} ins(%v : tensor<8192xf32>) outs(%mf, %if : tensor<f32>, tensor<i64>) {
+  ^bb0(%a: f32, %m: f32, %i: i64):
+    %idx = linalg.index 0 : index
+    %ii = arith.index_cast %idx : index to i64
+    %gt = arith.cmpf ogt, %a, %m : f32
+    %nm = arith.select %gt, %a, %m : f32
+    %ni = arith.select %gt, %ii, %i : i64
+    linalg.yield %nm, %ni : f32, i64
+  } -> (tensor<f32>, tensor<i64>)
+  return %mm, %am#0, %am#1 : tensor<4x1x64xf32>, tensor<f32>, tensor<i64>
+}
