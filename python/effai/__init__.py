@@ -301,19 +301,25 @@ def calibrate(module: Module, samples: Sequence[object],
 
 def quantize(module: Module, samples: Sequence[object], weight_bits: int = 8,
              method: str = "minmax", percentile: float = 99.99,
-             per_channel: bool = True) -> Module:
+             per_channel: bool = True, integer_only: bool = False) -> Module:
     """Post-training quantization: calibrates activation ranges on
     ``samples`` (see :func:`calibrate`), then quantizes weights to
     ``weight_bits`` (per output channel unless ``per_channel=False``) and
     the compressible ops' inputs to uint8, so they run integer-only.
     BatchNormalization is folded into the conv before it first
     (``effai-fold-batch-norm``), so that the folded weights are the ones
-    quantized. Returns ``module``, rewritten in place."""
+    quantized. With ``integer_only``, ReLU, max pooling and reshapes
+    between layers run on the integer codes too and each layer returns the
+    next one's codes (``effai-integerize``): only the model's input is
+    quantized and its float outputs dequantized, as an accelerator streams
+    it. Returns ``module``, rewritten in place."""
     module.run_pipeline("effai-fold-batch-norm")
     calibrate(module, samples, method=method, percentile=percentile)
     module.run_pipeline(
         f"effai-quantize{{weight-bits={int(weight_bits)} "
         f"per-channel={'true' if per_channel else 'false'} activations=int8}}")
+    if integer_only:
+        module.run_pipeline("effai-integerize")
     return module
 
 

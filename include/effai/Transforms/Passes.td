@@ -70,6 +70,47 @@ def FoldQDQ : Pass<"effai-fold-qdq"> {
   let dependentDialects = ["::mlir::quant::QuantDialect"];
 }
 
+def Integerize : Pass<"effai-integerize"> {
+  let summary = "Make a quantized model integer from layer to layer: move "
+                "each quant.qcast above ReLU, max pooling and reshapes into "
+                "the op that produces the value";
+  let description = [{
+    Post-training quantization (`effai-quantize{activations=int8}`) runs
+    each compressible op on integer codes but returns a float result; ReLU,
+    max pooling and reshapes then run in float until the next layer's
+    `quant.qcast`. Quantizing commutes exactly with each of them (they are
+    monotone, and ReLU's 0 is the zero point), so this pass moves the qcast
+    above them, one op at a time, rewriting them on the integer codes:
+    ReLU becomes a max with the zero point, max pooling a max starting from
+    the storage minimum (unsigned or signed as the type says), reshapes
+    reshape the quantized tensor. Once the qcast sits on a compressible
+    op's result, `effai-fold-qdq`'s patterns make that op produce the
+    quantized result itself: the float `acc * scale + bias` and the
+    rounding become the integer requantization (bias in accumulator units,
+    a fixed-point multiplier rounding half to even), which can differ from
+    the float path by one code where a value lies on a rounding boundary.
+    Values with other users (a residual's two branches) stay as they are.
+
+    Before:
+    ```mlir
+    %y = effai.conv2d %xq, %w, %b : (...) -> tensor<1x8x8x8xf32>
+    %r = linalg.generic {...} ins(%y) { maximumf %in, 0.0 } -> tensor<1x8x8x8xf32>
+    %q = quant.qcast %r : tensor<1x8x8x8xf32> to tensor<1x8x8x8x!quant.uniform<u8:f32, 0.014>>
+    ```
+    After:
+    ```mlir
+    %y = effai.conv2d %xq, %w, %b : (...) -> tensor<1x8x8x8x!quant.uniform<u8:f32, 0.014>>
+    %c = quant.scast %y : ... to tensor<1x8x8x8xi8>
+    %r = linalg.generic {...} ins(%c) { arith.maxui %in, %zero_point } -> tensor<1x8x8x8xi8>
+    %q = quant.scast %r : tensor<1x8x8x8xi8> to tensor<1x8x8x8x!quant.uniform<u8:f32, 0.014>>
+    ```
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::quant::QuantDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // The target model: what machine, and what to do on it.
 //===----------------------------------------------------------------------===//
