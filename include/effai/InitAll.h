@@ -12,6 +12,7 @@
 #include "effai/Conversion/Passes.h"
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "effai/Dialect/Effai/IR/LinalgCostModel.h"
+#include "effai/Dialect/FPGA/IR/FPGA.h"
 #include "effai/Pipelines/Pipelines.h"
 #include "effai/Target/CPU/Passes.h"
 #include "effai/Target/GPU/Passes.h"
@@ -24,9 +25,9 @@
 
 namespace mlir::effai {
 
-/// Adds the effai dialect and all upstream dialects and their extensions.
+/// Adds the effai dialects and all upstream dialects and their extensions.
 inline void registerAllDialects(DialectRegistry &registry) {
-  registry.insert<EffaiDialect>();
+  registry.insert<EffaiDialect, fpga::FPGADialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registerLinalgCostModels(registry);

@@ -1,0 +1,78 @@
+//===- FPGAAttrs.td - effai_fpga attributes ----------------*- tablegen -*-===//
+
+#ifndef EFFAI_DIALECT_FPGA_IR_FPGAATTRS_TD
+#define EFFAI_DIALECT_FPGA_IR_FPGAATTRS_TD
+
+include "effai/Dialect/FPGA/IR/FPGADialect.td"
+include "mlir/IR/AttrTypeBase.td"
+
+def FPGA_RequantAttr : FPGA_Attr<"Requant", "requant"> {
+  let summary = "Fixed-point requantization of i32 accumulators to codes";
+  let description = [{
+    `out = clamp(round_half_even(acc * m[o] / 2^s[o]) + zero_point, min,
+    max)` for output channel `o` (one entry for all channels, or one per
+    channel): what effai's integer CPU path does, and with `min` at the
+    zero point a fused ReLU.
+
+    ```mlir
+    #effai_fpga.requant<multipliers = [1518500250], shifts = [38],
+                        zero_point = 0, min = 0, max = 255>
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$multipliers,
+                        ArrayRefParameter<"int64_t">:$shifts,
+                        "int64_t":$zero_point, "int64_t":$min,
+                        "int64_t":$max);
+  let assemblyFormat = [{
+    `<` `multipliers` `=` `[` $multipliers `]` `,` `shifts` `=` `[` $shifts `]`
+    `,` `zero_point` `=` $zero_point `,` `min` `=` $min `,` `max` `=` $max `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def FPGA_PortAttr : FPGA_Attr<"Port", "port"> {
+  let summary = "How the host converts an accelerator input or output";
+  let description = [{
+    An input port quantizes float values to codes (`round_half_even(x /
+    scale) + zero_point`, saturated to the stream's element type); an
+    output port dequantizes codes (`(code - zero_point) * scale[c]`, one
+    scale or one per channel, the last dimension).
+
+    ```mlir
+    #effai_fpga.port<name = "input", scales = [0.0039215],
+                     zero_point = 0>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"tensor name">:$name,
+                        "::mlir::DenseF64ArrayAttr":$scales,
+                        "int64_t":$zero_point);
+  let assemblyFormat = "`<` struct(params) `>`";
+}
+
+def FPGA_FoldAttr : FPGA_Attr<"Fold", "fold"> {
+  let summary = "How one PE is built: parallelism, arithmetic, storage";
+  let description = [{
+    Chosen by `effai-fpga-fold` for a part, read by the estimator and the
+    emitters. `pe` output channels and `simd` inputs are computed per
+    cycle (as FINN names them); `arithmetic` is how a product is built:
+    `dsp` (one multiplier block per product), `dsp-packed` (two 8-bit
+    products sharing one block), `lut-mul` (a multiplier in LUTs) or
+    `shift-add` (power-of-two weights: shifts and adds, no multiplier).
+    `storage` holds the weights: `registers`, `lutram`, `bram` or `uram`.
+    `acc_bits` is the accumulator width the weights need, `fifo_depth` the
+    depth of the PE's output FIFO.
+
+    ```mlir
+    #effai_fpga.fold<pe = 8, simd = 3, arithmetic = "dsp-packed",
+                     storage = "lutram", acc_bits = 20, fifo_depth = 2>
+    ```
+  }];
+  let parameters = (ins "int64_t":$pe, "int64_t":$simd,
+                        StringRefParameter<"product arithmetic">:$arithmetic,
+                        StringRefParameter<"weight storage">:$storage,
+                        "int64_t":$acc_bits, "int64_t":$fifo_depth);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // EFFAI_DIALECT_FPGA_IR_FPGAATTRS_TD

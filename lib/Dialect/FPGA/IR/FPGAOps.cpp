@@ -1,0 +1,224 @@
+//===- FPGAOps.cpp - effai_fpga op verifiers and builders -------*- C++ -*-===//
+//
+// Each PE's verifier checks the shapes a layer implies (a convolution's
+// output from its input, window, strides and padding), the weights and
+// bias it carries, and that requantized codes fit the output stream.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Dialect/FPGA/IR/FPGA.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::effai::fpga;
+
+#define GET_OP_CLASSES
+#include "effai/Dialect/FPGA/IR/FPGAOps.cpp.inc"
+
+namespace {
+
+/// The codes an integer type holds, as its signedness says (signless counts
+/// as signed).
+std::pair<int64_t, int64_t> getRange(IntegerType type) {
+  unsigned width = type.getWidth();
+  if (type.isUnsigned())
+    return {0, (int64_t(1) << width) - 1};
+  return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + "]";
+}
+
+/// `weights` are integers of `shape`; `bias` is [channels] i32.
+LogicalResult checkWeightsAndBias(Operation *op, ElementsAttr weights,
+                                  ArrayRef<int64_t> shape, ElementsAttr bias) {
+  ShapedType type = weights.getShapedType();
+  if (!isa<IntegerType>(type.getElementType()) || type.getShape() != shape)
+    return op->emitOpError("weights must be integers of shape ")
+           << formatShape(shape) << ", got " << type;
+  ShapedType biasType = bias.getShapedType();
+  if (!biasType.getElementType().isInteger(32) ||
+      biasType.getShape() != ArrayRef<int64_t>{shape[0]})
+    return op->emitOpError("bias must be i32 of shape [")
+           << shape[0] << "], got " << biasType;
+  return success();
+}
+
+/// The zero point fits the input's codes.
+LogicalResult checkInputZeroPoint(Operation *op, StreamType input,
+                                  int64_t zeroPoint) {
+  auto [lo, hi] = getRange(input.getElementType());
+  if (zeroPoint < lo || zeroPoint > hi)
+    return op->emitOpError("input_zero_point ")
+           << zeroPoint << " is not a code of " << input.getElementType();
+  return success();
+}
+
+/// Requantized outputs fit the output codes and have one multiplier or one
+/// per channel; without requantization the output is the i32 accumulators.
+LogicalResult checkOutputCodes(Operation *op, StreamType output,
+                               std::optional<RequantAttr> requant,
+                               int64_t channels) {
+  if (!requant) {
+    if (!output.getElementType().isInteger(32) ||
+        output.getElementType().isUnsigned())
+      return op->emitOpError("without requant the output is the i32 "
+                             "accumulators, got ")
+             << output.getElementType();
+    return success();
+  }
+  size_t count = requant->getMultipliers().size();
+  if (count != 1 && count != size_t(channels))
+    return op->emitOpError("requant needs 1 or ")
+           << channels << " multipliers, got " << count;
+  auto [lo, hi] = getRange(output.getElementType());
+  if (requant->getMin() < lo || requant->getMax() > hi)
+    return op->emitOpError("requantized codes [")
+           << requant->getMin() << ", " << requant->getMax() << "] do not fit "
+           << output.getElementType();
+  return success();
+}
+
+/// The output size of a window along one dimension.
+int64_t windowOutput(int64_t in, int64_t padBefore, int64_t padAfter,
+                     int64_t window, int64_t stride) {
+  return (in + padBefore + padAfter - window) / stride + 1;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// AcceleratorOp
+//===----------------------------------------------------------------------===//
+
+void AcceleratorOp::build(OpBuilder &builder, OperationState &state,
+                          StringRef name, TypeRange inputTypes,
+                          ArrayAttr inputs, ArrayAttr outputs) {
+  state.addAttribute(getSymNameAttrName(state.name),
+                     builder.getStringAttr(name));
+  state.addAttribute(getInputsAttrName(state.name), inputs);
+  state.addAttribute(getOutputsAttrName(state.name), outputs);
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  for (Type type : inputTypes)
+    block->addArgument(type, state.location);
+}
+
+LogicalResult AcceleratorOp::verify() {
+  Block &block = getBlock();
+  if (block.getNumArguments() != getInputs().size())
+    return emitOpError("has ")
+           << block.getNumArguments() << " input streams but "
+           << getInputs().size() << " input ports";
+  for (BlockArgument arg : block.getArguments())
+    if (!isa<StreamType>(arg.getType()))
+      return emitOpError("inputs must be streams, got ") << arg.getType();
+  auto yield = cast<YieldOp>(block.getTerminator());
+  if (yield.getStreams().size() != getOutputs().size())
+    return emitOpError("yields ")
+           << yield.getStreams().size() << " streams but has "
+           << getOutputs().size() << " output ports";
+  // A stream has one reader: a PE consumes its input as it arrives.
+  for (Value value : block.getArguments())
+    if (!value.hasOneUse())
+      return emitOpError("input stream #")
+             << cast<BlockArgument>(value).getArgNumber()
+             << " must have exactly one reader";
+  for (Operation &op : block.without_terminator())
+    for (Value result : op.getResults())
+      if (!result.hasOneUse())
+        return op.emitOpError("result stream must have exactly one reader");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PEs
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  StreamType input = getInput().getType(), output = getOutput().getType();
+  if (input.getShape().size() != 3 || output.getShape().size() != 3)
+    return emitOpError("streams must be [H, W, C] feature maps");
+  ArrayRef<int64_t> in = input.getShape();
+  ShapedType weightType = getWeights().getShapedType();
+  if (weightType.getRank() != 4)
+    return emitOpError("weights must be [O, KH, KW, C/groups], got ")
+           << weightType;
+  int64_t groups = getGroups();
+  int64_t channels = weightType.getDimSize(0);
+  if (groups < 1 || in[2] % groups != 0 || channels % groups != 0)
+    return emitOpError("groups ")
+           << groups << " must divide the input (" << in[2] << ") and output ("
+           << channels << ") channels";
+  if (getStrides().size() != 2 || getPads().size() != 4 ||
+      llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(getPads(), [](int64_t p) { return p < 0; }))
+    return emitOpError("needs 2 positive strides and 4 pads (top, left, "
+                       "bottom, right) >= 0");
+  int64_t kh = weightType.getDimSize(1), kw = weightType.getDimSize(2);
+  if (failed(checkWeightsAndBias(*this, getWeights(),
+                                 {channels, kh, kw, in[2] / groups},
+                                 getBias())) ||
+      failed(checkInputZeroPoint(*this, input, getInputZeroPoint())))
+    return failure();
+  ArrayRef<int64_t> strides = getStrides(), pads = getPads();
+  SmallVector<int64_t> expected = {
+      windowOutput(in[0], pads[0], pads[2], kh, strides[0]),
+      windowOutput(in[1], pads[1], pads[3], kw, strides[1]), channels};
+  if (output.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("output must be ") << formatShape(expected) << ", got "
+                                          << formatShape(output.getShape());
+  return checkOutputCodes(*this, output, getRequant(), channels);
+}
+
+LogicalResult LinearOp::verify() {
+  StreamType input = getInput().getType(), output = getOutput().getType();
+  if (output.getShape().size() != 1)
+    return emitOpError("the output stream must be an [N] vector");
+  int64_t channels = output.getShape()[0];
+  if (failed(checkWeightsAndBias(*this, getWeights(),
+                                 {channels, input.getNumElements()},
+                                 getBias())) ||
+      failed(checkInputZeroPoint(*this, input, getInputZeroPoint())))
+    return failure();
+  return checkOutputCodes(*this, output, getRequant(), channels);
+}
+
+LogicalResult MaxPoolOp::verify() {
+  StreamType input = getInput().getType(), output = getOutput().getType();
+  if (input.getShape().size() != 3 || output.getShape().size() != 3)
+    return emitOpError("streams must be [H, W, C] feature maps");
+  if (getWindow().size() != 2 || getStrides().size() != 2 ||
+      llvm::any_of(getWindow(), [](int64_t w) { return w < 1; }) ||
+      llvm::any_of(getStrides(), [](int64_t s) { return s < 1; }))
+    return emitOpError("needs a positive 2-D window and strides");
+  if (input.getElementType() != output.getElementType())
+    return emitOpError("pools codes: input and output element types "
+                       "must match");
+  ArrayRef<int64_t> in = input.getShape();
+  SmallVector<int64_t> expected = {
+      windowOutput(in[0], 0, 0, getWindow()[0], getStrides()[0]),
+      windowOutput(in[1], 0, 0, getWindow()[1], getStrides()[1]), in[2]};
+  if (output.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("output must be ") << formatShape(expected) << ", got "
+                                          << formatShape(output.getShape());
+  return success();
+}
+
+LogicalResult ClampOp::verify() {
+  if (getInput().getType() != getOutput().getType())
+    return emitOpError("input and output streams must match");
+  auto [lo, hi] = getRange(getInput().getType().getElementType());
+  if (getMin() > getMax() || getMin() < lo || getMax() > hi)
+    return emitOpError("needs ")
+           << lo << " <= min <= max <= " << hi << ", got [" << getMin() << ", "
+           << getMax() << "]";
+  return success();
+}
