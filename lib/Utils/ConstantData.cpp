@@ -107,6 +107,18 @@ mlir::effai::readIntegerConstant(Value value) {
   return values;
 }
 
+DenseElementsAttr mlir::effai::readDenseConstant(Value value) {
+  ElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return {};
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr))
+    return dense;
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
+  if (!bytes)
+    return {};
+  return DenseElementsAttr::getFromRawBuffer(attr.getShapedType(), *bytes);
+}
+
 ElementsAttr mlir::effai::buildElementsFromBytes(ShapedType type,
                                                  ArrayRef<char> bytes,
                                                  StringRef resourceName) {

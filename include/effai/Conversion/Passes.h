@@ -7,6 +7,7 @@
 #ifndef EFFAI_CONVERSION_PASSES_H
 #define EFFAI_CONVERSION_PASSES_H
 
+#include "effai/Dialect/FPGA/IR/FPGA.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"

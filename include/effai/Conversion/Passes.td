@@ -196,4 +196,55 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def EffaiConvertToFPGA : Pass<"effai-convert-to-fpga", "::mlir::ModuleOp"> {
+  let summary = "Convert an integer-only quantized model into an effai_fpga "
+                "streaming accelerator";
+  let description = [{
+    Replaces each function of an integer-only model (quantized, then
+    `effai-integerize`d: `effai.quantize(..., integer_only=True)` in
+    Python) with an `effai_fpga.accelerator` of the same name: one PE per
+    layer, streams between them, one frame (batch element) at a time.
+
+    - The `quant.qcast` of each input becomes an input port (the host
+      quantizes); an NCHW feature map streams as `[H, W, C]`, a vector as
+      `[K]`.
+    - `effai.conv2d`, `effai.depthwise_conv2d` and `effai.linear` become
+      `effai_fpga.conv2d` / `effai_fpga.linear` with exact integer weights
+      (decoded at compile time from any encoding: int8/int4 codes,
+      power-of-two term sums, zeros where pruned; the narrowest of
+      i8/i16/i32), the bias in accumulator units, and the fixed-point
+      requantization of effai's integer CPU path, so results are bit-exact.
+      A linear layer after a flattened feature map gets its weight columns
+      permuted to the stream's HWC order.
+    - ReLU (a max with the zero point on codes) and clamps become
+      `effai_fpga.clamp` (folded into the producer's requantization by
+      canonicalization), 2-D max pooling `effai_fpga.maxpool`, flattening
+      reshapes disappear.
+    - A layer with a float result (the logits) streams its i32
+      accumulators; the output port dequantizes them.
+
+    Anything else is refused before any code is emitted, with an error at
+    the op naming it and the reason: float layers, float values between
+    layers, ops without a PE (residual adds, soft-max, ...), dynamic
+    shapes, dilated convolutions, accumulators that could overflow 32 bits.
+
+    Before:
+    ```mlir
+    %q = quant.qcast %x : tensor<1x64xf32> to tensor<1x64x!quant.uniform<u8:f32, 0.5>>
+    %y = effai.linear %q, %w, %b : (...) -> tensor<1x10xf32>
+    ```
+    After:
+    ```mlir
+    effai_fpga.accelerator @main
+        inputs [#effai_fpga.port<name = "x", shape = [64], scales = [5.000000e-01], zero_point = 0>]
+        outputs [#effai_fpga.port<name = "y", shape = [10], scales = [...], zero_point = 0>] {
+    ^bb0(%x: !effai_fpga.stream<64xui8>):
+      %y = effai_fpga.linear %x {...} : !effai_fpga.stream<64xui8> -> !effai_fpga.stream<10xi32>
+      effai_fpga.yield %y : !effai_fpga.stream<10xi32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::effai::fpga::FPGADialect"];
+}
+
 #endif // EFFAI_CONVERSION_PASSES_TD

@@ -35,6 +35,10 @@ std::optional<std::vector<float>> readFloatConstant(Value value);
 /// sign-extended; splats expanded).
 std::optional<std::vector<int64_t>> readIntegerConstant(Value value);
 
+/// `value`'s elements as a DenseElementsAttr when it is a constant, inline
+/// or a byte-addressable `dense_resource` blob (copied); null otherwise.
+DenseElementsAttr readDenseConstant(Value value);
+
 /// Constants with fewer elements are written inline (`dense<...>`).
 constexpr int64_t kInlineConstantLimit = 16;
 

@@ -279,27 +279,6 @@ Value mlir::effai::decodePackedWeight(OpBuilder &b, Location loc, PackOp pack,
   return loop.getResult(0);
 }
 
-FailureOr<SmallVector<double>>
-mlir::effai::getIntegerCodeScales(WeightType type) {
-  int64_t channels = type.getNumOutputChannels();
-  SmallVector<double> scales;
-  ValueFormatAttrInterface format = type.getEncoding().getValue();
-  if (auto affine = dyn_cast<AffineFormatAttr>(format)) {
-    ChannelParams params = getParams(affine.getQuantType());
-    for (int64_t c = 0; c < channels; ++c)
-      scales.push_back(params.scale(c));
-    return scales;
-  }
-  auto pow2 = dyn_cast<Pow2FormatAttr>(format);
-  // Codes up to 2^(max_code - 1), summed over terms, must fit i32 products.
-  if (!pow2 || pow2.getMaxCode() > 16)
-    return failure();
-  for (int64_t c = 0; c < channels; ++c)
-    scales.push_back(pow2.getScaleForChannel(c) *
-                     std::ldexp(1.0, pow2.getMinExp()));
-  return scales;
-}
-
 namespace {
 struct LowerUnpack : public OpRewritePattern<UnpackOp> {
   using OpRewritePattern::OpRewritePattern;

@@ -8,6 +8,7 @@
 #define EFFAI_LIB_CONVERSION_EFFAITOLINALG_LOWERINGUTILS_H
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Dialect/Effai/IR/WeightCodec.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 
@@ -99,10 +100,6 @@ FailureOr<Value> buildSparseIntegerAccumulator(OpBuilder &b, Location loc,
 /// The codes of a dense power-of-two pack, one i8 tensor of the weight's
 /// logical shape per term; empty for other encodings.
 SmallVector<Value> getPow2TermCodes(OpBuilder &b, Location loc, PackOp pack);
-
-/// Per-output-channel scales of IntegerCodes, or failure for formats without
-/// integer codes (float, or power-of-two terms too large for i32).
-FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
 
 /// The codes and per-row scales of a dense weight quantized symmetrically
 /// (zero points 0) per output channel or per tensor: y = s[n] * sum_k x[k] *

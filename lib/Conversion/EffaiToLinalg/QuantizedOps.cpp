@@ -16,6 +16,7 @@
 
 #include "effai/Conversion/EffaiToLinalg/EffaiToLinalg.h"
 #include "effai/Utils/ConstantData.h"
+#include "effai/Utils/FixedPoint.h"
 #include "effai/Utils/LinalgBuilders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -28,26 +29,6 @@ using namespace mlir;
 using namespace mlir::effai;
 
 namespace {
-/// M ≈ m * 2^-shift with 2^30 <= m < 2^31 and 1 <= shift <= 62, or none for
-/// multipliers outside what an i32 accumulator can use.
-std::optional<std::pair<int64_t, int64_t>> getFixedPoint(double multiplier) {
-  if (!(multiplier > 0) || multiplier >= std::ldexp(1.0, 30))
-    return std::nullopt;
-  int exponent;
-  double mantissa = std::frexp(multiplier, &exponent); // [0.5, 1)
-  int64_t m = std::llround(std::ldexp(mantissa, 31));
-  if (m == (int64_t(1) << 31)) {
-    m >>= 1;
-    ++exponent;
-  }
-  int64_t shift = 31 - exponent;
-  if (shift > 62) { // Tiny: scale m down, losing bits that cannot matter.
-    m >>= std::min<int64_t>(shift - 62, 62);
-    shift = 62;
-  }
-  return std::make_pair(m, shift);
-}
-
 /// A constant tensor of `values` shaped to broadcast along `axis` of a
 /// rank-`rank` tensor (a scalar for one value).
 Value channelTable(OpBuilder &b, Location loc, Type elt,

@@ -49,14 +49,14 @@ effai_fpga.accelerator @a inputs [] outputs [] {
 
 // -----
 // expected-error @+1 {{yields 1 streams but has 0 output ports}}
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [4], scales = [1.0], zero_point = 0>] outputs [] {
 ^bb0(%x: !effai_fpga.stream<4xui8>):
   effai_fpga.yield %x : !effai_fpga.stream<4xui8>
 }
 
 // -----
 // expected-error @+1 {{input stream #0 must have exactly one reader}}
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>, #effai_fpga.port<name = "z", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [4], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [4], scales = [1.0], zero_point = 0>, #effai_fpga.port<name = "z", shape = [4], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<4xui8>):
   %a = effai_fpga.clamp %x {min = 0, max = 255} : !effai_fpga.stream<4xui8> -> !effai_fpga.stream<4xui8>
   %b = effai_fpga.clamp %x {min = 0, max = 255} : !effai_fpga.stream<4xui8> -> !effai_fpga.stream<4xui8>
@@ -64,7 +64,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [1, 4, 4], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2, 2, 2], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<4x4x1xui8>):
   // expected-error @+1 {{'effai_fpga.conv2d' op output must be [4, 4, 2], got [2, 2, 2]}}
   %c = effai_fpga.conv2d %x {weights = dense<1> : tensor<2x3x3x1xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, requant = #effai_fpga.requant<multipliers = [1], shifts = [1], zero_point = 0, min = 0, max = 255>} : !effai_fpga.stream<4x4x1xui8> -> !effai_fpga.stream<2x2x2xui8>
@@ -72,7 +72,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [1, 4, 4], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2, 4, 4], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<4x4x1xui8>):
   // expected-error @+1 {{'effai_fpga.conv2d' op weights must be integers of shape [2, 3, 3, 1], got 'tensor<2x3x3x1xf32>'}}
   %c = effai_fpga.conv2d %x {weights = dense<1.0> : tensor<2x3x3x1xf32>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : !effai_fpga.stream<4x4x1xui8> -> !effai_fpga.stream<4x4x2xi32>
@@ -80,7 +80,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [3, 4, 4], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2, 4, 4], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<4x4x3xui8>):
   // expected-error @+1 {{'effai_fpga.conv2d' op groups 2 must divide the input (3) and output (2) channels}}
   %c = effai_fpga.conv2d %x {weights = dense<1> : tensor<2x1x1x1xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, groups = 2, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : !effai_fpga.stream<4x4x3xui8> -> !effai_fpga.stream<4x4x2xi32>
@@ -88,7 +88,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<8xui8>):
   // expected-error @+1 {{'effai_fpga.linear' op without requant the output is the i32 accumulators, got 'ui8'}}
   %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xui8>
@@ -96,7 +96,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<8xui8>):
   // expected-error @+1 {{'effai_fpga.linear' op requantized codes [-128, 127] do not fit 'ui8'}}
   %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, requant = #effai_fpga.requant<multipliers = [1], shifts = [1], zero_point = 0, min = -128, max = 127>} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xui8>
@@ -104,7 +104,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<8xui8>):
   // expected-error @+1 {{'effai_fpga.linear' op requant needs 1 or 2 multipliers, got 3}}
   %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, requant = #effai_fpga.requant<multipliers = [1, 1, 1], shifts = [1, 1, 1], zero_point = 0, min = 0, max = 255>} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xui8>
@@ -112,7 +112,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<8xui8>):
   // expected-error @+1 {{'effai_fpga.linear' op input_zero_point -1 is not a code of 'ui8'}}
   %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = -1} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xi32>
@@ -120,7 +120,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<8xui8>):
   // expected-error @+1 {{'effai_fpga.linear' op bias must be i32 of shape [2], got 'tensor<2xi8>'}}
   %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi8>, input_zero_point = 0} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xi32>
@@ -128,7 +128,7 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [2, 5, 5], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2, 3, 3], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<5x5x2xui8>):
   // expected-error @+1 {{'effai_fpga.maxpool' op output must be [2, 2, 2], got [3, 3, 2]}}
   %p = effai_fpga.maxpool %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : !effai_fpga.stream<5x5x2xui8> -> !effai_fpga.stream<3x3x2xui8>
@@ -136,9 +136,16 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], z
 }
 
 // -----
-effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", scales = [1.0], zero_point = 0>] {
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [4], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [4], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<4xsi8>):
   // expected-error @+1 {{'effai_fpga.clamp' op needs -128 <= min <= max <= 127, got [0, 255]}}
   %c = effai_fpga.clamp %x {min = 0, max = 255} : !effai_fpga.stream<4xsi8> -> !effai_fpga.stream<4xsi8>
   effai_fpga.yield %c : !effai_fpga.stream<4xsi8>
+}
+
+// -----
+// expected-error @+1 {{port 'x' must have shape [2, 4, 4] for '!effai_fpga.stream<4x4x2xui8>', got [4, 4, 2]}}
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [4, 4, 2], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2, 4, 4], scales = [1.0], zero_point = 0>] {
+^bb0(%x: !effai_fpga.stream<4x4x2xui8>):
+  effai_fpga.yield %x : !effai_fpga.stream<4x4x2xui8>
 }

@@ -123,14 +123,17 @@ static LogicalResult placeStoredWeights(WeightType type,
 }
 
 /// Decodes the value of every stored weight; `channels[i]` is the output
-/// channel of stored weight `i` (for per-channel parameters).
+/// channel of stored weight `i` (for per-channel parameters). With
+/// `integerCodes`, the integer code instead (see decodeIntegerCodes).
 static LogicalResult decodeValues(WeightType type, DenseElementsAttr values,
                                   ArrayRef<int64_t> channels,
                                   SmallVectorImpl<double> &decoded,
-                                  ErrorSink sink) {
+                                  bool integerCodes, ErrorSink sink) {
   return llvm::TypeSwitch<Attribute, LogicalResult>(
              type.getEncoding().getValue())
       .Case([&](FloatFormatAttr) {
+        if (integerCodes)
+          return sink.fail("float weights have no integer codes");
         for (const APFloat &value : values.getValues<APFloat>()) {
           APFloat wide = value;
           bool losesInfo;
@@ -152,7 +155,8 @@ static LogicalResult decodeValues(WeightType type, DenseElementsAttr values,
               perAxis ? perAxis.getScales()[channels[i]] : perTensor.getScale();
           int64_t zeroPoint = perAxis ? perAxis.getZeroPoints()[channels[i]]
                                       : perTensor.getZeroPoint();
-          decoded.push_back(scale * double(q - zeroPoint));
+          decoded.push_back(integerCodes ? double(q - zeroPoint)
+                                         : scale * double(q - zeroPoint));
           ++i;
         }
         return success();
@@ -171,10 +175,12 @@ static LogicalResult decodeValues(WeightType type, DenseElementsAttr values,
               return sink.fail("power-of-two code " + Twine(code) +
                                " is outside [-" + Twine(pow2.getMaxCode()) +
                                ", " + Twine(pow2.getMaxCode()) + "]");
-            double term = std::ldexp(1.0, pow2.getMinExp() + magnitude - 1);
+            double term = std::ldexp(
+                1.0, (integerCodes ? 0 : pow2.getMinExp()) + magnitude - 1);
             sum += code < 0 ? -term : term;
           }
-          decoded.push_back(sum * pow2.getScaleForChannel(channels[i]));
+          decoded.push_back(
+              integerCodes ? sum : sum * pow2.getScaleForChannel(channels[i]));
         }
         return success();
       })
@@ -191,9 +197,10 @@ FailureOr<SmallVector<int64_t>> mlir::effai::getStoredWeightPositions(
   return positions;
 }
 
-FailureOr<SmallVector<double>>
-mlir::effai::decodeWeight(WeightType type, DenseElementsAttr values,
-                          DenseElementsAttr indices, std::string &error) {
+/// Decodes values (or integer codes) into the dense logical layout.
+static FailureOr<SmallVector<double>>
+decodeDense(WeightType type, DenseElementsAttr values,
+            DenseElementsAttr indices, bool integerCodes, std::string &error) {
   ErrorSink sink{error};
   if (values.getType() != type.getValuesType())
     return sink.fail("values payload does not match the weight encoding");
@@ -212,11 +219,57 @@ mlir::effai::decodeWeight(WeightType type, DenseElementsAttr values,
 
   SmallVector<double> decoded;
   decoded.reserve(positions.size());
-  if (failed(decodeValues(type, values, channels, decoded, sink)))
+  if (failed(decodeValues(type, values, channels, decoded, integerCodes, sink)))
     return failure();
 
   SmallVector<double> dense(type.getNumElements(), 0.0);
   for (auto [position, value] : llvm::zip_equal(positions, decoded))
     dense[position] = value;
   return dense;
+}
+
+FailureOr<SmallVector<double>>
+mlir::effai::decodeWeight(WeightType type, DenseElementsAttr values,
+                          DenseElementsAttr indices, std::string &error) {
+  return decodeDense(type, values, indices, /*integerCodes=*/false, error);
+}
+
+FailureOr<SmallVector<double>>
+mlir::effai::getIntegerCodeScales(WeightType type) {
+  int64_t channels = type.getNumOutputChannels();
+  SmallVector<double> scales;
+  ValueFormatAttrInterface format = type.getEncoding().getValue();
+  if (auto affine = dyn_cast<AffineFormatAttr>(format)) {
+    quant::QuantizedType quantType = affine.getQuantType();
+    auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType);
+    for (int64_t c = 0; c < channels; ++c)
+      scales.push_back(
+          perAxis ? perAxis.getScales()[c]
+                  : cast<quant::UniformQuantizedType>(quantType).getScale());
+    return scales;
+  }
+  auto pow2 = dyn_cast<Pow2FormatAttr>(format);
+  // Codes up to 2^(max_code - 1), summed over terms, must fit i32 products.
+  if (!pow2 || pow2.getMaxCode() > 16)
+    return failure();
+  for (int64_t c = 0; c < channels; ++c)
+    scales.push_back(pow2.getScaleForChannel(c) *
+                     std::ldexp(1.0, pow2.getMinExp()));
+  return scales;
+}
+
+FailureOr<SmallVector<int64_t>>
+mlir::effai::decodeIntegerCodes(WeightType type, DenseElementsAttr values,
+                                DenseElementsAttr indices, std::string &error) {
+  if (failed(getIntegerCodeScales(type))) {
+    error = "the weight's value format has no integer codes";
+    return failure();
+  }
+  FailureOr<SmallVector<double>> dense =
+      decodeDense(type, values, indices, /*integerCodes=*/true, error);
+  if (failed(dense))
+    return failure();
+  // Exact: codes are small integers held in doubles.
+  return llvm::to_vector(
+      llvm::map_range(*dense, [](double c) { return int64_t(c); }));
 }

@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace mlir::effai::fpga;
@@ -17,16 +18,14 @@ using namespace mlir::effai::fpga;
 #define GET_OP_CLASSES
 #include "effai/Dialect/FPGA/IR/FPGAOps.cpp.inc"
 
-namespace {
-
-/// The codes an integer type holds, as its signedness says (signless counts
-/// as signed).
-std::pair<int64_t, int64_t> getRange(IntegerType type) {
+std::pair<int64_t, int64_t> mlir::effai::fpga::getCodeRange(IntegerType type) {
   unsigned width = type.getWidth();
   if (type.isUnsigned())
     return {0, (int64_t(1) << width) - 1};
   return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
 }
+
+namespace {
 
 std::string formatShape(ArrayRef<int64_t> shape) {
   std::string text = "[";
@@ -53,7 +52,7 @@ LogicalResult checkWeightsAndBias(Operation *op, ElementsAttr weights,
 /// The zero point fits the input's codes.
 LogicalResult checkInputZeroPoint(Operation *op, StreamType input,
                                   int64_t zeroPoint) {
-  auto [lo, hi] = getRange(input.getElementType());
+  auto [lo, hi] = getCodeRange(input.getElementType());
   if (zeroPoint < lo || zeroPoint > hi)
     return op->emitOpError("input_zero_point ")
            << zeroPoint << " is not a code of " << input.getElementType();
@@ -77,7 +76,7 @@ LogicalResult checkOutputCodes(Operation *op, StreamType output,
   if (count != 1 && count != size_t(channels))
     return op->emitOpError("requant needs 1 or ")
            << channels << " multipliers, got " << count;
-  auto [lo, hi] = getRange(output.getElementType());
+  auto [lo, hi] = getCodeRange(output.getElementType());
   if (requant->getMin() < lo || requant->getMax() > hi)
     return op->emitOpError("requantized codes [")
            << requant->getMin() << ", " << requant->getMax() << "] do not fit "
@@ -111,6 +110,20 @@ void AcceleratorOp::build(OpBuilder &builder, OperationState &state,
     block->addArgument(type, state.location);
 }
 
+/// A port's host shape is the stream's, or [C, H, W] for an [H, W, C] one.
+static LogicalResult checkPort(AcceleratorOp op, PortAttr port,
+                               StreamType stream) {
+  ArrayRef<int64_t> shape = stream.getShape();
+  SmallVector<int64_t> expected(shape);
+  if (shape.size() == 3)
+    expected = {shape[2], shape[0], shape[1]};
+  if (port.getShape().asArrayRef() != ArrayRef<int64_t>(expected))
+    return op.emitOpError("port '")
+           << port.getName() << "' must have shape " << formatShape(expected)
+           << " for " << stream << ", got " << formatShape(port.getShape());
+  return success();
+}
+
 LogicalResult AcceleratorOp::verify() {
   Block &block = getBlock();
   if (block.getNumArguments() != getInputs().size())
@@ -125,6 +138,14 @@ LogicalResult AcceleratorOp::verify() {
     return emitOpError("yields ")
            << yield.getStreams().size() << " streams but has "
            << getOutputs().size() << " output ports";
+  SmallVector<Attribute> ports(getInputs().getValue());
+  llvm::append_range(ports, getOutputs().getValue());
+  SmallVector<Value> streams(block.getArguments());
+  llvm::append_range(streams, yield.getStreams());
+  for (auto [attr, stream] : llvm::zip_equal(ports, streams))
+    if (failed(checkPort(*this, cast<PortAttr>(attr),
+                         cast<StreamType>(stream.getType()))))
+      return failure();
   // A stream has one reader: a PE consumes its input as it arrives.
   for (Value value : block.getArguments())
     if (!value.hasOneUse())
@@ -215,10 +236,68 @@ LogicalResult MaxPoolOp::verify() {
 LogicalResult ClampOp::verify() {
   if (getInput().getType() != getOutput().getType())
     return emitOpError("input and output streams must match");
-  auto [lo, hi] = getRange(getInput().getType().getElementType());
-  if (getMin() > getMax() || getMin() < lo || getMax() > hi)
-    return emitOpError("needs ")
-           << lo << " <= min <= max <= " << hi << ", got [" << getMin() << ", "
-           << getMax() << "]";
+  auto [lo, hi] = getCodeRange(getInput().getType().getElementType());
+  int64_t min = getMin(), max = getMax();
+  if (min > max || min < lo || max > hi)
+    return emitOpError("needs ") << lo << " <= min <= max <= " << hi
+                                 << ", got [" << min << ", " << max << "]";
   return success();
+}
+
+namespace {
+/// clamp(requantizing PE) -> the PE with a narrower requantization range.
+template <typename PEOp>
+struct FoldClampIntoRequant : public OpRewritePattern<ClampOp> {
+  using OpRewritePattern<ClampOp>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ClampOp op,
+                                PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().template getDefiningOp<PEOp>();
+    if (!producer || !producer.getRequant())
+      return failure();
+    RequantAttr requant = *producer.getRequant();
+    int64_t min = std::max<int64_t>(requant.getMin(), op.getMin());
+    int64_t max = std::min<int64_t>(requant.getMax(), op.getMax());
+    if (min > max)
+      return failure();
+    rewriter.modifyOpInPlace(producer, [&] {
+      producer.setRequantAttr(RequantAttr::get(
+          op.getContext(), requant.getMultipliers(), requant.getShifts(),
+          requant.getZeroPoint(), min, max));
+    });
+    rewriter.replaceOp(op, producer.getOutput());
+    return success();
+  }
+};
+
+/// clamp(clamp(x)) -> one clamp; a clamp to the whole code range -> x.
+struct SimplifyClamp : public OpRewritePattern<ClampOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ClampOp op,
+                                PatternRewriter &rewriter) const override {
+    auto [lo, hi] = getCodeRange(op.getInput().getType().getElementType());
+    int64_t min = op.getMin(), max = op.getMax();
+    if (min <= lo && max >= hi) {
+      rewriter.replaceOp(op, op.getInput());
+      return success();
+    }
+    auto inner = op.getInput().getDefiningOp<ClampOp>();
+    if (!inner)
+      return failure();
+    min = std::max<int64_t>(min, inner.getMin());
+    max = std::min<int64_t>(max, inner.getMax());
+    if (min > max)
+      return failure();
+    rewriter.replaceOpWithNewOp<ClampOp>(op, op.getType(), inner.getInput(),
+                                         min, max, op.getFoldAttr());
+    return success();
+  }
+};
+} // namespace
+
+void ClampOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                          MLIRContext *context) {
+  results.add<FoldClampIntoRequant<Conv2DOp>, FoldClampIntoRequant<LinearOp>,
+              SimplifyClamp>(context);
 }

@@ -34,6 +34,22 @@ FailureOr<SmallVector<int64_t>>
 getStoredWeightPositions(WeightType type, ArrayRef<int64_t> indices,
                          std::string &error);
 
+/// Per-output-channel scales of a weight's integer codes (value = code *
+/// scale[channel]): affine `q - zero_point` times its scale, power-of-two
+/// term sums `±2^(k-1)` in units of `2^min_exp` times the channel scale.
+/// Fails for float values and for power-of-two codes too large for i32
+/// products (max_code > 16).
+FailureOr<SmallVector<double>> getIntegerCodeScales(WeightType type);
+
+/// The exact integer codes of a constant payload in the dense row-major
+/// logical layout (0 where pruned), with value = code *
+/// getIntegerCodeScales(type)[channel]. Fails with a message in `error` for
+/// invalid payloads and formats without integer codes.
+FailureOr<SmallVector<int64_t>> decodeIntegerCodes(WeightType type,
+                                                   DenseElementsAttr values,
+                                                   DenseElementsAttr indices,
+                                                   std::string &error);
+
 } // namespace mlir::effai
 
 #endif // EFFAI_DIALECT_EFFAI_IR_WEIGHTCODEC_H

@@ -28,4 +28,10 @@
 #define GET_OP_CLASSES
 #include "effai/Dialect/FPGA/IR/FPGAOps.h.inc"
 
+namespace mlir::effai::fpga {
+/// The codes an integer type holds, [lo, hi], as its signedness says
+/// (signless counts as signed).
+std::pair<int64_t, int64_t> getCodeRange(IntegerType type);
+} // namespace mlir::effai::fpga
+
 #endif // EFFAI_DIALECT_FPGA_IR_FPGA_H

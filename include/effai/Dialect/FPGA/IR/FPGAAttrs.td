@@ -34,16 +34,20 @@ def FPGA_PortAttr : FPGA_Attr<"Port", "port"> {
   let summary = "How the host converts an accelerator input or output";
   let description = [{
     An input port quantizes float values to codes (`round_half_even(x /
-    scale) + zero_point`, saturated to the stream's element type); an
-    output port dequantizes codes (`(code - zero_point) * scale[c]`, one
-    scale or one per channel, the last dimension).
+    scale) + zero_point` in f32, saturated to the stream's element type); an
+    output port dequantizes codes (`(code - zero_point) * scale[c]` in f64,
+    one scale or one per channel, the stream's last dimension). `shape` is
+    the tensor's frame on the host (without the batch dimension): `[C, H,
+    W]` for an `[H, W, C]` stream, which the host transposes, else the
+    stream's shape.
 
     ```mlir
-    #effai_fpga.port<name = "input", scales = [0.0039215],
+    #effai_fpga.port<name = "input", shape = [1, 8, 8], scales = [0.0039215],
                      zero_point = 0>
     ```
   }];
   let parameters = (ins StringRefParameter<"tensor name">:$name,
+                        "::mlir::DenseI64ArrayAttr":$shape,
                         "::mlir::DenseF64ArrayAttr":$scales,
                         "int64_t":$zero_point);
   let assemblyFormat = "`<` struct(params) `>`";

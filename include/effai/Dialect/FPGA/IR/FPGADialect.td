@@ -38,8 +38,8 @@ def FPGA_Dialect : Dialect {
 
     ```mlir
     effai_fpga.accelerator @digits
-        inputs [#effai_fpga.port<name = "input", scales = [0.0039], zero_point = 0>]
-        outputs [#effai_fpga.port<name = "logits", scales = [0.0012], zero_point = 0>] {
+        inputs [#effai_fpga.port<name = "input", shape = [1, 8, 8], scales = [0.0039], zero_point = 0>]
+        outputs [#effai_fpga.port<name = "logits", shape = [10], scales = [0.0012], zero_point = 0>] {
     ^bb0(%x: !effai_fpga.stream<8x8x1xui8>):
       %c = effai_fpga.conv2d %x {...} : !effai_fpga.stream<8x8x1xui8> -> !effai_fpga.stream<8x8x8xui8>
       ...

@@ -28,8 +28,8 @@ def FPGA_AcceleratorOp : FPGA_Op<"accelerator", [
 
     ```mlir
     effai_fpga.accelerator @mlp
-        inputs [#effai_fpga.port<name = "x", scales = [0.5], zero_point = 0>]
-        outputs [#effai_fpga.port<name = "y", scales = [0.01], zero_point = 0>] {
+        inputs [#effai_fpga.port<name = "x", shape = [64], scales = [0.5], zero_point = 0>]
+        outputs [#effai_fpga.port<name = "y", shape = [10], scales = [0.01], zero_point = 0>] {
     ^bb0(%x: !effai_fpga.stream<64xui8>):
       %y = effai_fpga.linear %x {...}
           : !effai_fpga.stream<64xui8> -> !effai_fpga.stream<10xi32>
@@ -146,6 +146,10 @@ def FPGA_MaxPoolOp : FPGA_PEOp<"maxpool"> {
 def FPGA_ClampOp : FPGA_PEOp<"clamp"> {
   let summary = "Codes clamped to [min, max] (a ReLU on codes)";
   let description = [{
+    Canonicalization folds a clamp into the requantization of the conv2d
+    or linear PE it reads (narrowing its `min`/`max`: a fused ReLU), into
+    a clamp it reads, and drops one that clamps to the whole code range.
+
     ```mlir
     %r = effai_fpga.clamp %x {min = 3, max = 255}
         : !effai_fpga.stream<8x8x8xui8> -> !effai_fpga.stream<8x8x8xui8>
@@ -156,6 +160,7 @@ def FPGA_ClampOp : FPGA_PEOp<"clamp"> {
   let results = (outs FPGA_StreamType:$output);
   let assemblyFormat =
       "$input attr-dict `:` qualified(type($input)) `->` qualified(type($output))";
+  let hasCanonicalizer = 1;
 }
 
 #endif // EFFAI_DIALECT_FPGA_IR_FPGAOPS_TD
