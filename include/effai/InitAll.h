@@ -15,6 +15,7 @@
 #include "effai/Dialect/FPGA/IR/FPGA.h"
 #include "effai/Pipelines/Pipelines.h"
 #include "effai/Target/CPU/Passes.h"
+#include "effai/Target/FPGA/Passes.h"
 #include "effai/Target/GPU/Passes.h"
 #include "effai/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -43,6 +44,7 @@ inline void registerAllPasses() {
   registerEffaiConversionPasses();
   registerEffaiCPUPasses();
   registerEffaiGPUPasses();
+  registerEffaiFPGAPasses();
   registerEffaiPipelines();
 }
 

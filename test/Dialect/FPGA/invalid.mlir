@@ -21,24 +21,28 @@ func.func private @f() attributes {r = #effai_fpga.requant<multipliers = [1, 2],
 func.func private @f() attributes {r = #effai_fpga.requant<multipliers = [1], shifts = [0], zero_point = 0, min = 0, max = 255>}
 
 // -----
-// expected-error @+1 {{requant: need min <= zero_point <= max, got 0 <= 300 <= 255}}
-func.func private @f() attributes {r = #effai_fpga.requant<multipliers = [1], shifts = [1], zero_point = 300, min = 0, max = 255>}
+// expected-error @+1 {{requant: need min <= max, got [10, 5]}}
+func.func private @f() attributes {r = #effai_fpga.requant<multipliers = [1], shifts = [1], zero_point = 0, min = 10, max = 5>}
 
 // -----
-// expected-error @+1 {{fold: unknown arithmetic 'dsp2' (expected dsp, dsp-packed, lut-mul or shift-add)}}
-func.func private @f() attributes {r = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp2", storage = "bram", acc_bits = 20, fifo_depth = 2>}
+// expected-error @+1 {{fold: unknown arithmetic 'dsp2' (expected dsp, dsp-packed, lut-mul, shift-add or none)}}
+func.func private @f() attributes {r = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp2", storage = "bram", acc_bits = 20, fifo_depth = 2, skip_zeros = false>}
+
+// -----
+// expected-error @+1 {{fold: dsp-packed pairs output channels: pe must be even, got 3}}
+func.func private @f() attributes {r = #effai_fpga.fold<pe = 3, simd = 1, arithmetic = "dsp-packed", storage = "bram", acc_bits = 20, fifo_depth = 2, skip_zeros = false>}
 
 // -----
 // expected-error @+1 {{fold: unknown storage 'sram' (expected registers, lutram, bram or uram)}}
-func.func private @f() attributes {r = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp", storage = "sram", acc_bits = 20, fifo_depth = 2>}
+func.func private @f() attributes {r = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp", storage = "sram", acc_bits = 20, fifo_depth = 2, skip_zeros = false>}
 
 // -----
 // expected-error @+1 {{fold: pe and simd must be positive}}
-func.func private @f() attributes {r = #effai_fpga.fold<pe = 0, simd = 1, arithmetic = "dsp", storage = "bram", acc_bits = 20, fifo_depth = 2>}
+func.func private @f() attributes {r = #effai_fpga.fold<pe = 0, simd = 1, arithmetic = "dsp", storage = "bram", acc_bits = 20, fifo_depth = 2, skip_zeros = false>}
 
 // -----
 // expected-error @+1 {{fold: acc_bits must be 1 to 48, got 64}}
-func.func private @f() attributes {r = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp", storage = "bram", acc_bits = 64, fifo_depth = 2>}
+func.func private @f() attributes {r = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp", storage = "bram", acc_bits = 64, fifo_depth = 2, skip_zeros = false>}
 
 // -----
 // expected-error @+1 {{has 1 input streams but 0 input ports}}
@@ -148,4 +152,28 @@ effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [4], scal
 effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [4, 4, 2], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2, 4, 4], scales = [1.0], zero_point = 0>] {
 ^bb0(%x: !effai_fpga.stream<4x4x2xui8>):
   effai_fpga.yield %x : !effai_fpga.stream<4x4x2xui8>
+}
+
+// -----
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
+^bb0(%x: !effai_fpga.stream<8xui8>):
+  // expected-error @+1 {{'effai_fpga.linear' op fold: a PE with products needs dsp, dsp-packed, lut-mul or shift-add arithmetic}}
+  %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "none", storage = "registers", acc_bits = 12, fifo_depth = 2, skip_zeros = false>} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xi32>
+  effai_fpga.yield %l : !effai_fpga.stream<2xi32>
+}
+
+// -----
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
+^bb0(%x: !effai_fpga.stream<8xui8>):
+  // expected-error @+1 {{'effai_fpga.linear' op fold: pe 3 must divide the 2 output channels}}
+  %l = effai_fpga.linear %x {weights = dense<1> : tensor<2x8xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, fold = #effai_fpga.fold<pe = 3, simd = 1, arithmetic = "dsp", storage = "bram", acc_bits = 12, fifo_depth = 2, skip_zeros = false>} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<2xi32>
+  effai_fpga.yield %l : !effai_fpga.stream<2xi32>
+}
+
+// -----
+effai_fpga.accelerator @a inputs [#effai_fpga.port<name = "x", shape = [8], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [8], scales = [1.0], zero_point = 0>] {
+^bb0(%x: !effai_fpga.stream<8xui8>):
+  // expected-error @+1 {{'effai_fpga.clamp' op fold: a PE without products has pe = simd = 1 and arithmetic none}}
+  %c = effai_fpga.clamp %x {min = 0, max = 9, fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp", storage = "registers", acc_bits = 8, fifo_depth = 2, skip_zeros = false>} : !effai_fpga.stream<8xui8> -> !effai_fpga.stream<8xui8>
+  effai_fpga.yield %c : !effai_fpga.stream<8xui8>
 }

@@ -10,6 +10,7 @@
 #ifndef EFFAI_TARGET_CPU_TILINGREPORT_H
 #define EFFAI_TARGET_CPU_TILINGREPORT_H
 
+#include "effai/Utils/LayerName.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/JSON.h"
 
@@ -17,9 +18,6 @@
 #include <string>
 
 namespace mlir::effai {
-
-/// The layer an op belongs to: the innermost name in its location, or "".
-std::string getLayerName(Location loc);
 
 /// The report of a module effai-select-tiling has run on: the machine, its
 /// roofs, and per layer the ops with their shapes, work, bytes, intensity,

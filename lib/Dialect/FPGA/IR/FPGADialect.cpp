@@ -109,23 +109,27 @@ LogicalResult RequantAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "requant: multipliers must be in [0, 2^31) and "
                             "shifts in [1, 62], got "
                          << m << " >> " << s;
-  if (min > max || zeroPoint < min || zeroPoint > max)
-    return emitError() << "requant: need min <= zero_point <= max, got " << min
-                       << " <= " << zeroPoint << " <= " << max;
+  if (min > max)
+    return emitError() << "requant: need min <= max, got [" << min << ", "
+                       << max << "]";
   return success();
 }
 
 LogicalResult FoldAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                int64_t pe, int64_t simd, StringRef arithmetic,
                                StringRef storage, int64_t accBits,
-                               int64_t fifoDepth) {
+                               int64_t fifoDepth, bool skipZeros) {
   if (pe < 1 || simd < 1)
     return emitError() << "fold: pe and simd must be positive";
-  if (!llvm::is_contained({"dsp", "dsp-packed", "lut-mul", "shift-add"},
+  if (!llvm::is_contained({"dsp", "dsp-packed", "lut-mul", "shift-add", "none"},
                           arithmetic))
     return emitError() << "fold: unknown arithmetic '" << arithmetic
-                       << "' (expected dsp, dsp-packed, lut-mul or "
-                          "shift-add)";
+                       << "' (expected dsp, dsp-packed, lut-mul, shift-add "
+                          "or none)";
+  if (arithmetic == "dsp-packed" && pe % 2 != 0)
+    return emitError() << "fold: dsp-packed pairs output channels: pe must "
+                          "be even, got "
+                       << pe;
   if (!llvm::is_contained({"registers", "lutram", "bram", "uram"}, storage))
     return emitError() << "fold: unknown storage '" << storage
                        << "' (expected registers, lutram, bram or uram)";

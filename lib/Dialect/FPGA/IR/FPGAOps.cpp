@@ -84,6 +84,30 @@ LogicalResult checkOutputCodes(Operation *op, StreamType output,
   return success();
 }
 
+/// A MAC PE's fold: product arithmetic, and pe dividing its channels (simd
+/// may leave a partial last step).
+LogicalResult checkMACFold(Operation *op, std::optional<FoldAttr> fold,
+                           int64_t channels) {
+  if (!fold)
+    return success();
+  if (fold->getArithmetic() == "none")
+    return op->emitOpError("fold: a PE with products needs dsp, dsp-packed, "
+                           "lut-mul or shift-add arithmetic");
+  if (channels % fold->getPe() != 0)
+    return op->emitOpError("fold: pe ") << fold->getPe() << " must divide the "
+                                        << channels << " output channels";
+  return success();
+}
+
+/// Pooling and clamps compute a whole beat per cycle, without products.
+LogicalResult checkPlainFold(Operation *op, std::optional<FoldAttr> fold) {
+  if (fold && (fold->getArithmetic() != "none" || fold->getPe() != 1 ||
+               fold->getSimd() != 1))
+    return op->emitOpError("fold: a PE without products has pe = simd = 1 "
+                           "and arithmetic none");
+  return success();
+}
+
 /// The output size of a window along one dimension.
 int64_t windowOutput(int64_t in, int64_t padBefore, int64_t padAfter,
                      int64_t window, int64_t stride) {
@@ -196,6 +220,8 @@ LogicalResult Conv2DOp::verify() {
   if (output.getShape() != ArrayRef<int64_t>(expected))
     return emitOpError("output must be ") << formatShape(expected) << ", got "
                                           << formatShape(output.getShape());
+  if (failed(checkMACFold(*this, getFold(), channels)))
+    return failure();
   return checkOutputCodes(*this, output, getRequant(), channels);
 }
 
@@ -207,7 +233,8 @@ LogicalResult LinearOp::verify() {
   if (failed(checkWeightsAndBias(*this, getWeights(),
                                  {channels, input.getNumElements()},
                                  getBias())) ||
-      failed(checkInputZeroPoint(*this, input, getInputZeroPoint())))
+      failed(checkInputZeroPoint(*this, input, getInputZeroPoint())) ||
+      failed(checkMACFold(*this, getFold(), channels)))
     return failure();
   return checkOutputCodes(*this, output, getRequant(), channels);
 }
@@ -230,7 +257,7 @@ LogicalResult MaxPoolOp::verify() {
   if (output.getShape() != ArrayRef<int64_t>(expected))
     return emitOpError("output must be ") << formatShape(expected) << ", got "
                                           << formatShape(output.getShape());
-  return success();
+  return checkPlainFold(*this, getFold());
 }
 
 LogicalResult ClampOp::verify() {
@@ -241,7 +268,7 @@ LogicalResult ClampOp::verify() {
   if (min > max || min < lo || max > hi)
     return emitOpError("needs ") << lo << " <= min <= max <= " << hi
                                  << ", got [" << min << ", " << max << "]";
-  return success();
+  return checkPlainFold(*this, getFold());
 }
 
 namespace {

@@ -59,22 +59,30 @@ def FPGA_FoldAttr : FPGA_Attr<"Fold", "fold"> {
     Chosen by `effai-fpga-fold` for a part, read by the estimator and the
     emitters. `pe` output channels and `simd` inputs are computed per
     cycle (as FINN names them); `arithmetic` is how a product is built:
-    `dsp` (one multiplier block per product), `dsp-packed` (two 8-bit
-    products sharing one block), `lut-mul` (a multiplier in LUTs) or
-    `shift-add` (power-of-two weights: shifts and adds, no multiplier).
-    `storage` holds the weights: `registers`, `lutram`, `bram` or `uram`.
-    `acc_bits` is the accumulator width the weights need, `fifo_depth` the
-    depth of the PE's output FIFO.
+    `dsp` (one multiplier block per product), `dsp-packed` (two products
+    of two output channels sharing one 27 x 18 block: needs an even `pe`),
+    `lut-mul` (a multiplier in LUTs) or `shift-add` (weights that are sums
+    of at most two powers of two: shifts and adds, no multiplier); `none`
+    for PEs without products (pooling, clamps). `storage` holds the
+    weights: `registers` (constants wired into the datapath: only when
+    the whole weight set is used every cycle), `lutram`, `bram` or `uram`.
+    `acc_bits` is the accumulator width the weights need (exact: no sum
+    can overflow it), `fifo_depth` the depth of the PE's output FIFO, and
+    `skip_zeros` makes the PE visit each output channel's kept (non-zero)
+    weights only, gathering their inputs: pruned weights cost no cycle and
+    no storage.
 
     ```mlir
     #effai_fpga.fold<pe = 8, simd = 3, arithmetic = "dsp-packed",
-                     storage = "lutram", acc_bits = 20, fifo_depth = 2>
+                     storage = "lutram", acc_bits = 20, fifo_depth = 2,
+                     skip_zeros = false>
     ```
   }];
   let parameters = (ins "int64_t":$pe, "int64_t":$simd,
                         StringRefParameter<"product arithmetic">:$arithmetic,
                         StringRefParameter<"weight storage">:$storage,
-                        "int64_t":$acc_bits, "int64_t":$fifo_depth);
+                        "int64_t":$acc_bits, "int64_t":$fifo_depth,
+                        "bool":$skip_zeros);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

@@ -1,0 +1,409 @@
+//===- Estimator.cpp - cycles and resources of a streaming accelerator ----===//
+//
+// Cycles follow the PE templates of the emitted HLS C++ exactly (each loop
+// iteration at II = 1 is one cycle, as the C simulation counts them). DSPs
+// follow from the multiplier widths; LUTs, FFs and RAM blocks from the
+// models below, after FINN-R's (LUT ~ products, adders and control; BRAM
+// from width and depth over the block's aspect ratios).
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Target/FPGA/Estimator.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::effai;
+using namespace mlir::effai::fpga;
+
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Bits of a signed integer holding every value in [lo, hi].
+int64_t getSignedBits(int64_t lo, int64_t hi) {
+  int64_t bits = 1;
+  while (lo < -(int64_t(1) << (bits - 1)) ||
+         hi > (int64_t(1) << (bits - 1)) - 1)
+    ++bits;
+  return bits;
+}
+
+SmallVector<int64_t> readIntegers(ElementsAttr attr) {
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+/// Terms of w as a sum or difference of powers of two (1 or 2), else 0;
+/// raises `maxShift` to the largest exponent used.
+int64_t getPow2Terms(int64_t w, int64_t &maxShift) {
+  uint64_t m = w < 0 ? uint64_t(-w) : uint64_t(w);
+  if (m == 0)
+    return 1;
+  if (llvm::isPowerOf2_64(m)) {
+    maxShift = std::max<int64_t>(maxShift, llvm::Log2_64(m));
+    return 1;
+  }
+  uint64_t low = m & (~m + 1);             // the lowest set bit
+  for (uint64_t high : {m - low, m + low}) // 2^a + 2^b, 2^a - 2^b
+    if (llvm::isPowerOf2_64(high)) {
+      maxShift = std::max<int64_t>(maxShift, llvm::Log2_64(high));
+      return 2;
+    }
+  return 0;
+}
+
+/// The MAC part of a conv2d or linear PE.
+void profileProducts(LayerProfile &profile, StreamType input,
+                     ElementsAttr weights, ElementsAttr bias, int64_t zeroPoint,
+                     bool requantizes, StreamType output) {
+  auto [lo, hi] = getCodeRange(input.getElementType());
+  profile.inputBits = input.getElementType().getWidth();
+  profile.operandBits = getSignedBits(lo - zeroPoint, hi - zeroPoint);
+  profile.outChannels = weights.getShapedType().getDimSize(0);
+  profile.reduction =
+      weights.getShapedType().getNumElements() / profile.outChannels;
+  SmallVector<int64_t> codes = readIntegers(weights);
+  SmallVector<int64_t> biases = readIntegers(bias);
+  int64_t wMin = 0, wMax = 0, accMin = 0, accMax = 0, terms = 1;
+  for (int64_t o = 0; o < profile.outChannels; ++o) {
+    int64_t kept = 0, high = biases[o], low = biases[o];
+    for (int64_t w :
+         ArrayRef(codes).slice(o * profile.reduction, profile.reduction)) {
+      kept += w != 0;
+      wMin = std::min(wMin, w);
+      wMax = std::max(wMax, w);
+      high += std::max(w * (lo - zeroPoint), w * (hi - zeroPoint));
+      low += std::min(w * (lo - zeroPoint), w * (hi - zeroPoint));
+      int64_t t = getPow2Terms(w, profile.maxShift);
+      terms = (t == 0 || terms == 0) ? 0 : std::max(terms, t);
+    }
+    profile.kept.push_back(kept);
+    accMin = std::min(accMin, low);
+    accMax = std::max(accMax, high);
+  }
+  profile.weightBits = std::max<int64_t>(2, getSignedBits(wMin, wMax));
+  profile.accBits = getSignedBits(accMin, accMax);
+  profile.pow2Terms = terms;
+  profile.requantizes = requantizes;
+  profile.outputBits = output.getElementType().getWidth();
+  profile.outputBeatBits = output.getShape().back() * profile.outputBits;
+}
+
+/// The line buffer and window of a KH x KW window sliding over [H, W, C]
+/// padded to Wp columns: KH - 1 rows and KW pixels are held.
+void profileWindow(LayerProfile &profile, StreamType input, int64_t kh,
+                   int64_t kw, int64_t paddedWidth) {
+  profile.pixelBits = input.getShape()[2] * input.getElementType().getWidth();
+  profile.lineBufferPixels = (kh - 1) * paddedWidth + kw;
+  profile.windowPixels = kh * kw;
+  profile.firstOutputInputs = profile.lineBufferPixels;
+}
+
+int64_t getBeats(StreamType stream) {
+  return stream.getNumElements() / stream.getShape().back();
+}
+
+/// Blocks of a memory `width` bits wide and `depth` deep, over the
+/// block's aspect ratios (BRAM18: 16K x 1 ... 512 x 36; iCE40 EBR: 2K x 2
+/// ... 256 x 16).
+int64_t getRAMBlocks(int64_t width, int64_t depth, int64_t blockBits) {
+  if (width <= 0 || depth <= 0 || blockBits <= 0)
+    return 0;
+  SmallVector<std::pair<int64_t, int64_t>> aspects;
+  if (blockBits == 18432)
+    aspects = {{1, 16384}, {2, 8192},  {4, 4096},
+               {9, 2048},  {18, 1024}, {36, 512}};
+  else
+    for (int64_t w = 1; w <= 32 && w <= blockBits; w *= 2)
+      aspects.push_back({w, blockBits / w});
+  int64_t best = std::numeric_limits<int64_t>::max();
+  for (auto [w, d] : aspects)
+    best = std::min(best, ceilDiv(width, w) * ceilDiv(depth, d));
+  return best;
+}
+
+/// URAMs (72 x 4096) or iCE40 SPRAMs (16 x 16K) for a memory.
+int64_t getLargeRAMBlocks(int64_t width, int64_t depth, FPGAAttr part) {
+  if (part.getUramBits() >= 294912)
+    return ceilDiv(width, 72) * ceilDiv(depth, 4096);
+  return ceilDiv(width, 16) * ceilDiv(depth, part.getUramBits() / 16);
+}
+
+/// LUTs per bit-product of a multiplier in logic, per LUT size.
+double getLUTFactor(FPGAAttr part) {
+  return part.getLutInputs() >= 6 ? 1.0 : 1.6;
+}
+
+/// Multiplier blocks for an a x b-bit signed product.
+int64_t getDSPsPerProduct(int64_t a, int64_t b, FPGAAttr part) {
+  int64_t pa = part.getDspABits(), pb = part.getDspBBits();
+  return std::min(ceilDiv(a, pa) * ceilDiv(b, pb),
+                  ceilDiv(b, pa) * ceilDiv(a, pb));
+}
+
+/// Adds a memory `width` x `depth` in `storage` to `r`.
+void addStorage(Resources &r, StringRef storage, int64_t width, int64_t depth,
+                FPGAAttr part) {
+  if (width <= 0 || depth <= 0)
+    return;
+  if (storage == "registers") {
+    // Constants wired into the datapath when depth is 1; otherwise
+    // registers and a multiplexer per bit.
+    if (depth > 1) {
+      r.ff += width * depth;
+      r.lut += width * ceilDiv(depth, 4);
+    }
+  } else if (storage == "lutram") {
+    r.lut += width * ceilDiv(depth, 64);
+  } else if (storage == "bram") {
+    r.bram += getRAMBlocks(width, depth, part.getBramBits());
+  } else if (storage == "uram") {
+    r.uram += getLargeRAMBlocks(width, depth, part);
+  }
+}
+
+/// A small buffer (line buffer, FIFO) in the cheapest fitting place.
+void addBuffer(Resources &r, int64_t width, int64_t depth, FPGAAttr part) {
+  if (width * depth <= 0)
+    return;
+  if (depth <= 2) {
+    r.ff += width * depth;
+  } else if (part.getLutInputs() >= 6 && depth <= 64) {
+    r.lut += width * ceilDiv(depth, 32); // shift registers (SRL32)
+  } else {
+    r.bram += getRAMBlocks(width, depth, part.getBramBits());
+  }
+}
+
+} // namespace
+
+int64_t LayerProfile::getKeptWeights() const {
+  int64_t total = 0;
+  for (int64_t k : kept)
+    total += k;
+  return total;
+}
+
+LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
+  LayerProfile profile;
+  if (auto conv = dyn_cast<Conv2DOp>(pe)) {
+    StreamType input = conv.getInput().getType();
+    ArrayRef<int64_t> in = input.getShape(),
+                      out = conv.getOutput().getType().getShape();
+    ArrayRef<int64_t> pads = conv.getPads();
+    ArrayRef<int64_t> w = conv.getWeights().getShapedType().getShape();
+    int64_t paddedHeight = in[0] + pads[0] + pads[2];
+    int64_t paddedWidth = in[1] + pads[1] + pads[3];
+    profileProducts(profile, input, conv.getWeights(), conv.getBias(),
+                    conv.getInputZeroPoint(), bool(conv.getRequant()),
+                    conv.getOutput().getType());
+    profileWindow(profile, input, w[1], w[2], paddedWidth);
+    profile.outputs = out[0] * out[1];
+    profile.inputIterations = paddedHeight * paddedWidth;
+    return profile;
+  }
+  if (auto linear = dyn_cast<LinearOp>(pe)) {
+    StreamType input = linear.getInput().getType();
+    profileProducts(profile, input, linear.getWeights(), linear.getBias(),
+                    linear.getInputZeroPoint(), bool(linear.getRequant()),
+                    linear.getOutput().getType());
+    profile.outputs = 1;
+    profile.inputIterations = getBeats(input);
+    profile.firstOutputInputs = profile.inputIterations;
+    // The whole input frame is buffered for the MAC loop.
+    profile.pixelBits =
+        input.getShape().back() * input.getElementType().getWidth();
+    profile.lineBufferPixels = profile.inputIterations;
+    return profile;
+  }
+  auto output = cast<StreamType>(pe->getResult(0).getType());
+  auto input = cast<StreamType>(pe->getOperand(0).getType());
+  profile.inputBits = input.getElementType().getWidth();
+  profile.outputBits = output.getElementType().getWidth();
+  profile.outputBeatBits = output.getShape().back() * profile.outputBits;
+  if (auto pool = dyn_cast<MaxPoolOp>(pe)) {
+    ArrayRef<int64_t> in = input.getShape(), out = output.getShape();
+    profileWindow(profile, input, pool.getWindow()[0], pool.getWindow()[1],
+                  in[1]);
+    profile.outputs = out[0] * out[1];
+    profile.inputIterations = in[0] * in[1];
+    return profile;
+  }
+  profile.inputIterations = getBeats(input);
+  profile.outputs = profile.inputIterations;
+  profile.firstOutputInputs = 1;
+  return profile;
+}
+
+SmallVector<int64_t>
+mlir::effai::fpga::getGroupSteps(const LayerProfile &profile, int64_t pe,
+                                 int64_t simd) {
+  SmallVector<int64_t> steps;
+  for (int64_t group = 0; group < profile.outChannels / pe; ++group) {
+    int64_t most = 0;
+    for (int64_t p = 0; p < pe; ++p)
+      most = std::max(most, profile.kept[group * pe + p]);
+    steps.push_back(std::max<int64_t>(1, ceilDiv(most, simd)));
+  }
+  return steps;
+}
+
+int64_t mlir::effai::fpga::getStepsPerOutput(const LayerProfile &profile,
+                                             int64_t pe, int64_t simd,
+                                             bool skipZeros) {
+  if (!profile.hasProducts())
+    return 0;
+  if (!skipZeros)
+    return profile.outChannels / pe * ceilDiv(profile.reduction, simd);
+  int64_t total = 0;
+  for (int64_t s : getGroupSteps(profile, pe, simd))
+    total += s;
+  return total;
+}
+
+Resources &Resources::operator+=(const Resources &other) {
+  dsp += other.dsp;
+  lut += other.lut;
+  ff += other.ff;
+  bram += other.bram;
+  uram += other.uram;
+  return *this;
+}
+
+double Resources::getPeakShare(FPGAAttr part) const {
+  auto share = [](double used, int64_t available) {
+    if (used <= 0)
+      return 0.0;
+    return available > 0 ? used / double(available)
+                         : std::numeric_limits<double>::infinity();
+  };
+  return std::max({share(dsp, part.getDsp()), share(lut, part.getLut()),
+                   share(ff, part.getFf()), share(bram, part.getBram()),
+                   share(uram, part.getUram())});
+}
+
+bool Resources::fits(FPGAAttr part, double fraction) const {
+  return getPeakShare(part) <= fraction;
+}
+
+FoldAttr mlir::effai::fpga::getDefaultFold(Operation *pe,
+                                           const LayerProfile &profile,
+                                           FPGAAttr part) {
+  MLIRContext *context = pe->getContext();
+  if (!profile.hasProducts())
+    return FoldAttr::get(context, 1, 1, "none", "registers",
+                         std::max<int64_t>(1, profile.inputBits), 2, false);
+  StringRef arithmetic = part.getDsp() > 0       ? "dsp"
+                         : profile.pow2Terms > 0 ? "shift-add"
+                                                 : "lut-mul";
+  int64_t steps = getStepsPerOutput(profile, 1, 1, false);
+  return FoldAttr::get(context, 1, 1, arithmetic,
+                       steps == 1 ? "registers" : "bram", profile.accBits, 2,
+                       false);
+}
+
+PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
+                                         FoldAttr fold, FPGAAttr part) {
+  PEEstimate estimate;
+  Resources &r = estimate.resources;
+  double k = getLUTFactor(part);
+  // Line buffer and window registers of window PEs; the output FIFO.
+  addBuffer(r, profile.pixelBits, profile.lineBufferPixels, part);
+  r.ff += profile.windowPixels * profile.pixelBits;
+  addBuffer(r, profile.outputBeatBits, fold.getFifoDepth(), part);
+
+  if (!profile.hasProducts()) {
+    estimate.cycles = profile.inputIterations;
+    estimate.firstOutput = profile.firstOutputInputs;
+    int64_t lanes = profile.outputBeatBits / profile.outputBits;
+    // Comparators per lane: a max tree over the window, or two bounds.
+    r.lut += 100 + lanes * std::max<int64_t>(2, profile.windowPixels - 1) *
+                       profile.inputBits * k;
+    r.ff += profile.outputBeatBits;
+    return estimate;
+  }
+
+  int64_t pe = fold.getPe(), simd = fold.getSimd();
+  int64_t lanes = pe * simd;
+  bool skipZeros = fold.getSkipZeros();
+  int64_t steps = getStepsPerOutput(profile, pe, simd, skipZeros);
+  estimate.cycles = profile.inputIterations + profile.outputs * steps;
+  estimate.firstOutput = profile.firstOutputInputs + steps;
+  estimate.macs = profile.getKeptWeights() * profile.outputs;
+  estimate.lanes = lanes;
+
+  StringRef arithmetic = fold.getArithmetic();
+  int64_t x = profile.operandBits, w = profile.weightBits;
+  bool constants = fold.getStorage() == "registers" && steps == 1;
+  // Products.
+  if (arithmetic == "dsp") {
+    r.dsp += lanes * getDSPsPerProduct(x, w, part);
+  } else if (arithmetic == "dsp-packed") {
+    r.dsp += ceilDiv(lanes, 2);
+    r.lut += lanes * 18 * k; // splitting the two products
+  } else if (arithmetic == "lut-mul") {
+    r.lut += lanes * 0.6 * x * w * k * (constants ? 0.5 : 1.0);
+  } else if (arithmetic == "shift-add") {
+    int64_t shiftBits = llvm::Log2_64_Ceil(profile.maxShift + 1);
+    if (!constants)
+      r.lut += lanes * profile.pow2Terms * (x + profile.maxShift) *
+               std::max<int64_t>(1, shiftBits) * 0.5 * k;
+    r.lut += lanes * (profile.pow2Terms - 1) * profile.accBits * k;
+  }
+  // The adder tree and the accumulators; the gather of skip_zeros.
+  r.lut += lanes * profile.accBits * k;
+  r.ff += lanes * (x + w) + pe * profile.accBits;
+  if (skipZeros)
+    r.lut += lanes * profile.inputBits * ceilDiv(profile.reduction, 3) * k;
+  // Requantization: a fixed-point multiply per output lane, rounding and
+  // clamping.
+  if (profile.requantizes) {
+    if (arithmetic == "dsp" || arithmetic == "dsp-packed")
+      r.dsp += pe * getDSPsPerProduct(profile.accBits, 32, part);
+    else
+      r.lut += pe * 0.6 * profile.accBits * 32 * k;
+    r.lut += pe * (2 * profile.outputBits + 32) * k;
+  }
+  // Control.
+  r.lut += 150;
+  r.ff += 100;
+  // Weights: one word of pe x simd weights (and input indices) per step.
+  int64_t indexBits = skipZeros ? llvm::Log2_64_Ceil(profile.reduction) : 0;
+  estimate.weightBits = (skipZeros ? profile.getKeptWeights()
+                                   : profile.outChannels * profile.reduction) *
+                        (w + indexBits);
+  if (!constants)
+    addStorage(r, fold.getStorage(), lanes * (w + indexBits), steps, part);
+  // Pipeline registers Vivado adds around the logic, roughly.
+  r.ff += 0.5 * r.lut;
+  return estimate;
+}
+
+AcceleratorEstimate
+mlir::effai::fpga::estimateAccelerator(AcceleratorOp accelerator,
+                                       FPGAAttr part) {
+  AcceleratorEstimate estimate;
+  int64_t firstOutputs = 0;
+  for (Operation &op : accelerator.getBlock().without_terminator()) {
+    LayerProfile profile = profileLayer(&op);
+    auto fold = op.getAttrOfType<FoldAttr>("fold");
+    if (!fold)
+      fold = getDefaultFold(&op, profile, part);
+    PEEstimate pe = estimatePE(profile, fold, part);
+    estimate.total += pe.resources;
+    estimate.interval = std::max(estimate.interval, pe.cycles);
+    firstOutputs += pe.firstOutput;
+    estimate.pes.push_back({&op, pe});
+  }
+  // AXI-Stream ports.
+  estimate.total.lut +=
+      100 * (accelerator.getInputs().size() + accelerator.getOutputs().size());
+  estimate.latency = firstOutputs + estimate.interval;
+  return estimate;
+}

@@ -1,0 +1,50 @@
+//===- Translations.cpp - effai-translate's FPGA outputs --------*- C++ -*-===//
+
+#include "effai/Target/FPGA/Report.h"
+
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Dialect/FPGA/IR/FPGA.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+
+using namespace mlir;
+
+namespace {
+/// Builds the report of the module `op` and prints it with `print`.
+template <typename Print>
+LogicalResult printReport(Operation *op, raw_ostream &os, Print print) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError("expected a module");
+  FailureOr<llvm::json::Object> report = effai::buildFPGAReport(module);
+  if (failed(report))
+    return failure();
+  print(*report, os);
+  return success();
+}
+} // namespace
+
+void mlir::effai::registerFPGATranslations() {
+  auto dialects = [](DialectRegistry &registry) {
+    registry.insert<EffaiDialect, fpga::FPGADialect>();
+  };
+  TranslateFromMLIRRegistration json(
+      "fpga-report", "Estimate each FPGA accelerator per PE, as JSON",
+      [](Operation *op, raw_ostream &os) {
+        return printReport(
+            op, os, [](llvm::json::Object &report, raw_ostream &os) {
+              os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+                 << "\n";
+            });
+      },
+      dialects);
+  TranslateFromMLIRRegistration table(
+      "fpga-report-table", "Estimate each FPGA accelerator per PE, as a table",
+      [](Operation *op, raw_ostream &os) {
+        return printReport(op, os,
+                           [](llvm::json::Object &report, raw_ostream &os) {
+                             os << formatFPGAReport(report);
+                           });
+      },
+      dialects);
+}
