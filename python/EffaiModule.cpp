@@ -10,10 +10,12 @@
 
 #include "effai/Calibration/RangeEstimation.h"
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Driver/Driver.h"
 #include "effai/Import/ONNX/ONNXImporter.h"
 #include "effai/InitAll.h"
 #include "effai/Target/CPU/SharedObject.h"
 #include "effai/Target/CPU/TilingReport.h"
+#include "effai/Target/FPGA/Report.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -176,6 +178,46 @@ public:
     return {ok, error, collector.records, report};
   }
 
+  /// Compiles a copy of the module for an FPGA `part`: the HLS project
+  /// into the directory `path`, or with `simulation` the C simulation
+  /// artifact there. Returns (ok, error message, diagnostics).
+  std::tuple<bool, std::string, std::vector<DiagnosticRecord>>
+  compileForFPGA(const std::string &path, const std::string &part,
+                 double utilization, bool simulation, int64_t batch) const {
+    DiagnosticCollector collector;
+    OwningOpRef<ModuleOp> copy(module.get().clone());
+    effai::FPGACompileOptions options;
+    options.part = part;
+    options.utilization = utilization;
+    options.simulation = simulation;
+    options.batch = batch;
+    std::string error;
+    bool ok;
+    {
+      py::gil_scoped_release release;
+      ok = succeeded(effai::compileForFPGA(copy.get(), options, path, error));
+    }
+    return {ok, error, collector.records};
+  }
+
+  /// The FPGA report (JSON) of a copy of the module folded for `part`, or
+  /// "" with the diagnostics and error saying why.
+  std::tuple<std::string, std::string, std::vector<DiagnosticRecord>>
+  fpgaReport(const std::string &part, double utilization) const {
+    DiagnosticCollector collector;
+    OwningOpRef<ModuleOp> copy(module.get().clone());
+    effai::FPGACompileOptions options;
+    options.part = part;
+    options.utilization = utilization;
+    std::string error;
+    if (failed(effai::lowerForFPGA(copy.get(), options, error)))
+      return {"", error, collector.records};
+    FailureOr<llvm::json::Object> report = effai::buildFPGAReport(copy.get());
+    if (failed(report))
+      return {"", "no FPGA report", collector.records};
+    return {formatJson(std::move(*report)), "", collector.records};
+  }
+
   OwningOpRef<ModuleOp> module;
 };
 
@@ -257,6 +299,8 @@ PYBIND11_MODULE(_effai, m) {
       .def("verify", &PyModule::verify)
       .def("run_pipeline", &PyModule::runPipeline)
       .def("weight_payload_bytes", &PyModule::weightPayloadBytes)
+      .def("compile_for_fpga", &PyModule::compileForFPGA)
+      .def("fpga_report", &PyModule::fpgaReport)
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,
            py::arg("path"), py::arg("machine"), py::arg("cpu"),
            py::arg("opt_level"), py::arg("parallel"), py::arg("profile"),

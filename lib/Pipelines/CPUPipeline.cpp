@@ -171,4 +171,9 @@ void mlir::effai::registerEffaiPipelines() {
       "Lower effai and imported ONNX IR on tensors to NVVM kernels (PTX or "
       "cubin in a gpu.binary) and host code launching them",
       buildEffaiGPUPipeline);
+  PassPipelineRegistration<FPGAPipelineOptions>(
+      "effai-fpga-pipeline",
+      "Convert an integer-only model to an effai_fpga accelerator folded "
+      "for an FPGA part",
+      buildEffaiFPGAPipeline);
 }

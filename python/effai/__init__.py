@@ -163,6 +163,9 @@ def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)
     defaults to the one it runs): calls copy inputs in and outputs out,
     and :meth:`Executable.kernel_seconds` times the kernels. Without a GPU
     the load raises :class:`ExecutionError` saying why.
+    With ``target="fpga-csim"`` calls run the C simulation of the FPGA
+    accelerator: :meth:`Executable.layer_cycles` gives each PE's counted
+    cycles, and a deadlocked dataflow raises :class:`ExecutionError`.
     Raises :class:`CompileError`."""
     directory = tempfile.mkdtemp(prefix="effai-")
     path = os.path.join(directory, "model.so")
@@ -202,6 +205,14 @@ def build(model: Union[Module, ModelLike], path: Union[str, os.PathLike],
     - ``target="gpu"``: kernels for ``chip`` (``"sm_80"``, ``"sm_90"``;
       default: the one CUDA device 0 runs, else ``"sm_90"``), embedded as
       PTX, or as a cubin with ``gpu_binary="cubin"``.
+    - ``target="fpga-hls"``: an integer-only model (``quantize(...,
+      integer_only=True)``) as a streaming accelerator folded for ``part``
+      (``"xczu9eg"``, ``"xcvu9p"``, ``"xcu250"``, ``"ice40up5k"``) within
+      ``utilization`` of its resources: its Vitis HLS project is written
+      into the directory ``path``. ``target="fpga-csim"``: that project's
+      C simulation, as a shared object the runtime runs (``batch`` frames
+      per call; default: the model's batch, 1 for a module that already
+      holds an accelerator).
 
     Raises :class:`CompileError`."""
     _build(model, os.fspath(path), target, stacklevel=3, **options)
@@ -214,26 +225,25 @@ def _build(model: Union[Module, ModelLike], path: str, target: str, *,
            input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
            constants: Optional[Mapping[str, object]] = None,
            emulate_gpu: Optional[str] = None, kernels: bool = True,
-           chip: Optional[str] = None, gpu_binary: str = "ptx") -> str:
+           chip: Optional[str] = None, gpu_binary: str = "ptx",
+           **fpga) -> Optional[str]:
     """Compiles to `path`; returns the tiling report (JSON)."""
-    if target not in ("cpu", "gpu"):
+    if target not in ("cpu", "gpu", "fpga-hls", "fpga-csim"):
         raise ValueError(f"target {target!r} is not supported (supported: "
-                         "'cpu', 'gpu')")
+                         "'cpu', 'gpu', 'fpga-hls', 'fpga-csim')")
+    if target.startswith("fpga-"):
+        _build_for_fpga(_as_module(model, input_shapes, constants), path,
+                        target, **fpga)
+        return None
+    if fpga:
+        raise TypeError(f"{', '.join(fpga)}: options of the FPGA targets")
     gpu = ""
     if target == "gpu":
         if emulate_gpu:
             raise ValueError("emulate_gpu compiles for the CPU; drop "
                              "target='gpu'")
         gpu = chip or _default_chip()
-    if isinstance(model, Module):
-        module = model
-    elif (isinstance(model, (str, os.PathLike))
-          and os.fspath(model).endswith(".mlir")):
-        with open(model) as f:
-            module = Module.parse(f.read())
-    else:
-        module = import_onnx(model, input_shapes=input_shapes,
-                             constants=constants)
+    module = _as_module(model, input_shapes, constants)
     ok, error, records, report = module._native.compile_to_shared_object(
         path, machine or "", cpu or "", int(opt_level), bool(parallel),
         bool(profile), emulate_gpu or "", bool(kernels), gpu, gpu_binary)
@@ -246,6 +256,48 @@ def _build(model: Union[Module, ModelLike], path: str, target: str, *,
             warnings.warn(str(diagnostic), CompileWarning,
                           stacklevel=stacklevel)
     return report
+
+
+def _as_module(model: Union[Module, ModelLike],
+               input_shapes: Optional[Mapping[str, Sequence[int]]],
+               constants: Optional[Mapping[str, object]]) -> Module:
+    """A Module, a .mlir file or anything import_onnx takes, as a Module."""
+    if isinstance(model, Module):
+        return model
+    if (isinstance(model, (str, os.PathLike))
+            and os.fspath(model).endswith(".mlir")):
+        with open(model) as f:
+            return Module.parse(f.read())
+    return import_onnx(model, input_shapes=input_shapes, constants=constants)
+
+
+def _build_for_fpga(module: Module, path: str, target: str, *,
+                    part: str = "xczu9eg", utilization: float = 0.8,
+                    batch: int = 0) -> None:
+    ok, error, records = module._native.compile_for_fpga(
+        path, part, float(utilization), target == "fpga-csim", int(batch))
+    if not ok:
+        raise CompileError(f"compiling for the FPGA ({part}) failed: {error}",
+                           _diagnostics(records))
+
+
+def fpga_report(model: Union[Module, ModelLike], part: str = "xczu9eg",
+                utilization: float = 0.8) -> dict:
+    """The per-PE report of ``model`` (an integer-only model, or one
+    holding a folded accelerator) folded for the FPGA ``part``: per PE its
+    precision, arithmetic, folding, DSP/LUT/FF/BRAM/URAM and cycles per
+    frame, and per accelerator the totals against the part, the frame
+    interval, frames per second at the part's clock and the latency (what
+    ``effai-translate --fpga-report`` prints). Raises
+    :class:`CompileError`."""
+    import json
+    module = _as_module(model, None, None)
+    text, error, records = module._native.fpga_report(part,
+                                                      float(utilization))
+    if not text:
+        raise CompileError(f"no FPGA report for {part}: {error}",
+                           _diagnostics(records))
+    return json.loads(text)
 
 
 def _default_chip() -> str:

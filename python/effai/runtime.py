@@ -76,6 +76,8 @@ def _load_library() -> ctypes.CDLL:
                                                ctypes.POINTER(ctypes.c_char_p),
                                                ctypes.POINTER(ctypes.c_double)]),
         "effai_profile_reset": (None, [model_p]),
+        "effai_profile_layer_cycles": (ctypes.c_int, [
+            model_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_uint64)]),
         "effai_model_device": (ctypes.c_char_p, [model_p]),
         "effai_kernel_seconds": (ctypes.c_int, [model_p,
                                                 ctypes.POINTER(ctypes.c_double)]),
@@ -148,8 +150,9 @@ class Executable:
         self.version: str = _lib.effai_model_version(self._model).decode()
         self.workspace_bytes: int = _lib.effai_workspace_bytes(self._model)
         self.threaded: bool = bool(_lib.effai_is_threaded(self._model))
-        #: Where the model runs: "cpu", or "cuda" (GPU artifacts; inputs and
-        #: outputs are copied to and from device 0 on each call).
+        #: Where the model runs: "cpu", "cuda" (GPU artifacts; inputs and
+        #: outputs are copied to and from device 0 on each call) or
+        #: "fpga-csim" (the C simulation of an FPGA accelerator).
         self.device: str = _lib.effai_model_device(self._model).decode()
 
     @property
@@ -174,6 +177,25 @@ class Executable:
                                             ctypes.byref(seconds)))
             times[name.value.decode()] = seconds.value
         return times
+
+    def layer_cycles(self) -> Dict[str, int]:
+        """Each layer's raw counter over all runs since loading or
+        :meth:`reset_layer_times`: for an FPGA C simulation the cycles its
+        PE counted (its II = 1 loop iterations, what the estimator
+        predicts per frame times the frames run); CPU cycle counter ticks
+        for a profiled CPU model."""
+        self._check_open()
+        cycles: Dict[str, int] = {}
+        name, seconds = ctypes.c_char_p(), ctypes.c_double()
+        count = ctypes.c_uint64()
+        for index in range(_lib.effai_profile_count(self._model)):
+            _check(_lib.effai_profile_layer(self._model, index,
+                                            ctypes.byref(name),
+                                            ctypes.byref(seconds)))
+            _check(_lib.effai_profile_layer_cycles(self._model, index,
+                                                   ctypes.byref(count)))
+            cycles[name.value.decode()] = count.value
+        return cycles
 
     def kernel_seconds(self) -> float:
         """For a GPU model: seconds its kernels took in the last call,

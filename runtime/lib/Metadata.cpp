@@ -144,8 +144,12 @@ bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
       metadata.profileLayers.push_back(name);
     } else if (key == "device") {
       std::string device;
-      ok = (fields >> device) && (device == "cpu" || device == "cuda");
+      ok = (fields >> device) &&
+           (device == "cpu" || device == "cuda" || device == "fpga-csim");
       metadata.gpu = device == "cuda";
+      metadata.fpgaSimulation = device == "fpga-csim";
+    } else if (key == "clock") {
+      ok = (fields >> metadata.clockHz) && metadata.clockHz > 0;
     } else if (key == "chip") {
       ok = static_cast<bool>(fields >> metadata.device.chip);
     } else if (key == "image") {
@@ -178,6 +182,10 @@ bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
               " is malformed: '" + line + "'";
       return false;
     }
+  }
+  if (metadata.fpgaSimulation && metadata.clockHz <= 0) {
+    error = "an FPGA simulation artifact without its clock record";
+    return false;
   }
   if (metadata.format == 0) {
     error = "metadata does not start with 'effai-artifact'";

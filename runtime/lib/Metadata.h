@@ -48,6 +48,10 @@ struct ArtifactMetadata {
   std::vector<std::string> profileLayers;
   /// "device cuda": the model's work runs as CUDA kernels.
   bool gpu = false;
+  /// "device fpga-csim": the C simulation of an FPGA accelerator; its
+  /// profile counts the PEs' cycles at `clockHz` ("clock <hz>").
+  bool fpgaSimulation = false;
+  double clockHz = 0;
   GPUMetadata device;
 };
 

@@ -33,6 +33,8 @@ struct effai_model {
   void (*entry)(void **) = nullptr;
   void (*setNumThreads)(int32_t) = nullptr;
   uint64_t *profileCycles = nullptr; // effai_profile_cycles, when profiled
+  /// An FPGA C simulation's effai_simulation_error (a deadlock report).
+  const char *(*simulationError)() = nullptr;
   ArtifactMetadata metadata;
   void *workspace = nullptr;
   std::vector<void *> arguments;
@@ -192,6 +194,17 @@ effai_status effai_load(const char *path, effai_model **model) {
     }
     effai_profile_reset(loaded);
   }
+  if (loaded->metadata.fpgaSimulation) {
+    loaded->simulationError = reinterpret_cast<const char *(*)()>(
+        dlsym(library, "effai_simulation_error"));
+    if (!loaded->simulationError || !loaded->profileCycles) {
+      delete loaded;
+      return fail(EFFAI_ERROR_INVALID_ARTIFACT,
+                  std::string("'") + path +
+                      "' is an FPGA simulation without "
+                      "effai_simulation_error or its PE cycle counters");
+    }
+  }
   if (loaded->metadata.gpu) {
     if (effai_status status = effai::runtime::GPUModel::load(
             library, loaded->metadata, path, loaded->gpu)) {
@@ -269,7 +282,9 @@ effai_status effai_profile_layer(const effai_model *model, size_t index,
                     " does not exist (the model has " +
                     std::to_string(effai_profile_count(model)) + ")");
   *name = model->metadata.profileLayers[index].c_str();
-  double rate = getCycleCounterRate();
+  // A simulation counts the accelerator's cycles at its clock.
+  double rate = model->metadata.fpgaSimulation ? model->metadata.clockHz
+                                               : getCycleCounterRate();
   *seconds = rate > 0 ? double(model->profileCycles[index]) / rate : 0.0;
   return EFFAI_OK;
 }
@@ -281,7 +296,23 @@ void effai_profile_reset(effai_model *model) {
 }
 
 const char *effai_model_device(const effai_model *model) {
+  if (model && model->metadata.fpgaSimulation)
+    return "fpga-csim";
   return model && model->metadata.gpu ? "cuda" : "cpu";
+}
+
+effai_status effai_profile_layer_cycles(const effai_model *model, size_t index,
+                                        uint64_t *cycles) {
+  if (!model || !cycles)
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "effai_profile_layer_cycles: NULL");
+  if (index >= effai_profile_count(model))
+    return fail(EFFAI_ERROR_INVALID_ARGUMENT,
+                "profile layer " + std::to_string(index) +
+                    " does not exist (the model has " +
+                    std::to_string(effai_profile_count(model)) + ")");
+  *cycles = model->profileCycles[index];
+  return EFFAI_OK;
 }
 
 effai_status effai_kernel_seconds(const effai_model *model, double *seconds) {
@@ -349,6 +380,12 @@ effai_status effai_run(effai_model *model, const effai_tensor *inputs,
   static char emptyWorkspace[64];
   arguments.back() = model->workspace ? model->workspace : emptyWorkspace;
   model->entry(arguments.data());
+  if (model->simulationError) {
+    const char *error = model->simulationError();
+    if (error && *error)
+      return fail(EFFAI_ERROR_DEVICE,
+                  std::string("the FPGA C simulation stopped: ") + error);
+  }
   return EFFAI_OK;
 }
 

@@ -5,6 +5,8 @@
 //   effai-compile model.onnx --target=gpu --chip=sm_90 -o model.so
 //   effai-compile model.onnx --target=gpu --chip=sm_90 --emit=ptx -o model.ptx
 //   effai-compile model.onnx --target=gpu --emit=cubin -o model.cubin
+//   effai-compile model.mlir --target=fpga-hls --fpga-part=xczu9eg -o prj/
+//   effai-compile model.mlir --target=fpga-csim -o model.so
 //
 // Imports (ONNX) or parses (MLIR on tensors) a model and writes a shared
 // object that libeffai_runtime loads: effai-cpu-pipeline with the runtime
@@ -12,7 +14,9 @@
 // same shared object holds the host code and the kernels of
 // effai-gpu-pipeline (PTX, or a cubin with --gpu-binary=cubin); --emit=ptx
 // and --emit=cubin write the kernels alone (a cubin with ptxas's
-// per-kernel report on stdout).
+// per-kernel report on stdout). For an FPGA, an integer-only model goes
+// through effai-fpga-pipeline to a Vitis HLS project (a directory), or to
+// its C simulation as a shared object the runtime runs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -94,9 +98,25 @@ int main(int argc, char **argv) {
   llvm::cl::opt<std::string> outputPath("o", llvm::cl::desc("Output file"),
                                         llvm::cl::value_desc("model.so"),
                                         llvm::cl::Required);
-  llvm::cl::opt<std::string> target("target",
-                                    llvm::cl::desc("Target device: cpu or gpu"),
-                                    llvm::cl::init("cpu"));
+  llvm::cl::opt<std::string> target(
+      "target",
+      llvm::cl::desc("Target device: cpu, gpu, fpga-hls (an HLS project "
+                     "directory) or fpga-csim (its C simulation)"),
+      llvm::cl::init("cpu"));
+  llvm::cl::opt<std::string> fpgaPart(
+      "fpga-part",
+      llvm::cl::desc("FPGA to fold for with --target=fpga-*: xczu9eg, "
+                     "xcvu9p, xcu250, ice40up5k or a .json description"),
+      llvm::cl::init("xczu9eg"));
+  llvm::cl::opt<int64_t> fpgaBatch(
+      "fpga-batch",
+      llvm::cl::desc("Frames per run of --target=fpga-csim (default: the "
+                     "model's batch)"),
+      llvm::cl::init(0));
+  llvm::cl::opt<double> fpgaUtilization(
+      "fpga-utilization",
+      llvm::cl::desc("Share of each FPGA resource the accelerator may use"),
+      llvm::cl::init(0.8));
   llvm::cl::opt<std::string> chip(
       "chip",
       llvm::cl::desc("GPU to compile for with --target=gpu: sm_80 "
@@ -123,9 +143,17 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(argc, argv,
                                     "effai ahead-of-time model compiler\n");
 
-  if (target != "cpu" && target != "gpu") {
+  bool fpga = target == "fpga-hls" || target == "fpga-csim";
+  if (target != "cpu" && target != "gpu" && !fpga) {
     llvm::errs() << "effai-compile: error: target '" << target
-                 << "' is not supported (supported: cpu, gpu)\n";
+                 << "' is not supported (supported: cpu, gpu, fpga-hls, "
+                    "fpga-csim)\n";
+    return 1;
+  }
+  if (fpga && emit != EmitKind::SharedObject) {
+    llvm::errs() << "effai-compile: error: --emit does not apply to "
+                    "--target="
+                 << target << "\n";
     return 1;
   }
   if (target == "cpu" && (emit == EmitKind::PTX || emit == EmitKind::Cubin)) {
@@ -145,6 +173,18 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  if (fpga) {
+    effai::FPGACompileOptions options;
+    options.part = fpgaPart;
+    options.utilization = fpgaUtilization;
+    options.simulation = target == "fpga-csim";
+    options.batch = fpgaBatch;
+    if (failed(effai::compileForFPGA(*module, options, outputPath, error))) {
+      llvm::errs() << "effai-compile: error: " << error << "\n";
+      return 1;
+    }
+    return 0;
+  }
   if (target == "gpu" && !checkGPUChip(module->getContext(), chip))
     return 1;
   if (target == "gpu" && (emit == EmitKind::PTX || emit == EmitKind::Cubin)) {

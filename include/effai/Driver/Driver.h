@@ -82,6 +82,26 @@ bool measureLayerTimes(StringRef path, int runs, int threads,
                        std::map<std::string, double> &seconds,
                        std::string &error);
 
+/// How effai-compile --target=fpga-hls|fpga-csim builds.
+struct FPGACompileOptions {
+  std::string part = "xczu9eg"; ///< the preset (or .json) folded for
+  double utilization = 0.8;     ///< share of each resource the PEs may use
+  bool simulation = false;      ///< the C simulation artifact, not files
+  int64_t batch = 0; ///< frames per simulation run (0: the model's batch)
+};
+
+/// Runs effai-fpga-pipeline on `module` unless it already holds an
+/// accelerator; false with `error` when the model does not map.
+LogicalResult lowerForFPGA(ModuleOp module, const FPGACompileOptions &options,
+                           std::string &error);
+
+/// Lowers `module` (an integer-only model, or a module holding a folded
+/// accelerator) with lowerForFPGA and writes the HLS project into
+/// the directory `outputPath`, or with `simulation` the C simulation
+/// shared object there (the model's batch of frames per run).
+LogicalResult compileForFPGA(ModuleOp module, const FPGACompileOptions &options,
+                             StringRef outputPath, std::string &error);
+
 } // namespace mlir::effai
 
 #endif // EFFAI_DRIVER_DRIVER_H

@@ -94,6 +94,24 @@ void buildEffaiCPUBackEnd(OpPassManager &pm, const CPUPipelineOptions &options);
 /// dialect for the module's CPU target: OpenMP when `parallel`.
 void buildEffaiLoopsToLLVM(OpPassManager &pm, bool parallel);
 
+struct FPGAPipelineOptions : public PassPipelineOptions<FPGAPipelineOptions> {
+  Option<std::string> part{
+      *this, "part",
+      llvm::cl::desc("The FPGA preset to fold for (xczu9eg, xcvu9p, xcu250, "
+                     "ice40up5k) or a .json machine description"),
+      llvm::cl::init("xczu9eg")};
+  Option<double> utilization{
+      *this, "utilization",
+      llvm::cl::desc("The share of each of the part's resources the "
+                     "accelerator may use"),
+      llvm::cl::init(0.8)};
+};
+
+/// effai-fpga-pipeline: an integer-only model (effai.quantize(...,
+/// integer_only=True)) to an effai_fpga accelerator folded for `part`.
+void buildEffaiFPGAPipeline(OpPassManager &pm,
+                            const FPGAPipelineOptions &options);
+
 struct GPUPipelineOptions : public PassPipelineOptions<GPUPipelineOptions> {
   Option<std::string> chip{
       *this, "chip",

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Target/CPU/Passes.h"
+#include "effai/Utils/ArtifactName.h"
 #include "effai/Version.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -41,19 +42,6 @@ std::string getDefaultDtypeName(Type type) {
     return (integer.isUnsigned() ? "uint" : "int") +
            std::to_string(integer.getWidth());
   return "";
-}
-
-/// Percent-escapes everything but [A-Za-z0-9_.:/-] so names never contain
-/// the metadata's separators.
-std::string escapeName(StringRef name) {
-  std::string escaped;
-  for (unsigned char c : name) {
-    if (llvm::isAlnum(c) || StringRef("_.:/-").contains(c))
-      escaped.push_back(c);
-    else
-      escaped += "%" + llvm::utohexstr(c, /*LowerCase=*/false, /*Width=*/2);
-  }
-  return escaped.empty() ? "%" : escaped;
 }
 
 /// The metadata record of argument `index` of the model, or failure with a
@@ -103,7 +91,7 @@ FailureOr<std::string> describeArgument(func::FuncOp model, unsigned index,
 
   std::string record;
   llvm::raw_string_ostream os(record);
-  os << (isOutput ? "output " : "input ") << escapeName(name) << " " << dtype
+  os << (isOutput ? "output " : "input ") << escapeArtifactName(name) << " " << dtype
      << " " << type.getRank();
   for (int64_t dim : type.getShape())
     os << " " << dim;
@@ -280,7 +268,7 @@ struct EmitEntryPointPass
     // Per-layer timers of a profiled model (effai-profile-layers).
     if (auto layers = model->getAttrOfType<ArrayAttr>("effai.profile_layers"))
       for (Attribute layer : layers)
-        os << "profile " << escapeName(cast<StringAttr>(layer).getValue())
+        os << "profile " << escapeArtifactName(cast<StringAttr>(layer).getValue())
            << "\n";
     metadata.push_back('\0');
 

@@ -32,30 +32,14 @@ int64_t getSignedBits(int64_t lo, int64_t hi) {
   return bits;
 }
 
-SmallVector<int64_t> readIntegers(ElementsAttr attr) {
-  SmallVector<int64_t> values;
-  for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
-  return values;
-}
-
 /// Terms of w as a sum or difference of powers of two (1 or 2), else 0;
 /// raises `maxShift` to the largest exponent used.
 int64_t getPow2Terms(int64_t w, int64_t &maxShift) {
-  uint64_t m = w < 0 ? uint64_t(-w) : uint64_t(w);
-  if (m == 0)
-    return 1;
-  if (llvm::isPowerOf2_64(m)) {
-    maxShift = std::max<int64_t>(maxShift, llvm::Log2_64(m));
-    return 1;
-  }
-  uint64_t low = m & (~m + 1);             // the lowest set bit
-  for (uint64_t high : {m - low, m + low}) // 2^a + 2^b, 2^a - 2^b
-    if (llvm::isPowerOf2_64(high)) {
-      maxShift = std::max<int64_t>(maxShift, llvm::Log2_64(high));
-      return 2;
-    }
-  return 0;
+  std::optional<Pow2Terms> terms = decomposePow2(w);
+  if (!terms)
+    return 0;
+  maxShift = std::max({maxShift, terms->e0, terms->e1});
+  return terms->s1 != 0 ? 2 : 1;
 }
 
 /// The MAC part of a conv2d or linear PE.
@@ -183,6 +167,29 @@ void addBuffer(Resources &r, int64_t width, int64_t depth, FPGAAttr part) {
 
 } // namespace
 
+SmallVector<int64_t> mlir::effai::fpga::readIntegers(ElementsAttr attr) {
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+std::optional<Pow2Terms> mlir::effai::fpga::decomposePow2(int64_t w) {
+  uint64_t m = w < 0 ? uint64_t(-w) : uint64_t(w);
+  int64_t sign = w < 0 ? -1 : 1;
+  if (m == 0)
+    return Pow2Terms{};
+  if (llvm::isPowerOf2_64(m))
+    return Pow2Terms{sign, int64_t(llvm::Log2_64(m)), 0, 0};
+  uint64_t low = m & (~m + 1); // the lowest set bit
+  int64_t lowShift = llvm::Log2_64(low);
+  if (llvm::isPowerOf2_64(m - low)) // 2^a + 2^b
+    return Pow2Terms{sign, int64_t(llvm::Log2_64(m - low)), sign, lowShift};
+  if (llvm::isPowerOf2_64(m + low)) // 2^a - 2^b
+    return Pow2Terms{sign, int64_t(llvm::Log2_64(m + low)), -sign, lowShift};
+  return std::nullopt;
+}
+
 int64_t LayerProfile::getKeptWeights() const {
   int64_t total = 0;
   for (int64_t k : kept)
@@ -206,6 +213,7 @@ LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
     profileWindow(profile, input, w[1], w[2], paddedWidth);
     profile.outputs = out[0] * out[1];
     profile.inputIterations = paddedHeight * paddedWidth;
+    profile.channelsShareInputs = conv.getGroups() == 1;
     return profile;
   }
   if (auto linear = dyn_cast<LinearOp>(pe)) {

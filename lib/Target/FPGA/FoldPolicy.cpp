@@ -62,7 +62,7 @@ SmallVector<StringRef> getArithmetics(const LayerProfile &profile,
   if (part.getDsp() > 0) {
     options.push_back("dsp");
     if (part.getDspABits() >= 27 && part.getDspBBits() >= 18 &&
-        profile.weightBits <= 8 &&
+        profile.channelsShareInputs && profile.weightBits <= 8 &&
         profile.weightBits + profile.operandBits <= 18)
       options.push_back("dsp-packed");
   }
@@ -96,7 +96,8 @@ SmallVector<Build> enumerateBuilds(Operation *op, const LayerProfile &profile,
         continue;
       for (int64_t simd : getDivisors(profile.reduction))
         for (bool skipZeros : {false, true}) {
-          if (skipZeros && !pruned)
+          // Packed channel pairs read one input: not a per-channel gather.
+          if (skipZeros && (!pruned || arithmetic == "dsp-packed"))
             continue;
           int64_t steps = getStepsPerOutput(profile, pe, simd, skipZeros);
           std::optional<Build> best;

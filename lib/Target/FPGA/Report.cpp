@@ -30,6 +30,17 @@ llvm::json::Object describeResources(const Resources &r) {
                             {"uram", int64_t(std::ceil(r.uram))}};
 }
 
+} // namespace
+
+std::string mlir::effai::fpga::getPEName(Operation *pe, int64_t index) {
+  std::string name = getLayerName(pe->getLoc());
+  if (name.empty())
+    name = pe->getName().stripDialect().str() + std::to_string(index);
+  return name;
+}
+
+namespace {
+
 llvm::json::Object describePE(Operation *op, int64_t index,
                               const PEEstimate &estimate, FPGAAttr part) {
   LayerProfile profile = profileLayer(op);
@@ -37,11 +48,8 @@ llvm::json::Object describePE(Operation *op, int64_t index,
   if (!fold)
     fold = getDefaultFold(op, profile, part);
   std::string kind = op->getName().stripDialect().str();
-  std::string name = getLayerName(op->getLoc());
-  if (name.empty())
-    name = kind + std::to_string(index);
   llvm::json::Object pe{
-      {"name", name},
+      {"name", getPEName(op, index)},
       {"op", kind},
       {"input", describeStream(cast<StreamType>(op->getOperand(0).getType()))},
       {"output", describeStream(cast<StreamType>(op->getResult(0).getType()))},

@@ -2,6 +2,9 @@
 
 #include "effai/Target/FPGA/Report.h"
 
+#include "effai/Target/FPGA/CSimArtifact.h"
+#include "effai/Target/FPGA/HLSEmitter.h"
+
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "effai/Dialect/FPGA/IR/FPGA.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -45,6 +48,27 @@ void mlir::effai::registerFPGATranslations() {
                            [](llvm::json::Object &report, raw_ostream &os) {
                              os << formatFPGAReport(report);
                            });
+      },
+      dialects);
+  TranslateFromMLIRRegistration hls(
+      "emit-hls",
+      "Emit the Vitis HLS project of the module's folded accelerator, each "
+      "file after a '// === <path> ===' line",
+      [](Operation *op, raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        FailureOr<fpga::AcceleratorOp> accelerator =
+            fpga::getSingleAccelerator(module);
+        if (failed(accelerator))
+          return failure();
+        FailureOr<std::vector<fpga::HLSFile>> files =
+            fpga::emitHLSProject(*accelerator);
+        if (failed(files))
+          return failure();
+        for (const fpga::HLSFile &file : *files)
+          os << "// === " << file.path << " ===\n" << file.text;
+        return success();
       },
       dialects);
 }

@@ -93,7 +93,10 @@ EFFAI_API const char *effai_model_version(const effai_model *model);
 EFFAI_API size_t effai_workspace_bytes(const effai_model *model);
 /* Where the model's work runs: "cpu", or "cuda" for a GPU artifact
  * (effai-compile --target=gpu), whose buffers live on device 0 and whose
- * effai_run copies inputs in and outputs out. */
+ * effai_run copies inputs in and outputs out, or "fpga-csim" for the C
+ * simulation of an FPGA accelerator (effai-compile --target=fpga-csim),
+ * whose effai_run fails with EFFAI_ERROR_DEVICE and the simulation's
+ * report when its dataflow deadlocks. */
 EFFAI_API const char *effai_model_device(const effai_model *model);
 /* For a GPU model: the seconds its kernels took in the last effai_run,
  * between CUDA events recorded on its stream (no host-device copies). */
@@ -119,6 +122,13 @@ EFFAI_API effai_status effai_profile_layer(const effai_model *model,
                                            size_t index, const char **name,
                                            double *seconds);
 EFFAI_API void effai_profile_reset(effai_model *model);
+/* Layer `index`'s raw counter since loading or the last reset: CPU cycle
+ * counter ticks, or for an FPGA C simulation (device "fpga-csim") the
+ * cycles its PE counted (iterations of its II = 1 loops), which
+ * effai_profile_layer converts to seconds at the accelerator's clock. */
+EFFAI_API effai_status effai_profile_layer_cycles(const effai_model *model,
+                                                  size_t index,
+                                                  uint64_t *cycles);
 
 /* The first CUDA device, as the driver reports it. */
 typedef struct effai_cuda_device {

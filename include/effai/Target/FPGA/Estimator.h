@@ -48,10 +48,27 @@ struct LayerProfile {
   int64_t outputBeatBits = 0;
   /// Whether the output is requantized (a fixed-point multiply per output).
   bool requantizes = false;
+  /// Whether every output channel reads the same inputs (not a grouped
+  /// convolution): what packing two channels' products into one DSP needs.
+  bool channelsShareInputs = true;
 
   bool hasProducts() const { return outChannels > 0; }
   int64_t getKeptWeights() const;
 };
+
+/// The name of the `index`th PE of its accelerator in reports and the C
+/// simulation's counters: its model layer, else e.g. "conv2d0".
+std::string getPEName(Operation *pe, int64_t index);
+
+/// The integers of a weight or bias constant.
+SmallVector<int64_t> readIntegers(ElementsAttr attr);
+
+/// w = s0 * 2^e0 + s1 * 2^e1 with s0, s1 in {-1, 0, 1}.
+struct Pow2Terms {
+  int64_t s0 = 0, e0 = 0, s1 = 0, e1 = 0;
+};
+/// `w` as at most two signed powers of two, or none.
+std::optional<Pow2Terms> decomposePow2(int64_t w);
 
 /// Profiles a PE (conv2d, linear, maxpool or clamp).
 LayerProfile profileLayer(Operation *pe);

@@ -1,0 +1,111 @@
+//===- FPGACompile.cpp - effai-compile --target=fpga-hls|fpga-csim --------===//
+//
+// What effai-compile and Python's effai.build share for the FPGA: the
+// model through effai-fpga-pipeline (unless it already holds a folded
+// accelerator), then the HLS project as files or the C simulation as a
+// runtime artifact. The accelerator streams frames; the artifact takes the
+// model's batch of them per run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Driver/Driver.h"
+
+#include "effai/Pipelines/Pipelines.h"
+#include "effai/Target/FPGA/CSimArtifact.h"
+#include "effai/Target/FPGA/HLSEmitter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::effai;
+
+namespace {
+
+/// The batch of the model's first input (frames per run), else 1.
+int64_t getModelBatch(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isPrivate() || func.getNumArguments() == 0)
+      continue;
+    auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[0]);
+    if (type && type.getRank() > 0 && !type.isDynamicDim(0))
+      return type.getDimSize(0);
+  }
+  return 1;
+}
+
+LogicalResult writeProject(ArrayRef<fpga::HLSFile> files, StringRef directory,
+                           std::string &error) {
+  for (const fpga::HLSFile &file : files) {
+    SmallString<128> path(directory);
+    llvm::sys::path::append(path, file.path);
+    if (std::error_code ec = llvm::sys::fs::create_directories(
+            llvm::sys::path::parent_path(path))) {
+      error = "cannot create '" + llvm::sys::path::parent_path(path).str() +
+              "': " + ec.message();
+      return failure();
+    }
+    std::error_code ec;
+    llvm::raw_fd_ostream out(path, ec);
+    if (ec) {
+      error = "cannot write '" + path.str().str() + "': " + ec.message();
+      return failure();
+    }
+    out << file.text;
+  }
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::effai::lowerForFPGA(ModuleOp module,
+                                        const FPGACompileOptions &options,
+                                        std::string &error) {
+  if (module.getOps<fpga::AcceleratorOp>().empty()) {
+    PassManager pm(module.getContext());
+    FPGAPipelineOptions pipeline;
+    pipeline.part = options.part;
+    pipeline.utilization = options.utilization;
+    buildEffaiFPGAPipeline(pm, pipeline);
+    if (failed(pm.run(module))) {
+      error = "the model does not map onto an FPGA accelerator for '" +
+              options.part + "' (see the diagnostics above)";
+      return failure();
+    }
+  }
+  return success();
+}
+
+LogicalResult mlir::effai::compileForFPGA(ModuleOp module,
+                                          const FPGACompileOptions &options,
+                                          StringRef outputPath,
+                                          std::string &error) {
+  int64_t batch = options.batch > 0 ? options.batch : getModelBatch(module);
+  if (failed(lowerForFPGA(module, options, error)))
+    return failure();
+  FailureOr<fpga::AcceleratorOp> accelerator =
+      fpga::getSingleAccelerator(module);
+  if (failed(accelerator)) {
+    error = "no accelerator to emit";
+    return failure();
+  }
+  if (options.simulation) {
+    if (failed(fpga::buildCSimArtifact(module, batch, outputPath, error))) {
+      if (error.empty())
+        error = "the accelerator cannot be emitted (see the diagnostics "
+                "above)";
+      return failure();
+    }
+    return success();
+  }
+  FailureOr<std::vector<fpga::HLSFile>> files =
+      fpga::emitHLSProject(*accelerator);
+  if (failed(files)) {
+    error = "the accelerator cannot be emitted (see the diagnostics above)";
+    return failure();
+  }
+  return writeProject(*files, outputPath, error);
+}
