@@ -4,7 +4,7 @@
 // RUN: %effai_opt %s | %effai_opt | FileCheck %s
 
 // CHECK-LABEL: effai_fpga.accelerator @digits_cnn
-// CHECK-SAME: inputs [#effai_fpga.port<name = "input", shape = [1, 8, 8], scales = [3.921{{[0-9]*}}e-03], zero_point = 0>]
+// CHECK-SAME: inputs [#effai_fpga.port<name = "input", shape = [1, 8, 8], scales = [0.0039215{{[0-9]*}}], zero_point = 0>]
 // CHECK-SAME: outputs [#effai_fpga.port<name = "logits", shape = [2], scales = [1.000000e-02, 2.000000e-02], zero_point = 0>]
 // CHECK: ^bb0(%[[X:.*]]: !effai_fpga.stream<8x8x1xui8>):
 // CHECK: %[[C1:.*]] = effai_fpga.conv2d %[[X]] {bias = dense<0> : tensor<4xi32>, fold = #effai_fpga.fold<pe = 4, simd = 1, arithmetic = "dsp-packed", storage = "lutram", acc_bits = 14, fifo_depth = 2, skip_zeros = false>, input_zero_point = 0 : i64, pads = array<i64: 1, 1, 1, 1>, requant = #effai_fpga.requant<multipliers = [1518500250], shifts = [38], zero_point = 0, min = 0, max = 255>, strides = array<i64: 1, 1>, weights = dense<1> : tensor<4x3x3x1xi8>} : !effai_fpga.stream<8x8x1xui8> -> !effai_fpga.stream<8x8x4xui8>

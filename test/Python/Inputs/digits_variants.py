@@ -51,3 +51,29 @@ def assert_matches(got, want, variant, **context):
     else:
         np.testing.assert_allclose(got, want, rtol=1e-5,
                                    atol=1e-5 * np.abs(want).max(), **context)
+
+
+#: Integer-only variants (effai-integerize: codes from layer to layer), what
+#: an FPGA accelerator takes: int8 weights, power-of-two weights (two terms
+#: of 4 bits: shift-add PEs) and 75% of the weights pruned (by magnitude).
+INTEGER_VARIANTS = {
+    "w8a8": None,
+    "pow2": "effai-shift-quantize{terms=2 bits=4}",
+    "pruned": "effai-prune{mode=magnitude sparsity=0.75}",
+}
+
+
+def load_integer(name, variant, batch):
+    """digits_{name}.onnx, calibrated and integer-only (uint8 activations,
+    i32 accumulators), its weights compressed as INTEGER_VARIANTS says."""
+    module = effai.import_onnx(os.path.join(DIGITS, f"digits_{name}.onnx"),
+                               input_shapes={"input": [batch, 1, 8, 8]})
+    module.run_pipeline("effai-fold-batch-norm")
+    calibration = np.resize(CALIBRATION, (batch, 1, 8, 8))
+    effai.calibrate(module, [calibration])
+    if INTEGER_VARIANTS[variant]:
+        module.run_pipeline(INTEGER_VARIANTS[variant])
+    # Weights already in integer codes (power-of-two) are kept as they are.
+    module.run_pipeline("effai-quantize{weight-bits=8 activations=int8}")
+    module.run_pipeline("effai-integerize")
+    return module

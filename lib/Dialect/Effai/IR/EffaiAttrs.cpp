@@ -7,6 +7,7 @@
 
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Dialect/Effai/IR/ExactF64Array.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"

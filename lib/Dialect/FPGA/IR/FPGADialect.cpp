@@ -7,6 +7,8 @@
 
 #include "effai/Dialect/FPGA/IR/FPGA.h"
 
+#include "effai/Dialect/Effai/IR/ExactF64Array.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"

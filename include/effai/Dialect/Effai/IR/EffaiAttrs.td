@@ -11,6 +11,7 @@
 
 include "effai/Dialect/Effai/IR/EffaiDialect.td"
 include "effai/Dialect/Effai/IR/EffaiInterfaces.td"
+include "effai/Dialect/Effai/IR/EffaiParameters.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
@@ -78,7 +79,7 @@ def Effai_Pow2FormatAttr : Effai_Attr<"Pow2Format", "pow2",
   }];
   let parameters = (ins "unsigned":$terms, "unsigned":$bits,
                         "int64_t":$minExp, "int64_t":$maxExp,
-                        OptionalParameter<"::mlir::DenseF64ArrayAttr">:$scales);
+                        Effai_OptionalExactF64ArrayParameter:$scales);
   let assemblyFormat = [{
     `<` `terms` `=` $terms `,` `bits` `=` $bits `,` `min_exp` `=` $minExp `,`
     `max_exp` `=` $maxExp (`,` `scales` `=` $scales^)? `>`

@@ -3,6 +3,7 @@
 #ifndef EFFAI_DIALECT_FPGA_IR_FPGAATTRS_TD
 #define EFFAI_DIALECT_FPGA_IR_FPGAATTRS_TD
 
+include "effai/Dialect/Effai/IR/EffaiParameters.td"
 include "effai/Dialect/FPGA/IR/FPGADialect.td"
 include "mlir/IR/AttrTypeBase.td"
 
@@ -48,7 +49,7 @@ def FPGA_PortAttr : FPGA_Attr<"Port", "port"> {
   }];
   let parameters = (ins StringRefParameter<"tensor name">:$name,
                         "::mlir::DenseI64ArrayAttr":$shape,
-                        "::mlir::DenseF64ArrayAttr":$scales,
+                        Effai_ExactF64ArrayParameter:$scales,
                         "int64_t":$zero_point);
   let assemblyFormat = "`<` struct(params) `>`";
 }
