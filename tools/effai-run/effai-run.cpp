@@ -98,10 +98,30 @@ std::optional<std::string> probeGPU(std::string &error) {
 
 /// The per-layer timers of a model compiled with --profile: milliseconds
 /// per run and share of the total, slowest first.
+/// An FPGA C simulation's PEs run concurrently: each one's cycles per run
+/// (the slowest sets the accelerator's pace), at the part's clock.
+void printSimulatedCycles(effai_model *model, size_t runs) {
+  llvm::outs() << "simulated FPGA cycles per run (PEs run concurrently):\n";
+  for (size_t i = 0, e = effai_profile_count(model); i < e; ++i) {
+    const char *name;
+    double seconds;
+    uint64_t cycles;
+    if (effai_profile_layer(model, i, &name, &seconds) != EFFAI_OK ||
+        effai_profile_layer_cycles(model, i, &cycles) != EFFAI_OK)
+      return;
+    llvm::outs() << llvm::format("  %12llu cycles %10.3f us  ",
+                                 (unsigned long long)(cycles / runs),
+                                 seconds * 1e6 / runs)
+                 << name << "\n";
+  }
+}
+
 void printProfile(effai_model *model, size_t runs) {
   size_t count = effai_profile_count(model);
   if (count == 0)
     return;
+  if (StringRef(effai_model_device(model)) == "fpga-csim")
+    return printSimulatedCycles(model, runs);
   std::vector<std::pair<double, std::string>> layers;
   double total = 0;
   for (size_t i = 0; i < count; ++i) {

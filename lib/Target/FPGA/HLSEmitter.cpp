@@ -491,7 +491,7 @@ std::string ProjectEmitter::emitBuildScript(StringRef part, double clockGhz) {
       "# Vitis HLS: vitis_hls -f build.tcl (C simulation needs a test "
       "bench;\n# effai-compile --target=fpga-csim builds one for the "
       "runtime).\nopen_project -reset {0}_prj\nset_top {0}\n"
-      "add_files {0}.cpp -cflags \"-std=c++14\"\n"
+      "add_files {0}.cpp -cflags \"-std=c++14 -DEFFAI_USE_VITIS_HEADERS\"\n"
       "open_solution -reset solution1 -flow_target vivado\n"
       "set_part {{{1}}\ncreate_clock -period {2:F3}\ncsynth_design\n"
       "export_design -format ip_catalog\nexit\n",
