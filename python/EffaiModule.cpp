@@ -309,6 +309,15 @@ PYBIND11_MODULE(_effai, m) {
   m.def("add_measured_times", &addMeasuredTimes, py::arg("report"),
         py::arg("seconds"), py::arg("runs"));
   m.def("parse_module", &parseModule, py::arg("text"));
+  m.def(
+      "format_fpga_report",
+      [](const std::string &report) {
+        llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(report);
+        if (!parsed || !parsed->getAsObject())
+          throw py::value_error("not an FPGA report");
+        return effai::formatFPGAReport(*parsed->getAsObject());
+      },
+      py::arg("report"));
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
         py::arg("input_shapes"), py::arg("constants"),
         py::arg("external_data_dir"));

@@ -32,6 +32,10 @@ echo "== effai-compile digits_cnn.onnx -o digits_cnn.so; effai-run on one digit"
 "$python" -c "import numpy as np, sys; print('predicted digit:', int(np.load(sys.argv[1]).argmax()), '| label:', int(np.load(sys.argv[2])[0]))" \
   "$work/out/logits.npy" "$digits/test_labels.npy"
 
+echo
+echo "== FPGA: the digits CNN int8 as a streaming accelerator for two parts (HLS C++, C simulation)"
+PYTHONPATH="$build_dir/python_packages" "$python" "$digits/fpga.py" --check
+
 example="$root/examples/compressed-mlp.mlir"
 echo
 echo "== effai-opt --effai-annotate-cost $(basename "$example")"

@@ -94,12 +94,14 @@ hoistThroughReshape(PatternRewriter &rewriter, quant::QuantizeCastOp qcast,
 LogicalResult hoistThroughMax(PatternRewriter &rewriter,
                               quant::QuantizeCastOp qcast, linalg::GenericOp op,
                               MaxKind kind) {
-  Location loc = qcast.getLoc();
+  // The quantization keeps its location; the max on codes is still the
+  // model's ReLU or pooling layer (reports and timers name it so).
+  Location loc = op.getLoc();
   auto qtype = cast<quant::UniformQuantizedType>(
       getElementTypeOrSelf(qcast.getResult().getType()));
   Type storage = qtype.getStorageType();
   Value source = op.getDpsInputOperand(0)->get();
-  Value codes = quantizeToCodes(rewriter, loc, source, qtype);
+  Value codes = quantizeToCodes(rewriter, qcast.getLoc(), source, qtype);
   auto resultType = withElementType(op.getResult(0).getType(), storage);
   Value init =
       tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), storage);

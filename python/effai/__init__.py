@@ -300,6 +300,13 @@ def fpga_report(model: Union[Module, ModelLike], part: str = "xczu9eg",
     return json.loads(text)
 
 
+def format_fpga_report(report: dict) -> str:
+    """:func:`fpga_report`'s report as the readable table
+    ``effai-translate --fpga-report-table`` prints."""
+    import json
+    return _effai.format_fpga_report(json.dumps(report))
+
+
 def _default_chip() -> str:
     """The preset for CUDA device 0 (sm_90 from Hopper on, sm_80 before),
     sm_90 when there is no device."""

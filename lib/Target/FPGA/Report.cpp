@@ -139,26 +139,32 @@ std::string mlir::effai::formatFPGAReport(const llvm::json::Object &report) {
   for (const llvm::json::Value &value : *report.getArray("accelerators")) {
     const llvm::json::Object *acc = value.getAsObject();
     os << "\naccelerator @" << str(acc, "name") << "\n";
-    os << llvm::formatv("{0,-14} {1,-8} {2,-11} {3,-11} {4,4} {5,4} {6,-10} "
+    // The layer column as wide as the longest name (ONNX node names).
+    size_t width = 14;
+    for (const llvm::json::Value &peValue : *acc->getArray("pes"))
+      width = std::max(width, str(peValue.getAsObject(), "name").size());
+    os << llvm::left_justify("layer", width)
+       << llvm::formatv(" {1,-8} {2,-11} {3,-11} {4,4} {5,4} {6,-10} "
                         "{7,4} {8,4} {9,-9} {10,9} {11,5} {12,7} {13,7} {14,5} "
                         "{15,4}\n",
-                        "layer", "op", "input", "output", "w", "acc", "arith",
-                        "pe", "simd", "storage", "cycles", "dsp", "lut", "ff",
-                        "bram", "uram");
+                        "", "op", "input", "output", "w", "acc", "arith", "pe",
+                        "simd", "storage", "cycles", "dsp", "lut", "ff", "bram",
+                        "uram");
     for (const llvm::json::Value &peValue : *acc->getArray("pes")) {
       const llvm::json::Object *pe = peValue.getAsObject();
       const llvm::json::Object *r = pe->getObject("resources");
       std::string storage = str(pe, "storage");
       if (pe->getBoolean("skip_zeros").value_or(false))
         storage += "/sparse";
-      os << llvm::formatv(
-          "{0,-14} {1,-8} {2,-11} {3,-11} {4,4} {5,4} {6,-10} {7,4} {8,4} "
-          "{9,-9} {10,9} {11,5} {12,7} {13,7} {14,5} {15,4}\n",
-          str(pe, "name"), str(pe, "op"), str(pe, "input"), str(pe, "output"),
-          num(pe, "weight_bits"), num(pe, "acc_bits"), str(pe, "arithmetic"),
-          num(pe, "pe"), num(pe, "simd"), storage, num(pe, "cycles"),
-          num(r, "dsp"), num(r, "lut"), num(r, "ff"), num(r, "bram"),
-          num(r, "uram"));
+      os << llvm::left_justify(str(pe, "name"), width)
+         << llvm::formatv(
+                " {1,-8} {2,-11} {3,-11} {4,4} {5,4} {6,-10} {7,4} {8,4} "
+                "{9,-9} {10,9} {11,5} {12,7} {13,7} {14,5} {15,4}\n",
+                "", str(pe, "op"), str(pe, "input"), str(pe, "output"),
+                num(pe, "weight_bits"), num(pe, "acc_bits"),
+                str(pe, "arithmetic"), num(pe, "pe"), num(pe, "simd"), storage,
+                num(pe, "cycles"), num(r, "dsp"), num(r, "lut"), num(r, "ff"),
+                num(r, "bram"), num(r, "uram"));
     }
     const llvm::json::Object *total = acc->getObject("total");
     const llvm::json::Object *budget = report.getObject("budget");
