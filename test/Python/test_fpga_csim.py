@@ -186,3 +186,69 @@ def test_refused_models():
     assert "does not fit" in str(error.value.diagnostics)
     with pytest.raises(ValueError, match="not supported"):
         effai.compile(module, target="fpga")
+
+
+# Signed (i8) streams, a depthwise convolution with stride 2 and asymmetric
+# padding (dense and skipping zeros, two channels per cycle), a pooling
+# window unlike its stride, a clamp PE, and a linear layer whose three
+# weights per cycle do not divide its four inputs.
+SIGNED = """
+effai_fpga.accelerator @signed inputs [#effai_fpga.port<name = "x", shape = [2, 5, 5], scales = [1.0], zero_point = -1>] outputs [#effai_fpga.port<name = "y", shape = [3], scales = [1.0], zero_point = 0>] {
+^bb0(%x: !effai_fpga.stream<5x5x2xi8>):
+  %c = effai_fpga.conv2d %x {weights = dense<[[[[3], [0], [-2]], [[1], [4], [0]], [[0], [-1], [2]]], [[[-3], [5], [0]], [[0], [2], [-4]], [[1], [0], [0]]]]> : tensor<2x3x3x1xi8>, bias = dense<[7, -9]> : tensor<2xi32>, input_zero_point = -1, strides = array<i64: 2, 2>, pads = array<i64: 0, 1, 1, 0>, groups = 2, requant = #effai_fpga.requant<multipliers = [1073741824], shifts = [33], zero_point = -5, min = -128, max = 127>, fold = FOLD} : !effai_fpga.stream<5x5x2xi8> -> !effai_fpga.stream<2x2x2xi8>
+  %p = effai_fpga.maxpool %c {window = array<i64: 2, 1>, strides = array<i64: 1, 1>, fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "none", storage = "registers", acc_bits = 8, fifo_depth = 2, skip_zeros = false>} : !effai_fpga.stream<2x2x2xi8> -> !effai_fpga.stream<1x2x2xi8>
+  %k = effai_fpga.clamp %p {min = -3, max = 40, fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "none", storage = "registers", acc_bits = 8, fifo_depth = 3, skip_zeros = false>} : !effai_fpga.stream<1x2x2xi8> -> !effai_fpga.stream<1x2x2xi8>
+  %l = effai_fpga.linear %k {weights = dense<[[1, -2, 3, -4], [5, 0, -7, 8], [-9, 10, 0, 12]]> : tensor<3x4xi8>, bias = dense<[100, -100, 0]> : tensor<3xi32>, input_zero_point = 2, fold = #effai_fpga.fold<pe = 3, simd = 3, arithmetic = "dsp", storage = "lutram", acc_bits = 14, fifo_depth = 2, skip_zeros = false>} : !effai_fpga.stream<1x2x2xi8> -> !effai_fpga.stream<3xi32>
+  effai_fpga.yield %l : !effai_fpga.stream<3xi32>
+}
+"""
+
+
+def reference_signed(codes):
+    """SIGNED in numpy on [N, 2, 5, 5] i8 input codes."""
+    weights = np.array([[[3, 0, -2], [1, 4, 0], [0, -1, 2]],
+                        [[-3, 5, 0], [0, 2, -4], [1, 0, 0]]])
+    x = np.pad(codes.astype(np.int64), ((0, 0), (0, 0), (0, 1), (1, 0)),
+               constant_values=-1) + 1
+    acc = np.zeros((len(codes), 2, 2, 2), np.int64) + np.array(
+        [7, -9])[None, :, None, None]
+    for ky in range(3):
+        for kx in range(3):
+            window = x[:, :, ky:ky + 4:2, kx:kx + 4:2]
+            acc += window * weights[None, :, ky, kx, None, None]
+    conv = np.clip(np.round(acc / 8.0) - 5, -128, 127)    # [N, C, H, W]
+    pooled = conv.max(axis=2)                             # window 2x1
+    clamped = np.clip(pooled, -3, 40)                     # [N, C, W]
+    flat = clamped.transpose(0, 2, 1).reshape(len(codes), 4) - 2   # HWC
+    linear = np.array([[1, -2, 3, -4], [5, 0, -7, 8], [-9, 10, 0, 12]])
+    return flat @ linear.T + np.array([100, -100, 0])
+
+
+@pytest.mark.parametrize("fold", [
+    '#effai_fpga.fold<pe = 2, simd = 4, arithmetic = "lut-mul", '
+    'storage = "bram", acc_bits = 16, fifo_depth = 2, skip_zeros = false>',
+    '#effai_fpga.fold<pe = 2, simd = 2, arithmetic = "shift-add", '
+    'storage = "lutram", acc_bits = 16, fifo_depth = 2, skip_zeros = true>',
+])
+def test_signed_depthwise_strided_against_numpy(fold):
+    module = effai.Module.parse(SIGNED.replace("FOLD", fold))
+    module.run_pipeline("effai-set-target{target=xcu250}")
+    exe = effai.compile(module, target="fpga-csim", batch=40)
+    codes = np.random.default_rng(1).integers(-128, 128, (40, 2, 5, 5))
+    got = exe((codes + 1).astype(np.float32))   # scale 1, zero point -1
+    np.testing.assert_array_equal(got, reference_signed(codes))
+    check_cycles(exe, effai.fpga_report(module), 40)
+
+
+def test_port_names_that_clash_with_the_project():
+    """Ports named like C++ keywords, the project's namespaces and its FIFOs
+    get variables of their own."""
+    text = open(TINY).read().replace('name = "image"', 'name = "hls"')
+    text = text.replace('name = "scores"', 'name = "conv2d0_out"')
+    module = effai.Module.parse(text)
+    module.run_pipeline("effai-set-target{target=xczu9eg}")
+    exe = effai.compile(module, target="fpga-csim", batch=3)
+    codes = np.random.default_rng(2).integers(0, 256, (3, 2, 4, 4))
+    got = exe(((codes - 3) * 0.5).astype(np.float32))
+    np.testing.assert_array_equal(got, reference_tiny(codes) * 0.25)
+    assert [t.name for t in exe.inputs] == ["hls"]

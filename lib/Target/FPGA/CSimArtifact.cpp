@@ -61,9 +61,10 @@ std::string describePort(StringRef kind, PortAttr port, int64_t batch) {
 std::string getHostIndex(StreamType stream, StringRef frameSize) {
   ArrayRef<int64_t> shape = stream.getShape();
   if (shape.size() == 3)
-    return llvm::formatv("n * {0} + c * {1} + b", frameSize,
+    return llvm::formatv("effai_n * {0} + effai_c * {1} + effai_b", frameSize,
                          shape[0] * shape[1]);
-  return llvm::formatv("n * {0} + b * {1} + c", frameSize, shape.back());
+  return llvm::formatv("effai_n * {0} + effai_b * {1} + effai_c", frameSize,
+                       shape.back());
 }
 
 } // namespace
@@ -93,7 +94,8 @@ std::string mlir::effai::fpga::emitCSimHost(AcceleratorOp accelerator,
   os << "// The C simulation of @" << accelerator.getSymName()
      << " behind the effai runtime's C ABI: " << batch
      << " frames per run.\n#include \"" << top
-     << ".h\"\n\n#include <cmath>\n#include <cstdint>\n#include <string>\n\n"
+     << ".h\"\n\n#include <cmath>\n#include <cstdint>\n#include "
+        "<mutex>\n#include <string>\n\n"
      << "#define EFFAI_EXPORT extern \"C\" "
         "__attribute__((visibility(\"default\")))\n\n"
      << "EFFAI_EXPORT const char effai_metadata[] =\n    "
@@ -105,47 +107,68 @@ std::string mlir::effai::fpga::emitCSimHost(AcceleratorOp accelerator,
      << "  return simulation_error.c_str();\n}\n\n"
      << "/// round_half_even(x / scale) + zero_point in f32, saturated.\n"
      << "template <typename T>\nstatic T quantize(float x, float scale, "
-        "float zero, float lo, float hi) {\n"
-     << "  float q = std::nearbyint(x / scale) + zero;\n"
+        "float zero, double lo, double hi) {\n"
+     << "  double q = std::nearbyint(x / scale) + zero;\n"
      << "  return T(int64_t(q < lo ? lo : q > hi ? hi : q));\n}\n\n"
-     << "EFFAI_EXPORT void effai_entry(void **buffers) {\n"
+     << "EFFAI_EXPORT void effai_entry(void **effai_buffers) {\n"
+     << "  // One simulation at a time: its state is this library's.\n"
+     << "  static std::mutex effai_mutex;\n"
+     << "  std::lock_guard<std::mutex> effai_lock(effai_mutex);\n"
      << "  effai_hls::simulation::get().reset();\n"
      << "  for (int i = 0; i < " << numPEs << "; ++i)\n"
      << "    effai_hls::cycles[i] = 0;\n"
      << "  simulation_error.clear();\n";
+  // Ports, and the host buffers (declared before the processes that use
+  // them: the dataflow region joins its threads when it goes).
   int64_t slot = 0;
-  for (Value stream : llvm::concat<Value>(inputs, outputs))
-    os << "  hls::stream<" << getPortVariable(accelerator, stream) << "_beat> "
-       << getPortVariable(accelerator, stream) << "(\""
-       << getPortVariable(accelerator, stream) << "\");\n";
-  os << "  try {\n    effai_hls::dataflow host;\n";
+  for (Value stream : llvm::concat<Value>(inputs, outputs)) {
+    std::string name = getPortVariable(accelerator, stream);
+    os << "  hls::stream<" << name << "_beat> " << name << "(\"" << name
+       << "\");\n";
+  }
+  for (Value stream : inputs) {
+    os << "  const float *effai_data_" << slot << " = (const float "
+       << "*)effai_buffers[" << slot << "]; // "
+       << getPortVariable(accelerator, stream) << "\n";
+    ++slot;
+  }
+  for (auto [stream, attr] : llvm::zip(outputs, accelerator.getOutputs())) {
+    os << "  float *effai_data_" << slot << " = (float *)effai_buffers[" << slot
+       << "]; // " << getPortVariable(accelerator, stream) << "\n"
+       << "  static const double effai_scales_" << slot << "[] = {";
+    llvm::interleaveComma(cast<PortAttr>(attr).getScales().asArrayRef(), os,
+                          [&](double s) { os << llvm::formatv("{0:e17}", s); });
+    os << "};\n";
+    ++slot;
+  }
+  os << "  try {\n    effai_hls::dataflow effai_host;\n";
   // Feed each input port.
+  slot = 0;
   for (auto [stream, attr] : llvm::zip(inputs, accelerator.getInputs())) {
     auto type = cast<StreamType>(stream.getType());
     auto port = cast<PortAttr>(attr);
     auto [lo, hi] = getCodeRange(type.getElementType());
     std::string name = getPortVariable(accelerator, stream);
     std::string frame = std::to_string(type.getNumElements());
-    os << "    const float *" << name << "_data = (const float *)buffers["
-       << slot++ << "];\n"
-       << "    host.spawn(\"host: writes " << name << "\", [&] {\n"
-       << "      for (int n = 0; n < " << batch << "; ++n)\n"
-       << "        for (int b = 0; b < "
-       << type.getNumElements() / type.getShape().back() << "; ++b) {\n"
-       << "          " << name << "_beat beat;\n"
-       << "          for (int c = 0; c < " << type.getShape().back()
-       << "; ++c)\n"
-       << "            beat[c] = quantize<" << name << "_beat::value_type>("
-       << name << "_data[" << getHostIndex(type, frame) << "], "
-       << llvm::formatv("{0:e9}f, {1}.f, {2}.f, {3}.f",
+    os << "    effai_host.spawn(\"host: writes " << name << "\", [&] {\n"
+       << "      for (int effai_n = 0; effai_n < " << batch << "; ++effai_n)\n"
+       << "        for (int effai_b = 0; effai_b < "
+       << type.getNumElements() / type.getShape().back() << "; ++effai_b) {\n"
+       << "          " << name << "_beat effai_beat;\n"
+       << "          for (int effai_c = 0; effai_c < " << type.getShape().back()
+       << "; ++effai_c)\n"
+       << "            effai_beat[effai_c] = quantize<" << name
+       << "_beat::value_type>(effai_data_" << slot++ << "["
+       << getHostIndex(type, frame) << "], "
+       << llvm::formatv("{0:e9}f, {1}.f, {2}.0, {3}.0",
                         float(port.getScales()[0]), port.getZeroPoint(), lo, hi)
        << ");\n"
-       << "          " << name << ".write(beat);\n        }\n    });\n";
+       << "          " << name << ".write(effai_beat);\n        }\n    });\n";
   }
   // The accelerator, one frame per call.
-  os << "    host.spawn(\"" << top << "\", [&] {\n"
-     << "      for (int n = 0; n < " << batch << "; ++n)\n        " << top
-     << "(";
+  os << "    effai_host.spawn(\"" << top << "\", [&] {\n"
+     << "      for (int effai_n = 0; effai_n < " << batch << "; ++effai_n)\n"
+     << "        " << top << "(";
   llvm::interleaveComma(llvm::concat<Value>(inputs, outputs), os, [&](Value v) {
     os << getPortVariable(accelerator, v);
   });
@@ -156,23 +179,19 @@ std::string mlir::effai::fpga::emitCSimHost(AcceleratorOp accelerator,
     auto port = cast<PortAttr>(attr);
     std::string name = getPortVariable(accelerator, stream);
     std::string frame = std::to_string(type.getNumElements());
-    os << "    float *" << name << "_data = (float *)buffers[" << slot++
-       << "];\n    static const double " << name << "_scales[] = {";
-    llvm::interleaveComma(port.getScales().asArrayRef(), os,
-                          [&](double s) { os << llvm::formatv("{0:e17}", s); });
-    os << "};\n"
-       << "    host.spawn(\"host: reads " << name << "\", [&] {\n"
-       << "      for (int n = 0; n < " << batch << "; ++n)\n"
-       << "        for (int b = 0; b < "
-       << type.getNumElements() / type.getShape().back() << "; ++b) {\n"
-       << "          " << name << "_beat beat = " << name << ".read();\n"
-       << "          for (int c = 0; c < " << type.getShape().back()
-       << "; ++c)\n"
-       << "            " << name << "_data[" << getHostIndex(type, frame)
-       << "] = static_cast<float>((static_cast<double>(beat[c]) - "
-       << port.getZeroPoint() << ") * " << name << "_scales["
-       << (port.getScales().size() == 1 ? "0" : "c") << "]);\n"
+    os << "    effai_host.spawn(\"host: reads " << name << "\", [&] {\n"
+       << "      for (int effai_n = 0; effai_n < " << batch << "; ++effai_n)\n"
+       << "        for (int effai_b = 0; effai_b < "
+       << type.getNumElements() / type.getShape().back() << "; ++effai_b) {\n"
+       << "          " << name << "_beat effai_beat = " << name << ".read();\n"
+       << "          for (int effai_c = 0; effai_c < " << type.getShape().back()
+       << "; ++effai_c)\n"
+       << "            effai_data_" << slot << "[" << getHostIndex(type, frame)
+       << "] = static_cast<float>((static_cast<double>(effai_beat[effai_c]) - "
+       << port.getZeroPoint() << ") * effai_scales_" << slot << "["
+       << (port.getScales().size() == 1 ? "0" : "effai_c") << "]);\n"
        << "        }\n    });\n";
+    ++slot;
   }
   os << "  } catch (const effai_hls::deadlock &) {\n"
      << "    simulation_error = effai_hls::simulation::get().report;\n  }\n"

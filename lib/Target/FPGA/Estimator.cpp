@@ -1,7 +1,9 @@
 //===- Estimator.cpp - cycles and resources of a streaming accelerator ----===//
 //
-// Cycles follow the PE templates of the emitted HLS C++ exactly (each loop
-// iteration at II = 1 is one cycle, as the C simulation counts them). DSPs
+// Cycles follow the PE templates of the emitted HLS C++ exactly: each
+// iteration of a per-cycle loop (a pixel or beat read, a MAC step) is one
+// cycle, as the C simulation counts them; pipeline fill, which Vitis adds
+// per loop entry, is not modelled. DSPs
 // follow from the multiplier widths; LUTs, FFs and RAM blocks from the
 // models below, after FINN-R's (LUT ~ products, adders and control; BRAM
 // from width and depth over the block's aspect ratios).

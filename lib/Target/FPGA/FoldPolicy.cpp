@@ -87,9 +87,8 @@ SmallVector<Build> enumerateBuilds(Operation *op, const LayerProfile &profile,
   }
   bool pruned =
       2 * profile.getKeptWeights() <= profile.outChannels * profile.reduction;
+  // Weights are a ROM: URAM (and iCE40 SPRAM) has no initial contents.
   SmallVector<StringRef> storages = {"registers", "lutram", "bram"};
-  if (part.getUram() > 0)
-    storages.push_back("uram");
   for (StringRef arithmetic : getArithmetics(profile, part))
     for (int64_t pe : getDivisors(profile.outChannels)) {
       if (arithmetic == "dsp-packed" && pe % 2 != 0)

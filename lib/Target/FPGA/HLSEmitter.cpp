@@ -16,6 +16,7 @@
 #include "effai/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
@@ -30,6 +31,9 @@ namespace {
 #include "HLSSupportHeaders.inc"
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// PEs per accelerator (effai_hls::cycles in effai_hls.h).
+constexpr int64_t kMaxPEs = 256;
 
 /// Bits of an unsigned index up to `count - 1` (at least 1).
 int64_t getIndexBits(int64_t count) {
@@ -161,8 +165,9 @@ WeightTable buildWeightTable(const PE &pe, ElementsAttr weights) {
       for (int64_t p = 0; p < lanesPE; ++p)
         for (int64_t l = 0; l < simd; ++l) {
           size_t i = step * simd + l;
-          auto [input, w] =
-              i < visits[p].size() ? visits[p][i] : std::make_pair(0l, 0l);
+          auto [input, w] = i < visits[p].size()
+                                ? visits[p][i]
+                                : std::pair<int64_t, int64_t>{0, 0};
           std::string entry = formatWeight(w, shiftAdd);
           row.push_back(skipZeros
                             ? llvm::formatv("{{{0}, {1}}", entry, input).str()
@@ -187,6 +192,13 @@ LogicalResult checkBuildable(const PE &pe) {
     return pe.op->emitError("HLS: fold acc_bits ")
            << pe.fold.getAccBits() << " is narrower than the "
            << profile.accBits << " bits the weights can sum to";
+  if (profile.requantizes && profile.accBits > 32)
+    return pe.op->emitError("HLS: requantization takes i32 accumulators; "
+                            "the weights can sum to ")
+           << profile.accBits << " bits";
+  if (pe.fold.getStorage() == "uram")
+    return pe.op->emitError("HLS: weights are a ROM, which URAM cannot "
+                            "hold (it has no initial contents): use bram");
   if (arithmetic == "shift-add" && profile.pow2Terms == 0)
     return pe.op->emitError("HLS: shift-add needs weights that are sums of "
                             "at most two powers of two");
@@ -518,6 +530,10 @@ FailureOr<std::vector<HLSFile>> ProjectEmitter::emit() {
                 "to compute for it";
     streamNames[stream] = getPortVariable(accelerator, stream);
   }
+  if (std::distance(block.without_terminator().begin(),
+                    block.without_terminator().end()) > kMaxPEs)
+    return accelerator.emitError("HLS: more than ")
+           << kMaxPEs << " PEs (the simulation's cycle counters)";
   for (Operation &op : block.without_terminator()) {
     PE pe{&op,
           int64_t(pes.size()),
@@ -528,8 +544,14 @@ FailureOr<std::vector<HLSFile>> ProjectEmitter::emit() {
     pe.id = op.getName().stripDialect().str() + std::to_string(pe.index);
     if (failed(checkBuildable(pe)))
       return failure();
-    if (!streamNames.count(op.getResult(0)))
-      streamNames[op.getResult(0)] = pe.id + "_out";
+    if (!streamNames.count(op.getResult(0))) {
+      // A FIFO named after its writer, unlike every port.
+      std::string fifo = pe.id + "_out";
+      while (llvm::any_of(streamNames,
+                          [&](auto &entry) { return entry.second == fifo; }))
+        fifo += "_fifo";
+      streamNames[op.getResult(0)] = fifo;
+    }
     pes.push_back(std::move(pe));
   }
 

@@ -50,3 +50,12 @@ effai_fpga.accelerator @passthrough inputs [#effai_fpga.port<name = "x", shape =
 // expected-error @+1 {{expected one effai_fpga.accelerator (run effai-fpga-pipeline on an integer-only model)}}
 module {
 }
+
+// -----
+
+effai_fpga.accelerator @uram inputs [#effai_fpga.port<name = "x", shape = [4], scales = [1.0], zero_point = 0>] outputs [#effai_fpga.port<name = "y", shape = [2], scales = [1.0], zero_point = 0>] {
+^bb0(%x: !effai_fpga.stream<4xui8>):
+  // expected-error @+1 {{HLS: weights are a ROM, which URAM cannot hold (it has no initial contents): use bram}}
+  %l = effai_fpga.linear %x {weights = dense<3> : tensor<2x4xi8>, bias = dense<0> : tensor<2xi32>, input_zero_point = 0, fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "dsp", storage = "uram", acc_bits = 13, fifo_depth = 2, skip_zeros = false>} : !effai_fpga.stream<4xui8> -> !effai_fpga.stream<2xi32>
+  effai_fpga.yield %l : !effai_fpga.stream<2xi32>
+}

@@ -3,12 +3,12 @@
 // Part of every project `effai-translate --emit-hls` writes. Under Vitis HLS
 // (__SYNTHESIS__, or EFFAI_USE_VITIS_HEADERS where ap_int.h is found) the
 // real ap_int.h and hls_stream.h are used. Everywhere else this header is
-// the host simulation: ap_int/ap_uint up to 63 bits that wrap like
-// hardware, and hls::stream FIFOs of their real depth. Dataflow processes
-// run on threads; a read of an empty or a write to a full FIFO blocks, and
-// when every process is blocked the simulation stops with a deadlock
-// report naming each blocked process and FIFO (a FIFO too small for its
-// design deadlocks here as it would in hardware, instead of hiding as it
+// the host simulation: ap_int up to 64 bits and ap_uint up to 63 that
+// wrap like hardware on every assignment, and hls::stream FIFOs of their real
+// depth. Dataflow processes run on threads; a read of an empty or a write to a
+// full FIFO blocks, and when every process is blocked the simulation stops with
+// a deadlock report naming each blocked process and FIFO (a FIFO too small for
+// its design deadlocks here as it would in hardware, instead of hiding as it
 // does with unbounded C-simulation streams).
 //
 //===----------------------------------------------------------------------===//
@@ -53,7 +53,8 @@ template <int W> struct ap_int {
   template <int V> ap_int(const ap_int<V> &v) : value(wrap(v.value)) {}
   template <int V> ap_int(const ap_uint<V> &v) : value(wrap(v.value)) {}
   operator int64_t() const { return value; }
-  /// A left shift as hardware does it (bits leave at the top).
+  /// A left shift in 64 bits (Vitis keeps W bits): assign the result to
+  /// a type wide enough for it, as the templates do.
   int64_t operator<<(int amount) const {
     return int64_t(uint64_t(value) << amount);
   }

@@ -2,11 +2,16 @@
 //
 // One template per effai_fpga layer, configured by the per-layer config
 // structs `effai-translate --emit-hls` writes (parameters.h) and fed the
-// weights it writes (weights/*.h). Loops that run once per cycle carry
-// PIPELINE II=1 and count their iterations (EFFAI_COUNT_CYCLE): in the
-// C simulation these counts are the cycles effai's estimator predicts.
-// Inner loops over PE x SIMD lanes are unrolled; nothing else is, so no
-// loop is copied more than pe * simd times.
+// weights it writes (weights/*.h). Each iteration of a PE's per-cycle
+// loops (a pixel or beat read, a MAC step) counts one cycle
+// (EFFAI_COUNT_CYCLE): in the C simulation these counts are the cycles
+// effai's estimator predicts. MAC steps, beats and pooling pixels are
+// PIPELINE II=1 loops; a convolution's pixel loop holds the MAC loop, so
+// it is not pipelined, and Vitis adds each loop's pipeline fill to these
+// counts (a few cycles per pixel and per output vector). Loops inside a
+// cycle (PE x SIMD lanes, a beat's channels, window registers) are
+// unrolled; nothing else is, so no loop is copied more than a beat's or
+// pe * simd times.
 //
 // The arithmetic is bit-exact with effai's integer CPU path: exact
 // accumulators (widths from the weights), products built as the fold
@@ -174,12 +179,14 @@ groups:
           typename C::operand_t xv =
               x[weight_input(w, C::input_index(o, k < C::reduction ? k : 0))];
           if (C::arith == arith_dsp_packed) {
-            const typename C::weight_t &w1 =
-                weights[step][(p + 1) * C::simd + l];
+            // The pair's second channel (p itself where nothing is packed:
+            // the branch is dead there, the index stays in bounds).
+            const int q = C::arith == arith_dsp_packed ? p + 1 : p;
+            const typename C::weight_t &w1 = weights[step][q * C::simd + l];
             typename C::product_t high, low;
             packed_products(xv, weight_value(w1), weight_value(w), high, low);
             acc[p] += low;
-            acc[p + 1] += high;
+            acc[q] += high;
           } else {
             acc[p] +=
                 product<typename C::product_t, C::arith>(xv, weight_value(w));
@@ -205,14 +212,22 @@ template <int KH, int KW, int WIDTH, typename P>
 void slide_window(P line[KH > 1 ? KH - 1 : 1][WIDTH], P window[KH][KW], int x,
                   const P &pixel) {
 #pragma HLS INLINE
-  for (int ky = 0; ky < KH; ++ky)
-    for (int kx = 0; kx + 1 < KW; ++kx)
+  for (int ky = 0; ky < KH; ++ky) {
+#pragma HLS UNROLL
+    for (int kx = 0; kx + 1 < KW; ++kx) {
+#pragma HLS UNROLL
       window[ky][kx] = window[ky][kx + 1];
-  for (int ky = 0; ky + 1 < KH; ++ky)
+    }
+  }
+  for (int ky = 0; ky + 1 < KH; ++ky) {
+#pragma HLS UNROLL
     window[ky][KW - 1] = line[ky][x];
+  }
   window[KH - 1][KW - 1] = pixel;
-  for (int ky = 0; ky + 2 < KH; ++ky)
+  for (int ky = 0; ky + 2 < KH; ++ky) {
+#pragma HLS UNROLL
     line[ky][x] = line[ky + 1][x];
+  }
   if (KH > 1)
     line[KH > 1 ? KH - 2 : 0][x] = pixel;
 }
@@ -235,16 +250,19 @@ void conv2d(hls::stream<typename C::input_beat> &in,
   typedef typename C::input_beat pixel_t;
   const int KH = C::kernel_h, KW = C::kernel_w;
   pixel_t line[KH > 1 ? KH - 1 : 1][C::padded_width];
+#pragma HLS ARRAY_PARTITION variable = line complete dim = 1
   pixel_t window[KH][KW];
 #pragma HLS ARRAY_PARTITION variable = window complete dim = 0
   pixel_t padding;
-  for (int c = 0; c < C::channels; ++c)
+  for (int c = 0; c < C::channels; ++c) {
+#pragma HLS UNROLL
     padding[c] = C::input_zero_point;
+  }
 rows:
   for (int y = 0; y < C::padded_height; ++y) {
   columns:
     for (int x = 0; x < C::padded_width; ++x) {
-      // One cycle per pixel; output positions add their MAC loop's cycles.
+      // A pixel per iteration; output positions add their MAC loop's.
 #pragma HLS LOOP_FLATTEN off
       EFFAI_COUNT_CYCLE(C::counter);
       bool inside = y >= C::pad_top && y < C::pad_top + C::height &&
@@ -255,11 +273,13 @@ rows:
         continue;
       typename C::operand_t xs[C::x_size];
 #pragma HLS ARRAY_PARTITION variable = xs complete
-      for (int ky = 0; ky < KH; ++ky)
-        for (int kx = 0; kx < KW; ++kx)
-          for (int c = 0; c < C::channels; ++c)
-            xs[(ky * KW + kx) * C::channels + c] =
-                window[ky][kx][c] - C::input_zero_point;
+    gather:
+      for (int i = 0; i < C::x_size; ++i) {
+#pragma HLS UNROLL
+        xs[i] = window[i / C::channels / KW][i / C::channels % KW]
+                      [i % C::channels] -
+                C::input_zero_point;
+      }
       typename C::output_beat result;
       mac_output<C>(xs, weights, bias, requant, result);
       out.write(result);
@@ -275,7 +295,10 @@ void linear(hls::stream<typename C::input_beat> &in,
             const typename C::weight_t weights[C::steps][C::pe * C::simd],
             const typename C::bias_t bias[C::out_channels],
             const requant_entry requant[C::out_channels]) {
+  // The MAC loop reads any simd inputs per cycle (kept weights' inputs
+  // under skip_zeros): registers.
   typename C::operand_t xs[C::x_size];
+#pragma HLS ARRAY_PARTITION variable = xs complete
 read:
   for (int b = 0; b < C::in_beats; ++b) {
 #pragma HLS PIPELINE II = 1
@@ -297,6 +320,7 @@ void maxpool(hls::stream<typename C::input_beat> &in,
   typedef typename C::input_beat pixel_t;
   const int KH = C::kernel_h, KW = C::kernel_w;
   pixel_t line[KH > 1 ? KH - 1 : 1][C::width];
+#pragma HLS ARRAY_PARTITION variable = line complete dim = 1
   pixel_t window[KH][KW];
 #pragma HLS ARRAY_PARTITION variable = window complete dim = 0
 rows:
