@@ -146,16 +146,22 @@ def reference_tiny(codes):
     return pooled.reshape(len(codes), 8) @ linear.T + np.array([1, 2, 3])
 
 
-def test_dialect_semantics_against_numpy():
-    text = open(TINY).read()
+def check_tiny(text, frames, seed):
+    """The C simulation of TINY's accelerator (as `text`) against numpy;
+    returns the executable."""
     module = effai.Module.parse(text)
     module.run_pipeline("effai-set-target{target=xczu9eg}")
-    exe = effai.compile(module, target="fpga-csim", batch=50)
-    codes = np.random.default_rng(0).integers(0, 256, (50, 2, 4, 4))
+    exe = effai.compile(module, target="fpga-csim", batch=frames)
+    codes = np.random.default_rng(seed).integers(0, 256, (frames, 2, 4, 4))
     # Inputs the host quantizes back to exactly these codes (scale 0.5,
     # zero point 3); outputs are accumulators times 0.25.
     got = exe(((codes - 3) * 0.5).astype(np.float32))
     np.testing.assert_array_equal(got, reference_tiny(codes) * 0.25)
+    return exe
+
+
+def test_dialect_semantics_against_numpy():
+    check_tiny(open(TINY).read(), 50, 0)
 
 
 def test_hls_project(tmp_path):
@@ -245,10 +251,5 @@ def test_port_names_that_clash_with_the_project():
     get variables of their own."""
     text = open(TINY).read().replace('name = "image"', 'name = "hls"')
     text = text.replace('name = "scores"', 'name = "conv2d0_out"')
-    module = effai.Module.parse(text)
-    module.run_pipeline("effai-set-target{target=xczu9eg}")
-    exe = effai.compile(module, target="fpga-csim", batch=3)
-    codes = np.random.default_rng(2).integers(0, 256, (3, 2, 4, 4))
-    got = exe(((codes - 3) * 0.5).astype(np.float32))
-    np.testing.assert_array_equal(got, reference_tiny(codes) * 0.25)
+    exe = check_tiny(text, 3, 2)
     assert [t.name for t in exe.inputs] == ["hls"]
