@@ -13,6 +13,7 @@
 
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Target/FPGA/Estimator.h"
+#include "effai/Target/FPGA/WeightSchedule.h"
 #include "effai/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -29,8 +30,6 @@ namespace {
 
 // The support headers, embedded at build time (HLSSupportHeaders.inc).
 #include "HLSSupportHeaders.inc"
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /// PEs per accelerator (effai_hls::cycles in effai_hls.h).
 constexpr int64_t kMaxPEs = 256;
@@ -97,20 +96,6 @@ struct WeightTable {
   SmallVector<int64_t> groupSteps;
 };
 
-/// The input of output channel `o`'s k-th weight in the PE's input vector:
-/// a window's [KH][KW][C] with the group's channel offset, or `k`.
-int64_t getInputIndex(Operation *op, int64_t o, int64_t k) {
-  auto conv = dyn_cast<Conv2DOp>(op);
-  if (!conv || conv.getGroups() == 1)
-    return k;
-  int64_t channels = conv.getInput().getType().getShape()[2];
-  int64_t groupChannels = channels / conv.getGroups();
-  int64_t groupOutputs =
-      conv.getOutput().getType().getShape()[2] / conv.getGroups();
-  return k / groupChannels * channels + o / groupOutputs * groupChannels +
-         k % groupChannels;
-}
-
 /// One weight entry's initializer: the integer, or shift-add terms.
 std::string formatWeight(int64_t w, bool shiftAdd) {
   if (!shiftAdd)
@@ -119,13 +104,11 @@ std::string formatWeight(int64_t w, bool shiftAdd) {
   return llvm::formatv("{{{0}, {1}, {2}, {3}}", t.s0, t.s1, t.e0, t.e1);
 }
 
-WeightTable buildWeightTable(const PE &pe, ElementsAttr weights) {
+WeightTable buildWeightTable(const PE &pe) {
   const LayerProfile &profile = pe.profile;
-  int64_t outChannels = profile.outChannels, reduction = profile.reduction;
-  int64_t lanesPE = pe.fold.getPe(), simd = pe.fold.getSimd();
   bool shiftAdd = pe.fold.getArithmetic() == "shift-add";
   bool skipZeros = pe.fold.getSkipZeros();
-  SmallVector<int64_t> codes = readIntegers(weights);
+  WeightSchedule schedule = scheduleWeights(pe.op, pe.fold);
 
   WeightTable table;
   std::string value =
@@ -133,48 +116,19 @@ WeightTable buildWeightTable(const PE &pe, ElementsAttr weights) {
                                getIndexBits(profile.maxShift + 1))
                      .str()
                : llvm::formatv("ap_int<{0}>", profile.weightBits).str();
-  int64_t xSize =
-      isa<Conv2DOp>(pe.op)
-          ? profile.windowPixels *
-                cast<StreamType>(pe.op->getOperand(0).getType()).getShape()[2]
-          : reduction;
-  int64_t indexBits = getIndexBits(xSize);
   table.type = skipZeros ? llvm::formatv("effai::sparse_weight<{0}, {1}>",
-                                         value, indexBits)
+                                         value, getIndexBits(schedule.inputs))
                                .str()
                          : value;
-
-  for (int64_t g = 0; g < outChannels / lanesPE; ++g) {
-    // Each channel's weights in the order the PE visits them: all, or the
-    // kept ones with their inputs.
-    SmallVector<SmallVector<std::pair<int64_t, int64_t>>> visits(lanesPE);
-    int64_t most = 0;
-    for (int64_t p = 0; p < lanesPE; ++p) {
-      int64_t o = g * lanesPE + p;
-      for (int64_t k = 0; k < reduction; ++k) {
-        int64_t w = codes[o * reduction + k];
-        if (!skipZeros || w != 0)
-          visits[p].push_back({getInputIndex(pe.op, o, k), w});
-      }
-      most = std::max<int64_t>(most, visits[p].size());
+  table.groupSteps = schedule.groupSteps;
+  for (ArrayRef<std::pair<int64_t, int64_t>> word : schedule.steps) {
+    std::vector<std::string> row;
+    for (auto [input, w] : word) {
+      std::string entry = formatWeight(w, shiftAdd);
+      row.push_back(skipZeros ? llvm::formatv("{{{0}, {1}}", entry, input).str()
+                              : entry);
     }
-    int64_t steps = std::max<int64_t>(1, ceilDiv(most, simd));
-    table.groupSteps.push_back(steps);
-    for (int64_t step = 0; step < steps; ++step) {
-      std::vector<std::string> row;
-      for (int64_t p = 0; p < lanesPE; ++p)
-        for (int64_t l = 0; l < simd; ++l) {
-          size_t i = step * simd + l;
-          auto [input, w] = i < visits[p].size()
-                                ? visits[p][i]
-                                : std::pair<int64_t, int64_t>{0, 0};
-          std::string entry = formatWeight(w, shiftAdd);
-          row.push_back(skipZeros
-                            ? llvm::formatv("{{{0}, {1}}", entry, input).str()
-                            : entry);
-        }
-      table.rows.push_back(std::move(row));
-    }
+    table.rows.push_back(std::move(row));
   }
   return table;
 }
@@ -567,10 +521,8 @@ FailureOr<std::vector<HLSFile>> ProjectEmitter::emit() {
       "#include \"effai_layers.h\"\n\n";
   for (const PE &pe : pes) {
     std::optional<WeightTable> table;
-    if (auto conv = dyn_cast<Conv2DOp>(pe.op))
-      table = buildWeightTable(pe, conv.getWeights());
-    else if (auto linear = dyn_cast<LinearOp>(pe.op))
-      table = buildWeightTable(pe, linear.getWeights());
+    if (pe.profile.hasProducts())
+      table = buildWeightTable(pe);
     parameters += emitConfig(pe, table ? &*table : nullptr);
     if (table)
       files.push_back({"weights/" + pe.id + ".h", emitWeights(pe, *table)});
