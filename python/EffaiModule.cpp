@@ -178,18 +178,23 @@ public:
     return {ok, error, collector.records, report};
   }
 
-  /// Compiles a copy of the module for an FPGA `part`: the HLS project
-  /// into the directory `path`, or with `simulation` the C simulation
-  /// artifact there. Returns (ok, error message, diagnostics).
+  /// Compiles a copy of the module for an FPGA `part`: `output` "hls" or
+  /// "verilog" writes that project into the directory `path`, "csim" or
+  /// "rtl" that simulation's artifact there. Returns (ok, error message,
+  /// diagnostics).
   std::tuple<bool, std::string, std::vector<DiagnosticRecord>>
   compileForFPGA(const std::string &path, const std::string &part,
-                 double utilization, bool simulation, int64_t batch) const {
+                 double utilization, const std::string &output,
+                 int64_t batch) const {
     DiagnosticCollector collector;
     OwningOpRef<ModuleOp> copy(module.get().clone());
     effai::FPGACompileOptions options;
     options.part = part;
     options.utilization = utilization;
-    options.simulation = simulation;
+    options.output = output == "csim"      ? effai::FPGAOutput::CSim
+                     : output == "rtl"     ? effai::FPGAOutput::RTL
+                     : output == "verilog" ? effai::FPGAOutput::Verilog
+                                           : effai::FPGAOutput::HLS;
     options.batch = batch;
     std::string error;
     bool ok;

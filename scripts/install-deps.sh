@@ -17,6 +17,8 @@ packages=(
   # Models and references: PyTorch/torchvision (ResNet-18 check, digits
   # training) and scikit-learn (the digits data).
   python3-torch python3-torchvision python3-sklearn
+  # The FPGA target's Verilog, simulated cycle by cycle (--target=fpga-rtl).
+  verilator
 )
 
 missing=()

@@ -47,6 +47,12 @@ config.substitutions.append(
     ("%effai_runtime_lib", os.path.join(config.effai_obj_root, "lib",
                                         "libeffai_runtime.so")))
 
+# Verilator simulates the FPGA target's Verilog (effai-compile
+# --target=fpga-rtl).
+import shutil
+if shutil.which("verilator"):
+    config.available_features.add("verilator")
+
 # PyTorch/torchvision (Debian) for model-level checks against PyTorch.
 import subprocess
 if subprocess.run([config.python_executable, "-c", "import torchvision"],

@@ -13,6 +13,8 @@
 #include "effai/Pipelines/Pipelines.h"
 #include "effai/Target/FPGA/CSimArtifact.h"
 #include "effai/Target/FPGA/HLSEmitter.h"
+#include "effai/Target/FPGA/RTLArtifact.h"
+#include "effai/Target/FPGA/RTLEmitter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -35,28 +37,6 @@ int64_t getModelBatch(ModuleOp module) {
       return type.getDimSize(0);
   }
   return 1;
-}
-
-LogicalResult writeProject(ArrayRef<fpga::HLSFile> files, StringRef directory,
-                           std::string &error) {
-  for (const fpga::HLSFile &file : files) {
-    SmallString<128> path(directory);
-    llvm::sys::path::append(path, file.path);
-    if (std::error_code ec = llvm::sys::fs::create_directories(
-            llvm::sys::path::parent_path(path))) {
-      error = "cannot create '" + llvm::sys::path::parent_path(path).str() +
-              "': " + ec.message();
-      return failure();
-    }
-    std::error_code ec;
-    llvm::raw_fd_ostream out(path, ec);
-    if (ec) {
-      error = "cannot write '" + path.str().str() + "': " + ec.message();
-      return failure();
-    }
-    out << file.text;
-  }
-  return success();
 }
 
 } // namespace
@@ -92,20 +72,27 @@ LogicalResult mlir::effai::compileForFPGA(ModuleOp module,
     error = "no accelerator to emit";
     return failure();
   }
-  if (options.simulation) {
-    if (failed(fpga::buildCSimArtifact(module, batch, outputPath, error))) {
-      if (error.empty())
-        error = "the accelerator cannot be emitted (see the diagnostics "
-                "above)";
-      return failure();
-    }
-    return success();
+  LogicalResult built = success();
+  FailureOr<std::vector<fpga::ProjectFile>> files;
+  switch (options.output) {
+  case FPGAOutput::CSim:
+    built = fpga::buildCSimArtifact(module, batch, outputPath, error);
+    break;
+  case FPGAOutput::RTL:
+    built = fpga::buildRTLArtifact(module, batch, outputPath, error);
+    break;
+  case FPGAOutput::HLS:
+    files = fpga::emitHLSProject(*accelerator);
+    break;
+  case FPGAOutput::Verilog:
+    files = fpga::emitVerilogProject(*accelerator);
+    break;
   }
-  FailureOr<std::vector<fpga::HLSFile>> files =
-      fpga::emitHLSProject(*accelerator);
-  if (failed(files)) {
+  if (options.output == FPGAOutput::HLS ||
+      options.output == FPGAOutput::Verilog)
+    built = failed(files) ? failure()
+                          : fpga::writeProjectFiles(*files, outputPath, error);
+  if (failed(built) && error.empty())
     error = "the accelerator cannot be emitted (see the diagnostics above)";
-    return failure();
-  }
-  return writeProject(*files, outputPath, error);
+  return built;
 }

@@ -212,7 +212,11 @@ def build(model: Union[Module, ModelLike], path: Union[str, os.PathLike],
       into the directory ``path``. ``target="fpga-csim"``: that project's
       C simulation, as a shared object the runtime runs (``batch`` frames
       per call; default: the model's batch, 1 for a module that already
-      holds an accelerator).
+      holds an accelerator). ``target="fpga-verilog"``: the accelerator's
+      Verilog design into the directory ``path``; ``target="fpga-rtl"``:
+      that design simulated by Verilator, a shared object the runtime runs
+      (``Executable.layer_cycles()["accelerator"]``: the clock cycles it
+      took).
 
     Raises :class:`CompileError`."""
     _build(model, os.fspath(path), target, stacklevel=3, **options)
@@ -228,9 +232,11 @@ def _build(model: Union[Module, ModelLike], path: str, target: str, *,
            chip: Optional[str] = None, gpu_binary: str = "ptx",
            **fpga) -> Optional[str]:
     """Compiles to `path`; returns the tiling report (JSON)."""
-    if target not in ("cpu", "gpu", "fpga-hls", "fpga-csim"):
+    if target not in ("cpu", "gpu", "fpga-hls", "fpga-csim", "fpga-verilog",
+                      "fpga-rtl"):
         raise ValueError(f"target {target!r} is not supported (supported: "
-                         "'cpu', 'gpu', 'fpga-hls', 'fpga-csim')")
+                         "'cpu', 'gpu', 'fpga-hls', 'fpga-csim', "
+                         "'fpga-verilog', 'fpga-rtl')")
     if target.startswith("fpga-"):
         _build_for_fpga(_as_module(model, input_shapes, constants), path,
                         target, **fpga)
@@ -275,7 +281,7 @@ def _build_for_fpga(module: Module, path: str, target: str, *,
                     part: str = "xczu9eg", utilization: float = 0.8,
                     batch: int = 0) -> None:
     ok, error, records = module._native.compile_for_fpga(
-        path, part, float(utilization), target == "fpga-csim", int(batch))
+        path, part, float(utilization), target[len("fpga-"):], int(batch))
     if not ok:
         raise CompileError(f"compiling for the FPGA ({part}) failed: {error}",
                            _diagnostics(records))

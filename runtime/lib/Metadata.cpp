@@ -144,10 +144,12 @@ bool parseMetadata(const std::string &text, ArtifactMetadata &metadata,
       metadata.profileLayers.push_back(name);
     } else if (key == "device") {
       std::string device;
-      ok = (fields >> device) &&
-           (device == "cpu" || device == "cuda" || device == "fpga-csim");
+      ok =
+          (fields >> device) && (device == "cpu" || device == "cuda" ||
+                                 device == "fpga-csim" || device == "fpga-rtl");
       metadata.gpu = device == "cuda";
-      metadata.fpgaSimulation = device == "fpga-csim";
+      metadata.fpgaSimulation = device == "fpga-csim" || device == "fpga-rtl";
+      metadata.deviceName = device;
     } else if (key == "clock") {
       ok = (fields >> metadata.clockHz) && metadata.clockHz > 0;
     } else if (key == "chip") {

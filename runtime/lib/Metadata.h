@@ -46,10 +46,12 @@ struct ArtifactMetadata {
   /// Layers with cycle counters (models compiled with --profile), in the
   /// order of the `effai_profile_cycles` slots.
   std::vector<std::string> profileLayers;
+  /// The device record: cpu, cuda, fpga-csim or fpga-rtl.
+  std::string deviceName = "cpu";
   /// "device cuda": the model's work runs as CUDA kernels.
   bool gpu = false;
-  /// "device fpga-csim": the C simulation of an FPGA accelerator; its
-  /// profile counts the PEs' cycles at `clockHz` ("clock <hz>").
+  /// "device fpga-csim" or "fpga-rtl": the C or RTL simulation of an FPGA
+  /// accelerator; its profile counts cycles at `clockHz` ("clock <hz>").
   bool fpgaSimulation = false;
   double clockHz = 0;
   GPUMetadata device;

@@ -296,9 +296,7 @@ void effai_profile_reset(effai_model *model) {
 }
 
 const char *effai_model_device(const effai_model *model) {
-  if (model && model->metadata.fpgaSimulation)
-    return "fpga-csim";
-  return model && model->metadata.gpu ? "cuda" : "cpu";
+  return model ? model->metadata.deviceName.c_str() : "cpu";
 }
 
 effai_status effai_profile_layer_cycles(const effai_model *model, size_t index,
@@ -384,7 +382,7 @@ effai_status effai_run(effai_model *model, const effai_tensor *inputs,
     const char *error = model->simulationError();
     if (error && *error)
       return fail(EFFAI_ERROR_DEVICE,
-                  std::string("the FPGA C simulation stopped: ") + error);
+                  std::string("the FPGA simulation stopped: ") + error);
   }
   return EFFAI_OK;
 }

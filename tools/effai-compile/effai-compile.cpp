@@ -7,6 +7,7 @@
 //   effai-compile model.onnx --target=gpu --emit=cubin -o model.cubin
 //   effai-compile model.mlir --target=fpga-hls --fpga-part=xczu9eg -o prj/
 //   effai-compile model.mlir --target=fpga-csim -o model.so
+//   effai-compile model.mlir --target=fpga-rtl -o model.so   (Verilator)
 //
 // Imports (ONNX) or parses (MLIR on tensors) a model and writes a shared
 // object that libeffai_runtime loads: effai-cpu-pipeline with the runtime
@@ -26,6 +27,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -101,7 +103,9 @@ int main(int argc, char **argv) {
   llvm::cl::opt<std::string> target(
       "target",
       llvm::cl::desc("Target device: cpu, gpu, fpga-hls (an HLS project "
-                     "directory) or fpga-csim (its C simulation)"),
+                     "directory), fpga-csim (its C simulation), fpga-verilog "
+                     "(a Verilog design directory) or fpga-rtl (its "
+                     "Verilator simulation)"),
       llvm::cl::init("cpu"));
   llvm::cl::opt<std::string> fpgaPart(
       "fpga-part",
@@ -110,8 +114,8 @@ int main(int argc, char **argv) {
       llvm::cl::init("xczu9eg"));
   llvm::cl::opt<int64_t> fpgaBatch(
       "fpga-batch",
-      llvm::cl::desc("Frames per run of --target=fpga-csim (default: the "
-                     "model's batch)"),
+      llvm::cl::desc("Frames per run of --target=fpga-csim|fpga-rtl "
+                     "(default: the model's batch)"),
       llvm::cl::init(0));
   llvm::cl::opt<double> fpgaUtilization(
       "fpga-utilization",
@@ -143,11 +147,17 @@ int main(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(argc, argv,
                                     "effai ahead-of-time model compiler\n");
 
-  bool fpga = target == "fpga-hls" || target == "fpga-csim";
+  std::optional<effai::FPGAOutput> fpga =
+      llvm::StringSwitch<std::optional<effai::FPGAOutput>>(target)
+          .Case("fpga-hls", effai::FPGAOutput::HLS)
+          .Case("fpga-csim", effai::FPGAOutput::CSim)
+          .Case("fpga-verilog", effai::FPGAOutput::Verilog)
+          .Case("fpga-rtl", effai::FPGAOutput::RTL)
+          .Default(std::nullopt);
   if (target != "cpu" && target != "gpu" && !fpga) {
     llvm::errs() << "effai-compile: error: target '" << target
                  << "' is not supported (supported: cpu, gpu, fpga-hls, "
-                    "fpga-csim)\n";
+                    "fpga-csim, fpga-verilog, fpga-rtl)\n";
     return 1;
   }
   if (fpga && emit != EmitKind::SharedObject) {
@@ -177,7 +187,7 @@ int main(int argc, char **argv) {
     effai::FPGACompileOptions options;
     options.part = fpgaPart;
     options.utilization = fpgaUtilization;
-    options.simulation = target == "fpga-csim";
+    options.output = *fpga;
     options.batch = fpgaBatch;
     if (failed(effai::compileForFPGA(*module, options, outputPath, error))) {
       llvm::errs() << "effai-compile: error: " << error << "\n";

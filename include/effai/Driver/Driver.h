@@ -82,11 +82,19 @@ bool measureLayerTimes(StringRef path, int runs, int threads,
                        std::map<std::string, double> &seconds,
                        std::string &error);
 
-/// How effai-compile --target=fpga-hls|fpga-csim builds.
+/// What effai-compile --target=fpga-* writes.
+enum class FPGAOutput {
+  HLS,     ///< fpga-hls: the Vitis HLS project (a directory)
+  CSim,    ///< fpga-csim: its C simulation (a runtime artifact)
+  Verilog, ///< fpga-verilog: the Verilog design (a directory)
+  RTL,     ///< fpga-rtl: its Verilator simulation (a runtime artifact)
+};
+
+/// How effai-compile --target=fpga-* builds.
 struct FPGACompileOptions {
   std::string part = "xczu9eg"; ///< the preset (or .json) folded for
   double utilization = 0.8;     ///< share of each resource the PEs may use
-  bool simulation = false;      ///< the C simulation artifact, not files
+  FPGAOutput output = FPGAOutput::HLS;
   int64_t batch = 0; ///< frames per simulation run (0: the model's batch)
 };
 
@@ -96,9 +104,9 @@ LogicalResult lowerForFPGA(ModuleOp module, const FPGACompileOptions &options,
                            std::string &error);
 
 /// Lowers `module` (an integer-only model, or a module holding a folded
-/// accelerator) with lowerForFPGA and writes the HLS project into
-/// the directory `outputPath`, or with `simulation` the C simulation
-/// shared object there (the model's batch of frames per run).
+/// accelerator) with lowerForFPGA and writes `options.output` to
+/// `outputPath`: a project directory, or a simulation artifact (the
+/// model's batch of frames per run).
 LogicalResult compileForFPGA(ModuleOp module, const FPGACompileOptions &options,
                              StringRef outputPath, std::string &error);
 

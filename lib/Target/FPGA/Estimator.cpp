@@ -395,6 +395,13 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
   return estimate;
 }
 
+Resources mlir::effai::fpga::getPortResources(AcceleratorOp accelerator) {
+  Resources ports;
+  ports.lut =
+      100 * (accelerator.getInputs().size() + accelerator.getOutputs().size());
+  return ports;
+}
+
 AcceleratorEstimate
 mlir::effai::fpga::estimateAccelerator(AcceleratorOp accelerator,
                                        FPGAAttr part) {
@@ -411,9 +418,7 @@ mlir::effai::fpga::estimateAccelerator(AcceleratorOp accelerator,
     firstOutputs += pe.firstOutput;
     estimate.pes.push_back({&op, pe});
   }
-  // AXI-Stream ports.
-  estimate.total.lut +=
-      100 * (accelerator.getInputs().size() + accelerator.getOutputs().size());
+  estimate.total += getPortResources(accelerator);
   estimate.latency = firstOutputs + estimate.interval;
   return estimate;
 }

@@ -133,45 +133,11 @@ WeightTable buildWeightTable(const PE &pe) {
   return table;
 }
 
-/// What the templates can build; an error at the PE otherwise.
-LogicalResult checkBuildable(const PE &pe) {
-  if (!pe.fold)
-    return pe.op->emitError("HLS: the PE has no fold (run effai-fpga-fold, "
-                            "or give it #effai_fpga.fold)");
-  const LayerProfile &profile = pe.profile;
-  if (!profile.hasProducts())
-    return success();
-  StringRef arithmetic = pe.fold.getArithmetic();
-  if (pe.fold.getAccBits() < profile.accBits)
-    return pe.op->emitError("HLS: fold acc_bits ")
-           << pe.fold.getAccBits() << " is narrower than the "
-           << profile.accBits << " bits the weights can sum to";
-  if (profile.requantizes && profile.accBits > 32)
-    return pe.op->emitError("HLS: requantization takes i32 accumulators; "
-                            "the weights can sum to ")
-           << profile.accBits << " bits";
-  if (pe.fold.getStorage() == "uram")
-    return pe.op->emitError("HLS: weights are a ROM, which URAM cannot "
-                            "hold (it has no initial contents): use bram");
-  if (arithmetic == "shift-add" && profile.pow2Terms == 0)
-    return pe.op->emitError("HLS: shift-add needs weights that are sums of "
-                            "at most two powers of two");
-  if (arithmetic == "dsp-packed" &&
-      (pe.fold.getPe() % 2 != 0 || pe.fold.getSkipZeros() ||
-       !profile.channelsShareInputs || profile.weightBits > 8 ||
-       profile.weightBits + profile.operandBits > 18))
-    return pe.op->emitError(
-        "HLS: dsp-packed needs an even pe, channels that read the same "
-        "inputs (no groups, no skip_zeros), int8 weights and products "
-        "within 18 bits");
-  return success();
-}
-
 class ProjectEmitter {
 public:
   ProjectEmitter(AcceleratorOp accelerator) : accelerator(accelerator) {}
 
-  FailureOr<std::vector<HLSFile>> emit();
+  FailureOr<std::vector<ProjectFile>> emit();
 
 private:
   std::string emitConfig(const PE &pe, const WeightTable *table);
@@ -464,7 +430,7 @@ std::string ProjectEmitter::emitBuildScript(StringRef part, double clockGhz) {
       top, part, 1.0 / clockGhz);
 }
 
-FailureOr<std::vector<HLSFile>> ProjectEmitter::emit() {
+FailureOr<std::vector<ProjectFile>> ProjectEmitter::emit() {
   auto module = accelerator->getParentOfType<ModuleOp>();
   auto target =
       module ? module->getAttrOfType<TargetAttr>(TargetAttr::getAttrName())
@@ -496,7 +462,7 @@ FailureOr<std::vector<HLSFile>> ProjectEmitter::emit() {
           profileLayer(&op),
           op.getAttrOfType<FoldAttr>("fold")};
     pe.id = op.getName().stripDialect().str() + std::to_string(pe.index);
-    if (failed(checkBuildable(pe)))
+    if (failed(checkBuildable(pe.op, pe.profile, pe.fold, "HLS")))
       return failure();
     if (!streamNames.count(op.getResult(0))) {
       // A FIFO named after its writer, unlike every port.
@@ -509,7 +475,7 @@ FailureOr<std::vector<HLSFile>> ProjectEmitter::emit() {
     pes.push_back(std::move(pe));
   }
 
-  std::vector<HLSFile> files;
+  std::vector<ProjectFile> files;
   files.push_back({"effai_hls.h", kEffaiHLSHeader});
   files.push_back({"effai_layers.h", kEffaiLayersHeader});
   std::string parameters =
@@ -556,7 +522,7 @@ std::string mlir::effai::fpga::getTopFunctionName(AcceleratorOp accelerator) {
   return toIdentifier(accelerator.getSymName()) + "_top";
 }
 
-FailureOr<std::vector<HLSFile>>
+FailureOr<std::vector<ProjectFile>>
 mlir::effai::fpga::emitHLSProject(AcceleratorOp accelerator) {
   return ProjectEmitter(accelerator).emit();
 }

@@ -4,6 +4,7 @@
 
 #include "effai/Target/FPGA/CSimArtifact.h"
 #include "effai/Target/FPGA/HLSEmitter.h"
+#include "effai/Target/FPGA/RTLEmitter.h"
 
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "effai/Dialect/FPGA/IR/FPGA.h"
@@ -11,6 +12,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 
 using namespace mlir;
+using namespace mlir::effai;
 
 namespace {
 /// Builds the report of the module `op` and prints it with `print`.
@@ -23,6 +25,24 @@ LogicalResult printReport(Operation *op, raw_ostream &os, Print print) {
   if (failed(report))
     return failure();
   print(*report, os);
+  return success();
+}
+/// Prints the project `emit` makes of the module's one accelerator.
+LogicalResult printProject(
+    Operation *op, raw_ostream &os,
+    function_ref<FailureOr<std::vector<fpga::ProjectFile>>(fpga::AcceleratorOp)>
+        emit) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError("expected a module");
+  FailureOr<fpga::AcceleratorOp> accelerator =
+      fpga::getSingleAccelerator(module);
+  if (failed(accelerator))
+    return failure();
+  FailureOr<std::vector<fpga::ProjectFile>> files = emit(*accelerator);
+  if (failed(files))
+    return failure();
+  fpga::printProjectFiles(*files, os);
   return success();
 }
 } // namespace
@@ -54,21 +74,17 @@ void mlir::effai::registerFPGATranslations() {
       "emit-hls",
       "Emit the Vitis HLS project of the module's folded accelerator, each "
       "file after a '// === <path> ===' line",
-      [](Operation *op, raw_ostream &os) -> LogicalResult {
-        auto module = dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("expected a module");
-        FailureOr<fpga::AcceleratorOp> accelerator =
-            fpga::getSingleAccelerator(module);
-        if (failed(accelerator))
-          return failure();
-        FailureOr<std::vector<fpga::HLSFile>> files =
-            fpga::emitHLSProject(*accelerator);
-        if (failed(files))
-          return failure();
-        for (const fpga::HLSFile &file : *files)
-          os << "// === " << file.path << " ===\n" << file.text;
-        return success();
+      [](Operation *op, raw_ostream &os) {
+        return printProject(op, os, fpga::emitHLSProject);
+      },
+      dialects);
+  TranslateFromMLIRRegistration verilog(
+      "emit-verilog",
+      "Emit the Verilog design of the module's folded accelerator (PE "
+      "library, top module, ROM files), each file after a '// === <path> "
+      "===' line",
+      [](Operation *op, raw_ostream &os) {
+        return printProject(op, os, fpga::emitVerilogProject);
       },
       dialects);
 }

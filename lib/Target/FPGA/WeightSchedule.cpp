@@ -1,4 +1,4 @@
-//===- WeightSchedule.cpp - the order a PE visits its weights -------------===//
+//===- WeightSchedule.cpp - what the FPGA emitters share ------------------===//
 
 #include "effai/Target/FPGA/WeightSchedule.h"
 
@@ -7,6 +7,41 @@
 using namespace mlir;
 using namespace mlir::effai;
 using namespace mlir::effai::fpga;
+
+LogicalResult mlir::effai::fpga::checkBuildable(Operation *pe,
+                                                const LayerProfile &profile,
+                                                FoldAttr fold,
+                                                StringRef emitter) {
+  auto error = [&]() { return pe->emitError(emitter) << ": "; };
+  if (!fold)
+    return error() << "the PE has no fold (run effai-fpga-fold, or give it "
+                      "#effai_fpga.fold)";
+  if (!profile.hasProducts())
+    return success();
+  StringRef arithmetic = fold.getArithmetic();
+  if (fold.getAccBits() < profile.accBits)
+    return error() << "fold acc_bits " << fold.getAccBits()
+                   << " is narrower than the " << profile.accBits
+                   << " bits the weights can sum to";
+  if (profile.requantizes && profile.accBits > 32)
+    return error() << "requantization takes i32 accumulators; the weights "
+                      "can sum to "
+                   << profile.accBits << " bits";
+  if (fold.getStorage() == "uram")
+    return error() << "weights are a ROM, which URAM cannot hold (it has no "
+                      "initial contents): use bram";
+  if (arithmetic == "shift-add" && profile.pow2Terms == 0)
+    return error() << "shift-add needs weights that are sums of at most two "
+                      "powers of two";
+  if (arithmetic == "dsp-packed" &&
+      (fold.getPe() % 2 != 0 || fold.getSkipZeros() ||
+       !profile.channelsShareInputs || profile.weightBits > 8 ||
+       profile.weightBits + profile.operandBits > 18))
+    return error() << "dsp-packed needs an even pe, channels that read the "
+                      "same inputs (no groups, no skip_zeros), int8 weights "
+                      "and products within 18 bits";
+  return success();
+}
 
 int64_t mlir::effai::fpga::getInputIndex(Operation *pe, int64_t o, int64_t k) {
   auto conv = dyn_cast<Conv2DOp>(pe);

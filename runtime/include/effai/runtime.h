@@ -94,9 +94,10 @@ EFFAI_API size_t effai_workspace_bytes(const effai_model *model);
 /* Where the model's work runs: "cpu", or "cuda" for a GPU artifact
  * (effai-compile --target=gpu), whose buffers live on device 0 and whose
  * effai_run copies inputs in and outputs out, or "fpga-csim" for the C
- * simulation of an FPGA accelerator (effai-compile --target=fpga-csim),
- * whose effai_run fails with EFFAI_ERROR_DEVICE and the simulation's
- * report when its dataflow deadlocks. */
+ * simulation of an FPGA accelerator (effai-compile --target=fpga-csim), or
+ * "fpga-rtl" for its Verilog simulated by Verilator (--target=fpga-rtl);
+ * a simulation's effai_run fails with EFFAI_ERROR_DEVICE and its report
+ * when the design deadlocks. */
 EFFAI_API const char *effai_model_device(const effai_model *model);
 /* For a GPU model: the seconds its kernels took in the last effai_run,
  * between CUDA events recorded on its stream (no host-device copies). */

@@ -7,12 +7,13 @@
 // The xczu9eg builds the first conv fully parallel (its 10 x 10 input loop
 // and 64 outputs of one step each: 164 cycles, the floor of the design);
 // the other PEs need no more than 164 cycles and take the cheapest builds
-// that meet it. The linear layer reads a whole 4x4 map (16 beats) before
-// computing: its input FIFO holds the frame. The iCE40 UP5K folds the
+// that meet it. Every FIFO holds a frame of its stream (64, 16 and 16
+// beats), so each PE can run a frame ahead of its reader; the last PE
+// writes the output port. The iCE40 UP5K folds the
 // same model 5x more to fit (a slower design on the smaller part).
 // ZU9-LABEL: effai_fpga.accelerator @cnn
-// ZU9: effai_fpga.conv2d {{.*}}fold = #effai_fpga.fold<pe = 8, simd = 36, arithmetic = "lut-mul", storage = "registers", acc_bits = 18, fifo_depth = 2, skip_zeros = false>
-// ZU9: effai_fpga.maxpool {{.*}}fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "none", storage = "registers", acc_bits = 8, fifo_depth = 2, skip_zeros = false>
+// ZU9: effai_fpga.conv2d {{.*}}fold = #effai_fpga.fold<pe = 8, simd = 36, arithmetic = "lut-mul", storage = "registers", acc_bits = 18, fifo_depth = 64, skip_zeros = false>
+// ZU9: effai_fpga.maxpool {{.*}}fold = #effai_fpga.fold<pe = 1, simd = 1, arithmetic = "none", storage = "registers", acc_bits = 8, fifo_depth = 16, skip_zeros = false>
 // ZU9: effai_fpga.conv2d {{.*}}fold = #effai_fpga.fold<pe = 1, simd = 2, {{.*}} fifo_depth = 16, skip_zeros = false>
 // ZU9: effai_fpga.linear {{.*}}fold = #effai_fpga.fold<pe = 1, simd = 2, {{.*}}, fifo_depth = 2, skip_zeros = false>
 // ZU9-REPORT: conv2d0 conv2d 8x8x4 u8 8x8x8 u8 5 18 lut-mul 8 36 registers 164

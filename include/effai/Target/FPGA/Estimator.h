@@ -116,6 +116,9 @@ FoldAttr getDefaultFold(Operation *pe, const LayerProfile &profile,
 PEEstimate estimatePE(const LayerProfile &profile, FoldAttr fold,
                       FPGAAttr part);
 
+/// The AXI-Stream ports of an accelerator (LUTs of their interfaces).
+Resources getPortResources(AcceleratorOp accelerator);
+
 /// The whole accelerator: PEs in order, totals, the frame interval (the
 /// slowest PE) and the latency of one frame.
 struct AcceleratorEstimate {

@@ -13,17 +13,12 @@
 #define EFFAI_TARGET_FPGA_HLSEMITTER_H
 
 #include "effai/Dialect/FPGA/IR/FPGA.h"
+#include "effai/Target/FPGA/ProjectFiles.h"
 
 #include <string>
 #include <vector>
 
 namespace mlir::effai::fpga {
-
-/// One file of an HLS project, its path relative to the project.
-struct HLSFile {
-  std::string path;
-  std::string text;
-};
 
 /// The name of the accelerator's top function ("<symbol>_top").
 std::string getTopFunctionName(AcceleratorOp accelerator);
@@ -36,7 +31,7 @@ std::string getPortVariable(AcceleratorOp accelerator, Value port);
 /// effai_layers.h, parameters.h, weights/<pe>.h, <top>.h, <top>.cpp and a
 /// Vitis build script. Fails with an error at the op when a PE has no fold
 /// or a fold the templates cannot build.
-FailureOr<std::vector<HLSFile>> emitHLSProject(AcceleratorOp accelerator);
+FailureOr<std::vector<ProjectFile>> emitHLSProject(AcceleratorOp accelerator);
 
 } // namespace mlir::effai::fpga
 

@@ -1,6 +1,7 @@
-//===- WeightSchedule.h - the order a PE visits its weights -----*- C++ -*-===//
+//===- WeightSchedule.h - what the FPGA emitters share ----------*- C++ -*-===//
 //
-// What every FPGA emitter (HLS C++, Verilog) lays out the same way: a MAC
+// What every FPGA emitter (HLS C++, Verilog) checks and lays out the same
+// way: whether a PE's fold can be built, and the order a MAC
 // PE's weights one word of pe x simd lanes per cycle, groups of pe output
 // channels one after another; each lane a weight and the index of the
 // input it multiplies (all weights, or under skip_zeros the kept ones).
@@ -11,6 +12,7 @@
 #define EFFAI_TARGET_FPGA_WEIGHTSCHEDULE_H
 
 #include "effai/Dialect/FPGA/IR/FPGA.h"
+#include "effai/Target/FPGA/Estimator.h"
 
 namespace mlir::effai::fpga {
 
@@ -24,6 +26,12 @@ struct WeightSchedule {
   /// layer's input frame.
   int64_t inputs = 0;
 };
+
+/// Whether `pe` can be built as `fold` says (a fold is present, its
+/// accumulators hold every sum, its weights suit its arithmetic and
+/// storage); an error at the PE, prefixed with `emitter`, otherwise.
+LogicalResult checkBuildable(Operation *pe, const LayerProfile &profile,
+                             FoldAttr fold, StringRef emitter);
 
 /// The schedule of a conv2d or linear PE under `fold`.
 WeightSchedule scheduleWeights(Operation *pe, FoldAttr fold);
