@@ -1,22 +1,26 @@
 #!/usr/bin/python3
 """The digits CNN as a streaming FPGA accelerator: quantized integer-only
 (int8 weights, uint8 activations), folded for two parts, emitted as Vitis
-HLS C++ and run in its C simulation against effai's integer CPU path.
+HLS C++ and as Verilog, and run in the C simulation and (with Verilator)
+cycle by cycle against effai's integer CPU path.
 
 Prints, per part, the per-layer report (precision, arithmetic, folding,
-resources, cycles) and the frames per second at the part's clock; the
-C simulation's accuracy and its agreement with the CPU path, image for
-image; and the HLS C++ of the first conv PE.
+resources, cycles) and the frames per second at the part's clock; each
+simulation's accuracy and its agreement with the CPU path, image for
+image; the RTL's measured cycles per frame against the estimate; and the
+HLS C++ of the first conv PE.
 
 Usage: fpga.py [--check] [--project DIR]
-With --check, exits 1 unless the C simulation's logits equal the CPU
-path's bit for bit and each PE counted the cycles the estimator predicts.
+With --check, exits 1 unless every simulation's logits equal the CPU
+path's bit for bit and each C-simulated PE counted the cycles the
+estimator predicts.
 With --project, writes the xczu9eg HLS project into DIR.
 """
 
 import argparse
 import os
 import re
+import shutil
 import sys
 import tempfile
 
@@ -78,6 +82,23 @@ def main():
               f"CPU path; cycles per frame counted = estimated: "
               f"{counted == predicted}")
         ok &= same and counted == predicted
+        if not shutil.which("verilator"):
+            print("RTL simulation: skipped (no verilator)")
+            continue
+        rtl = effai.compile(model, target="fpga-rtl", part=part)
+        got = rtl(images)
+        same = np.array_equal(got, cpu)
+        accelerator = report["accelerators"][0]
+        cycles = rtl.layer_cycles()["accelerator"]
+        estimated = (accelerator["latency_cycles"]
+                     + (len(images) - 1) * accelerator["interval_cycles"])
+        print(f"RTL simulation (Verilator): accuracy "
+              f"{(got.argmax(1) == labels).mean():.4f}; "
+              f"{'all' if same else 'NOT all'} logits bit-identical to the "
+              f"CPU path; {cycles / len(images):.1f} cycles per frame "
+              f"measured, {estimated / len(images):.1f} estimated "
+              f"({cycles} and {estimated} for all {len(images)})")
+        ok &= same
 
     project = args.project or tempfile.mkdtemp(prefix="effai-hls-")
     effai.build(model, project, target="fpga-hls", part="xczu9eg")
