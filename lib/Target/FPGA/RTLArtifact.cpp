@@ -17,6 +17,7 @@
 
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Target/FPGA/CSimArtifact.h"
+#include "effai/Target/FPGA/Estimator.h"
 #include "effai/Target/FPGA/HLSEmitter.h"
 #include "effai/Target/FPGA/RTLEmitter.h"
 
@@ -41,6 +42,15 @@ std::string emitRTLHost(AcceleratorOp accelerator, int64_t batch,
   ValueRange outputs = block.getTerminator()->getOperands();
   std::string metadata = getArtifactMetadata(accelerator, batch, clockHz,
                                              "fpga-rtl", {"accelerator"});
+  // A design that moves no beat for longer than its slowest PE takes per
+  // frame, many times over, has stopped.
+  int64_t idleLimit = 1000000;
+  auto module = accelerator->getParentOfType<ModuleOp>();
+  if (auto target =
+          module->getAttrOfType<TargetAttr>(TargetAttr::getAttrName()))
+    idleLimit = std::max<int64_t>(
+        idleLimit,
+        8 * estimateAccelerator(accelerator, target.getFpga()).interval);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << "// The Verilator simulation of @" << accelerator.getSymName()
@@ -209,9 +219,9 @@ std::string emitRTLHost(AcceleratorOp accelerator, int64_t batch,
   os << "    if (done)\n      break;\n"
      << "    top->clk = 1;\n    top->eval();\n    ++cycles;\n"
      << "    idle = moved ? 0 : idle + 1;\n"
-     << "    if (idle > 1000000) {\n"
-     << "      simulation_error = \"the design moved no beat for a million "
-        "cycles (after \" + std::to_string(cycles) + \" cycles)\";\n"
+     << "    if (idle > " << idleLimit << ") {\n"
+     << "      simulation_error = \"the design moved no beat for " << idleLimit
+     << " cycles (after \" + std::to_string(cycles) + \" cycles)\";\n"
      << "      break;\n    }\n  }\n"
      << "  top->final();\n"
      << "  effai_profile_cycles[0] += cycles;\n}\n";
