@@ -17,8 +17,9 @@ packages=(
   # Models and references: PyTorch/torchvision (ResNet-18 check, digits
   # training) and scikit-learn (the digits data).
   python3-torch python3-torchvision python3-sklearn
-  # The FPGA target's Verilog, simulated cycle by cycle (--target=fpga-rtl).
-  verilator
+  # The FPGA target's Verilog, simulated cycle by cycle (--target=fpga-rtl)
+  # and synthesized (resources).
+  verilator yosys
 )
 
 missing=()

@@ -48,10 +48,13 @@ config.substitutions.append(
                                         "libeffai_runtime.so")))
 
 # Verilator simulates the FPGA target's Verilog (effai-compile
-# --target=fpga-rtl).
+# --target=fpga-rtl);
 import shutil
 if shutil.which("verilator"):
     config.available_features.add("verilator")
+# yosys synthesizes it (resources of the emitted design).
+if shutil.which("yosys"):
+    config.available_features.add("yosys")
 
 # PyTorch/torchvision (Debian) for model-level checks against PyTorch.
 import subprocess

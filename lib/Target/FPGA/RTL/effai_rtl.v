@@ -133,8 +133,9 @@ endmodule
 // the bias and ends with the fixed-point requantization of its PE
 // accumulators; the last step waits for the output register to be free.
 //
-// ARITH: 0 dsp, 1 dsp-packed (built as dsp products here: the two-per-DSP
-// packing is the HLS templates' so far), 2 lut-mul (products x * w), 3 shift-add
+// ARITH: 0 dsp (x * w, a DSP each), 1 dsp-packed (built as dsp products
+// here: the two-per-DSP packing is the HLS templates' so far), 2 lut-mul
+// (partial products added in LUTs), 3 shift-add
 // (weights as terms s0 * 2^e0 + s1 * 2^e1: {s1[1:0], s0[1:0], e1, e0} with
 // signs 01 = +1, 11 = -1, 00 = no term).
 module effai_mac #(
@@ -184,6 +185,16 @@ module effai_mac #(
   wire advance = active && (!last_step || !out_valid || out_ready);
   assign busy = active;
 
+  // The operands as an array: a lane's input is a multiplexer over them
+  // (an offset computed as idx * OP_W would be a multiplier).
+  wire [OP_W-1:0] operands [0:K-1];
+  genvar gk;
+  generate
+    for (gk = 0; gk < K; gk = gk + 1) begin : split
+      assign operands[gk] = x[gk*OP_W +: OP_W];
+    end
+  endgenerate
+
   // The products of one step, summed per output channel of the group.
   reg signed [ACC_W-1:0] sums [0:PE-1];
   integer p, l, lane;
@@ -198,7 +209,7 @@ module effai_mac #(
         lane = p * SIMD + l;
         w = word[1 + lane * (WB + IB) +: WB];
         idx = word[1 + lane * (WB + IB) + WB +: IB];
-        xv = x[idx * OP_W +: OP_W];
+        xv = operands[idx];
         prod = product(xv, w);
         sums[p] = sums[p] + prod[ACC_W-1:0];
       end
@@ -211,6 +222,7 @@ module effai_mac #(
     reg signed [63:0] xe;
     reg [1:0] s0, s1;
     reg [EB-1:0] e0, e1;
+    integer b;
     begin
       xe = xin;
       if (ARITH == 3) begin
@@ -220,6 +232,14 @@ module effai_mac #(
         s1 = win[2*EB+3:2*EB+2];
         product = (s0 == 2'b01 ? (xe <<< e0) : s0 == 2'b11 ? -(xe <<< e0) : 0) +
                   (s1 == 2'b01 ? (xe <<< e1) : s1 == 2'b11 ? -(xe <<< e1) : 0);
+      end else if (ARITH == 2) begin
+        // A multiplier in LUTs: shifted copies of x for the weight's bits
+        // (its top bit negative), added; no $mul for synthesis to put in
+        // a DSP.
+        product = 0;
+        for (b = 0; b < WB; b = b + 1)
+          if (win[b])
+            product = b == WB - 1 ? product - (xe <<< b) : product + (xe <<< b);
       end else begin
         product = xe * $signed(win);
       end
@@ -361,18 +381,34 @@ module effai_linear #(
   wire busy;
   assign in_ready = !busy;
   `EFFAI_MAC
+  // Beats shift in from the top: after the frame the first is at the
+  // bottom, as x orders them (no computed offsets, no multipliers).
   integer c;
   reg [IN_W:0] code;
+  reg [BEAT*OP_W-1:0] incoming;
+  always @* begin
+    for (c = 0; c < BEAT; c = c + 1) begin
+      code = IN_SIGNED ? {in_data[c*IN_W+IN_W-1], in_data[c*IN_W +: IN_W]}
+                       : {1'b0, in_data[c*IN_W +: IN_W]};
+      incoming[c*OP_W +: OP_W] = $signed(code) - ZP;
+    end
+  end
+  generate
+    if (IN_BEATS == 1) begin : whole
+      always @(posedge clk)
+        if (in_valid && in_ready)
+          x <= incoming;
+    end else begin : beats
+      always @(posedge clk)
+        if (in_valid && in_ready)
+          x <= {incoming, x[K*OP_W-1:BEAT*OP_W]};
+    end
+  endgenerate
   always @(posedge clk) begin
     start <= 0;
     if (rst) begin
       beat <= 0;
     end else if (in_valid && in_ready) begin
-      for (c = 0; c < BEAT; c = c + 1) begin
-        code = IN_SIGNED ? {in_data[c*IN_W+IN_W-1], in_data[c*IN_W +: IN_W]}
-                         : {1'b0, in_data[c*IN_W +: IN_W]};
-        x[(beat * BEAT + c) * OP_W +: OP_W] <= $signed(code) - ZP;
-      end
       if (beat == IN_BEATS - 1) begin
         beat <= 0;
         start <= 1;
