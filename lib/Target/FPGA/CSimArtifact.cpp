@@ -16,15 +16,7 @@
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Target/FPGA/Estimator.h"
 #include "effai/Target/FPGA/HLSEmitter.h"
-#include "effai/Utils/ArtifactName.h"
-#include "effai/Version.h"
 
-#include "llvm/ADT/ScopeExit.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -100,8 +92,8 @@ std::string mlir::effai::fpga::emitCSimHost(AcceleratorOp accelerator,
     std::string name = getPortVariable(accelerator, stream);
     os << "    effai_host.spawn(\"host: writes " << name << "\", [&] {\n"
        << "      for (int effai_n = 0; effai_n < " << batch << "; ++effai_n)\n"
-       << "        for (int effai_b = 0; effai_b < "
-       << type.getNumElements() / type.getShape().back() << "; ++effai_b) {\n"
+       << "        for (int effai_b = 0; effai_b < " << getBeatCount(type)
+       << "; ++effai_b) {\n"
        << "          " << name << "_beat effai_beat;\n"
        << "          for (int effai_c = 0; effai_c < " << type.getShape().back()
        << "; ++effai_c)\n"
@@ -127,8 +119,8 @@ std::string mlir::effai::fpga::emitCSimHost(AcceleratorOp accelerator,
     std::string name = getPortVariable(accelerator, stream);
     os << "    effai_host.spawn(\"host: reads " << name << "\", [&] {\n"
        << "      for (int effai_n = 0; effai_n < " << batch << "; ++effai_n)\n"
-       << "        for (int effai_b = 0; effai_b < "
-       << type.getNumElements() / type.getShape().back() << "; ++effai_b) {\n"
+       << "        for (int effai_b = 0; effai_b < " << getBeatCount(type)
+       << "; ++effai_b) {\n"
        << "          " << name << "_beat effai_beat = " << name << ".read();\n"
        << "          for (int effai_c = 0; effai_c < " << type.getShape().back()
        << "; ++effai_c)\n"

@@ -91,10 +91,6 @@ void profileWindow(LayerProfile &profile, StreamType input, int64_t kh,
   profile.firstOutputInputs = profile.lineBufferPixels;
 }
 
-int64_t getBeats(StreamType stream) {
-  return stream.getNumElements() / stream.getShape().back();
-}
-
 /// Blocks of a memory `width` bits wide and `depth` deep, over the
 /// block's aspect ratios (BRAM18: 16K x 1 ... 512 x 36; iCE40 EBR: 2K x 2
 /// ... 256 x 16).
@@ -224,7 +220,7 @@ LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
                     linear.getInputZeroPoint(), bool(linear.getRequant()),
                     linear.getOutput().getType());
     profile.outputs = 1;
-    profile.inputIterations = getBeats(input);
+    profile.inputIterations = getBeatCount(input);
     profile.firstOutputInputs = profile.inputIterations;
     // The whole input frame is buffered for the MAC loop.
     profile.pixelBits =
@@ -245,7 +241,7 @@ LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
     profile.inputIterations = in[0] * in[1];
     return profile;
   }
-  profile.inputIterations = getBeats(input);
+  profile.inputIterations = getBeatCount(input);
   profile.outputs = profile.inputIterations;
   profile.firstOutputInputs = 1;
   return profile;

@@ -181,7 +181,7 @@ int64_t getFIFODepth(Operation *op, bool frames) {
   if (isa<YieldOp>(reader))
     return 2;
   auto stream = cast<StreamType>(op->getResult(0).getType());
-  int64_t beats = stream.getNumElements() / stream.getShape().back();
+  int64_t beats = getBeatCount(stream);
   if (!frames && !isa<LinearOp>(reader))
     return 2;
   return std::clamp<int64_t>(beats, 2, 1024);

@@ -34,11 +34,6 @@ namespace {
 /// PEs per accelerator (effai_hls::cycles in effai_hls.h).
 constexpr int64_t kMaxPEs = 256;
 
-/// Bits of an unsigned index up to `count - 1` (at least 1).
-int64_t getIndexBits(int64_t count) {
-  return std::max<int64_t>(1, llvm::Log2_64_Ceil(count));
-}
-
 /// A C identifier from a tensor or layer name.
 std::string toIdentifier(StringRef name) {
   std::string id;
@@ -71,10 +66,6 @@ std::string getBeatType(StreamType stream) {
   return llvm::formatv("effai::array<{0}, {1}>",
                        getCodeType(stream.getElementType()),
                        stream.getShape().back());
-}
-
-int64_t getBeatCount(StreamType stream) {
-  return stream.getNumElements() / stream.getShape().back();
 }
 
 /// A PE as the emitter sees it.

@@ -21,10 +21,8 @@
 #include "effai/Target/FPGA/HLSEmitter.h"
 #include "effai/Target/FPGA/RTLEmitter.h"
 
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -142,6 +140,8 @@ std::string emitRTLHost(AcceleratorOp accelerator, int64_t batch,
        << " = (" << (in ? "const float" : "float") << " *)effai_buffers["
        << slot << "];\n  int64_t effai_n_" << slot << " = 0, effai_b_" << slot
        << " = 0;\n";
+    if (in) // whether the beat on the port is effai_b_ already
+      os << "  bool effai_put_" << slot << " = false;\n";
     if (!in)
       os << "  static const double effai_scales_" << slot << "[] = "
          << getScaleList(
@@ -159,8 +159,11 @@ std::string emitRTLHost(AcceleratorOp accelerator, int64_t batch,
     int64_t width = type.getElementType().getWidth();
     std::string n = "effai_n_" + std::to_string(slot);
     std::string b = "effai_b_" + std::to_string(slot);
+    // A beat is quantized onto the port once, however long it waits.
+    std::string put = "effai_put_" + std::to_string(slot);
     os << "    top->" << name << "_valid = " << n << " < " << batch << ";\n"
-       << "    if (" << n << " < " << batch << ") {\n"
+       << "    if (" << n << " < " << batch << " && !" << put << ") {\n"
+       << "      " << put << " = true;\n"
        << "      int64_t effai_n = " << n << ", effai_b = " << b << ";\n"
        << "      for (int effai_c = 0; effai_c < " << type.getShape().back()
        << "; ++effai_c)\n"
@@ -183,8 +186,8 @@ std::string emitRTLHost(AcceleratorOp accelerator, int64_t batch,
     std::string n = "effai_n_" + std::to_string(slot);
     std::string b = "effai_b_" + std::to_string(slot);
     os << "    if (top->" << name << "_valid && top->" << name
-       << "_ready) {\n      moved = true;\n      if (++" << b
-       << " == " << type.getNumElements() / type.getShape().back()
+       << "_ready) {\n      moved = true;\n      effai_put_" << slot
+       << " = false;\n      if (++" << b << " == " << getBeatCount(type)
        << ") {\n        " << b << " = 0;\n        ++" << n << ";\n      }\n"
        << "    }\n";
     ++slot;
@@ -210,8 +213,7 @@ std::string emitRTLHost(AcceleratorOp accelerator, int64_t batch,
                                               : "true")
                                 .str(),
                             "effai_scales_" + std::to_string(slot))
-       << ";\n        if (++" << b
-       << " == " << type.getNumElements() / type.getShape().back()
+       << ";\n        if (++" << b << " == " << getBeatCount(type)
        << ") {\n          " << b << " = 0;\n          ++" << n
        << ";\n        }\n      }\n    }\n";
     ++slot;

@@ -30,10 +30,6 @@ namespace {
 // The PE library, embedded at build time (RTLLibrary.inc).
 #include "RTLLibrary.inc"
 
-int64_t getBitsFor(int64_t count) {
-  return std::max<int64_t>(1, llvm::Log2_64_Ceil(count));
-}
-
 /// `value` as `bits` hex digits' worth of a two's complement word.
 std::string toHex(const llvm::APInt &value) {
   SmallString<32> text;
@@ -84,9 +80,9 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
       conv ? conv.getInputZeroPoint() : linear.getInputZeroPoint();
   WeightSchedule schedule = scheduleWeights(op, fold);
   bool shiftAdd = fold.getArithmetic() == "shift-add";
-  int64_t expBits = getBitsFor(profile.maxShift + 1);
+  int64_t expBits = getIndexBits(profile.maxShift + 1);
   int64_t weightBits = shiftAdd ? 4 + 2 * expBits : profile.weightBits;
-  int64_t indexBits = getBitsFor(schedule.inputs);
+  int64_t indexBits = getIndexBits(schedule.inputs);
   int64_t lanes = fold.getPe() * fold.getSimd();
   int64_t wordBits = 1 + lanes * (weightBits + indexBits);
 
@@ -142,10 +138,9 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
         conv.getStrides()[1], pads[0], pads[1], in[0] + pads[0] + pads[2],
         in[1] + pads[1] + pads[3]);
   } else {
-    geometry =
-        llvm::formatv("effai_linear #(.IN_BEATS({0}), .BEAT({1}), .K({2}), ",
-                      input.getNumElements() / input.getShape().back(),
-                      input.getShape().back(), input.getNumElements());
+    geometry = llvm::formatv(
+        "effai_linear #(.IN_BEATS({0}), .BEAT({1}), .K({2}), ",
+        getBeatCount(input), input.getShape().back(), input.getNumElements());
   }
   os << "  " << geometry
      << llvm::formatv(
@@ -178,7 +173,16 @@ LogicalResult VerilogEmitter::emitPE(Operation *op, int64_t index,
   std::string in = getWires(op->getOperand(0));
   int64_t outBeatBits =
       output.getShape().back() * output.getElementType().getWidth();
+  // The PE writes into its FIFO (or the output port it feeds): the wires
+  // of both, declared before their first use.
+  bool yielded = llvm::is_contained(
+      accelerator.getBlock().getTerminator()->getOperands(), op->getResult(0));
+  std::string pe = yielded ? getWires(op->getResult(0)) : id + "_pe";
   os << "  // " << getPEName(op, index) << "\n";
+  if (!yielded)
+    for (const std::string &name : {getWires(op->getResult(0)), pe})
+      os << "  wire [" << outBeatBits - 1 << ":0] " << name << "_data;\n  wire "
+         << name << "_valid, " << name << "_ready;\n";
   if (profile.hasProducts()) {
     emitMAC(op, id, profile, fold, os);
   } else if (auto pool = dyn_cast<MaxPoolOp>(op)) {
@@ -200,10 +204,6 @@ LogicalResult VerilogEmitter::emitPE(Operation *op, int64_t index,
   } else {
     return op->emitError("Verilog: no Verilog PE for ") << op->getName();
   }
-  // The PE writes into its FIFO (or the output port it feeds).
-  bool yielded = llvm::is_contained(
-      accelerator.getBlock().getTerminator()->getOperands(), op->getResult(0));
-  std::string pe = yielded ? getWires(op->getResult(0)) : id + "_pe";
   os << " " << id << " (.clk(clk), .rst(rst), .in_data(" << in
      << "_data), .in_valid(" << in << "_valid), .in_ready(" << in
      << "_ready), .out_data(" << pe << "_data), .out_valid(" << pe
@@ -261,19 +261,6 @@ FailureOr<std::vector<ProjectFile>> VerilogEmitter::emit() {
        << " wire " << name << "_ready";
   }
   os << "\n);\n";
-  // The wires of every FIFO and of each PE's output into it.
-  for (Operation &op : block.without_terminator()) {
-    Value result = op.getResult(0);
-    if (llvm::is_contained(outputs, result))
-      continue;
-    auto type = cast<StreamType>(result.getType());
-    int64_t bits = type.getShape().back() * type.getElementType().getWidth();
-    std::string fifo = getWires(result);
-    std::string pe = fifo.substr(0, fifo.size() - 4) + "_pe";
-    for (StringRef name : {StringRef(fifo), StringRef(pe)})
-      os << "  wire [" << bits - 1 << ":0] " << name << "_data;\n  wire "
-         << name << "_valid, " << name << "_ready;\n";
-  }
   index = 0;
   for (Operation &op : block.without_terminator())
     if (failed(emitPE(&op, index++, os)))

@@ -4,6 +4,8 @@
 
 #include "effai/Target/FPGA/Estimator.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace mlir::effai;
 using namespace mlir::effai::fpga;
@@ -41,6 +43,10 @@ LogicalResult mlir::effai::fpga::checkBuildable(Operation *pe,
                       "same inputs (no groups, no skip_zeros), int8 weights "
                       "and products within 18 bits";
   return success();
+}
+
+int64_t mlir::effai::fpga::getIndexBits(int64_t count) {
+  return std::max<int64_t>(1, llvm::Log2_64_Ceil(count));
 }
 
 int64_t mlir::effai::fpga::getInputIndex(Operation *pe, int64_t o, int64_t k) {

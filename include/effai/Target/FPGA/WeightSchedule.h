@@ -33,6 +33,10 @@ struct WeightSchedule {
 LogicalResult checkBuildable(Operation *pe, const LayerProfile &profile,
                              FoldAttr fold, StringRef emitter);
 
+/// Bits of an unsigned index up to `count - 1` (at least 1): input
+/// indices, shift-add exponents.
+int64_t getIndexBits(int64_t count);
+
 /// The schedule of a conv2d or linear PE under `fold`.
 WeightSchedule scheduleWeights(Operation *pe, FoldAttr fold);
 

@@ -18,6 +18,10 @@ using namespace mlir::effai::fpga;
 #define GET_OP_CLASSES
 #include "effai/Dialect/FPGA/IR/FPGAOps.cpp.inc"
 
+int64_t mlir::effai::fpga::getBeatCount(StreamType stream) {
+  return stream.getNumElements() / stream.getShape().back();
+}
+
 std::pair<int64_t, int64_t> mlir::effai::fpga::getCodeRange(IntegerType type) {
   unsigned width = type.getWidth();
   if (type.isUnsigned())

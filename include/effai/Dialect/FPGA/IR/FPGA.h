@@ -32,6 +32,8 @@ namespace mlir::effai::fpga {
 /// The codes an integer type holds, [lo, hi], as its signedness says
 /// (signless counts as signed).
 std::pair<int64_t, int64_t> getCodeRange(IntegerType type);
+/// Beats per frame of `stream`: pixels of an [H, W, C] map, 1 for a vector.
+int64_t getBeatCount(StreamType stream);
 } // namespace mlir::effai::fpga
 
 #endif // EFFAI_DIALECT_FPGA_IR_FPGA_H
