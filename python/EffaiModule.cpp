@@ -191,10 +191,12 @@ public:
     effai::FPGACompileOptions options;
     options.part = part;
     options.utilization = utilization;
-    options.output = output == "csim"      ? effai::FPGAOutput::CSim
-                     : output == "rtl"     ? effai::FPGAOutput::RTL
-                     : output == "verilog" ? effai::FPGAOutput::Verilog
-                                           : effai::FPGAOutput::HLS;
+    options.output = output == "csim"        ? effai::FPGAOutput::CSim
+                     : output == "rtl"       ? effai::FPGAOutput::RTL
+                     : output == "verilog"   ? effai::FPGAOutput::Verilog
+                     : output == "synth"     ? effai::FPGAOutput::Synthesis
+                     : output == "bitstream" ? effai::FPGAOutput::Bitstream
+                                             : effai::FPGAOutput::HLS;
     options.batch = batch;
     std::string error;
     bool ok;

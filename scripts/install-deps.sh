@@ -17,9 +17,10 @@ packages=(
   # Models and references: PyTorch/torchvision (ResNet-18 check, digits
   # training) and scikit-learn (the digits data).
   python3-torch python3-torchvision python3-sklearn
-  # The FPGA target's Verilog, simulated cycle by cycle (--target=fpga-rtl)
-  # and synthesized (resources).
-  verilator yosys
+  # The FPGA target's Verilog: simulated cycle by cycle (--target=fpga-rtl;
+  # iverilog as a second simulator), synthesized (--target=fpga-synth), and
+  # placed, routed and packed for an iCE40 (--target=fpga-bitstream).
+  verilator iverilog yosys nextpnr-ice40 fpga-icestorm
 )
 
 missing=()

@@ -55,6 +55,12 @@ if shutil.which("verilator"):
 # yosys synthesizes it (resources of the emitted design).
 if shutil.which("yosys"):
     config.available_features.add("yosys")
+# nextpnr-ice40 and icepack place, route and pack an iCE40 design;
+# iverilog is a second simulator of the PE library.
+if shutil.which("nextpnr-ice40") and shutil.which("icepack"):
+    config.available_features.add("ice40-tools")
+if shutil.which("iverilog") and shutil.which("vvp"):
+    config.available_features.add("iverilog")
 
 # PyTorch/torchvision (Debian) for model-level checks against PyTorch.
 import subprocess

@@ -29,7 +29,7 @@ import numpy as np
 import effai
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PARTS = ("ice40up5k", "xczu9eg")
+PARTS = ("xc7z020", "xczu9eg")
 
 
 def conv_pe_source(project):

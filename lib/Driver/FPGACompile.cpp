@@ -15,10 +15,13 @@
 #include "effai/Target/FPGA/HLSEmitter.h"
 #include "effai/Target/FPGA/RTLArtifact.h"
 #include "effai/Target/FPGA/RTLEmitter.h"
+#include "effai/Target/FPGA/Report.h"
+#include "effai/Target/FPGA/Synthesis.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -37,6 +40,38 @@ int64_t getModelBatch(ModuleOp module) {
       return type.getDimSize(0);
   }
   return 1;
+}
+
+/// fpga-synth and fpga-bitstream: the estimator's report with what the
+/// open tools measured, as report.json and report.txt in `directory`.
+LogicalResult buildMeasuredReport(ModuleOp module,
+                                  fpga::AcceleratorOp accelerator,
+                                  FPGAOutput output, StringRef directory,
+                                  std::string &error) {
+  FailureOr<llvm::json::Object> report = buildFPGAReport(module);
+  if (failed(report)) {
+    error = "no FPGA report (see the diagnostics above)";
+    return failure();
+  }
+  if (llvm::sys::fs::create_directories(directory)) {
+    error = "cannot create '" + directory.str() + "'";
+    return failure();
+  }
+  if (output == FPGAOutput::Synthesis) {
+    FailureOr<fpga::SynthesisResult> synthesis =
+        fpga::synthesizeAccelerator(accelerator, directory, error);
+    if (failed(synthesis))
+      return failure();
+    fpga::addSynthesisToReport(*report, *synthesis);
+  } else if (failed(fpga::buildICE40Bitstream(accelerator, directory, *report,
+                                              error))) {
+    return failure();
+  }
+  std::string json, text = formatFPGAReport(*report);
+  llvm::raw_string_ostream(json)
+      << llvm::formatv("{0:2}", llvm::json::Value(std::move(*report)));
+  return fpga::writeProjectFiles(
+      {{"report.json", json + "\n"}, {"report.txt", text}}, directory, error);
 }
 
 } // namespace
@@ -86,6 +121,11 @@ LogicalResult mlir::effai::compileForFPGA(ModuleOp module,
     break;
   case FPGAOutput::Verilog:
     files = fpga::emitVerilogProject(*accelerator);
+    break;
+  case FPGAOutput::Synthesis:
+  case FPGAOutput::Bitstream:
+    built = buildMeasuredReport(module, *accelerator, options.output,
+                                outputPath, error);
     break;
   }
   if (options.output == FPGAOutput::HLS ||

@@ -216,7 +216,13 @@ def build(model: Union[Module, ModelLike], path: Union[str, os.PathLike],
       Verilog design into the directory ``path``; ``target="fpga-rtl"``:
       that design simulated by Verilator, a shared object the runtime runs
       (``Executable.layer_cycles()["accelerator"]``: the clock cycles it
-      took).
+      took). ``target="fpga-synth"``: the design synthesized by yosys for
+      the part's family into the directory ``path``, whose
+      ``report.json`` is :func:`fpga_report`'s with each PE's
+      ``"synthesized"`` LUT/FF/DSP/BRAM next to its estimated
+      ``"resources"``; ``target="fpga-bitstream"`` (an iCE40 part): yosys,
+      nextpnr-ice40 and icepack, the report's ``"place_and_route"`` giving
+      the post-route Fmax and the bitstream's size.
 
     Raises :class:`CompileError`."""
     _build(model, os.fspath(path), target, stacklevel=3, **options)
@@ -233,10 +239,11 @@ def _build(model: Union[Module, ModelLike], path: str, target: str, *,
            **fpga) -> Optional[str]:
     """Compiles to `path`; returns the tiling report (JSON)."""
     if target not in ("cpu", "gpu", "fpga-hls", "fpga-csim", "fpga-verilog",
-                      "fpga-rtl"):
+                      "fpga-rtl", "fpga-synth", "fpga-bitstream"):
         raise ValueError(f"target {target!r} is not supported (supported: "
                          "'cpu', 'gpu', 'fpga-hls', 'fpga-csim', "
-                         "'fpga-verilog', 'fpga-rtl')")
+                         "'fpga-verilog', 'fpga-rtl', 'fpga-synth', "
+                         "'fpga-bitstream')")
     if target.startswith("fpga-"):
         _build_for_fpga(_as_module(model, input_shapes, constants), path,
                         target, **fpga)

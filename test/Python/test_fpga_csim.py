@@ -103,16 +103,16 @@ def test_each_arithmetic_bit_exact(variant, arithmetic, skip_zeros):
 def test_a_larger_part_gives_a_faster_design_that_fits():
     module, want = integer_model("cnn", "w8a8")
     reports = {part: effai.fpga_report(module, part=part)["accelerators"][0]
-               for part in ("ice40up5k", "xczu9eg")}
+               for part in ("xc7z020", "xczu9eg")}
     for report in reports.values():
         assert max(report["utilization_pct"].values()) <= 80.0
     assert (reports["xczu9eg"]["interval_cycles"]
-            < reports["ice40up5k"]["interval_cycles"])
+            < reports["xc7z020"]["interval_cycles"])
     assert (reports["xczu9eg"]["frames_per_second"]
-            > reports["ice40up5k"]["frames_per_second"])
-    exe = effai.compile(module, target="fpga-csim", part="ice40up5k")
+            > reports["xc7z020"]["frames_per_second"])
+    exe = effai.compile(module, target="fpga-csim", part="xc7z020")
     np.testing.assert_array_equal(exe(IMAGES), want)
-    check_cycles(exe, effai.fpga_report(module, part="ice40up5k"), BATCH)
+    check_cycles(exe, effai.fpga_report(module, part="xc7z020"), BATCH)
 
 
 # The dialect's semantics checked directly (not against the CPU path): an

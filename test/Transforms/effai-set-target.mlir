@@ -36,7 +36,7 @@
 // SM90: name = "sm_90", kind = gpu, {{.*}}cores = 132, {{.*}}shared_bandwidth = 4800.0>], {{.*}}gpu = <chip = "sm_90", {{.*}}shared_per_sm = 233472, shared_per_block = 232448, {{.*}}tensor_fp16 = 7495.5,
 // GPUPARAMS: error: effai-set-target: {{.*}}gpu-no-params.json: target 'g': a gpu target needs gpu = #effai.gpu<...>
 // GPUCHIP: error: effai-set-target: {{.*}}gpu-bad-chip.json: gpu: chip must be sm_75 or newer (sm_<number>), got 'sm_60'
-// UNKNOWN: error: effai-set-target: unknown target 'pentium' (expected host, a .json file or one of: generic, ice40up5k, sapphirerapids, sm_80, sm_90, x86-avx2, x86-avx512-vnni, xcu250, xcvu9p, xczu9eg, zen5)
+// UNKNOWN: error: effai-set-target: unknown target 'pentium' (expected host, a .json file or one of: generic, ice40up5k, sapphirerapids, sm_80, sm_90, x86-avx2, x86-avx512-vnni, xc7z020, xcu250, xcvu9p, xczu9eg, zen5)
 // MISSINGFILE: error: effai-set-target: cannot read target file '{{.*}}none.json': No such file or directory
 // BADKIND: error: effai-set-target: {{.*}}bad-kind.json: target: 'kind' must be cpu, gpu or fpga, got 'quantum'
 // NOCORES: error: effai-set-target: {{.*}}missing-cores.json: target: 'cores' must be an integer

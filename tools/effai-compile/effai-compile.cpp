@@ -8,6 +8,9 @@
 //   effai-compile model.mlir --target=fpga-hls --fpga-part=xczu9eg -o prj/
 //   effai-compile model.mlir --target=fpga-csim -o model.so
 //   effai-compile model.mlir --target=fpga-rtl -o model.so   (Verilator)
+//   effai-compile model.mlir --target=fpga-synth -o syn/     (yosys)
+//   effai-compile model.mlir --target=fpga-bitstream --fpga-part=ice40up5k
+//       -o ice40/                         (yosys, nextpnr-ice40, icepack)
 //
 // Imports (ONNX) or parses (MLIR on tensors) a model and writes a shared
 // object that libeffai_runtime loads: effai-cpu-pipeline with the runtime
@@ -33,6 +36,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -104,8 +109,10 @@ int main(int argc, char **argv) {
       "target",
       llvm::cl::desc("Target device: cpu, gpu, fpga-hls (an HLS project "
                      "directory), fpga-csim (its C simulation), fpga-verilog "
-                     "(a Verilog design directory) or fpga-rtl (its "
-                     "Verilator simulation)"),
+                     "(a Verilog design directory), fpga-rtl (its "
+                     "Verilator simulation), fpga-synth (its yosys "
+                     "resources next to the estimate) or fpga-bitstream "
+                     "(the iCE40 flow: Fmax and bitstream)"),
       llvm::cl::init("cpu"));
   llvm::cl::opt<std::string> fpgaPart(
       "fpga-part",
@@ -153,11 +160,14 @@ int main(int argc, char **argv) {
           .Case("fpga-csim", effai::FPGAOutput::CSim)
           .Case("fpga-verilog", effai::FPGAOutput::Verilog)
           .Case("fpga-rtl", effai::FPGAOutput::RTL)
+          .Case("fpga-synth", effai::FPGAOutput::Synthesis)
+          .Case("fpga-bitstream", effai::FPGAOutput::Bitstream)
           .Default(std::nullopt);
   if (target != "cpu" && target != "gpu" && !fpga) {
     llvm::errs() << "effai-compile: error: target '" << target
                  << "' is not supported (supported: cpu, gpu, fpga-hls, "
-                    "fpga-csim, fpga-verilog, fpga-rtl)\n";
+                    "fpga-csim, fpga-verilog, fpga-rtl, fpga-synth, "
+                    "fpga-bitstream)\n";
     return 1;
   }
   if (fpga && emit != EmitKind::SharedObject) {
@@ -192,6 +202,14 @@ int main(int argc, char **argv) {
     if (failed(effai::compileForFPGA(*module, options, outputPath, error))) {
       llvm::errs() << "effai-compile: error: " << error << "\n";
       return 1;
+    }
+    // What the open tools measured, next to the estimate.
+    if (*fpga == effai::FPGAOutput::Synthesis ||
+        *fpga == effai::FPGAOutput::Bitstream) {
+      SmallString<128> report(outputPath.getValue());
+      llvm::sys::path::append(report, "report.txt");
+      if (auto text = llvm::MemoryBuffer::getFile(report))
+        llvm::outs() << (*text)->getBuffer();
     }
     return 0;
   }

@@ -88,6 +88,12 @@ enum class FPGAOutput {
   CSim,    ///< fpga-csim: its C simulation (a runtime artifact)
   Verilog, ///< fpga-verilog: the Verilog design (a directory)
   RTL,     ///< fpga-rtl: its Verilator simulation (a runtime artifact)
+  /// fpga-synth: the Verilog synthesized by yosys (a directory with
+  /// report.json/report.txt: each PE's primitives next to its estimate)
+  Synthesis,
+  /// fpga-bitstream: the iCE40 flow, yosys + nextpnr-ice40 + icepack (a
+  /// directory with board.bin; the report adds Fmax and the bitstream)
+  Bitstream,
 };
 
 /// How effai-compile --target=fpga-* builds.

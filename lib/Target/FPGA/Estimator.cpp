@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Target/FPGA/Estimator.h"
+#include "effai/Target/FPGA/WeightSchedule.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MathExtras.h"
@@ -62,6 +63,7 @@ void profileProducts(LayerProfile &profile, StreamType input,
     for (int64_t w :
          ArrayRef(codes).slice(o * profile.reduction, profile.reduction)) {
       kept += w != 0;
+      profile.multiplierWeights += w != 0 && !llvm::isPowerOf2_64(std::abs(w));
       wMin = std::min(wMin, w);
       wMax = std::max(wMax, w);
       high += std::max(w * (lo - zeroPoint), w * (hi - zeroPoint));
@@ -82,13 +84,17 @@ void profileProducts(LayerProfile &profile, StreamType input,
 }
 
 /// The line buffer and window of a KH x KW window sliding over [H, W, C]
-/// padded to Wp columns: KH - 1 rows and KW pixels are held.
+/// padded to Wp columns: KH - 1 rows, a word per column, and KH x KW
+/// pixels are held.
 void profileWindow(LayerProfile &profile, StreamType input, int64_t kh,
                    int64_t kw, int64_t paddedWidth) {
   profile.pixelBits = input.getShape()[2] * input.getElementType().getWidth();
-  profile.lineBufferPixels = (kh - 1) * paddedWidth + kw;
+  if (kh > 1) {
+    profile.lineBufferWidth = (kh - 1) * profile.pixelBits;
+    profile.lineBufferDepth = paddedWidth;
+  }
   profile.windowPixels = kh * kw;
-  profile.firstOutputInputs = profile.lineBufferPixels;
+  profile.firstOutputInputs = (kh - 1) * paddedWidth + kw;
 }
 
 /// Blocks of a memory `width` bits wide and `depth` deep, over the
@@ -101,8 +107,8 @@ int64_t getRAMBlocks(int64_t width, int64_t depth, int64_t blockBits) {
   if (blockBits == 18432)
     aspects = {{1, 16384}, {2, 8192},  {4, 4096},
                {9, 2048},  {18, 1024}, {36, 512}};
-  else
-    for (int64_t w = 1; w <= 32 && w <= blockBits; w *= 2)
+  else // iCE40 EBR: 2K x 2 ... 256 x 16
+    for (int64_t w = 2; w <= 16 && w <= blockBits; w *= 2)
       aspects.push_back({w, blockBits / w});
   int64_t best = std::numeric_limits<int64_t>::max();
   for (auto [w, d] : aspects)
@@ -117,53 +123,97 @@ int64_t getLargeRAMBlocks(int64_t width, int64_t depth, FPGAAttr part) {
   return ceilDiv(width, 16) * ceilDiv(depth, part.getUramBits() / 16);
 }
 
-/// LUTs per bit-product of a multiplier in logic, per LUT size.
+/// LUTs of logic per 6-input LUT's worth, per LUT size (calibrated on
+/// yosys's synth_xilinx and synth_ice40: benchmarks/fpga/
+/// calibrate_synthesis.py); a multiplier's AND-array partial products
+/// pack better into 4-input LUTs than the rest.
 double getLUTFactor(FPGAAttr part) {
-  return part.getLutInputs() >= 6 ? 1.0 : 1.6;
+  return part.getLutInputs() >= 6 ? 1.0 : 2.0;
+}
+double getMultiplierLUTFactor(FPGAAttr part) {
+  return part.getLutInputs() >= 6 ? 1.0 : 0.75;
 }
 
-/// Multiplier blocks for an a x b-bit signed product.
-int64_t getDSPsPerProduct(int64_t a, int64_t b, FPGAAttr part) {
+/// Multiplier blocks for an a x b-bit product (`unsignedB`: b's bits are
+/// unsigned), split as yosys's mul2dsp splits it: the wider operand on the
+/// A port, each operand cut into chunks a port wide, a bit less (its sign)
+/// where the block multiplies signed numbers only (Xilinx DSPs; iCE40
+/// SB_MAC16s take unsigned too).
+int64_t getDSPsPerProduct(int64_t a, int64_t b, FPGAAttr part,
+                          bool unsignedB = false) {
   int64_t pa = part.getDspABits(), pb = part.getDspBBits();
-  return std::min(ceilDiv(a, pa) * ceilDiv(b, pb),
-                  ceilDiv(b, pa) * ceilDiv(a, pb));
+  bool signedOnly = part.getFamily() != "ice40";
+  if (signedOnly && unsignedB)
+    ++b;
+  int64_t wide = std::max(a, b), narrow = std::min(a, b);
+  if (wide <= pa && narrow <= pb)
+    return 1;
+  // Chunks of a port's width (less the sign where only signed numbers
+  // multiply); a last chunk of one bit is added in logic, not a DSP.
+  auto chunks = [&](int64_t bits, int64_t port) {
+    int64_t width = port - (signedOnly ? 1 : 0);
+    return std::max<int64_t>(1, bits / width + (bits % width >= 2 ? 1 : 0));
+  };
+  return chunks(wide, pa) * chunks(narrow, pb);
 }
 
-/// Adds a memory `width` x `depth` in `storage` to `r`.
-void addStorage(Resources &r, StringRef storage, int64_t width, int64_t depth,
-                FPGAAttr part) {
+/// Adds a memory of `depth` words of `width` bits built as `style` (the
+/// Verilog's effai_ram): registers and a read multiplexer, or for a ROM
+/// LUTs (2^k words per k-input LUT) and a read register; LUTRAM
+/// (UltraScale's RAM32M16: 32 x 14 bits in 8 LUTs; RAM64M8: 64 x 7); block
+/// RAM over its aspect ratios.
+void addMemory(Resources &r, MemoryStyle style, int64_t width, int64_t depth,
+               bool rom, FPGAAttr part) {
   if (width <= 0 || depth <= 0)
     return;
-  if (storage == "registers") {
-    // Constants wired into the datapath when depth is 1; otherwise
-    // registers and a multiplexer per bit.
-    if (depth > 1) {
+  switch (style) {
+  case MemoryStyle::Logic:
+    if (rom) {
+      r.lut += width * ceilDiv(depth, int64_t(1) << part.getLutInputs());
+      r.ff += width;
+    } else {
       r.ff += width * depth;
-      r.lut += width * ceilDiv(depth, 4);
+      r.lut += depth > 1 ? width : 0;
     }
-  } else if (storage == "lutram") {
-    r.lut += width * ceilDiv(depth, 64);
-  } else if (storage == "bram") {
+    break;
+  case MemoryStyle::LUTRAM:
+    r.lut +=
+        depth <= 32 ? width * 8.0 / 14 : width * ceilDiv(depth, 64) * 8.0 / 7;
+    break;
+  case MemoryStyle::BlockRAM:
     r.bram += getRAMBlocks(width, depth, part.getBramBits());
-  } else if (storage == "uram") {
-    r.uram += getLargeRAMBlocks(width, depth, part);
+    break;
   }
 }
 
-/// A small buffer (line buffer, FIFO) in the cheapest fitting place.
+/// A buffer (line buffer, FIFO) where getBufferStyle puts it.
 void addBuffer(Resources &r, int64_t width, int64_t depth, FPGAAttr part) {
-  if (width * depth <= 0)
-    return;
-  if (depth <= 2) {
-    r.ff += width * depth;
-  } else if (part.getLutInputs() >= 6 && depth <= 64) {
-    r.lut += width * ceilDiv(depth, 32); // shift registers (SRL32)
-  } else {
-    r.bram += getRAMBlocks(width, depth, part.getBramBits());
-  }
+  addMemory(r, getBufferStyle(width, depth, part), width, depth,
+            /*rom=*/false, part);
 }
 
 } // namespace
+
+MemoryStyle mlir::effai::fpga::getBufferStyle(int64_t width, int64_t depth,
+                                              FPGAAttr part) {
+  if (depth <= 2)
+    return MemoryStyle::Logic;
+  if (part.getLutInputs() >= 6 && depth <= 64)
+    return MemoryStyle::LUTRAM;
+  return MemoryStyle::BlockRAM;
+}
+
+MemoryStyle mlir::effai::fpga::getWeightStyle(FoldAttr fold) {
+  StringRef storage = fold.getStorage();
+  return storage == "bram"     ? MemoryStyle::BlockRAM
+         : storage == "lutram" ? MemoryStyle::LUTRAM
+                               : MemoryStyle::Logic;
+}
+
+bool mlir::effai::fpga::readsInputsInChunks(const LayerProfile &profile,
+                                            FoldAttr fold) {
+  return !fold.getSkipZeros() && profile.channelsShareInputs;
+}
 
 SmallVector<int64_t> mlir::effai::fpga::readIntegers(ElementsAttr attr) {
   SmallVector<int64_t> values;
@@ -209,6 +259,7 @@ LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
                     conv.getInputZeroPoint(), bool(conv.getRequant()),
                     conv.getOutput().getType());
     profileWindow(profile, input, w[1], w[2], paddedWidth);
+    profile.operands = w[1] * w[2] * in[2];
     profile.outputs = out[0] * out[1];
     profile.inputIterations = paddedHeight * paddedWidth;
     profile.channelsShareInputs = conv.getGroups() == 1;
@@ -220,12 +271,13 @@ LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
                     linear.getInputZeroPoint(), bool(linear.getRequant()),
                     linear.getOutput().getType());
     profile.outputs = 1;
+    profile.operands = input.getNumElements();
     profile.inputIterations = getBeatCount(input);
     profile.firstOutputInputs = profile.inputIterations;
-    // The whole input frame is buffered for the MAC loop.
+    // The whole input frame is held in registers for the MAC loop.
     profile.pixelBits =
         input.getShape().back() * input.getElementType().getWidth();
-    profile.lineBufferPixels = profile.inputIterations;
+    profile.frameBits = input.getNumElements() * profile.operandBits;
     return profile;
   }
   auto output = cast<StreamType>(pe->getResult(0).getType());
@@ -319,9 +371,10 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
   PEEstimate estimate;
   Resources &r = estimate.resources;
   double k = getLUTFactor(part);
-  // Line buffer and window registers of window PEs; the output FIFO.
-  addBuffer(r, profile.pixelBits, profile.lineBufferPixels, part);
-  r.ff += profile.windowPixels * profile.pixelBits;
+  // Line buffer and window registers of window PEs, a linear PE's frame;
+  // the output FIFO.
+  addBuffer(r, profile.lineBufferWidth, profile.lineBufferDepth, part);
+  r.ff += profile.windowPixels * profile.pixelBits + profile.frameBits;
   addBuffer(r, profile.outputBeatBits, fold.getFifoDepth(), part);
 
   if (!profile.hasProducts()) {
@@ -329,8 +382,8 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
     estimate.firstOutput = profile.firstOutputInputs;
     int64_t lanes = profile.outputBeatBits / profile.outputBits;
     // Comparators per lane: a max tree over the window, or two bounds.
-    r.lut += 100 + lanes * std::max<int64_t>(2, profile.windowPixels - 1) *
-                       profile.inputBits * k;
+    r.lut += 250 + lanes * std::max<int64_t>(2, profile.windowPixels - 1) *
+                       profile.inputBits * 2.0 * k;
     r.ff += profile.outputBeatBits;
     return estimate;
   }
@@ -346,48 +399,72 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
 
   StringRef arithmetic = fold.getArithmetic();
   int64_t x = profile.operandBits, w = profile.weightBits;
+  // Accumulators as wide as the fold builds them.
+  int64_t acc = std::max(fold.getAccBits(), profile.accBits);
   bool constants = fold.getStorage() == "registers" && steps == 1;
+  // Products by constant weights are by the kept ones only (synthesis
+  // removes products by zero, and by powers of two from DSPs).
+  double live = constants ? double(profile.getKeptWeights()) /
+                                double(profile.outChannels * profile.reduction)
+                          : 1.0;
   // Products.
   if (arithmetic == "dsp") {
-    r.dsp += lanes * getDSPsPerProduct(x, w, part);
+    r.dsp += (constants ? profile.multiplierWeights : lanes) *
+             getDSPsPerProduct(x, w, part);
   } else if (arithmetic == "dsp-packed") {
-    r.dsp += ceilDiv(lanes, 2);
-    r.lut += lanes * 18 * k; // splitting the two products
+    // Two channels' products as one: x * (w1 * 2^18 + w0); splitting
+    // them back is part of the adder tree.
+    r.dsp += ceilDiv(lanes, 2) * getDSPsPerProduct(18 + w, x, part);
   } else if (arithmetic == "lut-mul") {
-    r.lut += lanes * 0.6 * x * w * k * (constants ? 0.5 : 1.0);
+    // AND-array partial products added in LUTs (calibrated on yosys).
+    r.lut += lanes * live * 4.4 * x * w * getMultiplierLUTFactor(part) *
+             (constants ? 0.3 : 1.0);
   } else if (arithmetic == "shift-add") {
     int64_t shiftBits = llvm::Log2_64_Ceil(profile.maxShift + 1);
     if (!constants)
       r.lut += lanes * profile.pow2Terms * (x + profile.maxShift) *
-               std::max<int64_t>(1, shiftBits) * 0.5 * k;
-    r.lut += lanes * (profile.pow2Terms - 1) * profile.accBits * k;
+               std::max<int64_t>(1, shiftBits) * 4.5 *
+               getMultiplierLUTFactor(part);
+    r.lut += lanes * live * (profile.pow2Terms - 1) * acc * k;
   }
-  // The adder tree and the accumulators; the gather of skip_zeros.
-  r.lut += lanes * profile.accBits * k;
-  r.ff += lanes * (x + w) + pe * profile.accBits;
-  if (skipZeros)
-    r.lut += lanes * profile.inputBits * ceilDiv(profile.reduction, 3) * k;
-  // Requantization: a fixed-point multiply per output lane, rounding and
+  // The adder tree and the accumulators: a LUT per bit on a carry chain,
+  // whatever the LUT's size.
+  r.lut += lanes * live * acc;
+  r.ff += pe * acc;
+  // Inputs: dense lanes share a multiplexer over chunks of SIMD inputs;
+  // a sparse lane picks any input with its own.
+  if (!readsInputsInChunks(profile, fold))
+    r.lut += lanes * x * ceilDiv(profile.operands, 3) * k;
+  else if (int64_t chunks = ceilDiv(profile.operands, simd); chunks > 1)
+    r.lut += simd * x * ceilDiv(chunks, 3) * k;
+  // Requantization: a fixed-point multiply per output lane (by an unsigned
+  // 32-bit multiplier), in DSPs where the part has them, rounding and
   // clamping.
   if (profile.requantizes) {
-    if (arithmetic == "dsp" || arithmetic == "dsp-packed")
-      r.dsp += pe * getDSPsPerProduct(profile.accBits, 32, part);
+    if (part.getDsp() > 0)
+      r.dsp += pe * getDSPsPerProduct(acc, 32, part,
+                                      /*unsignedB=*/true);
     else
-      r.lut += pe * 0.6 * profile.accBits * 32 * k;
-    r.lut += pe * (2 * profile.outputBits + 32) * k;
+      r.lut += pe * 0.6 * acc * 32 * k;
+    r.lut += pe * (2 * profile.outputBits + 32) * k + pe * 300;
   }
   // Control.
-  r.lut += 150;
+  r.lut += 200;
   r.ff += 100;
-  // Weights: one word of pe x simd weights (and input indices) per step.
+  // Weights: one word of pe x simd weights (and input indices) per step,
+  // and whether it ends a group; shift-add weights as signs and exponents.
   int64_t indexBits = skipZeros ? llvm::Log2_64_Ceil(profile.reduction) : 0;
   estimate.weightBits = (skipZeros ? profile.getKeptWeights()
                                    : profile.outChannels * profile.reduction) *
                         (w + indexBits);
+  int64_t entryBits = arithmetic == "shift-add"
+                          ? 4 + 2 * getIndexBits(profile.maxShift + 1)
+                          : w;
+  if (!readsInputsInChunks(profile, fold))
+    entryBits += getIndexBits(profile.operands);
   if (!constants)
-    addStorage(r, fold.getStorage(), lanes * (w + indexBits), steps, part);
-  // Pipeline registers Vivado adds around the logic, roughly.
-  r.ff += 0.5 * r.lut;
+    addMemory(r, getWeightStyle(fold), 1 + lanes * entryBits, steps,
+              /*rom=*/true, part);
   return estimate;
 }
 

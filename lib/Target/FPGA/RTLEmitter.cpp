@@ -48,6 +48,14 @@ int64_t getArithCode(StringRef arithmetic) {
       .Default(0);
 }
 
+/// effai_ram's STYLE for a window's line buffer.
+int64_t getLineStyle(const LayerProfile &profile, FPGAAttr part) {
+  if (profile.lineBufferDepth == 0)
+    return 0;
+  return int64_t(
+      getBufferStyle(profile.lineBufferWidth, profile.lineBufferDepth, part));
+}
+
 class VerilogEmitter {
 public:
   VerilogEmitter(AcceleratorOp accelerator) : accelerator(accelerator) {}
@@ -63,6 +71,7 @@ private:
   std::string getWires(Value stream) { return names.lookup(stream); }
 
   AcceleratorOp accelerator;
+  FPGAAttr part;
   DenseMap<Value, std::string> names;
   std::vector<ProjectFile> files;
 };
@@ -83,8 +92,12 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
   int64_t expBits = getIndexBits(profile.maxShift + 1);
   int64_t weightBits = shiftAdd ? 4 + 2 * expBits : profile.weightBits;
   int64_t indexBits = getIndexBits(schedule.inputs);
-  int64_t lanes = fold.getPe() * fold.getSimd();
-  int64_t wordBits = 1 + lanes * (weightBits + indexBits);
+  int64_t pe = fold.getPe(), lanes = pe * fold.getSimd();
+  // Dense lanes read their inputs by chunk; the others find each input's
+  // index in the ROM word.
+  bool dense = readsInputsInChunks(profile, fold);
+  int64_t entryBits = weightBits + (dense ? 0 : indexBits);
+  int64_t wordBits = 1 + lanes * entryBits;
 
   // Weights with their inputs, a word per cycle; `last` ends a group.
   std::string weights;
@@ -102,25 +115,36 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
                  uint64_t(sign(t.s0)) << (2 * expBits) |
                  uint64_t(sign(t.s1)) << (2 * expBits + 2);
         }
-        int64_t base = 1 + lane * (weightBits + indexBits);
+        int64_t base = 1 + lane * entryBits;
         word.insertBits(llvm::APInt(weightBits, bits, /*isSigned=*/!shiftAdd,
                                     /*implicitTrunc=*/true),
                         base);
-        word.insertBits(llvm::APInt(indexBits, inputIndex), base + weightBits);
+        if (!dense)
+          word.insertBits(llvm::APInt(indexBits, inputIndex),
+                          base + weightBits);
       }
       weights += toHex(word) + "\n";
     }
+  // Biases and requantization constants a word per group of PE channels,
+  // the first channel lowest.
   std::string biases, requants;
   SmallVector<int64_t> bias = readIntegers(biasAttr);
-  for (int64_t o = 0; o < profile.outChannels; ++o) {
-    biases += toHex(llvm::APInt(32, uint64_t(bias[o]), true, true)) + "\n";
-    uint64_t m = 0, s = 1;
-    if (requant) {
-      size_t i = requant.getMultipliers().size() == 1 ? 0 : o;
-      m = requant.getMultipliers()[i];
-      s = requant.getShifts()[i];
+  for (int64_t g = 0; g < profile.outChannels / pe; ++g) {
+    llvm::APInt biasWord(pe * 32, 0), requantWord(pe * 39, 0);
+    for (int64_t p = 0; p < pe; ++p) {
+      int64_t o = g * pe + p;
+      biasWord.insertBits(llvm::APInt(32, uint64_t(bias[o]), true, true),
+                          p * 32);
+      uint64_t m = 0, s = 1;
+      if (requant) {
+        size_t i = requant.getMultipliers().size() == 1 ? 0 : o;
+        m = requant.getMultipliers()[i];
+        s = requant.getShifts()[i];
+      }
+      requantWord.insertBits(llvm::APInt(39, s << 32 | m), p * 39);
     }
-    requants += toHex(llvm::APInt(39, s << 32 | m)) + "\n";
+    biases += toHex(biasWord) + "\n";
+    requants += toHex(requantWord) + "\n";
   }
   files.push_back({id.str() + "_weights.mem", weights});
   files.push_back({id.str() + "_biases.mem", biases});
@@ -133,10 +157,11 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
                       kernel = conv.getWeights().getShapedType().getShape();
     geometry = llvm::formatv(
         "effai_conv2d #(.H({0}), .W({1}), .C({2}), .KH({3}), .KW({4}), "
-        ".SH({5}), .SW({6}), .PAD_T({7}), .PAD_L({8}), .HP({9}), .WP({10}), ",
+        ".SH({5}), .SW({6}), .PAD_T({7}), .PAD_L({8}), .HP({9}), .WP({10}), "
+        ".LINE_STYLE({11}), ",
         in[0], in[1], in[2], kernel[1], kernel[2], conv.getStrides()[0],
         conv.getStrides()[1], pads[0], pads[1], in[0] + pads[0] + pads[2],
-        in[1] + pads[1] + pads[3]);
+        in[1] + pads[1] + pads[3], getLineStyle(profile, part));
   } else {
     geometry = llvm::formatv(
         "effai_linear #(.IN_BEATS({0}), .BEAT({1}), .K({2}), ",
@@ -148,6 +173,7 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
             ".SIMD({5}), .STEPS({6}), .ARITH({7}), .WB({8}), .EB({9}), "
             ".IB({10}), .OP_W({11}), .ACC_W({12}), .OUT_W({13}), "
             ".REQUANT({14}), .OUT_ZP({15}), .OUT_MIN({16}), .OUT_MAX({17}), "
+            ".ROM_STYLE({19}), .DENSE({20}), "
             ".WEIGHTS(\"{18}_weights.mem\"), .BIASES(\"{18}_biases.mem\"), "
             ".REQUANTS(\"{18}_requants.mem\"))",
             input.getElementType().getWidth(),
@@ -158,7 +184,8 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
             output.getElementType().getWidth(), requant ? 1 : 0,
             requant ? requant.getZeroPoint() : 0,
             requant ? requant.getMin() : outLo,
-            requant ? requant.getMax() : outHi, id);
+            requant ? requant.getMax() : outHi, id,
+            int64_t(getWeightStyle(fold)), dense ? 1 : 0);
 }
 
 LogicalResult VerilogEmitter::emitPE(Operation *op, int64_t index,
@@ -167,7 +194,11 @@ LogicalResult VerilogEmitter::emitPE(Operation *op, int64_t index,
   auto fold = op->getAttrOfType<FoldAttr>("fold");
   if (failed(checkBuildable(op, profile, fold, "Verilog")))
     return failure();
-  std::string id = op->getName().stripDialect().str() + std::to_string(index);
+  if (fold.getStorage() == "lutram" && part.getLutInputs() < 6)
+    return op->emitError("Verilog: ")
+           << part.getPart() << " has no LUTRAM for the weights: use bram "
+           << "or registers";
+  std::string id = getPEInstanceName(op, index);
   auto input = cast<StreamType>(op->getOperand(0).getType());
   auto output = cast<StreamType>(op->getResult(0).getType());
   std::string in = getWires(op->getOperand(0));
@@ -189,11 +220,12 @@ LogicalResult VerilogEmitter::emitPE(Operation *op, int64_t index,
     ArrayRef<int64_t> in = input.getShape();
     os << llvm::formatv("  effai_maxpool #(.H({0}), .W({1}), .C({2}), "
                         ".KH({3}), .KW({4}), .SH({5}), .SW({6}), .IN_W({7}), "
-                        ".SIGNED({8}))",
+                        ".SIGNED({8}), .LINE_STYLE({9}))",
                         in[0], in[1], in[2], pool.getWindow()[0],
                         pool.getWindow()[1], pool.getStrides()[0],
                         pool.getStrides()[1], input.getElementType().getWidth(),
-                        input.getElementType().isUnsigned() ? 0 : 1);
+                        input.getElementType().isUnsigned() ? 0 : 1,
+                        getLineStyle(profile, part));
   } else if (auto clamp = dyn_cast<ClampOp>(op)) {
     os << llvm::formatv("  effai_clamp #(.BEAT({0}), .W({1}), .SIGNED({2}), "
                         ".MIN({3}), .MAX({4}))",
@@ -210,11 +242,14 @@ LogicalResult VerilogEmitter::emitPE(Operation *op, int64_t index,
      << "_valid), .out_ready(" << pe << "_ready));\n";
   if (!yielded)
     os << llvm::formatv(
-        "  effai_fifo #(.WIDTH({0}), .DEPTH({1})) {2}_fifo (.clk(clk), "
+        "  effai_fifo #(.WIDTH({0}), .DEPTH({1}), .STYLE({4})) {5} "
+        "(.clk(clk), "
         ".rst(rst), .in_data({3}_data), .in_valid({3}_valid), "
         ".in_ready({3}_ready), .out_data({2}_data), .out_valid({2}_valid), "
         ".out_ready({2}_ready));\n",
-        outBeatBits, fold.getFifoDepth(), getWires(op->getResult(0)), pe);
+        outBeatBits, fold.getFifoDepth(), getWires(op->getResult(0)), pe,
+        int64_t(getBufferStyle(outBeatBits, fold.getFifoDepth(), part)),
+        getFIFOInstanceName(op, index));
   return success();
 }
 
@@ -226,6 +261,7 @@ FailureOr<std::vector<ProjectFile>> VerilogEmitter::emit() {
   if (!target || !target.getFpga())
     return accelerator.emitError("Verilog: the module needs an FPGA "
                                  "effai.target (effai-set-target{target=...})");
+  part = target.getFpga();
   Block &block = accelerator.getBlock();
   ValueRange outputs = block.getTerminator()->getOperands();
   for (Value port : llvm::concat<Value>(block.getArguments(), outputs)) {
@@ -237,8 +273,7 @@ FailureOr<std::vector<ProjectFile>> VerilogEmitter::emit() {
   int64_t index = 0;
   for (Operation &op : block.without_terminator()) {
     if (!names.count(op.getResult(0)))
-      names[op.getResult(0)] =
-          op.getName().stripDialect().str() + std::to_string(index) + "_out";
+      names[op.getResult(0)] = getPEInstanceName(&op, index) + "_out";
     ++index;
   }
 
@@ -273,6 +308,15 @@ FailureOr<std::vector<ProjectFile>> VerilogEmitter::emit() {
 }
 
 } // namespace
+
+std::string mlir::effai::fpga::getPEInstanceName(Operation *pe, int64_t index) {
+  return pe->getName().stripDialect().str() + std::to_string(index);
+}
+
+std::string mlir::effai::fpga::getFIFOInstanceName(Operation *pe,
+                                                   int64_t index) {
+  return getPEInstanceName(pe, index) + "_out_fifo";
+}
 
 FailureOr<std::vector<ProjectFile>>
 mlir::effai::fpga::emitVerilogProject(AcceleratorOp accelerator) {

@@ -78,6 +78,43 @@ double percent(double used, int64_t available) {
   return available > 0 ? 100.0 * used / double(available) : 0.0;
 }
 
+/// "est/syn" for one resource, with the estimate's error when it has one.
+std::string compare(const llvm::json::Object *estimate,
+                    const llvm::json::Object *synthesized, StringRef key) {
+  int64_t e = estimate ? estimate->getInteger(key).value_or(0) : 0;
+  int64_t m = synthesized ? synthesized->getInteger(key).value_or(0) : 0;
+  std::string text = std::to_string(e) + "/" + std::to_string(m);
+  if (m > 0 && e != m)
+    text += llvm::formatv(" ({0:+0;-0}%)",
+                          int64_t(std::lround(100.0 * (e - m) / m)))
+                .str();
+  return text;
+}
+
+/// Each PE's estimated resources next to yosys's primitives.
+void formatSynthesized(raw_ostream &os, const llvm::json::Object &acc,
+                       StringRef command, size_t width) {
+  os << "\nestimated/synthesized (yosys " << command << "):\n"
+     << llvm::left_justify("layer", width)
+     << llvm::formatv(" {0,-10} {1,-20} {2,-20} {3,-10}\n", "dsp", "lut", "ff",
+                      "bram");
+  auto row = [&](StringRef name, const llvm::json::Object *estimate,
+                 const llvm::json::Object *synthesized) {
+    os << llvm::left_justify(name, width)
+       << llvm::formatv(" {0,-10} {1,-20} {2,-20} {3,-10}\n",
+                        compare(estimate, synthesized, "dsp"),
+                        compare(estimate, synthesized, "lut"),
+                        compare(estimate, synthesized, "ff"),
+                        compare(estimate, synthesized, "bram"));
+  };
+  for (const llvm::json::Value &peValue : *acc.getArray("pes")) {
+    const llvm::json::Object *pe = peValue.getAsObject();
+    row(pe->getString("name").value_or(""), pe->getObject("resources"),
+        pe->getObject("synthesized"));
+  }
+  row("total", acc.getObject("total"), acc.getObject("synthesized_total"));
+}
+
 } // namespace
 
 FailureOr<llvm::json::Object> mlir::effai::buildFPGAReport(ModuleOp module) {
@@ -181,6 +218,18 @@ std::string mlir::effai::formatFPGAReport(const llvm::json::Object &report) {
               acc->getNumber("frames_per_second").value_or(0),
               (long long)acc->getInteger("latency_cycles").value_or(0),
               acc->getNumber("latency_us").value_or(0));
+    if (acc->getObject("synthesized_total"))
+      formatSynthesized(os, *acc, str(report.getObject("synthesis"), "command"),
+                        width);
   }
+  if (const llvm::json::Object *placed = report.getObject("place_and_route"))
+    os << llvm::formatv(
+        "\nplace and route ({0}, {1} {2}): Fmax {3:F1} MHz (target {4:F1}); "
+        "{5} logic cells, {6} RAM, {7} DSP, {8} I/O; bitstream {9} bytes\n",
+        str(placed, "tool"), str(placed, "device"), str(placed, "package"),
+        placed->getNumber("fmax_mhz").value_or(0),
+        placed->getNumber("target_mhz").value_or(0), num(placed, "logic_cells"),
+        num(placed, "ram"), num(placed, "dsp"), num(placed, "io"),
+        num(placed, "bitstream_bytes"));
   return text;
 }

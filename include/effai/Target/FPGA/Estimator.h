@@ -24,6 +24,9 @@ struct LayerProfile {
   /// weights per output channel K (KH * KW * C / groups, or the inputs).
   int64_t outChannels = 0;
   int64_t reduction = 0;
+  /// Inputs the MAC engine picks from: a window's KH * KW * C, a linear
+  /// layer's frame.
+  int64_t operands = 0;
   /// Output vectors (pixels) per frame: one MAC-array pass each.
   int64_t outputs = 0;
   /// Iterations of the input loop per frame: padded pixels for windows,
@@ -31,8 +34,11 @@ struct LayerProfile {
   int64_t inputIterations = 0;
   /// Input loop iterations until the first output can be computed.
   int64_t firstOutputInputs = 0;
-  /// Non-zero weights of each output channel.
+  /// Non-zero weights of each output channel; weights that are neither
+  /// zero nor a power of two (constant products synthesis builds as a
+  /// multiplier, not a shift).
   SmallVector<int64_t> kept;
+  int64_t multiplierWeights = 0;
   /// Bits of a stream code, of (code - zero point) signed, of the widest
   /// weight (signed), of the exact worst-case accumulator, of an output.
   int64_t inputBits = 0, operandBits = 0, weightBits = 0, accBits = 0,
@@ -40,10 +46,12 @@ struct LayerProfile {
   /// Every weight is a sum of at most this many ±2^k (1 or 2), else 0;
   /// `maxShift` is the largest k.
   int64_t pow2Terms = 0, maxShift = 0;
-  /// Bits of one input beat (a pixel) and the beats a PE buffers: a
-  /// window's line buffer (KH - 1 rows and KW pixels) or a linear layer's
-  /// whole input frame; pixels of a window's registers.
-  int64_t pixelBits = 0, lineBufferPixels = 0, windowPixels = 0;
+  /// Bits of one input beat (a pixel); a window's line buffer (a word of
+  /// KH - 1 pixels per padded column) and its registers (pixels).
+  int64_t pixelBits = 0, lineBufferWidth = 0, lineBufferDepth = 0,
+          windowPixels = 0;
+  /// Bits of the registers a linear PE holds its whole input frame in.
+  int64_t frameBits = 0;
   /// Bits of one beat of the output stream.
   int64_t outputBeatBits = 0;
   /// Whether the output is requantized (a fixed-point multiply per output).
@@ -72,6 +80,23 @@ std::optional<Pow2Terms> decomposePow2(int64_t w);
 
 /// Profiles a PE (conv2d, linear, maxpool or clamp).
 LayerProfile profileLayer(Operation *pe);
+
+/// Where a memory is built: effai_rtl.v's effai_ram STYLE codes.
+enum class MemoryStyle : int64_t { Logic = 0, LUTRAM = 1, BlockRAM = 2 };
+
+/// The cheapest place for a buffer (a FIFO, a line buffer) of `depth`
+/// words of `width` bits: registers when it holds two words at most, else
+/// LUTRAM up to 64 deep where the part has 6-input LUTs, else block RAM.
+MemoryStyle getBufferStyle(int64_t width, int64_t depth, FPGAAttr part);
+
+/// The memory of a fold's weight storage.
+MemoryStyle getWeightStyle(FoldAttr fold);
+
+/// Whether MAC lanes read their inputs in chunks of SIMD, chunk c in a
+/// group's step c (a dense PE whose channels read the same inputs): the
+/// ROM holds no input indices and the lanes share one multiplexer over
+/// chunks (none when one chunk covers the reduction).
+bool readsInputsInChunks(const LayerProfile &profile, FoldAttr fold);
 
 /// Iterations of the MAC loop per output vector under a fold: (O / pe) *
 /// ceil(K / simd), or with skip_zeros the sum over groups of pe channels of

@@ -23,6 +23,11 @@ namespace mlir::effai::fpga {
 FailureOr<std::vector<ProjectFile>>
 emitVerilogProject(AcceleratorOp accelerator);
 
+/// The names of a PE's instance and of its output FIFO's in the top module
+/// (the `index`-th PE of its accelerator).
+std::string getPEInstanceName(Operation *pe, int64_t index);
+std::string getFIFOInstanceName(Operation *pe, int64_t index);
+
 } // namespace mlir::effai::fpga
 
 #endif // EFFAI_TARGET_FPGA_RTLEMITTER_H

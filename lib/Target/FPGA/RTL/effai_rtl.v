@@ -13,10 +13,74 @@
 
 `default_nettype none
 
-// A FIFO of DEPTH beats, WIDTH bits each.
+// A memory of DEPTH words of WIDTH bits: a write port, and a read port
+// whose data comes the cycle after its address (as block RAMs read; `re`
+// holds it), initialised from the $readmemh file INIT unless INIT is "".
+// STYLE says where synthesis puts it, as effai's estimator counts it
+// (getBufferStorage, a fold's weight storage): 0 logic (registers, or LUTs
+// for a ROM), 1 LUTRAM, 2 block RAM; each style is a generate branch of
+// its own because a Verilog attribute cannot take a parameter.
+module effai_ram #(
+  parameter WIDTH = 8,
+  parameter DEPTH = 2,
+  parameter STYLE = 0,
+  parameter INIT = ""
+) (
+  input  wire             clk,
+  input  wire             we,
+  input  wire [31:0]      waddr,
+  input  wire [WIDTH-1:0] wdata,
+  input  wire             re,
+  input  wire [31:0]      raddr,
+  output reg  [WIDTH-1:0] rdata
+);
+`ifdef VERILATOR
+  // The simulation artifact names the directory of its ROM files.
+  string dir;
+  initial
+    if (!$value$plusargs("effai_mem=%s", dir))
+      dir = ".";
+`define EFFAI_INIT_FILE {dir, "/", INIT}
+`else
+`define EFFAI_INIT_FILE INIT
+`endif
+`define EFFAI_MEMORY_BODY \
+    if (INIT != "") begin : init \
+      initial $readmemh(`EFFAI_INIT_FILE, mem); \
+    end \
+    always @(posedge clk) begin \
+      if (we) \
+        mem[waddr] <= wdata; \
+      if (re) \
+        rdata <= mem[raddr]; \
+    end
+  generate
+    if (STYLE == 2) begin : block
+      (* ram_style = "block", rom_style = "block" *)
+      reg [WIDTH-1:0] mem [0:DEPTH-1];
+      `EFFAI_MEMORY_BODY
+    end else if (STYLE == 1) begin : lutram
+      (* ram_style = "distributed", rom_style = "distributed" *)
+      reg [WIDTH-1:0] mem [0:DEPTH-1];
+      `EFFAI_MEMORY_BODY
+    end else begin : flops
+      (* ram_style = "logic", rom_style = "logic" *)
+      reg [WIDTH-1:0] mem [0:DEPTH-1];
+      `EFFAI_MEMORY_BODY
+    end
+  endgenerate
+`undef EFFAI_MEMORY_BODY
+`undef EFFAI_INIT_FILE
+endmodule
+
+// A FIFO of DEPTH beats, WIDTH bits each, in STYLE's memory (effai_ram's
+// styles). Logic and LUTRAM FIFOs read asynchronously; a block RAM FIFO
+// reads its memory into an output register (a beat more room, a cycle
+// more latency).
 module effai_fifo #(
   parameter WIDTH = 8,
-  parameter DEPTH = 2
+  parameter DEPTH = 2,
+  parameter STYLE = 0
 ) (
   input  wire             clk,
   input  wire             rst,
@@ -28,29 +92,59 @@ module effai_fifo #(
   input  wire             out_ready
 );
   localparam AW = DEPTH > 1 ? $clog2(DEPTH) : 1;
-  reg [WIDTH-1:0] mem [0:DEPTH-1];
   reg [AW-1:0] head, tail;
   reg [AW:0] count;
   wire push = in_valid && in_ready;
-  wire pop = out_valid && out_ready;
   assign in_ready = count < DEPTH;
-  assign out_valid = count != 0;
-  assign out_data = mem[head];
+  // The memory gives up a beat (to the reader, or to the output register).
+  wire take;
   always @(posedge clk) begin
     if (rst) begin
       head <= 0;
       tail <= 0;
       count <= 0;
     end else begin
-      if (push) begin
-        mem[tail] <= in_data;
+      if (push)
         tail <= tail == DEPTH - 1 ? 0 : tail + 1;
-      end
-      if (pop)
+      if (take)
         head <= head == DEPTH - 1 ? 0 : head + 1;
-      count <= count + (push ? 1 : 0) - (pop ? 1 : 0);
+      count <= count + (push ? 1 : 0) - (take ? 1 : 0);
     end
   end
+  generate
+    if (STYLE == 2) begin : block
+      reg held;
+      assign take = count != 0 && (!held || out_ready);
+      assign out_valid = held;
+      effai_ram #(.WIDTH(WIDTH), .DEPTH(DEPTH), .STYLE(2))
+        ram (.clk(clk), .we(push), .waddr({{(32-AW){1'b0}}, tail}),
+             .wdata(in_data), .re(take), .raddr({{(32-AW){1'b0}}, head}),
+             .rdata(out_data));
+      always @(posedge clk)
+        if (rst)
+          held <= 0;
+        else if (take)
+          held <= 1;
+        else if (out_ready)
+          held <= 0;
+    end else begin : async
+      assign take = out_valid && out_ready;
+      assign out_valid = count != 0;
+      if (STYLE == 1) begin : lutram
+        (* ram_style = "distributed" *) reg [WIDTH-1:0] mem [0:DEPTH-1];
+        assign out_data = mem[head];
+        always @(posedge clk)
+          if (push)
+            mem[tail] <= in_data;
+      end else begin : flops
+        (* ram_style = "logic" *) reg [WIDTH-1:0] mem [0:DEPTH-1];
+        assign out_data = mem[head];
+        always @(posedge clk)
+          if (push)
+            mem[tail] <= in_data;
+      end
+    end
+  endgenerate
 endmodule
 
 // Codes clamped to [MIN, MAX], a beat per cycle.
@@ -112,6 +206,8 @@ endmodule
   parameter integer OUT_ZP = 0, \
   parameter integer OUT_MIN = 0, \
   parameter integer OUT_MAX = 255, \
+  parameter ROM_STYLE = 0, \
+  parameter DENSE = 0, \
   parameter WEIGHTS = "weights.mem", \
   parameter BIASES = "biases.mem", \
   parameter REQUANTS = "requants.mem"
@@ -120,22 +216,24 @@ endmodule
               .ARITH(ARITH), .WB(WB), .EB(EB), .IB(IB), .OP_W(OP_W), \
               .ACC_W(ACC_W), .OUT_W(OUT_W), .REQUANT(REQUANT), \
               .OUT_ZP(OUT_ZP), .OUT_MIN(OUT_MIN), .OUT_MAX(OUT_MAX), \
-              .WEIGHTS(WEIGHTS), .BIASES(BIASES), .REQUANTS(REQUANTS)) \
+              .ROM_STYLE(ROM_STYLE), .DENSE(DENSE), .WEIGHTS(WEIGHTS), .BIASES(BIASES), .REQUANTS(REQUANTS)) \
     mac (.clk(clk), .rst(rst), .x(x), .start(start), .busy(busy), \
          .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready));
 
 // The MAC engine of conv2d and linear PEs: given an input vector `x` (K
 // operands, code - zero point, held while busy) and a `start` pulse, runs
 // STEPS MAC steps, one per cycle from the cycle `start` is high. Each step
-// reads one ROM word: for each of PE x SIMD lanes a weight and the index
-// of its input in `x` (the kept weights of a pruned layer, or all), and
-// whether the step ends a group of PE output channels. A group starts from
-// the bias and ends with the fixed-point requantization of its PE
-// accumulators; the last step waits for the output register to be free.
+// reads one ROM word (in ROM_STYLE's memory, effai_ram's styles): for each
+// of PE x SIMD lanes a weight and, unless DENSE, the index of its input in
+// `x` (a pruned layer's kept weights); and whether the step ends a group of
+// PE output channels. A DENSE engine's lanes read the inputs in chunks of
+// SIMD, chunk c in a group's step c: a multiplexer over chunks, none when
+// one chunk covers K. A group starts from its biases and ends with the fixed-point
+// requantization of its PE accumulators, shifted into the result from the
+// top; the last step waits for the output register to be free.
 //
-// ARITH: 0 dsp (x * w, a DSP each), 1 dsp-packed (built as dsp products
-// here: the two-per-DSP packing is the HLS templates' so far), 2 lut-mul
-// (partial products added in LUTs), 3 shift-add
+// ARITH: 0 dsp (x * w, a DSP each), 1 dsp-packed (two channels' products
+// in one DSP), 2 lut-mul (partial products added in LUTs), 3 shift-add
 // (weights as terms s0 * 2^e0 + s1 * 2^e1: {s1[1:0], s0[1:0], e1, e0} with
 // signs 01 = +1, 11 = -1, 00 = no term).
 module effai_mac #(
@@ -152,24 +250,25 @@ module effai_mac #(
   input  wire               out_ready
 );
   localparam LANES = PE * SIMD;
-  localparam WORD = 1 + LANES * (WB + IB);
+  localparam GROUPS = O / PE;
+  localparam ENTRY = DENSE ? WB : WB + IB;
+  localparam CHUNKS = (K + SIMD - 1) / SIMD;
+  localparam WORD = 1 + LANES * ENTRY;
 
-  reg [WORD-1:0] rom [0:STEPS-1];
-  reg [31:0] bias [0:O-1];
-  reg [38:0] requant [0:O-1]; // {shift[6:0], multiplier[31:0]}
+  // A group's biases and requantization constants ({shift[6:0],
+  // multiplier[31:0]} per channel), read by the group counter.
+  (* rom_style = "logic" *) reg [PE*32-1:0] bias [0:GROUPS-1];
+  (* rom_style = "logic" *) reg [PE*39-1:0] requant [0:GROUPS-1];
 `ifdef VERILATOR
-  // The simulation artifact names the directory of its ROM files.
   string dir;
   initial begin
     if (!$value$plusargs("effai_mem=%s", dir))
       dir = ".";
-    $readmemh({dir, "/", WEIGHTS}, rom);
     $readmemh({dir, "/", BIASES}, bias);
     $readmemh({dir, "/", REQUANTS}, requant);
   end
 `else
   initial begin
-    $readmemh(WEIGHTS, rom);
     $readmemh(BIASES, bias);
     $readmemh(REQUANTS, requant);
   end
@@ -180,46 +279,107 @@ module effai_mac #(
   reg signed [ACC_W-1:0] acc [0:PE-1];
   reg [O*OUT_W-1:0] result;
   wire active = running || start;
-  wire [WORD-1:0] word = rom[step];
   wire last_step = step == STEPS - 1;
   wire advance = active && (!last_step || !out_valid || out_ready);
   assign busy = active;
 
-  // The operands as an array: a lane's input is a multiplexer over them
-  // (an offset computed as idx * OP_W would be a multiplier).
-  wire [OP_W-1:0] operands [0:K-1];
-  genvar gk;
+  // The ROM is read a cycle ahead, at the step of the next cycle (block
+  // RAMs read synchronously); `word` is the current step's.
+  wire [31:0] next_step = rst || (advance && last_step) ? 0
+                        : advance ? step + 1 : step;
+  // A single word is constants wired into the products (synthesis drops
+  // the products by zero).
+  wire [WORD-1:0] word;
   generate
-    for (gk = 0; gk < K; gk = gk + 1) begin : split
-      assign operands[gk] = x[gk*OP_W +: OP_W];
+    if (STEPS == 1) begin : wired
+      reg [WORD-1:0] rom [0:0];
+`ifdef VERILATOR
+      string from;
+      initial begin
+        if (!$value$plusargs("effai_mem=%s", from))
+          from = ".";
+        $readmemh({from, "/", WEIGHTS}, rom);
+      end
+`else
+      initial $readmemh(WEIGHTS, rom);
+`endif
+      assign word = rom[0];
+    end else begin : stepped
+      effai_ram #(.WIDTH(WORD), .DEPTH(STEPS), .STYLE(ROM_STYLE),
+                  .INIT(WEIGHTS))
+        rom (.clk(clk), .we(1'b0), .waddr(32'd0), .wdata({WORD{1'b0}}),
+             .re(1'b1), .raddr(next_step), .rdata(word));
     end
   endgenerate
+  // The word with room for an index past its end (not read when DENSE).
+  wire [WORD+IB-1:0] entries = {{IB{1'b0}}, word};
+
+  // The operands as an array: a lane's input is a multiplexer over them
+  // (an offset computed as idx * OP_W would be a multiplier); and as
+  // chunks of SIMD (zeros past K) for DENSE lanes.
+  wire [OP_W-1:0] operands [0:K-1];
+  wire [CHUNKS*SIMD*OP_W-1:0] grid;
+  wire [SIMD*OP_W-1:0] chunks [0:CHUNKS-1];
+  genvar gk;
+  generate
+    for (gk = 0; gk < CHUNKS * SIMD; gk = gk + 1) begin : split
+      if (gk < K) begin : operand
+        assign operands[gk] = x[gk*OP_W +: OP_W];
+        assign grid[gk*OP_W +: OP_W] = x[gk*OP_W +: OP_W];
+      end else begin : padding
+        assign grid[gk*OP_W +: OP_W] = 0;
+      end
+    end
+    for (gk = 0; gk < CHUNKS; gk = gk + 1) begin : chunked
+      assign chunks[gk] = grid[gk*SIMD*OP_W +: SIMD*OP_W];
+    end
+  endgenerate
+  // The step within the group: a DENSE lane's chunk.
+  reg [31:0] chunk;
+  wire [SIMD*OP_W-1:0] current = chunks[chunk];
 
   // The products of one step, summed per output channel of the group.
+  // dsp-packed lanes pair up channels p and p + 1 (p even), which read the
+  // same input: x * (w1 * 2^18 + w0) is one DSP product whose low 18 bits
+  // are x * w0 and whose high bits, plus the borrow, x * w1 (Xilinx WP486).
   reg signed [ACC_W-1:0] sums [0:PE-1];
   integer p, l, lane;
   reg signed [OP_W-1:0] xv;
-  reg [WB-1:0] w;
+  reg [WB-1:0] w, w1;
   reg [IB-1:0] idx;
   reg signed [63:0] prod;
+  reg signed [26:0] pair;
+  reg signed [OP_W+26:0] both;
   always @* begin
-    for (p = 0; p < PE; p = p + 1) begin
+    for (p = 0; p < PE; p = p + 1)
       sums[p] = 0;
+    for (p = 0; p < PE; p = p + 1) begin
       for (l = 0; l < SIMD; l = l + 1) begin
         lane = p * SIMD + l;
-        w = word[1 + lane * (WB + IB) +: WB];
-        idx = word[1 + lane * (WB + IB) + WB +: IB];
-        xv = operands[idx];
-        prod = product(xv, w);
-        sums[p] = sums[p] + prod[ACC_W-1:0];
+        w = entries[1 + lane * ENTRY +: WB];
+        idx = entries[1 + lane * ENTRY + WB +: IB];
+        xv = DENSE ? current[l * OP_W +: OP_W] : operands[idx];
+        if (ARITH != 1) begin
+          prod = product(xv, w);
+          sums[p] = sums[p] + prod[ACC_W-1:0];
+        end else if (p % 2 == 0) begin
+          w1 = entries[1 + (lane + SIMD) * ENTRY +: WB];
+          pair = ($signed(w1) <<< 18) + $signed(w);
+          both = xv * pair;
+          sums[p] = sums[p] + $signed(both[17:0]);
+          sums[p + 1] = sums[p + 1] + (both >>> 18) +
+                        $signed({1'b0, both[17]});
+        end
       end
     end
   end
 
-  // x * w as ARITH builds it.
+  // x * w as ARITH builds it, in PROD_W bits (a product's exact width:
+  // narrower adders than the accumulator's).
+  localparam PROD_W = OP_W + (ARITH == 3 ? (1 << EB) + 1 : WB);
   function automatic signed [63:0] product(input signed [OP_W-1:0] xin,
                                            input [WB-1:0] win);
-    reg signed [63:0] xe;
+    reg signed [PROD_W-1:0] xe, sum;
     reg [1:0] s0, s1;
     reg [EB-1:0] e0, e1;
     integer b;
@@ -230,19 +390,20 @@ module effai_mac #(
         e1 = win[2*EB-1:EB];
         s0 = win[2*EB+1:2*EB];
         s1 = win[2*EB+3:2*EB+2];
-        product = (s0 == 2'b01 ? (xe <<< e0) : s0 == 2'b11 ? -(xe <<< e0) : 0) +
-                  (s1 == 2'b01 ? (xe <<< e1) : s1 == 2'b11 ? -(xe <<< e1) : 0);
+        sum = (s0 == 2'b01 ? (xe <<< e0) : s0 == 2'b11 ? -(xe <<< e0) : 0) +
+              (s1 == 2'b01 ? (xe <<< e1) : s1 == 2'b11 ? -(xe <<< e1) : 0);
       end else if (ARITH == 2) begin
-        // A multiplier in LUTs: shifted copies of x for the weight's bits
-        // (its top bit negative), added; no $mul for synthesis to put in
+        // A multiplier in LUTs: x ANDed with each weight bit, shifted and
+        // added (the top bit's negative); no $mul for synthesis to put in
         // a DSP.
-        product = 0;
+        sum = 0;
         for (b = 0; b < WB; b = b + 1)
-          if (win[b])
-            product = b == WB - 1 ? product - (xe <<< b) : product + (xe <<< b);
+          sum = b == WB - 1 ? sum - ((xe & {PROD_W{win[b]}}) <<< b)
+                            : sum + ((xe & {PROD_W{win[b]}}) <<< b);
       end else begin
-        product = xe * $signed(win);
+        sum = xe * $signed(win);
       end
+      product = sum;
     end
   endfunction
 
@@ -269,12 +430,16 @@ module effai_mac #(
   reg first;
   reg signed [ACC_W-1:0] total;
   reg signed [63:0] wide;
+  reg [PE*32-1:0] biases;
+  reg [PE*39-1:0] constants;
+  reg [PE*OUT_W-1:0] outputs;
   reg [O*OUT_W-1:0] next;
   always @(posedge clk) begin
     if (rst) begin
       running <= 0;
       step <= 0;
       group <= 0;
+      chunk <= 0;
       first <= 1;
       out_valid <= 0;
     end else begin
@@ -284,21 +449,27 @@ module effai_mac #(
       if (start)
         running <= 1;
       if (advance) begin
-        next = result;
+        biases = bias[group];
+        constants = requant[group];
         for (p = 0; p < PE; p = p + 1) begin
-          total = (first ? $signed(bias[group * PE + p][ACC_W-1:0]) : acc[p]) +
-                  sums[p];
+          total = (first ? $signed(biases[p*32 +: ACC_W]) : acc[p]) + sums[p];
           acc[p] <= total;
           wide = total;
-          if (word[0])
-            next[(group * PE + p) * OUT_W +: OUT_W] =
-                REQUANT ? requantize(total, requant[group * PE + p])
-                        : wide[OUT_W-1:0];
+          outputs[p*OUT_W +: OUT_W] =
+              REQUANT ? requantize(total, constants[p*39 +: 39])
+                      : wide[OUT_W-1:0];
         end
+        // Groups shift in from the top: after the last, the first is at
+        // the bottom, as the output orders channels.
+        next = result >> (PE * OUT_W);
+        next[(O - PE) * OUT_W +: PE * OUT_W] = outputs;
+        if (!word[0])
+          next = result;
         result <= next;
         first <= word[0];
+        chunk <= word[0] ? 0 : chunk + 1;
         if (word[0])
-          group <= group + 1;
+          group <= group == GROUPS - 1 ? 0 : group + 1;
         if (last_step) begin
           out_data <= next;
           out_valid <= 1;
@@ -314,14 +485,18 @@ module effai_mac #(
 endmodule
 
 // A KH x KW window sliding over rows of WIDTH pixels (PIX_W bits each):
-// `shift` moves `pixel`, at column `col`, in; `window` is flat, pixel
-// (ky, kx) at bits [(ky * KW + kx) * PIX_W +: PIX_W], the newest at
-// (KH - 1, KW - 1). KH - 1 rows are held in a line buffer.
+// `shift` moves `pixel`, at column `col` (one more each shift, wrapping at
+// WIDTH), in; `window` is flat, pixel (ky, kx) at bits
+// [(ky * KW + kx) * PIX_W +: PIX_W], the newest at (KH - 1, KW - 1). The
+// KH - 1 rows above are a line buffer in LINE_STYLE's memory (effai_ram's
+// styles), a word per column: row ky at [ky * PIX_W +: PIX_W]. It is read
+// a shift ahead (block RAMs read synchronously).
 module effai_window #(
   parameter KH = 3,
   parameter KW = 3,
   parameter WIDTH = 8,
-  parameter PIX_W = 8
+  parameter PIX_W = 8,
+  parameter LINE_STYLE = 0
 ) (
   input  wire                   clk,
   input  wire                   shift,
@@ -330,7 +505,6 @@ module effai_window #(
   output wire [KH*KW*PIX_W-1:0] window
 );
   localparam ROWS = KH > 1 ? KH - 1 : 1;
-  reg [PIX_W-1:0] line [0:ROWS*WIDTH-1];
   reg [PIX_W-1:0] regs [0:KH*KW-1];
   genvar g;
   generate
@@ -338,19 +512,41 @@ module effai_window #(
       assign window[g*PIX_W +: PIX_W] = regs[g];
     end
   endgenerate
+  // The column's rows: read the cycle before (a one-column buffer reads
+  // what it writes, so the written word is passed on).
+  wire [ROWS*PIX_W-1:0] stored, column;
+  wire [31:0] next_col = col == WIDTH - 1 ? 0 : col + 1;
+  wire [31:0] read_col = shift ? next_col : col;
+  reg [ROWS*PIX_W-1:0] written;
+  reg forward;
+  assign column = WIDTH == 1 && forward ? written : stored;
+  // The column moved up a row, the pixel at the bottom.
+  wire [ROWS*PIX_W-1:0] moved;
+  generate
+    if (KH > 2) begin : rows
+      assign moved = {pixel, column[ROWS*PIX_W-1:PIX_W]};
+    end else begin : row
+      assign moved = pixel;
+    end
+    if (KH > 1) begin : lines
+      effai_ram #(.WIDTH(ROWS * PIX_W), .DEPTH(WIDTH), .STYLE(LINE_STYLE))
+        line (.clk(clk), .we(shift), .waddr(col), .wdata(moved), .re(1'b1),
+              .raddr(read_col), .rdata(stored));
+    end else begin : none
+      assign stored = 0;
+    end
+  endgenerate
   integer ky, kx;
   always @(posedge clk) begin
+    forward <= shift;
+    written <= moved;
     if (shift) begin
       for (ky = 0; ky < KH; ky = ky + 1)
         for (kx = 0; kx + 1 < KW; kx = kx + 1)
           regs[ky * KW + kx] <= regs[ky * KW + kx + 1];
       for (ky = 0; ky + 1 < KH; ky = ky + 1)
-        regs[ky * KW + KW - 1] <= line[ky * WIDTH + col];
+        regs[ky * KW + KW - 1] <= column[ky * PIX_W +: PIX_W];
       regs[KH * KW - 1] <= pixel;
-      for (ky = 0; ky + 2 < KH; ky = ky + 1)
-        line[ky * WIDTH + col] <= line[(ky + 1) * WIDTH + col];
-      if (KH > 1)
-        line[(KH - 2) * WIDTH + col] <= pixel;
     end
   end
 endmodule
@@ -438,6 +634,7 @@ module effai_conv2d #(
   parameter IN_W = 8,
   parameter IN_SIGNED = 0,
   parameter integer ZP = 0,
+  parameter LINE_STYLE = 0,
   `EFFAI_MAC_PARAMETERS
 ) (
   input  wire              clk,
@@ -461,7 +658,8 @@ module effai_conv2d #(
   wire move = !busy && !start && (!in_frame || in_valid);
   assign in_ready = !busy && !start && in_frame;
   wire [K*IN_W-1:0] window;
-  effai_window #(.KH(KH), .KW(KW), .WIDTH(WP), .PIX_W(C*IN_W))
+  effai_window #(.KH(KH), .KW(KW), .WIDTH(WP), .PIX_W(C*IN_W),
+                 .LINE_STYLE(LINE_STYLE))
     slide (.clk(clk), .shift(move), .col(xcol),
            .pixel(in_frame ? in_data : padding), .window(window));
   // The window's operands, code - zero point.
@@ -507,7 +705,8 @@ module effai_maxpool #(
   parameter SH = 2,
   parameter SW = 2,
   parameter IN_W = 8,
-  parameter SIGNED = 0
+  parameter SIGNED = 0,
+  parameter LINE_STYLE = 0
 ) (
   input  wire              clk,
   input  wire              rst,
@@ -526,7 +725,8 @@ module effai_maxpool #(
   assign in_ready = !stall;
   wire move = in_valid && in_ready;
   wire [KH*KW*C*IN_W-1:0] window;
-  effai_window #(.KH(KH), .KW(KW), .WIDTH(W), .PIX_W(C*IN_W))
+  effai_window #(.KH(KH), .KW(KW), .WIDTH(W), .PIX_W(C*IN_W),
+                 .LINE_STYLE(LINE_STYLE))
     slide (.clk(clk), .shift(move), .col(xcol), .pixel(in_data),
            .window(window));
   integer ch, k;

@@ -129,7 +129,7 @@ def Effai_FPGAAttr : Effai_Attr<"FPGA", "fpga"> {
   let description = [{
     The budget a streaming accelerator is folded into and the numbers the
     estimator counts in. `part` is the device (`xczu9eg-ffvb1156-2-e`),
-    `family` its architecture (`zynquplus`, `virtexuplus`, `alveo`,
+    `family` its architecture (`zynq` (7-series), `zynquplus`, `virtexuplus`, `alveo`,
     `ice40`). Resources: `dsp` multiplier blocks, each an
     `dsp_a_bits` x `dsp_b_bits` signed multiplier (27 x 18 for a DSP48E2,
     16 x 16 for an iCE40 SB_MAC16); `lut` logic LUTs of `lut_inputs` inputs

@@ -1,0 +1,60 @@
+//===- Synthesis.h - resources of the Verilog from yosys --------*- C++ -*-===//
+//
+// The open tools' view of an accelerator: yosys synthesizes the emitted
+// Verilog for the part's family (synth_xilinx, synth_ice40) with the
+// hierarchy kept, so each PE's primitives count apart, and effai's report
+// shows them next to the estimator's; for an iCE40, nextpnr places and
+// routes a flat netlist (post-route Fmax) and icepack writes the bitstream.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EFFAI_TARGET_FPGA_SYNTHESIS_H
+#define EFFAI_TARGET_FPGA_SYNTHESIS_H
+
+#include "effai/Dialect/FPGA/IR/FPGA.h"
+#include "llvm/Support/JSON.h"
+
+namespace mlir::effai::fpga {
+
+/// Primitives of a netlist in the estimator's units: LUTs (LUTRAM and
+/// shift-register LUTs included), flip-flops, DSP blocks, block RAMs
+/// (BRAM18s; iCE40 EBRs) and URAMs (iCE40 SPRAMs).
+struct Primitives {
+  int64_t lut = 0, ff = 0, dsp = 0, bram = 0, uram = 0;
+  Primitives &operator+=(const Primitives &other);
+};
+
+/// What yosys made of an accelerator.
+struct SynthesisResult {
+  /// The yosys synthesis command, e.g. "synth_xilinx -family xcup".
+  std::string command;
+  /// Each PE with its output FIFO, in the accelerator's order.
+  SmallVector<Primitives> pes;
+  /// The top's own cells (port glue), and everything.
+  Primitives ports, total;
+};
+
+/// Writes the Verilog of `accelerator` into `directory` and synthesizes it
+/// with yosys (log, script, JSON netlist there too).
+FailureOr<SynthesisResult> synthesizeAccelerator(AcceleratorOp accelerator,
+                                                 StringRef directory,
+                                                 std::string &error);
+
+/// Adds `synthesis` to the report of `buildFPGAReport` (one accelerator):
+/// a "synthesized" entry next to each PE's "resources", and the total.
+void addSynthesisToReport(llvm::json::Object &report,
+                          const SynthesisResult &synthesis);
+
+/// The iCE40 flow on `accelerator` (an iCE40 part): the Verilog in a shell
+/// that streams each port through a pin, yosys synth_ice40 (flat),
+/// nextpnr-ice40 and icepack into `directory`. Adds "place_and_route" to
+/// the report: the post-route Fmax, logic cells, RAMs, DSPs and the
+/// bitstream's bytes.
+LogicalResult buildICE40Bitstream(AcceleratorOp accelerator,
+                                  StringRef directory,
+                                  llvm::json::Object &report,
+                                  std::string &error);
+
+} // namespace mlir::effai::fpga
+
+#endif // EFFAI_TARGET_FPGA_SYNTHESIS_H
