@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """The digits CNN as a streaming FPGA accelerator: quantized integer-only
-(int8 weights, uint8 activations), folded for two parts, emitted as Vitis
-HLS C++ and as Verilog, and run in the C simulation and (with Verilator)
-cycle by cycle against effai's integer CPU path.
+(int8 weights, uint8 activations), folded for two parts (a Zynq-7020 as
+on a PYNQ-Z2 board, and a Zynq UltraScale+ ZU9EG), emitted as Vitis HLS
+C++ and as Verilog, and run in the C simulation and (with Verilator)
+cycle by cycle against effai's integer CPU path. (Yosys's resources and
+the iCE40 flow: benchmarks/fpga/digits_hardware.py.)
 
 Prints, per part, the per-layer report (precision, arithmetic, folding,
 resources, cycles) and the frames per second at the part's clock; each

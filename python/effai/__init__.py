@@ -207,7 +207,8 @@ def build(model: Union[Module, ModelLike], path: Union[str, os.PathLike],
       PTX, or as a cubin with ``gpu_binary="cubin"``.
     - ``target="fpga-hls"``: an integer-only model (``quantize(...,
       integer_only=True)``) as a streaming accelerator folded for ``part``
-      (``"xczu9eg"``, ``"xcvu9p"``, ``"xcu250"``, ``"ice40up5k"``) within
+      (``"xc7z020"``, ``"xczu9eg"``, ``"xcvu9p"``, ``"xcu250"``,
+      ``"ice40up5k"``) within
       ``utilization`` of its resources: its Vitis HLS project is written
       into the directory ``path``. ``target="fpga-csim"``: that project's
       C simulation, as a shared object the runtime runs (``batch`` frames

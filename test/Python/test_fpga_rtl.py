@@ -6,7 +6,9 @@
 # REQUIRES: verilator
 # RUN: %python -m pytest -q -p no:cacheprovider %s
 
+import json
 import os
+import shutil
 import sys
 
 import numpy as np
@@ -70,3 +72,23 @@ def test_verilog_project(tmp_path):
         "conv2d0_biases.mem", "conv2d0_requants.mem", "conv2d0_weights.mem",
         "effai_rtl.v", "linear2_biases.mem", "linear2_requants.mem",
         "linear2_weights.mem", "tiny_top.v"]
+
+
+@pytest.mark.skipif(shutil.which("yosys") is None, reason="no yosys")
+def test_synthesis_report(tmp_path):
+    """target="fpga-synth": yosys's primitives next to each PE's estimate
+    in report.json; DSPs equal (one per lane of the dsp-packed conv pair,
+    plus its requantization)."""
+    module = effai.Module.parse(open(TINY).read())
+    module.run_pipeline("effai-set-target{target=xczu9eg}")
+    effai.build(module, tmp_path, target="fpga-synth")
+    with open(tmp_path / "report.json") as f:
+        report = json.load(f)
+    assert report["synthesis"]["command"].startswith("synth_xilinx")
+    accelerator = report["accelerators"][0]
+    for pe in accelerator["pes"]:
+        assert pe["synthesized"]["dsp"] == pe["resources"]["dsp"], pe["name"]
+        assert pe["synthesized"]["bram"] == pe["resources"]["bram"]
+    assert accelerator["synthesized_total"]["lut"] > 0
+    with pytest.raises(effai.CompileError, match="iCE40"):
+        effai.build(module, tmp_path / "ice40", target="fpga-bitstream")
