@@ -53,10 +53,6 @@ LogicalResult buildMeasuredReport(ModuleOp module,
     error = "no FPGA report (see the diagnostics above)";
     return failure();
   }
-  if (llvm::sys::fs::create_directories(directory)) {
-    error = "cannot create '" + directory.str() + "'";
-    return failure();
-  }
   if (output == FPGAOutput::Synthesis) {
     FailureOr<fpga::SynthesisResult> synthesis =
         fpga::synthesizeAccelerator(accelerator, directory, error);

@@ -215,6 +215,20 @@ bool mlir::effai::fpga::readsInputsInChunks(const LayerProfile &profile,
   return !fold.getSkipZeros() && profile.channelsShareInputs;
 }
 
+int64_t mlir::effai::fpga::getROMWeightBits(const LayerProfile &profile,
+                                            FoldAttr fold) {
+  return fold.getArithmetic() == "shift-add"
+             ? 4 + 2 * getIndexBits(profile.maxShift + 1)
+             : profile.weightBits;
+}
+
+int64_t mlir::effai::fpga::getROMEntryBits(const LayerProfile &profile,
+                                           FoldAttr fold) {
+  return getROMWeightBits(profile, fold) +
+         (readsInputsInChunks(profile, fold) ? 0
+                                             : getIndexBits(profile.operands));
+}
+
 SmallVector<int64_t> mlir::effai::fpga::readIntegers(ElementsAttr attr) {
   SmallVector<int64_t> values;
   for (const APInt &v : attr.getValues<APInt>())
@@ -457,13 +471,9 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
   estimate.weightBits = (skipZeros ? profile.getKeptWeights()
                                    : profile.outChannels * profile.reduction) *
                         (w + indexBits);
-  int64_t entryBits = arithmetic == "shift-add"
-                          ? 4 + 2 * getIndexBits(profile.maxShift + 1)
-                          : w;
-  if (!readsInputsInChunks(profile, fold))
-    entryBits += getIndexBits(profile.operands);
   if (!constants)
-    addMemory(r, getWeightStyle(fold), 1 + lanes * entryBits, steps,
+    addMemory(r, getWeightStyle(fold),
+              1 + lanes * getROMEntryBits(profile, fold), steps,
               /*rom=*/true, part);
   return estimate;
 }

@@ -90,13 +90,13 @@ void VerilogEmitter::emitMAC(Operation *op, StringRef id,
   WeightSchedule schedule = scheduleWeights(op, fold);
   bool shiftAdd = fold.getArithmetic() == "shift-add";
   int64_t expBits = getIndexBits(profile.maxShift + 1);
-  int64_t weightBits = shiftAdd ? 4 + 2 * expBits : profile.weightBits;
+  int64_t weightBits = getROMWeightBits(profile, fold);
   int64_t indexBits = getIndexBits(schedule.inputs);
   int64_t pe = fold.getPe(), lanes = pe * fold.getSimd();
   // Dense lanes read their inputs by chunk; the others find each input's
   // index in the ROM word.
   bool dense = readsInputsInChunks(profile, fold);
-  int64_t entryBits = weightBits + (dense ? 0 : indexBits);
+  int64_t entryBits = getROMEntryBits(profile, fold);
   int64_t wordBits = 1 + lanes * entryBits;
 
   // Weights with their inputs, a word per cycle; `last` ends a group.

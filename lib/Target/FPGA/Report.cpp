@@ -22,15 +22,15 @@ std::string describeStream(StreamType stream) {
          std::to_string(elt.getWidth());
 }
 
-llvm::json::Object describeResources(const Resources &r) {
+} // namespace
+
+llvm::json::Object mlir::effai::describeResources(const Resources &r) {
   return llvm::json::Object{{"dsp", int64_t(std::ceil(r.dsp))},
                             {"lut", int64_t(std::ceil(r.lut))},
                             {"ff", int64_t(std::ceil(r.ff))},
                             {"bram", int64_t(std::ceil(r.bram))},
                             {"uram", int64_t(std::ceil(r.uram))}};
 }
-
-} // namespace
 
 std::string mlir::effai::fpga::getPEName(Operation *pe, int64_t index) {
   std::string name = getLayerName(pe->getLoc());

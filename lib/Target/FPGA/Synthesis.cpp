@@ -16,6 +16,7 @@
 #include "effai/Target/FPGA/HLSEmitter.h"
 #include "effai/Target/FPGA/ProjectFiles.h"
 #include "effai/Target/FPGA/RTLEmitter.h"
+#include "effai/Target/FPGA/Report.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringMap.h"
@@ -30,22 +31,16 @@ using namespace mlir;
 using namespace mlir::effai;
 using namespace mlir::effai::fpga;
 
-Primitives &Primitives::operator+=(const Primitives &other) {
-  lut += other.lut;
-  ff += other.ff;
-  dsp += other.dsp;
-  bram += other.bram;
-  uram += other.uram;
-  return *this;
-}
-
 namespace {
 
-FPGAAttr getPart(AcceleratorOp accelerator) {
+TargetAttr getTarget(AcceleratorOp accelerator) {
   auto module = accelerator->getParentOfType<ModuleOp>();
-  auto target =
-      module ? module->getAttrOfType<TargetAttr>(TargetAttr::getAttrName())
-             : TargetAttr();
+  return module ? module->getAttrOfType<TargetAttr>(TargetAttr::getAttrName())
+                : TargetAttr();
+}
+
+FPGAAttr getPart(AcceleratorOp accelerator) {
+  TargetAttr target = getTarget(accelerator);
   return target ? target.getFpga() : FPGAAttr();
 }
 
@@ -53,8 +48,8 @@ bool isICE40(FPGAAttr part) { return part.getFamily() == "ice40"; }
 
 /// A library cell's primitives (none for carry chains, wide multiplexers
 /// and I/O).
-Primitives getCellPrimitives(StringRef type) {
-  Primitives p;
+Resources getCellPrimitives(StringRef type) {
+  Resources p;
   if (type.starts_with("LUT") || type == "SB_LUT4")
     p.lut = 1;
   else if (type.starts_with("FD") || type.starts_with("SB_DFF"))
@@ -88,12 +83,12 @@ public:
   explicit NetlistCounter(const llvm::json::Object &modules)
       : modules(modules) {}
 
-  Primitives count(StringRef type) {
+  Resources count(StringRef type) {
     auto it = counted.find(type);
     if (it != counted.end())
       return it->second;
     // The netlist lists library cells too, as black boxes.
-    Primitives total;
+    Resources total;
     const llvm::json::Object *module = modules.getObject(type);
     const llvm::json::Object *attributes =
         module ? module->getObject("attributes") : nullptr;
@@ -112,7 +107,7 @@ public:
 
 private:
   const llvm::json::Object &modules;
-  llvm::StringMap<Primitives> counted;
+  llvm::StringMap<Resources> counted;
 };
 
 /// yosys's synthesis script for the part's family.
@@ -172,14 +167,6 @@ FailureOr<llvm::json::Value> readJSON(StringRef path, std::string &error) {
   return std::move(*value);
 }
 
-llvm::json::Object describe(const Primitives &p) {
-  return llvm::json::Object{{"dsp", p.dsp},
-                            {"lut", p.lut},
-                            {"ff", p.ff},
-                            {"bram", p.bram},
-                            {"uram", p.uram}};
-}
-
 } // namespace
 
 FailureOr<SynthesisResult> mlir::effai::fpga::synthesizeAccelerator(
@@ -231,7 +218,7 @@ FailureOr<SynthesisResult> mlir::effai::fpga::synthesizeAccelerator(
   result.pes.resize(index);
   for (const auto &cell : *cells) {
     const llvm::json::Object *c = cell.second.getAsObject();
-    Primitives p = counter.count(c ? c->getString("type").value_or("") : "");
+    Resources p = counter.count(c ? c->getString("type").value_or("") : "");
     auto owner = owners.find(cell.first.str());
     (owner == owners.end() ? result.ports : result.pes[owner->second]) += p;
     result.total += p;
@@ -249,9 +236,9 @@ void mlir::effai::fpga::addSynthesisToReport(llvm::json::Object &report,
   llvm::json::Object *accelerator = accelerators->front().getAsObject();
   if (llvm::json::Array *pes = accelerator->getArray("pes"))
     for (auto [pe, primitives] : llvm::zip(*pes, synthesis.pes))
-      (*pe.getAsObject())["synthesized"] = describe(primitives);
-  (*accelerator)["synthesized_ports"] = describe(synthesis.ports);
-  (*accelerator)["synthesized_total"] = describe(synthesis.total);
+      (*pe.getAsObject())["synthesized"] = describeResources(primitives);
+  (*accelerator)["synthesized_ports"] = describeResources(synthesis.ports);
+  (*accelerator)["synthesized_total"] = describeResources(synthesis.total);
 }
 
 namespace {
@@ -364,10 +351,7 @@ LogicalResult mlir::effai::fpga::buildICE40Bitstream(AcceleratorOp accelerator,
             "(apt-get install nextpnr-ice40 fpga-icestorm)";
     return failure();
   }
-  auto target =
-      accelerator->getParentOfType<ModuleOp>()->getAttrOfType<TargetAttr>(
-          TargetAttr::getAttrName());
-  double targetMHz = double(target.getClockGhz()) * 1000.0;
+  double targetMHz = double(getTarget(accelerator).getClockGhz()) * 1000.0;
   std::string freq = llvm::formatv("{0:F2}", targetMHz).str();
   std::string json = path("board.json"), asc = path("board.asc"),
               bin = path("board.bin"), pnr = path("place_and_route.json");

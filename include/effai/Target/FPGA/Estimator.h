@@ -98,6 +98,12 @@ MemoryStyle getWeightStyle(FoldAttr fold);
 /// chunks (none when one chunk covers the reduction).
 bool readsInputsInChunks(const LayerProfile &profile, FoldAttr fold);
 
+/// Bits of a MAC lane's weight in a ROM word (shift-add: two 2-bit signs
+/// and two exponents), and of its whole entry: the weight and, unless the
+/// lanes read their inputs in chunks, the index of its input.
+int64_t getROMWeightBits(const LayerProfile &profile, FoldAttr fold);
+int64_t getROMEntryBits(const LayerProfile &profile, FoldAttr fold);
+
 /// Iterations of the MAC loop per output vector under a fold: (O / pe) *
 /// ceil(K / simd), or with skip_zeros the sum over groups of pe channels of
 /// ceil(max kept / simd).

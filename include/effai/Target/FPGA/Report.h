@@ -10,6 +10,7 @@
 #ifndef EFFAI_TARGET_FPGA_REPORT_H
 #define EFFAI_TARGET_FPGA_REPORT_H
 
+#include "effai/Target/FPGA/Estimator.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/JSON.h"
 
@@ -18,6 +19,9 @@ namespace mlir::effai {
 /// The report of every effai_fpga.accelerator in `module`, estimated on the
 /// module's FPGA `effai.target`; an error at the module when it has none.
 FailureOr<llvm::json::Object> buildFPGAReport(ModuleOp module);
+
+/// Resources as the report's JSON (whole units, rounded up).
+llvm::json::Object describeResources(const fpga::Resources &r);
 
 /// The report as a readable table.
 std::string formatFPGAReport(const llvm::json::Object &report);

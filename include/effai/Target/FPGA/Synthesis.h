@@ -12,26 +12,21 @@
 #define EFFAI_TARGET_FPGA_SYNTHESIS_H
 
 #include "effai/Dialect/FPGA/IR/FPGA.h"
+#include "effai/Target/FPGA/Estimator.h"
 #include "llvm/Support/JSON.h"
 
 namespace mlir::effai::fpga {
-
-/// Primitives of a netlist in the estimator's units: LUTs (LUTRAM and
-/// shift-register LUTs included), flip-flops, DSP blocks, block RAMs
-/// (BRAM18s; iCE40 EBRs) and URAMs (iCE40 SPRAMs).
-struct Primitives {
-  int64_t lut = 0, ff = 0, dsp = 0, bram = 0, uram = 0;
-  Primitives &operator+=(const Primitives &other);
-};
 
 /// What yosys made of an accelerator.
 struct SynthesisResult {
   /// The yosys synthesis command, e.g. "synth_xilinx -family xcup".
   std::string command;
-  /// Each PE with its output FIFO, in the accelerator's order.
-  SmallVector<Primitives> pes;
-  /// The top's own cells (port glue), and everything.
-  Primitives ports, total;
+  /// Primitives in the estimator's units (LUTs with LUTRAM and
+  /// shift-register LUTs, FFs, DSPs, BRAM18s or iCE40 EBRs, URAMs or iCE40
+  /// SPRAMs): each PE with its output FIFO, in the accelerator's order; the
+  /// top's own cells (port glue); everything.
+  SmallVector<Resources> pes;
+  Resources ports, total;
 };
 
 /// Writes the Verilog of `accelerator` into `directory` and synthesizes it
