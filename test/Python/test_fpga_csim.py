@@ -106,8 +106,10 @@ def test_a_larger_part_gives_a_faster_design_that_fits():
                for part in ("xc7z020", "xczu9eg")}
     for report in reports.values():
         assert max(report["utilization_pct"].values()) <= 80.0
+    # Both may reach the design's floor (the first conv's input loop: 164
+    # cycles); the larger part's clock is faster, its design no slower.
     assert (reports["xczu9eg"]["interval_cycles"]
-            < reports["xc7z020"]["interval_cycles"])
+            <= reports["xc7z020"]["interval_cycles"])
     assert (reports["xczu9eg"]["frames_per_second"]
             > reports["xc7z020"]["frames_per_second"])
     exe = effai.compile(module, target="fpga-csim", part="xc7z020")

@@ -63,7 +63,6 @@ void profileProducts(LayerProfile &profile, StreamType input,
     for (int64_t w :
          ArrayRef(codes).slice(o * profile.reduction, profile.reduction)) {
       kept += w != 0;
-      profile.multiplierWeights += w != 0 && !llvm::isPowerOf2_64(std::abs(w));
       wMin = std::min(wMin, w);
       wMax = std::max(wMax, w);
       high += std::max(w * (lo - zeroPoint), w * (hi - zeroPoint));
@@ -125,10 +124,15 @@ int64_t getLargeRAMBlocks(int64_t width, int64_t depth, FPGAAttr part) {
 
 /// LUTs of logic per 6-input LUT's worth, per LUT size (calibrated on
 /// yosys's synth_xilinx and synth_ice40: benchmarks/fpga/
-/// calibrate_synthesis.py); a multiplier's AND-array partial products
-/// pack better into 4-input LUTs than the rest.
+/// calibrate_synthesis.py); shift-add's shifters pack better into 4-input
+/// LUTs than the rest.
 double getLUTFactor(FPGAAttr part) {
   return part.getLutInputs() >= 6 ? 1.0 : 2.0;
+}
+/// Adder bits per LUT relative to a 6-input LUT's one (calibrated on
+/// yosys: an iCE40 adder bit's LUT4 takes no other logic).
+double getAdderLUTFactor(FPGAAttr part) {
+  return part.getLutInputs() >= 6 ? 1.0 : 1.4;
 }
 double getMultiplierLUTFactor(FPGAAttr part) {
   return part.getLutInputs() >= 6 ? 1.0 : 0.75;
@@ -158,38 +162,59 @@ int64_t getDSPsPerProduct(int64_t a, int64_t b, FPGAAttr part,
 }
 
 /// Adds a memory of `depth` words of `width` bits built as `style` (the
-/// Verilog's effai_ram): registers and a read multiplexer, or for a ROM
-/// LUTs (2^k words per k-input LUT) and a read register; LUTRAM
-/// (UltraScale's RAM32M16: 32 x 14 bits in 8 LUTs; RAM64M8: 64 x 7); block
-/// RAM over its aspect ratios.
+/// Verilog's effai_ram): registers (none for a ROM: LUTs, 2^k words per
+/// k-input LUT) and a read multiplexer; LUTRAM (UltraScale's RAM32M16:
+/// 32 x 14 bits in 8 LUTs; RAM64M8: 64 x 7, in banks); block RAM over its
+/// aspect ratios. `registeredRead`: the read data is a register (effai_ram's
+/// synchronous read; a block RAM has its own).
 void addMemory(Resources &r, MemoryStyle style, int64_t width, int64_t depth,
-               bool rom, FPGAAttr part) {
+               bool rom, bool registeredRead, FPGAAttr part) {
   if (width <= 0 || depth <= 0)
     return;
+  // (A logic ROM's read register moves to its address in synthesis.)
+  if (registeredRead && style != MemoryStyle::BlockRAM &&
+      !(rom && style == MemoryStyle::Logic))
+    r.ff += width;
   switch (style) {
   case MemoryStyle::Logic:
     if (rom) {
-      r.lut += width * ceilDiv(depth, int64_t(1) << part.getLutInputs());
-      r.ff += width;
+      // A LUT per distinct bit column (at most 2^depth of them).
+      int64_t columns =
+          depth < 16 ? std::min(width, int64_t(1) << depth) : width;
+      r.lut += columns * ceilDiv(depth, int64_t(1) << part.getLutInputs());
     } else {
       r.ff += width * depth;
       r.lut += depth > 1 ? width : 0;
     }
     break;
-  case MemoryStyle::LUTRAM:
-    r.lut +=
-        depth <= 32 ? width * 8.0 / 14 : width * ceilDiv(depth, 64) * 8.0 / 7;
+  case MemoryStyle::LUTRAM: {
+    // Deeper than 64: banks of 64 and a multiplexer over them per bit.
+    int64_t banks = ceilDiv(depth, 64);
+    r.lut += depth <= 32 ? width * 8.0 / 14
+                         : width * banks * 8.0 / 7 + width * (banks - 1);
     break;
+  }
   case MemoryStyle::BlockRAM:
     r.bram += getRAMBlocks(width, depth, part.getBramBits());
     break;
   }
 }
 
-/// A buffer (line buffer, FIFO) where getBufferStyle puts it.
-void addBuffer(Resources &r, int64_t width, int64_t depth, FPGAAttr part) {
+/// A line buffer where getBufferStyle puts it (read a cycle ahead, into a
+/// register).
+void addLineBuffer(Resources &r, int64_t width, int64_t depth, FPGAAttr part) {
   addMemory(r, getBufferStyle(width, depth, part), width, depth,
-            /*rom=*/false, part);
+            /*rom=*/false, /*registeredRead=*/true, part);
+}
+
+/// A FIFO where getBufferStyle puts it: registers and LUTRAM read
+/// asynchronously, a block RAM FIFO into an output register.
+void addFIFO(Resources &r, int64_t width, int64_t depth, FPGAAttr part) {
+  MemoryStyle style = getBufferStyle(width, depth, part);
+  addMemory(r, style, width, depth, /*rom=*/false, /*registeredRead=*/false,
+            part);
+  if (style == MemoryStyle::BlockRAM)
+    r.ff += width;
 }
 
 } // namespace
@@ -261,6 +286,8 @@ int64_t LayerProfile::getKeptWeights() const {
 
 LayerProfile mlir::effai::fpga::profileLayer(Operation *pe) {
   LayerProfile profile;
+  profile.feedsFIFO = llvm::none_of(
+      pe->getUsers(), [](Operation *user) { return isa<YieldOp>(user); });
   if (auto conv = dyn_cast<Conv2DOp>(pe)) {
     StreamType input = conv.getInput().getType();
     ArrayRef<int64_t> in = input.getShape(),
@@ -386,10 +413,11 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
   Resources &r = estimate.resources;
   double k = getLUTFactor(part);
   // Line buffer and window registers of window PEs, a linear PE's frame;
-  // the output FIFO.
-  addBuffer(r, profile.lineBufferWidth, profile.lineBufferDepth, part);
+  // the FIFO to the next PE.
+  addLineBuffer(r, profile.lineBufferWidth, profile.lineBufferDepth, part);
   r.ff += profile.windowPixels * profile.pixelBits + profile.frameBits;
-  addBuffer(r, profile.outputBeatBits, fold.getFifoDepth(), part);
+  if (profile.feedsFIFO)
+    addFIFO(r, profile.outputBeatBits, fold.getFifoDepth(), part);
 
   if (!profile.hasProducts()) {
     estimate.cycles = profile.inputIterations;
@@ -416,41 +444,68 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
   // Accumulators as wide as the fold builds them.
   int64_t acc = std::max(fold.getAccBits(), profile.accBits);
   bool constants = fold.getStorage() == "registers" && steps == 1;
-  // Products by constant weights are by the kept ones only (synthesis
-  // removes products by zero, and by powers of two from DSPs).
+  // Products by constant weights are by the kept ones only in LUTs
+  // (synthesis removes products by zero), not in DSPs (yosys maps products
+  // to DSPs before it knows a ROM's contents).
   double live = constants ? double(profile.getKeptWeights()) /
                                 double(profile.outChannels * profile.reduction)
                           : 1.0;
   // Products.
   if (arithmetic == "dsp") {
-    r.dsp += (constants ? profile.multiplierWeights : lanes) *
-             getDSPsPerProduct(x, w, part);
+    r.dsp += lanes * getDSPsPerProduct(x, w, part);
   } else if (arithmetic == "dsp-packed") {
     // Two channels' products as one: x * (w1 * 2^18 + w0); splitting
     // them back is part of the adder tree.
     r.dsp += ceilDiv(lanes, 2) * getDSPsPerProduct(18 + w, x, part);
   } else if (arithmetic == "lut-mul") {
-    // AND-array partial products added in LUTs (calibrated on yosys).
-    r.lut += lanes * live * 4.4 * x * w * getMultiplierLUTFactor(part) *
-             (constants ? 0.3 : 1.0);
+    // AND-array partial products: w - 1 carry-chain adders of x + w bits;
+    // a fifth of that where the weights are constants (rows of zero bits
+    // vanish, the rest merge into the tree; calibrated on yosys).
+    r.lut += lanes * live * (w - 1) * (x + w) * (constants ? 0.2 : 1.0) *
+             getAdderLUTFactor(part);
   } else if (arithmetic == "shift-add") {
     int64_t shiftBits = llvm::Log2_64_Ceil(profile.maxShift + 1);
     if (!constants)
       r.lut += lanes * profile.pow2Terms * (x + profile.maxShift) *
                std::max<int64_t>(1, shiftBits) * 4.5 *
                getMultiplierLUTFactor(part);
-    r.lut += lanes * live * (profile.pow2Terms - 1) * acc * k;
+    // The second term's adder; where the shifts are constants, yosys
+    // merges most of it into the tree's first adders.
+    r.lut += lanes * live * (profile.pow2Terms - 1) *
+             (constants ? 0.25 * (x + profile.maxShift) : acc * k);
   }
-  // The adder tree and the accumulators: a LUT per bit on a carry chain,
-  // whatever the LUT's size.
-  r.lut += lanes * live * acc;
-  r.ff += pe * acc;
+  // The adder trees (simd - 1 adders per PE, their sums a bit wider each
+  // level; none for products by zero built in LUTs, DSP outputs are not
+  // known to be zero) and the accumulators: a LUT per bit on a carry
+  // chain, whatever the LUT's size.
+  bool inDSPs = arithmetic == "dsp" || arithmetic == "dsp-packed";
+  int64_t shiftTermBits =
+      constants ? x + profile.maxShift + 2
+                : x + (int64_t(1) << getIndexBits(profile.maxShift + 1)) + 1;
+  int64_t termBits = arithmetic == "dsp-packed"  ? 18
+                     : arithmetic == "shift-add" ? shiftTermBits
+                                                 : x + w;
+  r.lut += ((lanes - pe) * (inDSPs ? 1.0 : live) *
+                (termBits + llvm::Log2_64_Ceil(simd) / 2.0) +
+            pe * acc) *
+           getAdderLUTFactor(part);
+  // The accumulators (none where a group is one step); the result
+  // register (groups shift in: a multiplexer per bit) and the output
+  // register (one register where a single step makes the whole output).
+  bool groupsOfOneStep = steps == profile.outChannels / pe;
+  r.ff += (groupsOfOneStep ? 0 : pe * acc) +
+          (steps == 1 ? 1 : 2) * profile.outChannels * profile.outputBits;
+  if (steps > 1)
+    r.lut += profile.outChannels * profile.outputBits;
   // Inputs: dense lanes share a multiplexer over chunks of SIMD inputs;
-  // a sparse lane picks any input with its own.
-  if (!readsInputsInChunks(profile, fold))
-    r.lut += lanes * x * ceilDiv(profile.operands, 3) * k;
-  else if (int64_t chunks = ceilDiv(profile.operands, simd); chunks > 1)
+  // a sparse lane picks any input with its own (wires where its index is
+  // a constant).
+  if (!readsInputsInChunks(profile, fold)) {
+    if (!constants)
+      r.lut += lanes * x * ceilDiv(profile.operands, 3) * k;
+  } else if (int64_t chunks = ceilDiv(profile.operands, simd); chunks > 1) {
     r.lut += simd * x * ceilDiv(chunks, 3) * k;
+  }
   // Requantization: a fixed-point multiply per output lane (by an unsigned
   // 32-bit multiplier), in DSPs where the part has them, rounding and
   // clamping.
@@ -460,7 +515,7 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
                                       /*unsignedB=*/true);
     else
       r.lut += pe * 0.6 * acc * 32 * k;
-    r.lut += pe * (2 * profile.outputBits + 32) * k + pe * 300;
+    r.lut += pe * ((2 * profile.outputBits + 32) * k + 120);
   }
   // Control.
   r.lut += 200;
@@ -474,7 +529,7 @@ PEEstimate mlir::effai::fpga::estimatePE(const LayerProfile &profile,
   if (!constants)
     addMemory(r, getWeightStyle(fold),
               1 + lanes * getROMEntryBits(profile, fold), steps,
-              /*rom=*/true, part);
+              /*rom=*/true, /*registeredRead=*/true, part);
   return estimate;
 }
 

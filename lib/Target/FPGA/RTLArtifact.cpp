@@ -264,9 +264,12 @@ LogicalResult mlir::effai::fpga::buildRTLArtifact(ModuleOp module,
   std::string log = dir + "/build.log", mdir = dir + "/obj";
   std::string library = dir + "/effai_rtl.v", design = dir + "/" + top + ".v";
   if (failed(
+          // A MAC engine generates a block per lane: fully parallel PEs
+          // have more than Verilator's default 1024.
           runLogged({*verilator, "--cc", "--default-language", "1800-2017",
-                     "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module",
-                     top, "--prefix", "Vtop", "--Mdir", mdir, library, design},
+                     "-Wno-fatal", "-Wno-lint", "-Wno-style", "--unroll-count",
+                     "1048576", "--top-module", top, "--prefix", "Vtop",
+                     "--Mdir", mdir, library, design},
                     log, "verilating the design", error)))
     return failure();
 

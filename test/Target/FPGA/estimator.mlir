@@ -21,16 +21,16 @@
 
 // Conv 3x3, 4 output channels, padding 1 over 8 x 8: 10 x 10 input loop
 // iterations and 64 outputs of one step each (pe = 4, simd = 9): 164
-// cycles. Its weights (all 1) are constants, so its 36 products are wires
-// (synthesis turns products by a power of two into shifts); 4
+// cycles. Its weights (all 1) are constants, yet each of its 36 products
+// is a DSP (yosys maps products to DSPs before it reads the ROM); 4
 // requantization multiplies of a 13-bit accumulator (9 x 255 < 2^12) by an
-// unsigned 32-bit multiplier take 2 DSPs each: 8 DSPs. The pool reads 64
+// unsigned 32-bit multiplier take 2 DSPs each: 44 DSPs. The pool reads 64
 // pixels in 64 cycles.
 // CHECK: "interval_cycles": 164,
 // CHECK: "name": "window",
 // CHECK: "arithmetic": "dsp",
 // CHECK: "cycles": 164,
-// CHECK: "dsp": 8,
+// CHECK: "dsp": 44,
 // CHECK: "cycles": 64,
 // CHECK: "op": "maxpool",
 // CHECK: "dsp": 0,
@@ -41,7 +41,7 @@
 // TABLE: linear0 linear 64 u8 10 i32 2 15 dsp 2 8 lutram 41 16
 // TABLE: interval 41 cycles: 7317073 frames/s
 // TABLE: accelerator @window
-// TABLE: conv2d0 conv2d 8x8x1 u8 8x8x4 u8 2 13 dsp 4 9 registers 164 8
+// TABLE: conv2d0 conv2d 8x8x1 u8 8x8x4 u8 2 13 dsp 4 9 registers 164 44
 // TABLE: maxpool1 maxpool 8x8x4 u8 4x4x4 u8 - - none 1 1 - 64 0
 // TABLE: interval 164 cycles: 1829268 frames/s
 module attributes {effai.target = #effai.target<name = "xczu9eg", kind = fpga, triple = "fpga-zynquplus", cpu = "xczu9eg-ffvb1156-2-e", features = [], vector_bits = 32, vector_registers = 1, fma_latency = 1, fma_per_cycle = 1, loads_per_cycle = 1, clock_ghz = 0.3, cores = 1, peaks = #effai.peaks<fp32 = 504.0, bf16 = 504.0, int8 = 3024.0, int32 = 1284.8>, memory = [#effai.memory<name = "BRAM", size = 4202496, line = 4, ways = 0, shared_by = 1, bandwidth = 2462.4, shared_bandwidth = 2462.4>], fork_join_us = 0.0, fpga = #effai.fpga<family = "zynquplus", part = "xczu9eg-ffvb1156-2-e", dsp = 2520, dsp_a_bits = 27, dsp_b_bits = 18, lut = 274080, lut_inputs = 6, ff = 548160, bram = 1824, bram_bits = 18432, uram = 0, uram_bits = 294912>>} {

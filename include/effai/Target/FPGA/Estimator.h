@@ -34,11 +34,8 @@ struct LayerProfile {
   int64_t inputIterations = 0;
   /// Input loop iterations until the first output can be computed.
   int64_t firstOutputInputs = 0;
-  /// Non-zero weights of each output channel; weights that are neither
-  /// zero nor a power of two (constant products synthesis builds as a
-  /// multiplier, not a shift).
+  /// Non-zero weights of each output channel.
   SmallVector<int64_t> kept;
-  int64_t multiplierWeights = 0;
   /// Bits of a stream code, of (code - zero point) signed, of the widest
   /// weight (signed), of the exact worst-case accumulator, of an output.
   int64_t inputBits = 0, operandBits = 0, weightBits = 0, accBits = 0,
@@ -54,6 +51,9 @@ struct LayerProfile {
   int64_t frameBits = 0;
   /// Bits of one beat of the output stream.
   int64_t outputBeatBits = 0;
+  /// Whether the output goes through a FIFO to the next PE (not straight
+  /// to an output port).
+  bool feedsFIFO = true;
   /// Whether the output is requantized (a fixed-point multiply per output).
   bool requantizes = false;
   /// Whether every output channel reads the same inputs (not a grouped

@@ -15,7 +15,11 @@
 
 // A memory of DEPTH words of WIDTH bits: a write port, and a read port
 // whose data comes the cycle after its address (as block RAMs read; `re`
-// holds it), initialised from the $readmemh file INIT unless INIT is "".
+// holds it), initialised from the $readmemh file INIT unless INIT is "";
+// ROM: never written, so that a logic-style ROM is LUTs, not registers
+// (where the module is synthesized, its write enable, a port, is not known
+// to be 0); LUTRAM and block RAM ROMs keep the port: RAM primitives then,
+// as the estimator counts them.
 // STYLE says where synthesis puts it, as effai's estimator counts it
 // (getBufferStorage, a fold's weight storage): 0 logic (registers, or LUTs
 // for a ROM), 1 LUTRAM, 2 block RAM; each style is a generate branch of
@@ -24,7 +28,8 @@ module effai_ram #(
   parameter WIDTH = 8,
   parameter DEPTH = 2,
   parameter STYLE = 0,
-  parameter INIT = ""
+  parameter INIT = "",
+  parameter ROM = 0
 ) (
   input  wire             clk,
   input  wire             we,
@@ -49,7 +54,7 @@ module effai_ram #(
       initial $readmemh(`EFFAI_INIT_FILE, mem); \
     end \
     always @(posedge clk) begin \
-      if (we) \
+      if (we && !ROM) \
         mem[waddr] <= wdata; \
       if (re) \
         rdata <= mem[raddr]; \
@@ -218,7 +223,8 @@ endmodule
               .OUT_ZP(OUT_ZP), .OUT_MIN(OUT_MIN), .OUT_MAX(OUT_MAX), \
               .ROM_STYLE(ROM_STYLE), .DENSE(DENSE), .WEIGHTS(WEIGHTS), .BIASES(BIASES), .REQUANTS(REQUANTS)) \
     mac (.clk(clk), .rst(rst), .x(x), .start(start), .busy(busy), \
-         .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready));
+         .out_data(out_data), .out_valid(out_valid), .out_ready(out_ready), \
+         .tree(), .partials());
 
 // The MAC engine of conv2d and linear PEs: given an input vector `x` (K
 // operands, code - zero point, held while busy) and a `start` pulse, runs
@@ -228,9 +234,13 @@ endmodule
 // `x` (a pruned layer's kept weights); and whether the step ends a group of
 // PE output channels. A DENSE engine's lanes read the inputs in chunks of
 // SIMD, chunk c in a group's step c: a multiplexer over chunks, none when
-// one chunk covers K. A group starts from its biases and ends with the fixed-point
-// requantization of its PE accumulators, shifted into the result from the
-// top; the last step waits for the output register to be free.
+// one chunk covers K. A step's products are summed per channel by a
+// balanced tree of two-input adders. A group starts from its biases and
+// ends with the fixed-point requantization of its PE accumulators, shifted
+// into the result from the top; the last step waits for the output
+// register to be free. The `tree` and `partials` outputs (the adder
+// trees' nodes, lut-mul's partial sums) are left unconnected: they keep
+// yosys from merging the adders into one $macc.
 //
 // ARITH: 0 dsp (x * w, a DSP each), 1 dsp-packed (two channels' products
 // in one DSP), 2 lut-mul (partial products added in LUTs), 3 shift-add
@@ -238,7 +248,13 @@ endmodule
 // signs 01 = +1, 11 = -1, 00 = no term).
 module effai_mac #(
   parameter K = 4,
-  `EFFAI_MAC_PARAMETERS
+  `EFFAI_MAC_PARAMETERS,
+  // Derived, not set by instances: x * w as ARITH builds it in PROD_W bits
+  // (a product's exact width: adders narrower than the accumulator); a
+  // summand of the adder trees in TERM_W bits (dsp-packed: half a DSP
+  // product).
+  parameter PROD_W = OP_W + (ARITH == 3 ? (1 << EB) + 1 : WB),
+  parameter TERM_W = ARITH == 1 ? (OP_W + 9 > 18 ? OP_W + 9 : 18) : PROD_W
 ) (
   input  wire               clk,
   input  wire               rst,
@@ -247,7 +263,9 @@ module effai_mac #(
   output wire               busy,
   output reg  [O*OUT_W-1:0] out_data,
   output reg                out_valid,
-  input  wire               out_ready
+  input  wire               out_ready,
+  output wire [PE*(2*(1<<$clog2(SIMD))-1)*(TERM_W+$clog2(SIMD))-1:0] tree,
+  output wire [PE*SIMD*WB*PROD_W-1:0] partials
 );
   localparam LANES = PE * SIMD;
   localparam GROUPS = O / PE;
@@ -306,7 +324,7 @@ module effai_mac #(
       assign word = rom[0];
     end else begin : stepped
       effai_ram #(.WIDTH(WORD), .DEPTH(STEPS), .STYLE(ROM_STYLE),
-                  .INIT(WEIGHTS))
+                  .INIT(WEIGHTS), .ROM(ROM_STYLE == 0))
         rom (.clk(clk), .we(1'b0), .waddr(32'd0), .wdata({WORD{1'b0}}),
              .re(1'b1), .raddr(next_step), .rdata(word));
     end
@@ -338,51 +356,108 @@ module effai_mac #(
   reg [31:0] chunk;
   wire [SIMD*OP_W-1:0] current = chunks[chunk];
 
-  // The products of one step, summed per output channel of the group.
-  // dsp-packed lanes pair up channels p and p + 1 (p even), which read the
-  // same input: x * (w1 * 2^18 + w0) is one DSP product whose low 18 bits
-  // are x * w0 and whose high bits, plus the borrow, x * w1 (Xilinx WP486).
-  reg signed [ACC_W-1:0] sums [0:PE-1];
-  integer p, l, lane;
-  reg signed [OP_W-1:0] xv;
-  reg [WB-1:0] w, w1;
-  reg [IB-1:0] idx;
-  reg signed [63:0] prod;
-  reg signed [26:0] pair;
-  reg signed [OP_W+26:0] both;
-  always @* begin
-    for (p = 0; p < PE; p = p + 1)
-      sums[p] = 0;
-    for (p = 0; p < PE; p = p + 1) begin
-      for (l = 0; l < SIMD; l = l + 1) begin
-        lane = p * SIMD + l;
-        w = entries[1 + lane * ENTRY +: WB];
-        idx = entries[1 + lane * ENTRY + WB +: IB];
-        xv = DENSE ? current[l * OP_W +: OP_W] : operands[idx];
-        if (ARITH != 1) begin
-          prod = product(xv, w);
-          sums[p] = sums[p] + prod[ACC_W-1:0];
-        end else if (p % 2 == 0) begin
-          w1 = entries[1 + (lane + SIMD) * ENTRY +: WB];
-          pair = ($signed(w1) <<< 18) + $signed(w);
-          both = xv * pair;
-          sums[p] = sums[p] + $signed(both[17:0]);
-          sums[p + 1] = sums[p + 1] + (both >>> 18) +
-                        $signed({1'b0, both[17]});
+  // The products of one step (`terms`, TERM_W bits each: lane l of PE p
+  // at p * SIMD + l), summed per output channel of the group by the trees
+  // below. dsp-packed lanes pair up channels p and p + 1 (p even), which
+  // read the same input: x * (w1 * 2^18 + w0) is one DSP product whose low
+  // 18 bits are x * w0 and whose high bits, plus the low product's borrow
+  // (bit 17), x * w1 (Xilinx WP486). The borrows are the carries into the
+  // adders of channel p + 1's tree and its accumulator (`carries`).
+  wire [PE*SIMD*TERM_W-1:0] terms;
+  wire [PE*SIMD-1:0] carries;
+  genvar gl;
+  generate
+    for (gl = 0; gl < LANES; gl = gl + 1) begin : lanes
+      wire [WB-1:0] w = entries[1 + gl * ENTRY +: WB];
+      wire [IB-1:0] idx = entries[1 + gl * ENTRY + WB +: IB];
+      wire signed [OP_W-1:0] xv =
+          DENSE ? current[(gl % SIMD) * OP_W +: OP_W] : operands[idx];
+      if (ARITH == 2) begin : lut_mul
+        // A multiplier in LUTs: x ANDed with each weight bit, shifted and
+        // added (the top bit's negative), a partial sum per bit, each on
+        // the `partials` port (as the trees' nodes below); no $mul for
+        // synthesis to put in a DSP.
+        wire signed [PROD_W-1:0] xe = xv;
+        wire [WB*PROD_W-1:0] partial;
+        genvar gb;
+        for (gb = 0; gb < WB; gb = gb + 1) begin : bits
+          wire [PROD_W-1:0] row = (xe & {PROD_W{w[gb]}}) << gb;
+          if (gb == 0) begin : first
+            assign partial[0 +: PROD_W] = row;
+          end else begin : next
+            assign partial[gb * PROD_W +: PROD_W] =
+                gb == WB - 1 ? partial[(gb - 1) * PROD_W +: PROD_W] - row
+                             : partial[(gb - 1) * PROD_W +: PROD_W] + row;
+          end
         end
+        assign partials[gl * WB * PROD_W +: WB * PROD_W] = partial;
+        assign terms[gl * TERM_W +: TERM_W] =
+            partial[(WB - 1) * PROD_W +: PROD_W];
+        assign carries[gl] = 0;
+      end else if (ARITH != 1) begin : single
+        wire signed [63:0] prod = product(xv, w);
+        assign terms[gl * TERM_W +: TERM_W] = prod[TERM_W-1:0];
+        assign carries[gl] = 0;
+        assign partials[gl * WB * PROD_W +: WB * PROD_W] = 0;
+      end else if ((gl / SIMD) % 2 == 0) begin : paired
+        wire [WB-1:0] w1 = entries[1 + (gl + SIMD) * ENTRY +: WB];
+        wire signed [26:0] pair = ($signed(w1) <<< 18) + $signed(w);
+        wire signed [OP_W+26:0] both = xv * pair;
+        assign terms[gl * TERM_W +: TERM_W] = $signed(both[17:0]);
+        assign terms[(gl + SIMD) * TERM_W +: TERM_W] = both >>> 18;
+        assign carries[gl] = 0;
+        assign carries[gl + SIMD] = both[17];
+        assign partials[gl * WB * PROD_W +: WB * PROD_W] = 0;
+        assign partials[(gl + SIMD) * WB * PROD_W +: WB * PROD_W] = 0;
       end
     end
-  end
+  endgenerate
 
-  // x * w as ARITH builds it, in PROD_W bits (a product's exact width:
-  // narrower adders than the accumulator's).
-  localparam PROD_W = OP_W + (ARITH == 3 ? (1 << EB) + 1 : WB);
+  // A balanced tree of two-input adders per PE, level v's sums TERM_W + v
+  // bits (operands sign-extended by hand: a carry-in keeps an adder one
+  // carry chain only in unsigned arithmetic); adder t (0 the root) adds
+  // the PE's carry t, its accumulator the last. Every node is also on the
+  // `tree` port (unconnected): yosys merges adders whose sum has a single
+  // use into one many-operand $macc, which it maps to LUT compressors 3-5x
+  // the size of carry-chain adders.
+  localparam LEVELS = $clog2(SIMD);
+  localparam LEAVES = 1 << LEVELS;
+  localparam NODE_W = TERM_W + LEVELS;
+  wire [ACC_W-1:0] sums [0:PE-1];
+  wire [PE-1:0] last_carry;
+  genvar gp, gv, gi;
+  generate
+    for (gp = 0; gp < PE; gp = gp + 1) begin : summed
+      wire [LEAVES-1:0] carry = carries[gp * SIMD +: SIMD];
+      for (gv = 0; gv <= LEVELS; gv = gv + 1) begin : level
+        wire [(LEAVES >> gv) * (TERM_W + gv) - 1:0] node;
+        for (gi = 0; gi < (LEAVES >> gv); gi = gi + 1) begin : at
+          localparam TAP = (LEAVES >> gv) - 1 + gi;
+          if (gv == 0) begin : leaf
+            assign node[gi * TERM_W +: TERM_W] =
+                gi < SIMD ? terms[(gp * SIMD + gi) * TERM_W +: TERM_W] : 0;
+          end else begin : add
+            localparam IN_W = TERM_W + gv - 1;
+            wire [IN_W-1:0] a = level[gv - 1].node[2 * gi * IN_W +: IN_W];
+            wire [IN_W-1:0] b = level[gv - 1].node[(2 * gi + 1) * IN_W +: IN_W];
+            assign node[gi * (IN_W + 1) +: IN_W + 1] =
+                {a[IN_W-1], a} + {b[IN_W-1], b} + carry[TAP];
+          end
+          assign tree[(gp * (2 * LEAVES - 1) + TAP) * NODE_W +: NODE_W] =
+              $signed(node[gi * (TERM_W + gv) +: TERM_W + gv]);
+        end
+      end
+      assign sums[gp] = $signed(level[LEVELS].node);
+      assign last_carry[gp] = carry[LEAVES - 1];
+    end
+  endgenerate
+
+  // x * w in PROD_W bits: a DSP's product, or shift-add's two terms.
   function automatic signed [63:0] product(input signed [OP_W-1:0] xin,
                                            input [WB-1:0] win);
     reg signed [PROD_W-1:0] xe, sum;
     reg [1:0] s0, s1;
     reg [EB-1:0] e0, e1;
-    integer b;
     begin
       xe = xin;
       if (ARITH == 3) begin
@@ -392,14 +467,6 @@ module effai_mac #(
         s1 = win[2*EB+3:2*EB+2];
         sum = (s0 == 2'b01 ? (xe <<< e0) : s0 == 2'b11 ? -(xe <<< e0) : 0) +
               (s1 == 2'b01 ? (xe <<< e1) : s1 == 2'b11 ? -(xe <<< e1) : 0);
-      end else if (ARITH == 2) begin
-        // A multiplier in LUTs: x ANDed with each weight bit, shifted and
-        // added (the top bit's negative); no $mul for synthesis to put in
-        // a DSP.
-        sum = 0;
-        for (b = 0; b < WB; b = b + 1)
-          sum = b == WB - 1 ? sum - ((xe & {PROD_W{win[b]}}) <<< b)
-                            : sum + ((xe & {PROD_W{win[b]}}) <<< b);
       end else begin
         sum = xe * $signed(win);
       end
@@ -427,6 +494,7 @@ module effai_mac #(
     end
   endfunction
 
+  integer p;
   reg first;
   reg signed [ACC_W-1:0] total;
   reg signed [63:0] wide;
@@ -452,7 +520,8 @@ module effai_mac #(
         biases = bias[group];
         constants = requant[group];
         for (p = 0; p < PE; p = p + 1) begin
-          total = (first ? $signed(biases[p*32 +: ACC_W]) : acc[p]) + sums[p];
+          total = (first ? biases[p*32 +: ACC_W] : acc[p]) + sums[p] +
+                  last_carry[p];
           acc[p] <= total;
           wide = total;
           outputs[p*OUT_W +: OUT_W] =
