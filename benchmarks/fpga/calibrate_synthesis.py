@@ -6,7 +6,7 @@ Synthesizes a grid of single PEs: linear (random int8, power-of-two and
 requantization) and 3x3 convolutions over 4x4x8 (arithmetic, pe x simd),
 with `effai-compile --target=fpga-synth`, and prints each PE's estimated
 and synthesized LUT/FF/DSP/BRAM, and the LUT error per arithmetic. This is
-the data the estimator's LUT model was calibrated on (a few minutes per
+the data the estimator's LUT model was calibrated on (about 15 minutes per
 part on one core).
 
     benchmarks/fpga/calibrate_synthesis.py [--part xczu9eg] [--quick]
