@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "OpsetUpgrade.h"
 
 #include "effai/Transforms/FoldQDQ.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,8 +17,6 @@ using namespace mlir;
 using namespace mlir::effai;
 using namespace mlir::effai::onnx_import;
 
-/// effai imports the default domain at these opsets (ONNX 1.12 goes to 17).
-static constexpr int64_t kMinOpset = 7, kMaxOpset = 17;
 /// Larger tensors are surely a corrupt or hostile model.
 static constexpr int64_t kMaxElements = int64_t(1) << 36;
 
@@ -212,10 +211,19 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                         "domain";
     return {};
   }
-  if (defaultOpset->second < kMinOpset || defaultOpset->second > kMaxOpset) {
+  // Older opsets were upgraded by the loader; newer ones need a newer ONNX.
+  if (defaultOpset->second > kMaxImportOpset) {
     emitModelError() << "opset " << defaultOpset->second
-                     << " is not supported: effai imports opsets " << kMinOpset
-                     << " to " << kMaxOpset;
+                     << " is newer than this build's ONNX knows (opsets up to "
+                     << kMaxImportOpset
+                     << "); export the model with opset_version <= "
+                     << kMaxImportOpset;
+    return {};
+  }
+  if (defaultOpset->second < kMinImportOpset) {
+    emitModelError() << "opset " << defaultOpset->second
+                     << " reached the importer without an upgrade to "
+                     << kMinImportOpset << " (internal error)";
     return {};
   }
 

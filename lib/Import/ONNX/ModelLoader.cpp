@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ModelLoader.h"
+#include "OpsetUpgrade.h"
 #include "ShapeFolding.h"
 
 #include "onnx/checker.h"
@@ -142,6 +143,8 @@ bool mlir::effai::onnx_import::loadModel(
                        entry.getValue(), error))
         return false;
     checkModel(model, modelDir.str());
+    if (!upgradeOldOpset(model, error))
+      return false;
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,
                                         /*data_prop_val=*/true);

@@ -23,7 +23,8 @@ namespace mlir::effai::onnx_import {
 
 /// Parses `bytes` into `model`, applies static input-shape overrides, turns
 /// frozen inputs (serialized TensorProtos) into initializers, runs
-/// the ONNX checker (external data resolved below `modelDir`) and ONNX shape
+/// the ONNX checker (external data resolved below `modelDir`), upgrades
+/// opsets older than the handlers know (upgradeOldOpset), runs ONNX shape
 /// inference (with data propagation). With `foldShapes`, it then folds
 /// shape computations to initializers and infers again until nothing more
 /// folds (recording what it folded in `folding`), so that every value whose

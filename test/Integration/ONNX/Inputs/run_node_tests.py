@@ -14,8 +14,12 @@ import), unsupported (refused at import with a diagnostic, or test data that
 is not a tensor) and crashed (the worker process died). Tests run in worker
 processes, so a crash costs one test, not the run.
 
+With --downgrade-to N, each model is first converted down to opset N with
+ONNX's version converter (tests it cannot convert are unsupported), so
+effai's upgrade of old opsets is tested on the same data.
+
 Usage: run_node_tests.py [--list F | --all | NAMES...] [--expect F] [--table]
-                         [--parallel]
+                         [--parallel] [--downgrade-to N]
 With --expect, every test listed there must pass (exit 1 otherwise).
 """
 
@@ -71,6 +75,45 @@ def compare(actual, expected, is_bf16):
 PARALLEL = os.environ.get("EFFAI_NODE_TESTS_PARALLEL") == "1"
 # A GPU chip: the kernels of the GPU path, run as host loops.
 EMULATE_GPU = os.environ.get("EFFAI_NODE_TESTS_EMULATE_GPU") or None
+# An old opset to convert each model down to first.
+DOWNGRADE_TO = int(os.environ.get("EFFAI_NODE_TESTS_DOWNGRADE_TO") or 0)
+
+
+def downgrade(path, opset):
+    """`path`'s model converted down to `opset` (a temporary file; `path`
+    itself when the test is at `opset` or older), or raises ValueError
+    saying why ONNX cannot. The conversion runs in a forked child: ONNX
+    1.12's converter segfaults on some models (Split-13 to 12)."""
+    import tempfile
+    import onnx
+    from onnx import version_converter
+    original = onnx.load(path)
+    current = next(o.version for o in original.opset_import
+                   if o.domain in ("", "ai.onnx"))
+    if current <= opset:
+        return path
+    handle, out = tempfile.mkstemp(suffix=".onnx")
+    os.close(handle)
+    why_path = out + ".why"
+    pid = os.fork()
+    if pid == 0:
+        try:
+            converted = version_converter.convert_version(original, opset)
+            onnx.checker.check_model(converted)
+            onnx.save(converted, out)
+            os._exit(0)
+        except Exception as e:
+            with open(why_path, "w") as f:
+                f.write(str(e).splitlines()[0][-150:])
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    if os.WIFSIGNALED(status):
+        raise ValueError(f"downgrade: ONNX's converter crashed (signal "
+                         f"{os.WTERMSIG(status)})")
+    if os.WEXITSTATUS(status) != 0:
+        with open(why_path) as f:
+            raise ValueError("downgrade: " + f.read())
+    return out
 
 
 def run_one(name):
@@ -96,6 +139,11 @@ def run_one(name):
     first = data[0][0]
     shapes = {v.name: list(a.shape) for v, a in zip(runtime_inputs, first)}
     frozen = {}
+    if DOWNGRADE_TO:
+        try:
+            path = downgrade(path, DOWNGRADE_TO)
+        except ValueError as e:
+            return "unsupported", str(e)
     try:
         module = effai.import_onnx(path, input_shapes=shapes)
     except effai.CompileError as e:
@@ -209,6 +257,8 @@ def main():
     parser.add_argument("--emulate-gpu", metavar="CHIP",
                         help="compile through the GPU path for CHIP (sm_80, "
                              "sm_90) with its kernels run as host loops")
+    parser.add_argument("--downgrade-to", type=int, metavar="OPSET",
+                        help="convert each model down to OPSET first")
     parser.add_argument("-j", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     if args.worker:
@@ -219,6 +269,8 @@ def main():
         os.environ["EFFAI_NODE_TESTS_PARALLEL"] = "1"
     if args.emulate_gpu:
         os.environ["EFFAI_NODE_TESTS_EMULATE_GPU"] = args.emulate_gpu
+    if args.downgrade_to:
+        os.environ["EFFAI_NODE_TESTS_DOWNGRADE_TO"] = str(args.downgrade_to)
 
     def read_list(path):
         with open(path) as f:
