@@ -21,6 +21,9 @@ packages=(
   # iverilog as a second simulator), synthesized (--target=fpga-synth), and
   # placed, routed and packed for an iCE40 (--target=fpga-bitstream).
   verilator iverilog yosys nextpnr-ice40 fpga-icestorm
+  # Reliability builds: libFuzzer targets and sanitizers (scripts/fuzz.sh,
+  # scripts/sanitize.sh).
+  clang-22 libclang-rt-22-dev
 )
 
 missing=()

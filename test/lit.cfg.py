@@ -13,8 +13,10 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.effai_obj_root, "test")
-# Inputs/ folders hold helpers and data that tests use, not tests.
-config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+# Inputs/ folders hold helpers and data that tests use, not tests; so do
+# Fuzz/regressions/ (inputs that once crashed a fuzz target).
+config.excludes = ["CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "Inputs",
+                   "regressions"]
 
 llvm_config.use_default_substitutions()
 config.substitutions.append(("%effai_src_root", config.effai_src_root))
@@ -23,6 +25,20 @@ config.substitutions.append(("%effai_obj_root", config.effai_obj_root))
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.effai_tools_dir, config.llvm_tools_dir]
+python = config.python_executable
+if config.sanitizer_preload:
+    # An EFFAI_SANITIZER=Address;Undefined build: Debian's python3 is not
+    # instrumented and loads the Python module only with ASan preloaded.
+    # Leaks are not checked (LLVM's and libonnx's process-lifetime caches).
+    python = f"env LD_PRELOAD={config.sanitizer_preload} {python}"
+    # The shared ASan runtime comes after libstdc++ (which does not
+    # interpose malloc) in the tools' library lists; LLVM's headers poison
+    # allocator slabs in instrumented code that the uninstrumented libMLIR
+    # then uses legitimately (scripts/fuzz.sh says the same).
+    config.environment["ASAN_OPTIONS"] = \
+        "detect_leaks=0:verify_asan_link_order=0:allow_user_poisoning=0"
+    config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1"
+    config.available_features.add("asan")
 tools = [
     ToolSubst("%effai_opt", FindTool("effai-opt"), unresolved="fatal"),
     ToolSubst("%effai_translate", FindTool("effai-translate"), unresolved="fatal"),
@@ -32,7 +48,9 @@ tools = [
               unresolved="fatal"),
     ToolSubst("%effai_probe_target", FindTool("effai-probe-target"),
               unresolved="fatal"),
-    ToolSubst("%python", config.python_executable, unresolved="fatal"),
+    ToolSubst("%effai_runtime_stress", FindTool("effai-runtime-stress"),
+              unresolved="fatal"),
+    ToolSubst("%python", python, unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 

@@ -72,11 +72,18 @@ bool parseTensor(std::istringstream &line, TensorSpec &spec,
     return false;
   }
   spec.shape.resize(rank);
-  for (int64_t &dim : spec.shape)
+  size_t bytes = effai_dtype_size(spec.dtype);
+  for (int64_t &dim : spec.shape) {
     if (!(line >> dim) || dim < 0) {
       error = "tensor '" + spec.name + "' has a malformed shape";
       return false;
     }
+    // numBytes() must not wrap around: buffers are sized by it.
+    if (__builtin_mul_overflow(bytes, static_cast<size_t>(dim), &bytes)) {
+      error = "tensor '" + spec.name + "' has more bytes than memory";
+      return false;
+    }
+  }
   return true;
 }
 

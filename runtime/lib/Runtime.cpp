@@ -10,6 +10,7 @@
 
 #include "effai/runtime.h"
 
+#include "ElfCheck.h"
 #include "Error.h"
 #include "GPUModel.h"
 #include "Metadata.h"
@@ -19,6 +20,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -151,6 +153,11 @@ effai_status effai_load(const char *path, effai_model **model) {
   // dlopen searches the library path for names without a slash; a model
   // path always names a file.
   std::string file = std::strchr(path, '/') ? path : std::string("./") + path;
+  // A file that cannot be opened is dlopen's to report (EFFAI_ERROR_IO).
+  std::string invalid;
+  if (std::ifstream(file) && !effai::runtime::checkSharedObject(file, invalid))
+    return fail(EFFAI_ERROR_INVALID_ARTIFACT,
+                std::string("cannot load '") + path + "': " + invalid);
   void *library = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library) {
     const char *why = dlerror();

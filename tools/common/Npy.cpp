@@ -72,6 +72,11 @@ bool readNpy(const std::string &path, NpyArray &array, std::string &error) {
   }
   std::string bytes((std::istreambuf_iterator<char>(file)),
                     std::istreambuf_iterator<char>());
+  return parseNpy(bytes, path, array, error);
+}
+
+bool parseNpy(const std::string &bytes, const std::string &path,
+              NpyArray &array, std::string &error) {
   auto malformed = [&](const std::string &why) {
     error = "'" + path + "' is not a valid .npy file: " + why;
     return false;
@@ -128,10 +133,10 @@ bool readNpy(const std::string &path, NpyArray &array, std::string &error) {
   array.shape.clear();
   if (!parseShape(shape, array.shape))
     return malformed("bad shape " + shape);
-  size_t count = 1;
+  size_t dataBytes = effai_dtype_size(array.dtype);
   for (int64_t dim : array.shape)
-    count *= static_cast<size_t>(dim);
-  size_t dataBytes = count * effai_dtype_size(array.dtype);
+    if (__builtin_mul_overflow(dataBytes, static_cast<size_t>(dim), &dataBytes))
+      return malformed("shape " + shape + " has more bytes than memory");
   size_t dataStart = headerStart + headerLength;
   if (bytes.size() - dataStart != dataBytes)
     return malformed("expected " + std::to_string(dataBytes) +

@@ -25,6 +25,10 @@ struct NpyArray {
 /// Reads `path`; false with `error` for malformed or unsupported files.
 bool readNpy(const std::string &path, NpyArray &array, std::string &error);
 
+/// Parses the contents of a .npy file; `path` names it in `error`.
+bool parseNpy(const std::string &bytes, const std::string &path,
+              NpyArray &array, std::string &error);
+
 /// Writes `array` to `path` (format 1.0).
 bool writeNpy(const std::string &path, const NpyArray &array,
               std::string &error);

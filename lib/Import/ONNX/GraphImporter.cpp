@@ -202,7 +202,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
   for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
-    StringRef domain = opset.domain() == "ai.onnx" ? "" : opset.domain();
+    // (Not a ?: of "" and the std::string: that makes a temporary string
+    // the StringRef would outlive.)
+    StringRef domain = opset.domain();
+    if (domain == "ai.onnx")
+      domain = "";
     opsets[domain] = opset.version();
   }
   auto defaultOpset = opsets.find("");

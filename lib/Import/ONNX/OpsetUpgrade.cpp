@@ -81,6 +81,22 @@ static void constantsToInitializers(onnx::GraphProto &graph,
   }
 }
 
+/// A graph output no input, initializer or node defines (the checker lets
+/// it through; the converter dereferences it), or null.
+static const std::string *findUndefinedOutput(const onnx::GraphProto &graph) {
+  std::set<std::string> defined;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    defined.insert(input.name());
+  for (const onnx::TensorProto &initializer : graph.initializer())
+    defined.insert(initializer.name());
+  for (const onnx::NodeProto &node : graph.node())
+    defined.insert(node.output().begin(), node.output().end());
+  for (const onnx::ValueInfoProto &output : graph.output())
+    if (!defined.count(output.name()))
+      return &output.name();
+  return nullptr;
+}
+
 /// Past this many nodes, a failed conversion is not searched node by node.
 static constexpr int kMaxNodesToSearch = 512;
 
@@ -191,6 +207,10 @@ bool mlir::effai::onnx_import::upgradeOldOpset(onnx::ModelProto &model,
     error = prefix + describeNode(*node, index) + ": ONNX opset " +
             std::to_string(kMinImportOpset) + " has no " + node->op_type() +
             " (an experimental or removed op)";
+    return false;
+  }
+  if (const std::string *output = findUndefinedOutput(model.graph())) {
+    error = prefix + "graph output '" + *output + "' is not defined";
     return false;
   }
   // Before IR version 4, initializers had to be graph inputs too, and the

@@ -66,9 +66,13 @@ show("conv transpose", model(
     [value("x", F32, [1, 1, 3, 3]), value("w", F32, [1, 2, 3, 3])],
     [value("y", F32, [1, 2, 7, 7])]))
 
-# CHECK-LABEL: // ----- conv 3-D is refused
-# CHECK: error: node '<unnamed>' (Conv, opset 17): unsupported: 3-D convolution (1-D and 2-D are supported)
-show("conv 3-D is refused", model(
+# 3-D convolutions are one generic over (n, o, od, oh, ow | c, kd, kh, kw);
+# numerics against PyTorch in test/Python/test_layers.py.
+# CHECK-LABEL: // ----- conv 3-D
+# CHECK-NOT: effai.conv2d
+# CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]
+# CHECK-SAME: outs(%{{.*}} : tensor<1x1x3x3x3xf32>)
+show("conv 3-D", model(
     [helper.make_node("Conv", ["x", "w"], ["y"])],
     [value("x", F32, [1, 1, 4, 4, 4]), value("w", F32, [1, 1, 2, 2, 2])],
     [value("y", F32, [1, 1, 3, 3, 3])]))

@@ -68,3 +68,11 @@ mlir::effai::onnx_import::getAxes(NodeContext &ctx, int64_t rank,
   llvm::sort(axes);
   return axes;
 }
+
+LogicalResult mlir::effai::onnx_import::checkPositive(NodeContext &ctx,
+                                                      ArrayRef<int64_t> values,
+                                                      StringRef name) {
+  if (llvm::all_of(values, [](int64_t v) { return v > 0; }))
+    return success();
+  return ctx.emitError() << name << " must be positive";
+}

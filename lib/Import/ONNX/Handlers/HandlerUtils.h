@@ -34,6 +34,11 @@ LogicalResult importElementwise(NodeContext &ctx, const KindedScalarFn &body);
 void addElementwise(OpHandlerRegistry &registry, StringRef opType,
                     KindedScalarFn body, int64_t sinceOpset = 1);
 
+/// Fails with an error unless every value of attribute `name` (strides,
+/// dilations) is positive.
+LogicalResult checkPositive(NodeContext &ctx, ArrayRef<int64_t> values,
+                            StringRef name);
+
 /// Reads the `axes` of a reduction-like op: from the attribute, or from input
 /// `inputIndex` when the opset passes them as an input. Normalized, sorted;
 /// empty means "all" unless `noopWithEmptyAxes`.

@@ -9,6 +9,7 @@
 
 #include "WeightUtils.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -220,6 +221,72 @@ RankedTensorType liftTypeTo2D(RankedTensorType type) {
       type.getElementType());
 }
 
+/// A convolution over 3 or more spatial dimensions (NCDHW x OCKDKHKW ...)
+/// as one generic, loops (n, o, out... | c, k...), grouped through the input
+/// channel map o / (O/G) * C/G + c. effai.conv is 2-D: 3-D layers keep plain
+/// loops, without its compression or tiled kernels.
+static Value buildConvND(OpBuilder &b, Location loc, RankedTensorType result,
+                         Value input, Value weight, Value bias,
+                         const ConvWindow &w) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  auto weightType = cast<RankedTensorType>(weight.getType());
+  int64_t spatial = inputType.getRank() - 2;
+  SmallVector<int64_t> low(2, 0), high(2, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    low.push_back(w.pads[i]);
+    high.push_back(w.pads[i + spatial]);
+  }
+  if (llvm::any_of(w.pads, [](int64_t p) { return p != 0; })) {
+    SmallVector<int64_t> shape(inputType.getShape());
+    for (int64_t i = 0; i < inputType.getRank(); ++i)
+      shape[i] += low[i] + high[i];
+    Type elt = inputType.getElementType();
+    input =
+        tensor::PadOp::create(b, loc, RankedTensorType::get(shape, elt), input,
+                              getAsIndexOpFoldResult(b.getContext(), low),
+                              getAsIndexOpFoldResult(b.getContext(), high),
+                              buildScalar(b, loc, elt, 0.0));
+  }
+  MLIRContext *context = b.getContext();
+  int64_t loops = 3 + 2 * spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  auto outDim = [](int64_t i) { return 2 + i; };
+  int64_t cDim = 2 + spatial;
+  auto kDim = [&](int64_t i) { return cDim + 1 + i; };
+  int64_t perGroupIn = weightType.getDimSize(1);
+  int64_t perGroupOut = weightType.getDimSize(0) / w.group;
+  SmallVector<AffineExpr> inExprs{
+      d(0), d(1).floorDiv(perGroupOut) * perGroupIn + d(cDim)};
+  SmallVector<AffineExpr> weightExprs{d(1), d(cDim)};
+  SmallVector<AffineExpr> outExprs{d(0), d(1)};
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  iterators[cDim] = utils::IteratorType::reduction;
+  for (int64_t i = 0; i < spatial; ++i) {
+    inExprs.push_back(d(outDim(i)) * w.strides[i] +
+                      d(kDim(i)) * w.dilations[i]);
+    weightExprs.push_back(d(kDim(i)));
+    outExprs.push_back(d(outDim(i)));
+    iterators[kDim(i)] = utils::IteratorType::reduction;
+  }
+  AffineMap maps[] = {AffineMap::get(loops, 0, inExprs, context),
+                      AffineMap::get(loops, 0, weightExprs, context),
+                      AffineMap::get(loops, 0, outExprs, context)};
+  Value conv = buildContraction(b, loc, result, input, weight, maps, iterators);
+  if (!bias)
+    return conv;
+  // The bias [O] against [N, O, spatial...]: give it trailing unit dims.
+  SmallVector<int64_t> biasShape{weightType.getDimSize(0)};
+  biasShape.append(spatial, 1);
+  bias = buildReshape(
+      b, loc, bias, RankedTensorType::get(biasShape, result.getElementType()));
+  return buildElementwise(
+      b, loc, result, {conv, bias},
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        return arith::AddFOp::create(b, loc, args[0], args[1]).getResult();
+      });
+}
+
 LogicalResult importConv(NodeContext &ctx) {
   Value input = ctx.input(0), weight = ctx.input(1);
   RankedTensorType result = ctx.resultType(0);
@@ -228,9 +295,9 @@ LogicalResult importConv(NodeContext &ctx) {
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
   int64_t rank = inputType.getRank();
-  if (rank != 3 && rank != 4)
-    return ctx.unsupported(Twine(rank - 2) + "-D convolution (1-D and 2-D are "
-                                             "supported)");
+  if (rank < 3)
+    return ctx.unsupported("Conv of a rank-" + Twine(rank) +
+                           " input (it needs N, C and a spatial dimension)");
   if (!isFloatTensor(inputType))
     return ctx.unsupported("Conv on non-float tensors");
   if (weightType.getNumElements() == 0)
@@ -243,6 +310,10 @@ LogicalResult importConv(NodeContext &ctx) {
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   Value bias = ctx.hasInput(2) ? ctx.input(2) : Value();
+  if (rank > 4) {
+    ctx.setResult(0, buildConvND(b, loc, result, input, weight, bias, *window));
+    return success();
+  }
   Value packed = packDenseWeight(b, loc, liftTo2D(b, loc, weight));
   Value conv = buildConv(b, loc, liftTypeTo2D(result), liftTo2D(b, loc, input),
                          packed, bias, *window);
@@ -266,6 +337,8 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
   auto weightType = cast<RankedTensorType>(weight.getType());
   if (inputType.getRank() != 4 || !isFloatTensor(inputType))
     return ctx.unsupported("ConvTranspose other than 1-D/2-D float");
+  if (inputType.getNumElements() == 0 || weightType.getNumElements() == 0)
+    return ctx.unsupported("ConvTranspose of an empty tensor");
   bool lifted = result.getRank() == 3;
   auto lift = [&](SmallVector<int64_t> v, int64_t unit) {
     if (lifted && v.size() == 1)
@@ -283,6 +356,14 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
     dilations = {1, 1};
   if (pads.empty())
     pads = {0, 0, 0, 0};
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4) {
+    ctx.emitError() << "strides, dilations and pads must match the "
+                    << (lifted ? 1 : 2) << " spatial dimensions";
+    return failure();
+  }
+  if (failed(checkPositive(ctx, strides, "strides")) ||
+      failed(checkPositive(ctx, dilations, "dilations")))
+    return failure();
   int64_t group = ctx.attrInt("group", 1);
   std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
   int64_t c = inputType.getDimSize(1), o = result2D.getDimSize(1);

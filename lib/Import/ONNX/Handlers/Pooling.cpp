@@ -64,6 +64,10 @@ FailureOr<PoolWindow> getPoolWindow(NodeContext &ctx, RankedTensorType input,
                     << " spatial dimensions";
     return failure();
   }
+  if (failed(checkPositive(ctx, w.strides, "strides")) ||
+      failed(checkPositive(ctx, w.dilations, "dilations")) ||
+      failed(checkPositive(ctx, w.kernel, "kernel_shape")))
+    return failure();
   for (int64_t i = 0; i < spatial; ++i) {
     w.padsBegin.push_back(pads[i]);
     w.padsEndExplicit.push_back(pads[i + spatial]);
@@ -139,9 +143,10 @@ Value padInput(OpBuilder &b, Location loc, Value input, const PoolWindow &w,
 }
 
 LogicalResult checkPoolRank(NodeContext &ctx, RankedTensorType type) {
-  if (type.getRank() < 3 || type.getRank() > 4)
-    return ctx.unsupported(Twine(type.getRank() - 2) +
-                           "-D pooling (1-D and 2-D are supported)");
+  // The window loops are generic in the spatial rank (1-D, 2-D, 3-D ...).
+  if (type.getRank() < 3)
+    return ctx.unsupported("pooling of a rank-" + Twine(type.getRank()) +
+                           " tensor (it needs N, C and a spatial dimension)");
   return success();
 }
 

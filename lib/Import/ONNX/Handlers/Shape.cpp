@@ -274,6 +274,13 @@ LogicalResult importGather(NodeContext &ctx) {
                            arith::AddIOp::create(b, loc, index,
                                                  indexConstant(b, loc, dim)),
                            index);
+                       // Out-of-range indices (ONNX: an error) are clamped:
+                       // the kernels have no error path, and an embedding
+                       // lookup with a bad id must not read outside `data`.
+                       index = arith::MaxSIOp::create(b, loc, index,
+                                                      indexConstant(b, loc, 0));
+                       index = arith::MinSIOp::create(
+                           b, loc, index, indexConstant(b, loc, dim - 1));
                        SmallVector<Value> coords;
                        for (int64_t d = 0; d < axis; ++d)
                          coords.push_back(position[d]);

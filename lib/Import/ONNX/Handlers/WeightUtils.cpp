@@ -85,6 +85,9 @@ mlir::effai::onnx_import::getConvWindow(NodeContext &ctx,
                     << " spatial dimensions";
     return failure();
   }
+  if (failed(checkPositive(ctx, strides, "strides")) ||
+      failed(checkPositive(ctx, dilations, "dilations")))
+    return failure();
   if (spatial == 1) {
     window.strides = {1, strides[0]};
     window.dilations = {1, dilations[0]};
