@@ -2,7 +2,8 @@
 # Installs dependencies, builds effai, and runs every test: the lit suite
 # (through ctest), then the reliability checks: each libFuzzer target for
 # 60 s, the runtime's concurrency test under ThreadSanitizer, and the
-# importer, dialect, runtime and fuzz-regression tests under ASan + UBSan.
+# dialect, transform, conversion, importer, runtime and fuzz-regression
+# tests under ASan + UBSan.
 # This is the command CI runs (about 40 minutes on 2 cores).
 set -euo pipefail
 
@@ -15,5 +16,5 @@ build_dir="${BUILD_DIR:-$root/build}"
 
 "$root/scripts/fuzz.sh" 60
 "$root/scripts/sanitize.sh" thread
-"$root/scripts/sanitize.sh" address test/Dialect test/Import test/Runtime \
-  test/Fuzz
+"$root/scripts/sanitize.sh" address test/Dialect test/Transforms \
+  test/Conversion test/Import test/Runtime test/Fuzz

@@ -112,7 +112,9 @@ LogicalResult hoistThroughMax(PatternRewriter &rewriter,
   if (kind == MaxKind::Pool)
     init = linalg::FillOp::create(rewriter, loc, startValue, init).getResult(0);
   SmallVector<Value> inputs = {codes};
-  for (OpOperand *input : llvm::drop_begin(op.getDpsInputOperands()))
+  // A named vector: drop_begin of the returned temporary would outlive it.
+  SmallVector<OpOperand *> operands = op.getDpsInputOperands();
+  for (OpOperand *input : llvm::drop_begin(operands))
     inputs.push_back(input->get());
   bool isSigned = qtype.isSigned();
   auto generic = linalg::GenericOp::create(

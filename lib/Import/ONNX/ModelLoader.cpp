@@ -91,6 +91,44 @@ static bool freezeInput(onnx::GraphProto &graph, const std::string &name,
   return true;
 }
 
+std::map<std::string, int>
+mlir::effai::onnx_import::getDeclaredRanks(const onnx::GraphProto &graph) {
+  std::map<std::string, int> ranks;
+  for (const auto *list : {&graph.input(), &graph.value_info()})
+    for (const onnx::ValueInfoProto &info : *list)
+      if (info.type().tensor_type().has_shape())
+        ranks[info.name()] = info.type().tensor_type().shape().dim_size();
+  for (const onnx::TensorProto &initializer : graph.initializer())
+    ranks[initializer.name()] = initializer.dims_size();
+  return ranks;
+}
+
+/// ONNX 1.12's shape inference trusts some inputs' ranks: a ConvTranspose
+/// whose weight has no spatial dimensions crashes it (found by fuzzing).
+/// Checks convolutions' declared input ranks before inference runs.
+static bool checkConvolutionRanks(const onnx::GraphProto &graph,
+                                  std::string &error) {
+  std::map<std::string, int> ranks = getDeclaredRanks(graph);
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    if ((node.op_type() != "Conv" && node.op_type() != "ConvTranspose") ||
+        node.input_size() < 2 || !ranks.count(node.input(0)) ||
+        !ranks.count(node.input(1)))
+      continue;
+    int x = ranks[node.input(0)], w = ranks[node.input(1)];
+    if (x >= 3 && w == x)
+      continue;
+    std::string name =
+        node.name().empty() ? "#" + std::to_string(i) : "'" + node.name() + "'";
+    error = "invalid model: node " + name + " (" + node.op_type() +
+            "): input of rank " + std::to_string(x) + " and weight of rank " +
+            std::to_string(w) +
+            " (both need N/M, C and the same spatial dimensions)";
+    return false;
+  }
+  return true;
+}
+
 /// onnx::checker::check_model, but with external data resolved below
 /// `modelDir` rather than the current directory.
 static void checkModel(const onnx::ModelProto &model,
@@ -143,7 +181,8 @@ bool mlir::effai::onnx_import::loadModel(
                        entry.getValue(), error))
         return false;
     checkModel(model, modelDir.str());
-    if (!upgradeOldOpset(model, error))
+    if (!checkConvolutionRanks(model.graph(), error) ||
+        !upgradeOldOpset(model, error))
       return false;
     onnx::ShapeInferenceOptions options(/*check_type_val=*/true,
                                         /*strict_mode_val=*/1,

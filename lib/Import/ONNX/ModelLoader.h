@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,10 @@ bool loadModel(llvm::StringRef bytes, llvm::StringRef modelDir,
                const llvm::StringMap<std::string> &constantInputs,
                bool foldShapes, onnx::ModelProto &model,
                ShapeFoldingReport &folding, std::string &error);
+
+/// The ranks of the values whose shapes the graph records (inputs,
+/// value_info, initializers).
+std::map<std::string, int> getDeclaredRanks(const onnx::GraphProto &graph);
 
 /// Reads the bytes of an external-data tensor (location/offset/length
 /// entries) from a file below `baseDir`. Returns false with `error` set.

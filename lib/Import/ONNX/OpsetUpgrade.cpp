@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "OpsetUpgrade.h"
+#include "ModelLoader.h"
 
 #include "onnx/defs/schema.h"
 #include "onnx/shape_inference/implementation.h"
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 using namespace mlir::effai::onnx_import;
 
@@ -100,18 +102,6 @@ static const std::string *findUndefinedOutput(const onnx::GraphProto &graph) {
 /// Past this many nodes, a failed conversion is not searched node by node.
 static constexpr int kMaxNodesToSearch = 512;
 
-/// The ranks of the values whose shapes the graph records.
-static std::map<std::string, int> getKnownRanks(const onnx::GraphProto &graph) {
-  std::map<std::string, int> ranks;
-  for (const auto *list : {&graph.input(), &graph.value_info()})
-    for (const onnx::ValueInfoProto &info : *list)
-      if (info.type().tensor_type().has_shape())
-        ranks[info.name()] = info.type().tensor_type().shape().dim_size();
-  for (const onnx::TensorProto &initializer : graph.initializer())
-    ranks[initializer.name()] = initializer.dims_size();
-  return ranks;
-}
-
 /// Legacy broadcasting (before opset 7) aligns B with A at `axis`; opset 7
 /// aligns trailing dimensions. ONNX 1.12's adapter appends A's rank minus
 /// B's rank ones to B whatever the axis (B [2] at axis 1 of A [2,2,3]
@@ -119,7 +109,7 @@ static std::map<std::string, int> getKnownRanks(const onnx::GraphProto &graph) {
 /// trailing ones here (an Unsqueeze-1) and drop `axis`, leaving the adapter
 /// only `broadcast` to remove.
 static void alignLegacyBroadcasts(onnx::GraphProto &graph) {
-  std::map<std::string, int> ranks = getKnownRanks(graph);
+  std::map<std::string, int> ranks = getDeclaredRanks(graph);
   auto *nodes = graph.mutable_node();
   for (int i = 0; i < nodes->size(); ++i) {
     onnx::NodeProto *node = nodes->Mutable(i);
@@ -159,12 +149,31 @@ static void alignLegacyBroadcasts(onnx::GraphProto &graph) {
   }
 }
 
+/// The adapters trust the model: Gemm-6's reads A's and B's dimensions by
+/// index (a rank-1 B made it allocate terabytes, found by fuzzing). Throws
+/// what the converter would not check.
+static void checkAdapterInputs(const onnx::GraphProto &graph) {
+  std::map<std::string, int> ranks = getDeclaredRanks(graph);
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (node.op_type() != "Gemm" || node.input_size() < 2)
+      continue;
+    for (int i = 0; i < 2; ++i) {
+      auto rank = ranks.find(node.input(i));
+      if (rank != ranks.end() && rank->second != 2)
+        throw std::invalid_argument("Gemm needs 2-D A and B, input " +
+                                    std::to_string(i) + " has rank " +
+                                    std::to_string(rank->second));
+    }
+  }
+}
+
 static void convert(onnx::ModelProto &model) {
   // The adapters read shapes (Gemm's broadcast, ...): infer them first, as
   // ONNX's Python convert_version does.
   onnx::shape_inference::InferShapes(model);
   alignLegacyBroadcasts(*model.mutable_graph());
   onnx::shape_inference::InferShapes(model);
+  checkAdapterInputs(model.graph());
   model = onnx::version_conversion::ConvertVersion(model, int(kMinImportOpset));
 }
 

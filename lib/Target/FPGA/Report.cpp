@@ -84,10 +84,11 @@ std::string compare(const llvm::json::Object *estimate,
   int64_t e = estimate ? estimate->getInteger(key).value_or(0) : 0;
   int64_t m = synthesized ? synthesized->getInteger(key).value_or(0) : 0;
   std::string text = std::to_string(e) + "/" + std::to_string(m);
-  if (m > 0 && e != m)
-    text += llvm::formatv(" ({0:+0;-0}%)",
-                          int64_t(std::lround(100.0 * (e - m) / m)))
-                .str();
+  if (m > 0 && e != m) {
+    long error = std::lround(100.0 * (e - m) / m);
+    text +=
+        " (" + std::string(error > 0 ? "+" : "") + std::to_string(error) + "%)";
+  }
   return text;
 }
 
