@@ -410,6 +410,18 @@ LogicalResult importQuantizedMatMul(NodeContext &ctx, bool qlinear) {
   Value as = ctx.input(1), bs = ctx.input(4), ys = ctx.input(6);
   if (!as || !bs || !ys)
     return failure();
+  // a's and y's parameters are per tensor; b's per tensor or per column.
+  auto elements = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getNumElements();
+  };
+  if (elements(as) != 1 || elements(ys) != 1 ||
+      (ctx.hasInput(7) && elements(ctx.input(7)) != 1))
+    return ctx.unsupported("QLinearMatMul with a_scale, y_scale or "
+                           "y_zero_point of more than one element");
+  int64_t columns = result.getDimSize(result.getRank() - 1);
+  if (elements(bs) != 1 && elements(bs) != columns)
+    return ctx.unsupported("QLinearMatMul b_scale of " + Twine(elements(bs)) +
+                           " elements for " + Twine(columns) + " columns");
   bool yzpUnsigned = ctx.isUnsignedInput(7) || !ctx.hasInput(7);
   SmallVector<Value> inputs{
       acc, alongAxis(b, loc, as, 0, 0),
