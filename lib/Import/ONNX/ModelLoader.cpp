@@ -104,18 +104,22 @@ mlir::effai::onnx_import::getDeclaredRanks(const onnx::GraphProto &graph) {
 }
 
 /// ONNX 1.12's shape inference trusts some inputs' ranks: a ConvTranspose
-/// whose weight has no spatial dimensions crashes it (found by fuzzing).
-/// Checks convolutions' declared input ranks before inference runs.
+/// whose weight has no spatial dimensions crashes it, a ConvInteger's passes
+/// to the handlers (both found by fuzzing). Checks convolutions' declared
+/// input and weight ranks before inference runs.
 static bool checkConvolutionRanks(const onnx::GraphProto &graph,
                                   std::string &error) {
   std::map<std::string, int> ranks = getDeclaredRanks(graph);
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto &node = graph.node(i);
-    if ((node.op_type() != "Conv" && node.op_type() != "ConvTranspose") ||
-        node.input_size() < 2 || !ranks.count(node.input(0)) ||
-        !ranks.count(node.input(1)))
+    const std::string &op = node.op_type();
+    int weight = op == "QLinearConv" ? 3 : 1;
+    bool convolution = op == "Conv" || op == "ConvTranspose" ||
+                       op == "ConvInteger" || op == "QLinearConv";
+    if (!convolution || node.input_size() <= weight ||
+        !ranks.count(node.input(0)) || !ranks.count(node.input(weight)))
       continue;
-    int x = ranks[node.input(0)], w = ranks[node.input(1)];
+    int x = ranks[node.input(0)], w = ranks[node.input(weight)];
     if (x >= 3 && w == x)
       continue;
     std::string name =

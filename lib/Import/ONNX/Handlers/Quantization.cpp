@@ -461,6 +461,9 @@ LogicalResult importQuantizedConvAtRunTime(NodeContext &ctx, bool qlinear) {
   Location loc = ctx.loc;
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
+  if (wType.getRank() != xType.getRank())
+    return ctx.emitError() << "weight of rank " << wType.getRank()
+                           << " for an input of rank " << xType.getRank();
   FailureOr<ConvWindow> window = getConvWindow(
       ctx, xType.getShape().drop_front(2), wType.getShape().drop_front(2));
   if (failed(window))
