@@ -45,12 +45,13 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus/$target"
   log="$build_dir/fuzz-$target.log"
   rm -f "$crashes/$target-"*
+  replay=() # (git keeps no empty folder for a target without regressions)
+  [ -d "$regressions/$target" ] && replay=("$regressions/$target")
   # -timeout: an input that takes longer is a hang, reported like a crash.
   "$build_dir/bin/$target-fuzzer" -max_total_time="$seconds" -timeout=30 \
     -rss_limit_mb=4096 -max_len=1048576 -print_final_stats=1 \
     -artifact_prefix="$crashes/$target-" \
-    "$corpus/$target" "$seeds/$target" "$regressions/$target" \
-    >"$log" 2>&1 || true
+    "$corpus/$target" "$seeds/$target" "${replay[@]}" >"$log" 2>&1 || true
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   found=$(find "$crashes" -name "$target-*" | wc -l)
   printf '%-18s %8s %12s %8s %8s\n' "$target" "$seconds" "${runs:-?}" \
