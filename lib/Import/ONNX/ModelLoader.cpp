@@ -122,11 +122,8 @@ static bool checkConvolutionRanks(const onnx::GraphProto &graph,
     int x = ranks[node.input(0)], w = ranks[node.input(weight)];
     if (x >= 3 && w == x)
       continue;
-    std::string name =
-        node.name().empty() ? "#" + std::to_string(i) : "'" + node.name() + "'";
-    error = "invalid model: node " + name + " (" + node.op_type() +
-            "): input of rank " + std::to_string(x) + " and weight of rank " +
-            std::to_string(w) +
+    error = "invalid model: " + describeNode(node, i) + ": input of rank " +
+            std::to_string(x) + " and weight of rank " + std::to_string(w) +
             " (both need N/M, C and the same spatial dimensions)";
     return false;
   }

@@ -26,7 +26,8 @@ mlir::effai::onnx_import::getDefaultOpset(const onnx::ModelProto &model) {
   return 0;
 }
 
-static std::string describeNode(const onnx::NodeProto &node, int index) {
+std::string mlir::effai::onnx_import::describeNode(const onnx::NodeProto &node,
+                                                   int index) {
   std::string name = node.name().empty() ? "#" + std::to_string(index)
                                          : "'" + node.name() + "'";
   return "node " + name + " (" + node.op_type() + ")";

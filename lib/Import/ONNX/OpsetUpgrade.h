@@ -24,6 +24,10 @@ constexpr int64_t kMinImportOpset = 7, kMaxImportOpset = 17;
 /// The model's default-domain ("" or "ai.onnx") opset, or 0 if it imports none.
 int64_t getDefaultOpset(const onnx::ModelProto &model);
 
+/// "node 'name' (OpType)", or "node #index (OpType)" when it has no name:
+/// how the loader's errors name a node.
+std::string describeNode(const onnx::NodeProto &node, int index);
+
 /// Upgrades `model` in place to kMinImportOpset when its default-domain
 /// opset is older. Returns false with `error` naming the node that cannot be
 /// upgraded and why. Throws nothing.
