@@ -24,15 +24,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   effai::fuzz::FuzzContext context(
       effai::fuzz::getFuzzRegistry(effai::registerAllDialects));
   ParserConfig config(context.get());
-  OwningOpRef<Operation *> op = parseSourceString(
-      StringRef(reinterpret_cast<const char *>(data), size), config);
+  // MLIR's lexer reads up to the NUL that a file's MemoryBuffer ends with
+  // (parseSourceString does not add one): libFuzzer's bytes have none, so a
+  // token at the end would run past them into whatever follows.
+  std::string text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<Operation *> op = parseSourceString(text, config);
   if (!op) {
     if (!context.hasDiagnosedError())
       abort();
     return 0;
   }
-  std::string text;
-  llvm::raw_string_ostream os(text);
+  std::string printed;
+  llvm::raw_string_ostream os(printed);
   op->print(os);
   // The folders and canonicalization patterns run on whatever verified.
   PassManager pm(context.get(), op->getName().getStringRef());
