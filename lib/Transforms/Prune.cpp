@@ -10,6 +10,7 @@
 #include "WeightRewrite.h"
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Dialect/Effai/IR/PackedIndices.h"
 #include "effai/Transforms/Passes.h"
 #include "effai/Utils/ConstantData.h"
 
@@ -30,8 +31,15 @@ namespace {
 struct PrunedWeight {
   SparsityFormatAttrInterface sparsity;
   std::vector<float> values;
-  std::vector<int8_t> groupPositions; // nm
+  std::vector<uint8_t> packedIndices; // nm, delta, bitmap
   std::vector<int32_t> coordinates;   // unstructured, block: pairs
+};
+
+/// How magnitude pruning stores positions (the pass's index options).
+struct IndexChoice {
+  std::string index;
+  unsigned deltaBits;
+  unsigned valueBits;
 };
 
 /// Indices of `scores` sorted by decreasing score, ties by index.
@@ -43,20 +51,67 @@ std::vector<int64_t> rankByScore(const std::vector<double> &scores) {
   return order;
 }
 
-/// The weights of `w` marked in `kept`, as an unstructured payload.
-PrunedWeight keepMarked(MLIRContext *ctx, const std::vector<float> &w,
-                        int64_t cols, const std::vector<bool> &kept) {
-  PrunedWeight result;
-  int64_t count = 0;
-  for (size_t index = 0; index < w.size(); ++index) {
-    if (!kept[index])
+/// The delta width with the smallest payload for `positions` (ties: the
+/// narrower), among `deltaBits` alone when it is set.
+std::pair<unsigned, int64_t> chooseDeltaBits(ArrayRef<int64_t> positions,
+                                             const IndexChoice &choice) {
+  unsigned best = 0;
+  int64_t bestBits = 0;
+  for (unsigned bits = 1; bits <= kMaxPackedFieldBits; ++bits) {
+    if (choice.deltaBits != 0 && bits != choice.deltaBits)
       continue;
-    ++count;
-    result.values.push_back(w[index]); // row-major payload order
-    result.coordinates.push_back(static_cast<int32_t>(index / cols));
-    result.coordinates.push_back(static_cast<int32_t>(index % cols));
+    int64_t payloadBits =
+        countDeltaEntries(positions, bits) * int64_t(choice.valueBits + bits);
+    if (best == 0 || payloadBits < bestBits) {
+      best = bits;
+      bestBits = payloadBits;
+    }
   }
-  result.sparsity = UnstructuredSparsityAttr::get(ctx, count);
+  return {best, bestBits};
+}
+
+/// The weights of `w` marked in `kept`, stored as `choice` says.
+PrunedWeight keepMarked(MLIRContext *ctx, const std::vector<float> &w,
+                        int64_t cols, const std::vector<bool> &kept,
+                        const IndexChoice &choice) {
+  std::vector<int64_t> positions;
+  for (size_t index = 0; index < w.size(); ++index)
+    if (kept[index])
+      positions.push_back(int64_t(index));
+  int64_t count = positions.size();
+  PrunedWeight result;
+  if (choice.index == "pairs") {
+    for (int64_t index : positions) {
+      result.values.push_back(w[index]); // row-major payload order
+      result.coordinates.push_back(static_cast<int32_t>(index / cols));
+      result.coordinates.push_back(static_cast<int32_t>(index % cols));
+    }
+    result.sparsity = UnstructuredSparsityAttr::get(ctx, count);
+    return result;
+  }
+  auto [deltaBits, deltaPayloadBits] = chooseDeltaBits(positions, choice);
+  int64_t bitmapPayloadBits =
+      count * int64_t(choice.valueBits) + int64_t(w.size());
+  bool useBitmap =
+      choice.index == "bitmap" ||
+      (choice.index == "auto" && bitmapPayloadBits <= deltaPayloadBits);
+  if (useBitmap) {
+    std::vector<uint32_t> bits(w.size(), 0);
+    for (int64_t index : positions) {
+      bits[index] = 1;
+      result.values.push_back(w[index]);
+    }
+    result.packedIndices = packFields(bits, 1);
+    result.sparsity = BitmapSparsityAttr::get(ctx, count);
+    return result;
+  }
+  DeltaStream stream = buildDeltaStream(positions, deltaBits);
+  for (auto [position, isFiller] :
+       llvm::zip_equal(stream.positions, stream.isFiller))
+    result.values.push_back(isFiller ? 0.0f : w[position]);
+  result.packedIndices = packFields(stream.deltas, deltaBits);
+  result.sparsity =
+      DeltaSparsityAttr::get(ctx, int64_t(stream.positions.size()), deltaBits);
   return result;
 }
 
@@ -85,6 +140,7 @@ PrunedWeight pruneNM(MLIRContext *ctx, const std::vector<float> &w,
                      int64_t rows, int64_t cols, int64_t n, int64_t m) {
   PrunedWeight result;
   result.sparsity = NMSparsityAttr::get(ctx, n, m);
+  std::vector<uint32_t> groupPositions;
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t g = 0; g < cols; g += m) {
       std::vector<double> scores(m);
@@ -95,9 +151,10 @@ PrunedWeight pruneNM(MLIRContext *ctx, const std::vector<float> &w,
       std::sort(kept.begin(), kept.end());
       for (int64_t position : kept) {
         result.values.push_back(w[r * cols + g + position]);
-        result.groupPositions.push_back(static_cast<int8_t>(position));
+        groupPositions.push_back(uint32_t(position));
       }
     }
+  result.packedIndices = packFields(groupPositions, getNMPositionBits(m));
   return result;
 }
 
@@ -158,6 +215,19 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     if (norm != "l1" && norm != "l2")
       return module.emitError("effai-prune: norm must be l1 or l2, got '")
              << static_cast<std::string>(norm) << "'";
+    if (index != "auto" && index != "delta" && index != "bitmap" &&
+        index != "pairs")
+      return module.emitError("effai-prune: index must be auto, delta, "
+                              "bitmap or pairs, got '")
+             << static_cast<std::string>(index) << "'";
+    if (deltaBits > kMaxPackedFieldBits)
+      return module.emitError("effai-prune: delta-bits must be in [1, ")
+             << kMaxPackedFieldBits << "] (or 0: chosen), got "
+             << static_cast<unsigned>(deltaBits);
+    if (valueBits < 1 || valueBits > 64)
+      return module.emitError("effai-prune: value-bits must be in [1, 64], "
+                              "got ")
+             << static_cast<unsigned>(valueBits);
     return success();
   }
 
@@ -206,7 +276,8 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
             : keepMarked(ctx, *weights, cols,
                          keptByGlobalRank.count(pack)
                              ? keptByGlobalRank[pack]
-                             : markLargest(magnitudes(*weights), sparsity));
+                             : markLargest(magnitudes(*weights), sparsity),
+                         IndexChoice{index, deltaBits, valueBits});
 
     auto newType = WeightType::get(
         ctx, type.getShape(), type.getElementType(),
@@ -216,9 +287,9 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     Value values = buildConstant<float>(b, loc, newType.getValuesType(),
                                         pruned.values, "pruned_values");
     Value indices =
-        mode == "nm"
-            ? buildConstant<int8_t>(b, loc, newType.getIndicesType(),
-                                    pruned.groupPositions, "pruned_indices")
+        pruned.coordinates.empty()
+            ? buildConstant<uint8_t>(b, loc, newType.getIndicesType(),
+                                     pruned.packedIndices, "pruned_indices")
             : buildConstant<int32_t>(b, loc, newType.getIndicesType(),
                                      pruned.coordinates, "pruned_indices");
     replacePack(pack, newType, values, indices);

@@ -1,6 +1,7 @@
 # Numeric test of the kernels that skip pruned weights
 # (effai-convert-sparse-kernels, part of effai-cpu-pipeline): linear and
-# convolution layers with N:M, unstructured and channel-sparse payloads in
+# convolution layers with N:M, unstructured (i32 pairs, relative indices of
+# several widths with fillers, bitmaps) and channel-sparse payloads in
 # float, int8 and power-of-two values (and block payloads, visited in row
 # order through compile-time tables), compiled and run, against NumPy on the
 # dense weights the payloads stand for. Rows with no stored weight, strides,
@@ -56,19 +57,59 @@ def pow2_values(rng, count, terms=2, min_exp=-6, max_exp=1):
 
 # --- Sparsity formats: payload shapes and positions in the [O, R] view ------
 
+def pack_fields(fields, width):
+    """Fields of `width` bits packed into bytes, least significant bit first
+    (the layout of #effai.nm, #effai.delta and #effai.bitmap indices)."""
+    bits = ((np.asarray(fields, np.int64)[:, None] >> np.arange(width)) & 1)
+    return np.packbits(bits.reshape(-1).astype(np.uint8),
+                       bitorder="little").view(np.int8)
+
+
 def nm_positions(rng, rows, cols, n, m):
     """Per row, n positions in every group of m, sorted."""
     idx = np.stack([np.sort(rng.choice(m, n, replace=False))
                     for _ in range(rows * cols // m)]).reshape(rows, -1)
-    return idx.astype(np.int8), f"#effai.nm<{n}:{m}>", \
+    width = max(1, int(np.ceil(np.log2(m))))
+    return pack_fields(idx.reshape(-1), width), f"#effai.nm<{n}:{m}>", \
         (np.arange(cols // m).repeat(n) * m)[None, :] + idx.astype(np.int64)
 
 
-def unstructured_positions(rng, rows, cols, keep):
+def unstructured_mask(rng, rows, cols, keep):
     mask = rng.random((rows, cols)) < keep
     mask[1, :] = False  # a row with nothing stored: bias only
-    coords = np.argwhere(mask).astype(np.int32)
+    return mask
+
+
+def unstructured_positions(rng, rows, cols, keep):
+    coords = np.argwhere(unstructured_mask(rng, rows, cols, keep)).astype(
+        np.int32)
     return coords, f"#effai.unstructured<nnz = {len(coords)}>", coords
+
+
+def delta_positions(rng, rows, cols, keep, width):
+    """Relative indices; gaps wider than 2^width - 1 get filler entries
+    (their codes are set to zero by build)."""
+    flat = np.flatnonzero(unstructured_mask(rng, rows, cols, keep))
+    largest, previous = (1 << width) - 1, 0
+    positions, deltas, fillers = [], [], []
+    for p in flat:
+        while p - previous > largest:
+            previous += largest
+            positions.append(previous), deltas.append(largest)
+            fillers.append(True)
+        positions.append(p), deltas.append(p - previous), fillers.append(False)
+        previous = p
+    positions = np.array(positions)
+    coords = np.stack([positions // cols, positions % cols], 1)
+    return pack_fields(deltas, width), \
+        f"#effai.delta<nnz = {len(positions)}, bits = {width}>", coords, \
+        np.array(fillers)
+
+
+def bitmap_positions(rng, rows, cols, keep):
+    mask = unstructured_mask(rng, rows, cols, keep)
+    return pack_fields(mask.reshape(-1), 1), \
+        f"#effai.bitmap<nnz = {mask.sum()}>", np.argwhere(mask)
 
 
 def build(kind, rows, cols, sparsity, values, seed):
@@ -78,7 +119,7 @@ def build(kind, rows, cols, sparsity, values, seed):
         n, m = map(int, sparsity[2:].split(":"))
         indices, attr, cols_of = nm_positions(rng, rows, cols, n, m)
         row_of = np.arange(rows)[:, None].repeat(cols_of.shape[1], 1)
-        stored_shape = list(indices.shape)
+        stored_shape = list(cols_of.shape)
         index_dtype = "i8"
     elif sparsity == "block":
         # [2, 4] blocks, a third of them kept: each block spans two rows.
@@ -100,6 +141,15 @@ def build(kind, rows, cols, sparsity, values, seed):
         cols_of = np.arange(cols)[None, :].repeat(len(kept), 0)
         stored_shape = [len(kept)] + list(kind[1:])
         index_dtype = "i32"
+    elif sparsity.startswith("delta") or sparsity == "bitmap":
+        if sparsity == "bitmap":
+            indices, attr, coords = bitmap_positions(rng, rows, cols, 0.3)
+        else:
+            indices, attr, coords, fillers = delta_positions(
+                rng, rows, cols, 0.3, int(sparsity[5:]))
+        row_of, cols_of = coords[:, 0], coords[:, 1]
+        stored_shape = [len(coords)]
+        index_dtype = "i8"
     else:
         indices, attr, coords = unstructured_positions(rng, rows, cols, 0.3)
         row_of, cols_of = coords[:, 0], coords[:, 1]
@@ -112,6 +162,8 @@ def build(kind, rows, cols, sparsity, values, seed):
         codes, dtype, fmt, decode = int8_values(rng, count, rows)
     else:
         codes, dtype, fmt, decode = pow2_values(rng, count)
+    if sparsity.startswith("delta"):
+        codes[fillers] = 0  # fillers store zeros
     if values == "pow2":
         codes = codes.reshape(stored_shape + [2])
     else:
@@ -144,7 +196,8 @@ def run(text, x):
     ("nm2:4", "float"), ("nm1:4", "pow2"), ("nm4:8", "int8"),
     ("unstructured", "float"), ("unstructured", "int8"),
     ("unstructured", "pow2"), ("channel", "float"), ("block", "float"),
-    ("block", "int8")])
+    ("block", "int8"), ("delta2", "float"), ("delta4", "int8"),
+    ("delta8", "pow2"), ("bitmap", "float"), ("bitmap", "pow2")])
 @pytest.mark.parametrize("m", [3, 9])  # per-output gather / batch-inner
 def test_linear(sparsity, values, m):
     k, n = 16, 6
@@ -165,7 +218,8 @@ def test_linear(sparsity, values, m):
 @pytest.mark.parametrize("sparsity,values,stride,pad,dilation", [
     ("unstructured", "float", 2, 1, 1), ("nm2:4", "pow2", 1, 1, 1),
     ("nm2:4", "int8", 1, 0, 2), ("channel", "float", 1, 2, 1),
-    ("block", "float", 1, 1, 1)])
+    ("block", "float", 1, 1, 1), ("delta3", "int8", 2, 1, 1),
+    ("bitmap", "pow2", 1, 1, 2)])
 def test_conv(sparsity, values, stride, pad, dilation):
     batch, c, h, w, o, kh = 2, 4, 7, 6, 6, 3
     ssa, wtype, dense = build((o, c, kh, kh), o, c * kh * kh, sparsity,
@@ -200,7 +254,8 @@ def test_conv(sparsity, values, stride, pad, dilation):
 # two), then scales once; the sum over the kept weights is exact.
 @pytest.mark.parametrize("kind,sparsity,values", [
     ("linear", "unstructured", "int8"), ("linear", "nm2:4", "pow2"),
-    ("conv", "nm2:4", "int8"), ("conv", "block", "pow2")])
+    ("conv", "nm2:4", "int8"), ("conv", "block", "pow2"),
+    ("linear", "delta2", "int8"), ("conv", "bitmap", "pow2")])
 def test_quantized_activations(kind, sparsity, values):
     x_scale, zp = 0.0625, 100
     xq_type = "!quant.uniform<u8:f32, 0.0625:100>"

@@ -14,20 +14,21 @@ func.func @dense_linear(%x: tensor<8x64xf32>, %v: tensor<16x64xf32>, %b: tensor<
   return %y : tensor<8x16xf32>
 }
 
-// 2:4 int8: half the MACs; the payload is 512 int8 values + 512 int8 positions.
+// 2:4 int8: half the MACs; the payload is 512 int8 values + 512 2-bit
+// positions (128 bytes).
 // CHECK-LABEL: func.func @sparse_int8_linear
-// CHECK: effai.cost = {adds = 0 : i64, bytes_read = 3072 : i64, bytes_written = 512 : i64, intensity = 2.2857{{[0-9]+}} : f64, macs = 4096 : i64, ops = 8192 : i64, shifts = 0 : i64}
-func.func @sparse_int8_linear(%x: tensor<8x64xf32>, %v: tensor<16x32xi8>, %i: tensor<16x32xi8>) -> tensor<8x16xf32> {
-  %w = effai.pack %v indices(%i : tensor<16x32xi8>) : tensor<16x32xi8> -> !effai.weight<16x64xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.02>>, sparsity = #effai.nm<2:4>>>
+// CHECK: effai.cost = {adds = 0 : i64, bytes_read = 2688 : i64, bytes_written = 512 : i64, intensity = 2.56{{0*}}e+00 : f64, macs = 4096 : i64, ops = 8192 : i64, shifts = 0 : i64}
+func.func @sparse_int8_linear(%x: tensor<8x64xf32>, %v: tensor<16x32xi8>, %i: tensor<128xi8>) -> tensor<8x16xf32> {
+  %w = effai.pack %v indices(%i : tensor<128xi8>) : tensor<16x32xi8> -> !effai.weight<16x64xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.02>>, sparsity = #effai.nm<2:4>>>
   %y = effai.linear %x, %w : (tensor<8x64xf32>, !effai.weight<16x64xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.02>>, sparsity = #effai.nm<2:4>>>) -> tensor<8x16xf32>
   return %y : tensor<8x16xf32>
 }
 
 // Integer-only: 4 rows x 512 kept weights = 2048 MACs, plus one requantizing
-// multiply per output (64) and 64 bias adds. int8 x 256 B, payload 1024 B,
-// i32 bias 64 B; int8 result 64 B.
+// multiply per output (64) and 64 bias adds. int8 x 256 B, payload 640 B
+// (512 values, 512 2-bit positions), i32 bias 64 B; int8 result 64 B.
 // CHECK-LABEL: func.func @quantized_linear
-// CHECK: effai.cost = {adds = 64 : i64, bytes_read = 1344 : i64, bytes_written = 64 : i64, intensity = {{.*}} : f64, macs = 2112 : i64, ops = 4288 : i64, shifts = 0 : i64}
+// CHECK: effai.cost = {adds = 64 : i64, bytes_read = 960 : i64, bytes_written = 64 : i64, intensity = {{.*}} : f64, macs = 2112 : i64, ops = 4288 : i64, shifts = 0 : i64}
 func.func @quantized_linear(%x: tensor<4x64x!quant.uniform<i8:f32, 0.05:-3>>,
                             %w: !effai.weight<16x64xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.02>>, sparsity = #effai.nm<2:4>>>,
                             %b: tensor<16x!quant.uniform<i32:f32, 0.001>>) -> tensor<4x16x!quant.uniform<i8:f32, 0.1:2>> {

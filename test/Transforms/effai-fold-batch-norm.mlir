@@ -88,13 +88,14 @@ func.func @linear_mul_add(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
 #n = affine_map<(m, n) -> (n)>
 // CHECK-LABEL: func.func @sparse_linear
 // CHECK-DAG: %[[V:.*]] = arith.constant dense<{{\[\[}}2.000000e+00, 4.000000e+00], [9.000000e+00, 1.200000e+01]]> : tensor<2x2xf32>
-// CHECK-DAG: %[[I:.*]] = arith.constant dense<{{\[\[}}0, 3], [1, 2]]> : tensor<2x2xi8>
-// CHECK: effai.pack %[[V]] indices(%[[I]] : tensor<2x2xi8>)
+// CHECK-DAG: %[[I:.*]] = arith.constant dense<-100> : tensor<1xi8>
+// CHECK: effai.pack %[[V]] indices(%[[I]] : tensor<1xi8>)
 // CHECK-NOT: linalg.generic
 func.func @sparse_linear(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %v = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
-  %i = arith.constant dense<[[0, 3], [1, 2]]> : tensor<2x2xi8>
-  %w = effai.pack %v indices(%i : tensor<2x2xi8>) : tensor<2x2xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  // Positions 0, 3, 1, 2 in 2-bit fields: 0b10'01'11'00 = 156 (-100).
+  %i = arith.constant dense<-100> : tensor<1xi8>
+  %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<2x2xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
   %y = effai.linear %x, %w : (tensor<1x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>) -> tensor<1x2xf32>
   %k = arith.constant dense<[2.0, 3.0]> : tensor<2xf32>
   %e = tensor.empty() : tensor<1x2xf32>

@@ -1,5 +1,5 @@
-// RUN: %effai_opt %s --effai-prune="mode=magnitude sparsity=0.5 scope=global" 2>&1 | FileCheck %s --check-prefix=GLOBAL
-// RUN: %effai_opt %s --effai-prune="mode=magnitude sparsity=0.5" | FileCheck %s --check-prefix=LAYER
+// RUN: %effai_opt %s --effai-prune="mode=magnitude sparsity=0.5 scope=global index=pairs" 2>&1 | FileCheck %s --check-prefix=GLOBAL
+// RUN: %effai_opt %s --effai-prune="mode=magnitude sparsity=0.5 index=pairs" | FileCheck %s --check-prefix=LAYER
 
 // Two weights of 4: one with large values, one with small ones. Per layer,
 // 50% keeps 2 of each. Ranked globally, the 4 largest of all 8 are all in

@@ -17,7 +17,7 @@
 // positions stay.
 // SPARSE: #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.031496062992125984,0.047244094488188976}>>, sparsity = #effai.nm<2:4>>
 // SPARSE: %[[V:.*]] = arith.constant dense<{{\[}}[-32, 127], [64, -127]]> : tensor<2x2xi8>
-// SPARSE: effai.pack %[[V]] indices(%{{.*}} : tensor<2x2xi8>) : tensor<2x2xi8>
+// SPARSE: effai.pack %[[V]] indices(%{{.*}} : tensor<1xi8>) : tensor<2x2xi8>
 // The reference decoder gives back scale * code.
 // DECODED: dense<{{\[}}[5.039370e-01, -1.00787401, 0.251968503, 4.000000e+00], [3.02362204, -0.755905508, 0.000000e+00, -6.000000e+00]]>
 // ERR: error: effai-quantize: weight-bits must be in [2, 8], got 9

@@ -20,7 +20,7 @@
 // 0.5, 1: the 3-level window is [-2, 0], indices kept.
 // FOCUS: #effai.encoding<value = #effai.pow2<terms = 1, bits = 3, min_exp = -2, max_exp = 0, scales = [4.000000e+00, 6.000000e+00]>, sparsity = #effai.nm<2:4>>
 // FOCUS: arith.constant dense<{{\[}}[-1, 3], [2, -3]]> : tensor<2x2xi8>
-// FOCUS: effai.pack %{{.*}} indices(%{{.*}} : tensor<2x2xi8>) : tensor<2x2xi8>
+// FOCUS: effai.pack %{{.*}} indices(%{{.*}} : tensor<1xi8>) : tensor<2x2xi8>
 // The reference decoder agrees: 4 * 2^-3 = 0.5, 4 * -2^-2 = -1,
 // 4 * 2^-4 = 0.25, 4; 6 * 2^-1 = 3, 6 * -2^-3 = -0.75, 0, -6.
 // DECODED{LITERAL}: dense<[[5.000000e-01, -1.000000e+00, 2.500000e-01, 4.000000e+00], [3.000000e+00, -7.500000e-01, 0.000000e+00, -6.000000e+00]]>

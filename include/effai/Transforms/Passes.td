@@ -375,12 +375,19 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
     `[O, R]` view (output channels by flattened reduction):
 
     - `mode=magnitude`: the `1 - sparsity` fraction of all weights with the
-      largest |w| (ties go to the lower index), as
-      `#effai.unstructured<nnz = K>`; per weight (`scope=layer`), or ranked
-      over all the weights pruned together (`scope=global`), so sensitive
-      layers with large weights keep more of them;
+      largest |w| (ties go to the lower index); per weight (`scope=layer`),
+      or ranked over all the weights pruned together (`scope=global`), so
+      sensitive layers with large weights keep more of them. Positions are
+      stored as `index` says: `delta` (`#effai.delta<nnz = K, bits = B>`,
+      B-bit relative indices, B from `delta-bits` or, when 0, the one with
+      the smallest payload), `bitmap` (`#effai.bitmap<nnz = K>`, one bit
+      per weight), `pairs` (`#effai.unstructured<nnz = K>`, i32 row and
+      column: readable but 8 bytes per weight), or `auto` (default): delta
+      or bitmap, whichever payload (values and indices) is smaller with
+      values of `value-bits` bits (32 now; 4 if int4 quantization follows);
     - `mode=nm`: the `n` largest of every `m` consecutive weights along R
-      (e.g. 2:4), as `#effai.nm<n:m>`; needs R divisible by `m`;
+      (e.g. 2:4), as `#effai.nm<n:m>` (positions in `ceil(log2 m)` bits);
+      needs R divisible by `m`;
     - `mode=block`: `[block-rows, block-cols]` tiles ranked by their L1 or
       L2 norm (`norm`), the top `1 - sparsity` fraction kept, as
       `#effai.block<[bo, br], blocks = K>`; needs the view to tile evenly;
@@ -411,8 +418,9 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
     After `effai-prune{mode=nm n=2 m=4}`:
     ```mlir
     %v = arith.constant dense<[[-2.0, 4.0]]> : tensor<1x2xf32>
-    %i = arith.constant dense<[[1, 3]]> : tensor<1x2xi8>
-    %w = effai.pack %v indices(%i : tensor<1x2xi8>) : tensor<1x2xf32> -> !effai.weight<1x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+    // Positions 1 and 3 as 2-bit fields, least significant first: 0b1101.
+    %i = arith.constant dense<13> : tensor<1xi8>
+    %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<1x2xf32> -> !effai.weight<1x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
     ```
   }];
   let options = [
@@ -439,6 +447,14 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
            "Block or channel score: l1 | l2 (block, channel)">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
            "Leave weights with fewer elements dense">,
+    Option<"index", "index", "std::string", /*default=*/"\"auto\"",
+           "How magnitude pruning stores positions: auto | delta | bitmap "
+           "| pairs">,
+    Option<"deltaBits", "delta-bits", "unsigned", /*default=*/"0",
+           "Bits per relative index (index=delta or auto), 1-16; 0: the "
+           "smallest payload">,
+    Option<"valueBits", "value-bits", "unsigned", /*default=*/"32",
+           "Bits per stored value that index=auto sizes payloads with">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }

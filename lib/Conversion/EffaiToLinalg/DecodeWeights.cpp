@@ -11,6 +11,7 @@
 #include "LoweringUtils.h"
 
 #include "effai/Conversion/EffaiToLinalg/EffaiToLinalg.h"
+#include "effai/Dialect/Effai/IR/PackedIndices.h"
 #include "effai/Utils/LinalgBuilders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -198,9 +199,15 @@ static std::pair<Value, Value> placeStored(OpBuilder &b, Location loc,
   auto idx = [&](int64_t v) { return indexConstant(b, loc, v); };
   return llvm::TypeSwitch<Attribute, std::pair<Value, Value>>(sparsity)
       .Case([&](NMSparsityAttr nm) -> std::pair<Value, Value> {
-        // Column = group * M + stored position within the group.
+        // Column = group * M + stored position within the group, a packed
+        // field numbered like the values.
         Value group = arith::DivUIOp::create(b, loc, coords[1], idx(nm.getN()));
-        Value pos = readIndex(b, loc, indices, coords);
+        int64_t perRow = type.getReductionSize() / nm.getM() * nm.getN();
+        Value slot = arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, coords[0], idx(perRow)),
+            coords[1]);
+        Value pos = buildPackedFieldRead(b, loc, indices, slot,
+                                         getNMPositionBits(nm.getM()));
         Value col = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, group, idx(nm.getM())), pos);
         return {coords[0], col};
@@ -262,6 +269,29 @@ Value mlir::effai::decodePackedWeight(OpBuilder &b, Location loc, PackOp pack,
       buildFill(b, loc, logical, getScalarAttr(logical.getElementType(), 0.0));
   SmallVector<int64_t> storedShape = sparsity.getValuesShape(type.getShape());
   SmallVector<int64_t> rowShape(type.getShape().drop_front());
+  if (hasSequentialPositions(sparsity)) {
+    // Delta and bitmap positions follow from the fields before them.
+    int64_t cols = type.getReductionSize();
+    Value zero = indexConstant(b, loc, 0);
+    StoredWalkRange all{zero, indexConstant(b, loc, type.getNumStoredWeights()),
+                        zero, zero,
+                        indexConstant(b, loc, type.getNumElements())};
+    return buildStoredWeightWalk(
+               b, loc, sparsity, indices, all, zeros,
+               [&](OpBuilder &b, Location loc, Value slot, Value position,
+                   ValueRange acc) -> SmallVector<Value> {
+                 Value row = arith::DivUIOp::create(
+                     b, loc, position, indexConstant(b, loc, cols));
+                 Value col = arith::RemUIOp::create(
+                     b, loc, position, indexConstant(b, loc, cols));
+                 Value value = decoder.decode(
+                     b, loc, readCodes(b, loc, values, {slot}, terms), row);
+                 SmallVector<Value> at{row};
+                 llvm::append_range(at, delinearize(b, loc, col, rowShape));
+                 return {tensor::InsertOp::create(b, loc, value, acc[0], at)};
+               })
+        .front();
+  }
   auto loop = scf::ForOp::create(
       b, loc, indexConstant(b, loc, 0),
       indexConstant(b, loc, type.getNumStoredWeights()),

@@ -72,6 +72,43 @@ private:
   Value scales, zeroPoints;
 };
 
+/// Field `field` (an index) of the `width`-bit packed index stream `bytes`
+/// (`tensor<Nxi8>`, see PackedIndices.h), as an index.
+Value buildPackedFieldRead(OpBuilder &b, Location loc, Value bytes, Value field,
+                           unsigned width);
+
+/// Whether `sparsity` places stored weights by walking its indices in order
+/// (#effai.delta, #effai.bitmap) rather than by random access.
+bool hasSequentialPositions(SparsityFormatAttrInterface sparsity);
+
+/// Part of a sequential walk over the stored weights of a delta or bitmap
+/// payload.
+struct StoredWalkRange {
+  /// The first stored weight (slot) the walk meets.
+  Value firstSlot;
+  /// Delta: the slot to stop at, and the position of slot `firstSlot - 1`
+  /// (0 before slot 0) that the first delta is added to.
+  Value endSlot, previousPosition;
+  /// Bitmap: the flat `[O, R]` positions [firstPosition, endPosition) to
+  /// scan.
+  Value firstPosition, endPosition;
+};
+
+/// Body of a walk: the values to carry on, given the stored weight's slot
+/// and flat position in the `[O, R]` view.
+using StoredWeightBodyFn = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, Value slot, Value position, ValueRange carried)>;
+
+/// Builds a loop over the stored weights of `range` of a delta or bitmap
+/// weight with packed `indices`, carrying `init` through `body`; returns
+/// the carried values at the end.
+SmallVector<Value> buildStoredWeightWalk(OpBuilder &b, Location loc,
+                                         SparsityFormatAttrInterface sparsity,
+                                         Value indices,
+                                         const StoredWalkRange &range,
+                                         ValueRange init,
+                                         StoredWeightBodyFn body);
+
 /// Splits a flat index into coordinates of a static shape.
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,
                                ArrayRef<int64_t> shape);

@@ -12,6 +12,7 @@
 #include "LoweringUtils.h"
 
 #include "effai/Conversion/Passes.h"
+#include "effai/Dialect/Effai/IR/PackedIndices.h"
 #include "effai/Dialect/Effai/IR/WeightCodec.h"
 #include "effai/Utils/ConstantData.h"
 #include "effai/Utils/LinalgBuilders.h"
@@ -45,6 +46,9 @@ struct SparseRows {
   /// several rows), the kernel's weight order as payload slots, and the
   /// column of each; empty when payload order already goes row by row.
   SmallVector<int32_t> slots, columns;
+  /// Delta payloads: per row, the position its first delta is added to
+  /// (that of the previous row's last stored weight; 0 before slot 0).
+  SmallVector<int32_t> previousPosition;
 };
 
 /// The rows of `weight` when it is a sparse pack with constant indices:
@@ -72,11 +76,17 @@ FailureOr<SparseRows> getSparseRows(Value weight, double minSparsity) {
     return failure();
   int64_t channels = type.getNumOutputChannels();
   int64_t cols = type.getReductionSize();
-  SparseRows rows{pack, type, SmallVector<int32_t>(channels + 1, 0), {}, {}};
+  SparseRows rows{pack, type, SmallVector<int32_t>(channels + 1, 0),
+                  {},   {},   {}};
   for (int64_t position : *positions)
     ++rows.rowStart[position / cols + 1];
   for (int64_t o = 0; o < channels; ++o)
     rows.rowStart[o + 1] += rows.rowStart[o];
+  if (isa<DeltaSparsityAttr>(type.getEncoding().getSparsity()))
+    for (int64_t o = 0; o < channels; ++o)
+      rows.previousPosition.push_back(
+          rows.rowStart[o] == 0 ? 0
+                                : int32_t((*positions)[rows.rowStart[o] - 1]));
   auto byRow = [&](int64_t a, int64_t b) {
     return (*positions)[a] / cols < (*positions)[b] / cols;
   };
@@ -161,6 +171,11 @@ private:
   ValueDecoder integerCodes;
 };
 
+/// The body of a row loop: values to carry on, given a stored weight's
+/// slot and its column in the [O, R] view.
+using RowBodyFn = function_ref<SmallVector<Value>(
+    OpBuilder &, Location, Value slot, Value column, ValueRange carried)>;
+
 /// Reads the stored weights of a SparseRows weight inside kernel bodies.
 /// Weights are addressed by their payload-order slot: values as
 /// [slots, terms]; the row offsets are a constant table.
@@ -168,7 +183,8 @@ class StoredRowReader {
 public:
   StoredRowReader(OpBuilder &b, Location loc, const SparseRows &rows)
       : product(b, loc, rows.type),
-        sparsity(rows.type.getEncoding().getSparsity()) {
+        sparsity(rows.type.getEncoding().getSparsity()),
+        cols(rows.type.getReductionSize()) {
     PackOp pack = rows.pack;
     auto i32Table = [&](ArrayRef<int32_t> data) -> Value {
       if (data.empty())
@@ -180,6 +196,7 @@ public:
     rowStart = i32Table(rows.rowStart);
     slotTable = i32Table(rows.slots);
     columnTable = i32Table(rows.columns);
+    previousPosition = i32Table(rows.previousPosition);
     int64_t slots = rows.type.getNumStoredWeights();
     terms = rows.type.getEncoding().getValue().getTermsPerValue();
     auto valuesType = cast<RankedTensorType>(pack.getValues().getType());
@@ -187,24 +204,60 @@ public:
         b, loc, pack.getValues(),
         RankedTensorType::get({slots, terms}, valuesType.getElementType()));
     indices = pack.getIndices();
-    if (isa<NMSparsityAttr>(sparsity))
-      indices = buildReshape(b, loc, indices,
-                             RankedTensorType::get({slots}, b.getI8Type()));
   }
 
-  /// The first slot of output channel `o`'s row.
-  Value getRowStart(OpBuilder &b, Location loc, Value o) const {
-    Value raw = tensor::ExtractOp::create(b, loc, rowStart, o);
+  /// Loops over the stored weights of output channel `o`'s row, carrying
+  /// `init` through `body`; returns the carried values at the end.
+  SmallVector<Value> buildRowLoop(OpBuilder &b, Location loc, Value o,
+                                  ValueRange init, RowBodyFn body) const {
+    auto idx = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value next = arith::AddIOp::create(b, loc, o, idx(1));
+    Value first = readTable(b, loc, rowStart, o),
+          end = readTable(b, loc, rowStart, next);
+    if (hasSequentialPositions(sparsity)) {
+      Value rowBegin = arith::MulIOp::create(b, loc, o, idx(cols));
+      StoredWalkRange range{
+          first, end,
+          previousPosition ? readTable(b, loc, previousPosition, o) : Value(),
+          rowBegin, arith::MulIOp::create(b, loc, next, idx(cols))};
+      return buildStoredWeightWalk(b, loc, sparsity, indices, range, init,
+                                   [&](OpBuilder &b, Location loc, Value slot,
+                                       Value position, ValueRange carried) {
+                                     Value col = arith::SubIOp::create(
+                                         b, loc, position, rowBegin);
+                                     return body(b, loc, slot, col, carried);
+                                   });
+    }
+    auto loop = scf::ForOp::create(
+        b, loc, first, end, idx(1), init,
+        [&](OpBuilder &b, Location loc, Value s, ValueRange carried) {
+          scf::YieldOp::create(
+              b, loc, body(b, loc, s, getColumn(b, loc, s, o), carried));
+        });
+    return SmallVector<Value>(loop.getResults());
+  }
+
+  /// The codes of the `slot`-th weight of the kernel's order, one per term.
+  SmallVector<Value> getCodes(OpBuilder &b, Location loc, Value slot) const {
+    if (slotTable)
+      slot = readTable(b, loc, slotTable, slot);
+    SmallVector<Value> codes;
+    for (int64_t t = 0; t < terms; ++t)
+      codes.push_back(tensor::ExtractOp::create(
+          b, loc, values,
+          ValueRange{slot, arith::ConstantIndexOp::create(b, loc, t)}));
+    return codes;
+  }
+
+  StoredWeightProduct product;
+
+private:
+  /// Entry `at` of an i32 table, as an index.
+  static Value readTable(OpBuilder &b, Location loc, Value table, Value at) {
+    Value raw = tensor::ExtractOp::create(b, loc, table, at);
     return arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  }
-
-  /// Builds `scf.for s = rowStart[o] to rowStart[o + 1]` with `init`.
-  scf::ForOp buildRowLoop(OpBuilder &b, Location loc, Value o, ValueRange init,
-                          scf::ForOp::BodyBuilderFn body) const {
-    Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    Value end = getRowStart(b, loc, arith::AddIOp::create(b, loc, o, one));
-    return scf::ForOp::create(b, loc, getRowStart(b, loc, o), end, one, init,
-                              body);
   }
 
   /// The column in the [O, R] view of the `slot`-th weight of the
@@ -223,35 +276,21 @@ public:
     if (isa<UnstructuredSparsityAttr>(sparsity))
       return asIndex(
           tensor::ExtractOp::create(b, loc, indices, ValueRange{slot, idx(1)}));
-    Value j = arith::SubIOp::create(b, loc, slot, getRowStart(b, loc, o));
+    Value j =
+        arith::SubIOp::create(b, loc, slot, readTable(b, loc, rowStart, o));
     auto nm = dyn_cast<NMSparsityAttr>(sparsity);
     if (!nm)
       return j;
     Value group = arith::DivUIOp::create(b, loc, j, idx(nm.getN()));
-    Value pos = asIndex(tensor::ExtractOp::create(b, loc, indices, slot));
+    Value pos = buildPackedFieldRead(b, loc, indices, slot,
+                                     getNMPositionBits(nm.getM()));
     return arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, group, idx(nm.getM())), pos);
   }
 
-  /// The codes of the `slot`-th weight of the kernel's order, one per term.
-  SmallVector<Value> getCodes(OpBuilder &b, Location loc, Value slot) const {
-    if (slotTable)
-      slot = arith::IndexCastOp::create(
-          b, loc, b.getIndexType(),
-          tensor::ExtractOp::create(b, loc, slotTable, slot));
-    SmallVector<Value> codes;
-    for (int64_t t = 0; t < terms; ++t)
-      codes.push_back(tensor::ExtractOp::create(
-          b, loc, values,
-          ValueRange{slot, arith::ConstantIndexOp::create(b, loc, t)}));
-    return codes;
-  }
-
-  StoredWeightProduct product;
-
-private:
   SparsityFormatAttrInterface sparsity;
-  Value rowStart, values, indices, slotTable, columnTable;
+  int64_t cols;
+  Value rowStart, values, indices, slotTable, columnTable, previousPosition;
   int64_t terms;
 };
 
@@ -319,10 +358,11 @@ Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
           at.push_back(linalg::IndexOp::create(b, loc, d));
         Value o = at[channelDim];
         Value zero = buildScalar(b, loc, elt, 0.0);
-        auto loop = reader.buildRowLoop(
+        SmallVector<Value> loop = reader.buildRowLoop(
             b, loc, o, zero,
-            [&](OpBuilder &b, Location loc, Value s, ValueRange acc) {
-              Value x = gather(b, loc, at, reader.getColumn(b, loc, s, o));
+            [&](OpBuilder &b, Location loc, Value s, Value col,
+                ValueRange acc) -> SmallVector<Value> {
+              Value x = gather(b, loc, at, col);
               SmallVector<Value> codes = reader.getCodes(b, loc, s);
               Value sum =
                   integer ? arith::AddIOp::create(b, loc, acc[0],
@@ -332,9 +372,9 @@ Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
                           : buildAccumulate(
                                 b, loc, acc[0],
                                 reader.product.build(b, loc, x, codes, o));
-              scf::YieldOp::create(b, loc, sum);
+              return {sum};
             });
-        Value result = loop.getResult(0);
+        Value result = loop.front();
         unsigned next = 0;
         if (scales)
           result = arith::MulFOp::create(b, loc, result, args[next++]);
@@ -372,10 +412,10 @@ Value buildBatchInnerLinear(OpBuilder &b, Location loc, const SparseRows &rows,
   auto channels = scf::ForOp::create(
       b, loc, idx(0), idx(n), idx(1), ValueRange{yT},
       [&](OpBuilder &b, Location loc, Value o, ValueRange outer) {
-        auto row = reader.buildRowLoop(
+        SmallVector<Value> row = reader.buildRowLoop(
             b, loc, o, outer,
-            [&](OpBuilder &b, Location loc, Value s, ValueRange acc) {
-              Value col = reader.getColumn(b, loc, s, o);
+            [&](OpBuilder &b, Location loc, Value s, Value col,
+                ValueRange acc) -> SmallVector<Value> {
               SmallVector<Value> codes = reader.getCodes(b, loc, s);
               Value xRow = tensor::ExtractSliceOp::create(
                   b, loc, rowType, xT, rowAt(col), sizes, strides);
@@ -393,13 +433,11 @@ Value buildBatchInnerLinear(OpBuilder &b, Location loc, const SparseRows &rows,
                             b, loc, buildAccumulate(b, loc, a[1], term));
                       })
                       .getResult(0);
-              scf::YieldOp::create(
-                  b, loc,
-                  tensor::InsertSliceOp::create(b, loc, updated, acc[0],
-                                                rowAt(o), sizes, strides)
-                      .getResult());
+              return {tensor::InsertSliceOp::create(b, loc, updated, acc[0],
+                                                    rowAt(o), sizes, strides)
+                          .getResult()};
             });
-        scf::YieldOp::create(b, loc, row.getResults());
+        scf::YieldOp::create(b, loc, row);
       });
   Value y = buildTranspose(b, loc, channels.getResult(0), {1, 0});
   auto yType = RankedTensorType::get({m, n}, f32);

@@ -112,8 +112,8 @@ func.func @pow2(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
 // CHECK: weights = dense<{{\[\[}}0, 5, 0, -6], [7, 0, 8, 0]]> : tensor<2x4xi8>
 func.func @pruned(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %v = arith.constant dense<[[5, -6], [7, 8]]> : tensor<2x2xi8>
-  %i = arith.constant dense<[[1, 3], [0, 2]]> : tensor<2x2xi8>
-  %w = effai.pack %v indices(%i : tensor<2x2xi8>) : tensor<2x2xi8> -> !w
+  %i = arith.constant dense<-115> : tensor<1xi8>
+  %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<2x2xi8> -> !w
   %q = quant.qcast %x : tensor<1x4xf32> to tensor<1x4x!in>
   %y = effai.linear %q, %w : (tensor<1x4x!in>, !w) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>

@@ -42,8 +42,8 @@ func.func @constant_linear(%x: tensor<1x2xf32>) -> tensor<1x3xf32> {
 // CHECK: scf.for %{{.*}} = %{{.*}} to %[[C8]] step %{{.*}} iter_args(%{{.*}} = %[[ZERO]])
 // CHECK: tensor.extract %arg1
 // CHECK: tensor.insert
-func.func @unpack_nm(%v: tensor<4x2xf32>, %i: tensor<4x2xi8>) -> tensor<4x4xf32> {
-  %w = effai.pack %v indices(%i : tensor<4x2xi8>) : tensor<4x2xf32> -> !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+func.func @unpack_nm(%v: tensor<4x2xf32>, %i: tensor<2xi8>) -> tensor<4x4xf32> {
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<4x2xf32> -> !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
   %d = effai.unpack %w : !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>> -> tensor<4x4xf32>
   return %d : tensor<4x4xf32>
 }

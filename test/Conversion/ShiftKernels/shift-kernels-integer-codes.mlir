@@ -51,10 +51,10 @@ func.func @sum_leaves_i8(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
 // CHECK: arith.shli
 // CHECK-NOT: arith.sitofp
 // CHECK: effai.linear
-func.func @runtime_codes_and_sparse(%x: tensor<1x4xf32>, %c: tensor<2x4xi8>, %sv: tensor<2x2xi8>, %si: tensor<2x2xi8>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+func.func @runtime_codes_and_sparse(%x: tensor<1x4xf32>, %c: tensor<2x4xi8>, %sv: tensor<2x2xi8>, %si: tensor<1xi8>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
   %w = effai.pack %c : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>>>
   %y = effai.linear %x, %w : (tensor<1x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>>>) -> tensor<1x2xf32>
-  %ws = effai.pack %sv indices(%si : tensor<2x2xi8>) : tensor<2x2xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
+  %ws = effai.pack %sv indices(%si : tensor<1xi8>) : tensor<2x2xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
   %z = effai.linear %x, %ws : (tensor<1x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>) -> tensor<1x2xf32>
   return %y, %z : tensor<1x2xf32>, tensor<1x2xf32>
 }

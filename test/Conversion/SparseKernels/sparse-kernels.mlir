@@ -15,16 +15,22 @@
 
 // Small batch: one generic over the outputs; each output loops over its
 // row's stored weights only (row offsets 0, 4, 8, 12), the column being
-// group * M + stored position. Pruned weights are never touched.
+// group * M + stored position, a 2-bit field of the packed positions (bits
+// 2s and 2s + 1: byte 2s / 8, shifted right by 2s % 8). Pruned weights are
+// never touched.
 // CHECK-LABEL: func.func @nm_float_gather
 // CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 4, 8, 12]> : tensor<4xi32>
-// CHECK-DAG: %[[POS:.*]] = tensor.reshape %{{.*}} : (tensor<3x4xi8>, tensor<1xindex>) -> tensor<12xi8>
+// CHECK-DAG: %[[POS:.*]] = arith.constant dense<[-100, -28, -115]> : tensor<3xi8>
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]{{.*}} ins(%{{.*}} : tensor<3xf32>) outs(%{{.*}} : tensor<2x3xf32>)
 // CHECK: %[[O:.*]] = linalg.index 1
 // CHECK: tensor.extract %[[ROWS]][%[[O]]]
 // CHECK: scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%{{.*}} = %cst) -> (f32)
 // CHECK: %[[GROUP:.*]] = arith.divui %{{.*}}, %c2
-// CHECK: tensor.extract %[[POS]][%[[S]]]
+// CHECK: %[[BIT:.*]] = arith.muli %[[S]], %c2
+// CHECK: %[[BYTE:.*]] = arith.divui %[[BIT]], %c8
+// CHECK: tensor.extract %[[POS]][%{{.*}}]
+// CHECK: arith.shrui
+// CHECK: arith.andi {{.*}}, %c3_i32
 // CHECK: arith.muli %[[GROUP]], %c4
 // CHECK: tensor.extract %arg0
 // CHECK: arith.mulf {{.*}} fastmath<contract>
@@ -35,8 +41,8 @@
 // CHECK-NOT: effai.linear
 func.func @nm_float_gather(%x: tensor<2x8xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
   %v = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]> : tensor<3x4xf32>
-  %i = arith.constant dense<[[0, 3, 1, 2], [0, 1, 2, 3], [1, 3, 0, 2]]> : tensor<3x4xi8>
-  %w = effai.pack %v indices(%i : tensor<3x4xi8>) : tensor<3x4xf32> -> !effai.weight<3x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  %i = arith.constant dense<[-100, -28, -115]> : tensor<3xi8>
+  %w = effai.pack %v indices(%i : tensor<3xi8>) : tensor<3x4xf32> -> !effai.weight<3x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
   %y = effai.linear %x, %w, %b : (tensor<2x8xf32>, !effai.weight<3x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>, tensor<3xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
@@ -89,8 +95,8 @@ func.func @unstructured_int8_batch(%x: tensor<8x4xf32>) -> tensor<8x3xf32> {
 // CHECK: linalg.yield
 func.func @nm_pow2(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
   %v = arith.constant dense<[[1, -2, 3, 0], [4, 5, -6, 7]]> : tensor<2x4xi8>
-  %i = arith.constant dense<[[0, 3, 1, 2], [0, 1, 2, 3]]> : tensor<2x4xi8>
-  %w = effai.pack %v indices(%i : tensor<2x4xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
+  %i = arith.constant dense<[-100, -28]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
   %y = effai.linear %x, %w : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
@@ -141,15 +147,64 @@ func.func @block_rows(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
 // CHECK-COUNT-3: effai.linear
 func.func @left_alone(%x: tensor<1x8xf32>, %q: tensor<1x8x!quant.uniform<u8:f32, 0.1:128>>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>) {
   %v = arith.constant dense<1.0> : tensor<2x6xf32>
-  %i = arith.constant dense<[[0, 1, 2, 0, 1, 2], [0, 1, 2, 0, 1, 2]]> : tensor<2x6xi8>
-  %w = effai.pack %v indices(%i : tensor<2x6xi8>) : tensor<2x6xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<3:4>>>
+  %i = arith.constant dense<[36, 73, -110]> : tensor<3xi8>
+  %w = effai.pack %v indices(%i : tensor<3xi8>) : tensor<2x6xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<3:4>>>
   %y0 = effai.linear %x, %w : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<3:4>>>) -> tensor<1x2xf32>
   %dv = arith.constant dense<1.0> : tensor<2x8xf32>
   %dw = effai.pack %dv : tensor<2x8xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float>>
   %y2 = effai.linear %x, %dw : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x2xf32>
   %qv = arith.constant dense<1> : tensor<2x4xi8>
-  %qi = arith.constant dense<[[0, 1, 0, 1], [0, 1, 0, 1]]> : tensor<2x4xi8>
-  %qw = effai.pack %qv indices(%qi : tensor<2x4xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>, sparsity = #effai.nm<2:4>>>
+  %qi = arith.constant dense<68> : tensor<2xi8>
+  %qw = effai.pack %qv indices(%qi : tensor<2xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>, sparsity = #effai.nm<2:4>>>
   %y3 = effai.linear %q, %qw : (tensor<1x8x!quant.uniform<u8:f32, 0.1:128>>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.5>>, sparsity = #effai.nm<2:4>>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>
   return %y0, %y2, %y3 : tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>
+}
+
+// -----
+
+// Relative indices: each row's loop carries the flat position, adding one
+// 4-bit delta per stored weight, starting from the previous row's last
+// position (table [0, 1, 7]: row 1 starts after position 1, row 2 after 7). The
+// column is the position minus the row's start. Flat positions 1, 7, 8
+// (deltas 1, 6, 1: bytes 0x61, 0x01).
+// CHECK-LABEL: func.func @delta_gather
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 1, 2, 3]> : tensor<4xi32>
+// CHECK-DAG: %[[PREV:.*]] = arith.constant dense<[0, 1, 7]> : tensor<3xi32>
+// CHECK: linalg.generic
+// CHECK: %[[O:.*]] = linalg.index 1
+// CHECK: %[[START:.*]] = arith.muli %[[O]], %c4
+// CHECK: tensor.extract %[[PREV]][%[[O]]]
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 iter_args(%[[P:.*]] = %{{.*}}, %{{.*}} = %cst) -> (index, f32)
+// CHECK: arith.andi {{.*}}, %c15_i32
+// CHECK: %[[NEXT:.*]] = arith.addi %[[P]], %{{.*}} : index
+// CHECK: arith.subi %[[NEXT]], %[[START]]
+// CHECK: scf.yield %[[NEXT]]
+func.func @delta_gather(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %i = arith.constant dense<[97, 1]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<3xf32> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.delta<nnz = 3, bits = 4>>>
+  %y = effai.linear %x, %w : (tensor<2x4xf32>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.delta<nnz = 3, bits = 4>>>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// Bitmap: each row scans its R bits, a set bit taking the next stored
+// weight (the slot is carried, starting at the row's offset). Bits 1, 7, 8.
+// CHECK-LABEL: func.func @bitmap_gather
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 1, 2, 3]> : tensor<4xi32>
+// CHECK: linalg.generic
+// CHECK: scf.for %[[Q:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%[[SLOT:.*]] = %{{.*}}, %{{.*}} = %cst) -> (index, f32)
+// CHECK: arith.andi {{.*}}, %c1_i32
+// CHECK: %[[SET:.*]] = arith.cmpi ne
+// CHECK: scf.if %[[SET]] -> (index, f32)
+// CHECK: arith.addi %[[SLOT]], %c1
+// CHECK: tensor.extract %{{.*}}[%[[SLOT]], %c0]
+// CHECK: } else {
+func.func @bitmap_gather(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %i = arith.constant dense<[-126, 1]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<3xf32> -> !effai.weight<3x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 3>>>
+  %y = effai.linear %x, %w : (tensor<2x4xf32>, !effai.weight<3x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 3>>>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
 }

@@ -17,8 +17,8 @@ func.func @unpack_dense_float_folds(%v: tensor<4x4xf32>) -> tensor<4x4xf32> {
 // CHECK-LABEL: func.func @unpack_sparse_runtime_payload
 // CHECK: effai.pack
 // CHECK: effai.unpack
-func.func @unpack_sparse_runtime_payload(%v: tensor<4x2xf32>, %i: tensor<4x2xi8>) -> tensor<4x4xf32> {
-  %w = effai.pack %v indices(%i : tensor<4x2xi8>) : tensor<4x2xf32> -> !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+func.func @unpack_sparse_runtime_payload(%v: tensor<4x2xf32>, %i: tensor<2xi8>) -> tensor<4x4xf32> {
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<4x2xf32> -> !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
   %d = effai.unpack %w : !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>> -> tensor<4x4xf32>
   return %d : tensor<4x4xf32>
 }
@@ -53,8 +53,10 @@ func.func @decode_affine_per_channel_u4() -> tensor<2x2xf32> {
 // CHECK: arith.constant dense<{{\[}}[1.000000e+00, 0.000000e+00, 0.000000e+00, 2.000000e+00, 0.000000e+00, 3.000000e+00, 4.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<2x8xf32>
 func.func @decode_nm() -> tensor<2x8xf32> {
   %v = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>
-  %i = arith.constant dense<[[0, 3, 1, 2], [2, 3, 0, 1]]> : tensor<2x4xi8>
-  %w = effai.pack %v indices(%i : tensor<2x4xi8>) : tensor<2x4xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  // Positions 0, 3, 1, 2, 2, 3, 0, 1 as 2-bit fields, least significant
+  // first: 0b10'01'11'00 = 156 (-100 as i8), 0b01'00'11'10 = 78.
+  %i = arith.constant dense<[-100, 78]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<2x4xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
   %d = effai.unpack %w : !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>> -> tensor<2x8xf32>
   return %d : tensor<2x8xf32>
 }
@@ -110,14 +112,16 @@ func.func @decode_unstructured_int8() -> tensor<2x3xf32> {
 
 // -----
 // Payloads whose contents break the encoding are not decoded: a position
-// outside its group, two weights in one place, a code past the exponent range.
+// outside its group (3 in a 2:3 group), two weights in one place, a code past
+// the exponent range, a relative index past the weight (2 + 3 > 3 positions),
+// a bitmap marking 3 weights where 2 are stored.
 // CHECK-LABEL: func.func @invalid_payloads_stay
-// CHECK-COUNT-3: effai.unpack
-func.func @invalid_payloads_stay() -> (tensor<1x4xf32>, tensor<2x2xf32>, tensor<1x2xf32>) {
+// CHECK-COUNT-5: effai.unpack
+func.func @invalid_payloads_stay() -> (tensor<1x3xf32>, tensor<2x2xf32>, tensor<1x2xf32>, tensor<1x3xf32>, tensor<1x3xf32>) {
   %v = arith.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
-  %bad_pos = arith.constant dense<[[0, 4]]> : tensor<1x2xi8>
-  %w0 = effai.pack %v indices(%bad_pos : tensor<1x2xi8>) : tensor<1x2xf32> -> !effai.weight<1x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
-  %d0 = effai.unpack %w0 : !effai.weight<1x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>> -> tensor<1x4xf32>
+  %bad_pos = arith.constant dense<12> : tensor<1xi8>
+  %w0 = effai.pack %v indices(%bad_pos : tensor<1xi8>) : tensor<1x2xf32> -> !effai.weight<1x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:3>>>
+  %d0 = effai.unpack %w0 : !effai.weight<1x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:3>>> -> tensor<1x3xf32>
   %v1 = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
   %dup = arith.constant dense<[[1, 1], [1, 1]]> : tensor<2x2xi32>
   %w1 = effai.pack %v1 indices(%dup : tensor<2x2xi32>) : tensor<2xf32> -> !effai.weight<2x2xf32, #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 2>>>
@@ -125,10 +129,15 @@ func.func @invalid_payloads_stay() -> (tensor<1x4xf32>, tensor<2x2xf32>, tensor<
   %codes = arith.constant dense<[[1, 8]]> : tensor<1x2xi8>
   %w2 = effai.pack %codes : tensor<1x2xi8> -> !effai.weight<1x2xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -7, max_exp = -1>>>
   %d2 = effai.unpack %w2 : !effai.weight<1x2xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -7, max_exp = -1>>> -> tensor<1x2xf32>
-  return %d0, %d1, %d2 : tensor<1x4xf32>, tensor<2x2xf32>, tensor<1x2xf32>
+  %far = arith.constant dense<14> : tensor<1xi8>
+  %w3 = effai.pack %v1 indices(%far : tensor<1xi8>) : tensor<2xf32> -> !effai.weight<1x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.delta<nnz = 2, bits = 2>>>
+  %d3 = effai.unpack %w3 : !effai.weight<1x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.delta<nnz = 2, bits = 2>>> -> tensor<1x3xf32>
+  %three = arith.constant dense<7> : tensor<1xi8>
+  %w4 = effai.pack %v1 indices(%three : tensor<1xi8>) : tensor<2xf32> -> !effai.weight<1x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 2>>>
+  %d4 = effai.unpack %w4 : !effai.weight<1x3xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 2>>> -> tensor<1x3xf32>
+  return %d0, %d1, %d2, %d3, %d4 : tensor<1x3xf32>, tensor<2x2xf32>, tensor<1x2xf32>, tensor<1x3xf32>, tensor<1x3xf32>
 }
 
-// -----
 // CHECK-LABEL: func.func @requantize_identity
 // CHECK-SAME: (%[[X:.*]]: tensor<4x!quant.uniform<i8:f32, 1.000000e-01>>)
 // CHECK-NEXT: return %[[X]]
@@ -156,4 +165,32 @@ func.func @quantize_of_dequantize(%x: tensor<4x!quant.uniform<i8:f32, 0.1:3>>) -
   %f = quant.dcast %x : tensor<4x!quant.uniform<i8:f32, 0.1:3>> to tensor<4xf32>
   %q = quant.qcast %f : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.1:3>>
   return %q : tensor<4x!quant.uniform<i8:f32, 0.1:3>>
+}
+
+// -----
+// Relative indices (2 bits): kept positions 1 and 5 of the [2, 3] view.
+// Gap 4 exceeds 2^2 - 1, so a filler entry (value 0) sits at position 4:
+// deltas 1, 3, 1 = 0b01'11'01 = 29.
+// CHECK-LABEL: func.func @decode_delta_with_filler
+// CHECK: arith.constant dense<{{\[}}[0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, -2.000000e+00]]> : tensor<2x3xf32>
+// CHECK-NOT: effai.
+func.func @decode_delta_with_filler() -> tensor<2x3xf32> {
+  %v = arith.constant dense<[4, 0, -8]> : tensor<3xi8>
+  %i = arith.constant dense<29> : tensor<1xi8>
+  %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<3xi8> -> !effai.weight<2x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.25>>, sparsity = #effai.delta<nnz = 3, bits = 2>>>
+  %d = effai.unpack %w : !effai.weight<2x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32, 0.25>>, sparsity = #effai.delta<nnz = 3, bits = 2>>> -> tensor<2x3xf32>
+  return %d : tensor<2x3xf32>
+}
+
+// -----
+// Bitmap: bits 1, 4, 5 and 8 of the [2, 5] view (bytes 50 and 1).
+// CHECK-LABEL: func.func @decode_bitmap
+// CHECK: arith.constant dense<{{\[}}[0.000000e+00, 1.000000e+00, 0.000000e+00, 0.000000e+00, 2.000000e+00], [3.000000e+00, 0.000000e+00, 0.000000e+00, 4.000000e+00, 0.000000e+00]]> : tensor<2x5xf32>
+// CHECK-NOT: effai.
+func.func @decode_bitmap() -> tensor<2x5xf32> {
+  %v = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %i = arith.constant dense<[50, 1]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<4xf32> -> !effai.weight<2x5xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 4>>>
+  %d = effai.unpack %w : !effai.weight<2x5xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 4>>> -> tensor<2x5xf32>
+  return %d : tensor<2x5xf32>
 }

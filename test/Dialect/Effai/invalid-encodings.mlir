@@ -105,3 +105,23 @@ func.func private @f() -> !effai.weight<8x8xf32, #effai.encoding<value = #effai.
 // -----
 // expected-error @+1 {{unstructured sparsity keeps 65 weights but the weight has only 64}}
 func.func private @f() -> !effai.weight<8x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 65>>>
+
+// -----
+// expected-error @+1 {{delta sparsity keeps 65 weights but the weight has only 64}}
+func.func private @f() -> !effai.weight<8x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.delta<nnz = 65, bits = 4>>>
+
+// -----
+// expected-error @+1 {{delta sparsity needs 1 <= bits <= 16, got 17}}
+func.func private @f() attributes {a = #effai.delta<nnz = 4, bits = 17>}
+
+// -----
+// expected-error @+1 {{delta sparsity needs 1 <= bits <= 16, got 0}}
+func.func private @f() attributes {a = #effai.delta<nnz = 4, bits = 0>}
+
+// -----
+// expected-error @+1 {{non-zero count must not be negative, got -1}}
+func.func private @f() attributes {a = #effai.bitmap<nnz = -1>}
+
+// -----
+// expected-error @+1 {{bitmap sparsity keeps 65 weights but the weight has only 64}}
+func.func private @f() -> !effai.weight<8x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 65>>>

@@ -22,6 +22,22 @@ func.func @pack_missing_indices(%v: tensor<2x4xf32>) {
 }
 
 // -----
+// N:M positions are 2-bit fields for M = 4: 16 x 32 kept weights, 128 bytes.
+func.func @pack_nm_indices_unpacked(%v: tensor<16x32xf32>, %i: tensor<16x32xi8>) {
+  // expected-error @+1 {{indices payload must be 'tensor<128xi8>' for this encoding, got 'tensor<16x32xi8>'}}
+  %w = effai.pack %v indices(%i : tensor<16x32xi8>) : tensor<16x32xf32> -> !effai.weight<16x64xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  return
+}
+
+// -----
+// 10 relative indices of 4 bits: 5 bytes.
+func.func @pack_delta_indices(%v: tensor<10xf32>, %i: tensor<10xi8>) {
+  // expected-error @+1 {{indices payload must be 'tensor<5xi8>' for this encoding, got 'tensor<10xi8>'}}
+  %w = effai.pack %v indices(%i : tensor<10xi8>) : tensor<10xf32> -> !effai.weight<8x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.delta<nnz = 10, bits = 4>>>
+  return
+}
+
+// -----
 func.func @pack_indices_type(%v: tensor<3xf32>, %i: tensor<3x2xi64>) {
   // expected-error @+1 {{indices payload must be 'tensor<3x2xi32>' for this encoding, got 'tensor<3x2xi64>'}}
   %w = effai.pack %v indices(%i : tensor<3x2xi64>) : tensor<3xf32> -> !effai.weight<4x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.unstructured<nnz = 3>>>

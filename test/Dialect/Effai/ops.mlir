@@ -32,11 +32,11 @@ func.func @linear_dense_float(%x: tensor<8x64xf32>, %v: tensor<16x64xf32>,
 // A 2:4-pruned int8 linear: 32 of every 64 inputs kept per row, with their
 // positions inside each group of 4.
 // CHECK-LABEL: func.func @linear_2_4_int8
-// CHECK: %[[W:.*]] = effai.pack %{{.*}} indices(%{{.*}} : tensor<16x32xi8>) : tensor<16x32xi8> -> !effai.weight<16x64xf32, #[[NM_I8]]>
+// CHECK: %[[W:.*]] = effai.pack %{{.*}} indices(%{{.*}} : tensor<128xi8>) : tensor<16x32xi8> -> !effai.weight<16x64xf32, #[[NM_I8]]>
 // CHECK: effai.linear %{{.*}}, %[[W]] : (tensor<2x8x64xf32>, !effai.weight<16x64xf32, #[[NM_I8]]>) -> tensor<2x8x16xf32>
 func.func @linear_2_4_int8(%x: tensor<2x8x64xf32>, %v: tensor<16x32xi8>,
-                           %i: tensor<16x32xi8>) -> tensor<2x8x16xf32> {
-  %w = effai.pack %v indices(%i : tensor<16x32xi8>) : tensor<16x32xi8> -> !w_nm_i8
+                           %i: tensor<128xi8>) -> tensor<2x8x16xf32> {
+  %w = effai.pack %v indices(%i : tensor<128xi8>) : tensor<16x32xi8> -> !w_nm_i8
   %y = effai.linear %x, %w : (tensor<2x8x64xf32>, !w_nm_i8) -> tensor<2x8x16xf32>
   return %y : tensor<2x8x16xf32>
 }
@@ -73,12 +73,12 @@ func.func @linear_per_channel_int4(%x: tensor<?x8xf32>, %v: tensor<2x8xi4>)
 // A 2:4-pruned power-of-two conv2d (focused quantization): the reduction
 // C*KH*KW = 8*3*3 = 72 keeps 36 weights per output channel.
 // CHECK-LABEL: func.func @conv2d_pruned_pow2
-// CHECK: %[[W:.*]] = effai.pack %{{.*}} indices(%{{.*}} : tensor<16x36xi8>) : tensor<16x36xi8> -> !effai.weight<16x8x3x3xf32, #[[POW2_NM]]>
+// CHECK: %[[W:.*]] = effai.pack %{{.*}} indices(%{{.*}} : tensor<144xi8>) : tensor<16x36xi8> -> !effai.weight<16x8x3x3xf32, #[[POW2_NM]]>
 // CHECK: effai.conv2d %{{.*}}, %[[W]], %{{.*}} {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x32x32xf32>, !effai.weight<16x8x3x3xf32, #[[POW2_NM]]>, tensor<16xf32>) -> tensor<1x16x16x16xf32>
 func.func @conv2d_pruned_pow2(%x: tensor<1x8x32x32xf32>, %codes: tensor<16x36xi8>,
-                              %pos: tensor<16x36xi8>, %b: tensor<16xf32>)
+                              %pos: tensor<144xi8>, %b: tensor<16xf32>)
     -> tensor<1x16x16x16xf32> {
-  %w = effai.pack %codes indices(%pos : tensor<16x36xi8>) : tensor<16x36xi8>
+  %w = effai.pack %codes indices(%pos : tensor<144xi8>) : tensor<16x36xi8>
       -> !effai.weight<16x8x3x3xf32, #effai.encoding<
            value = #effai.pow2<terms = 1, bits = 4, min_exp = -7, max_exp = -1>,
            sparsity = #effai.nm<2:4>>>

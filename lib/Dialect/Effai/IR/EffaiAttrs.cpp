@@ -8,6 +8,7 @@
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "effai/Dialect/Effai/IR/ExactF64Array.h"
+#include "effai/Dialect/Effai/IR/PackedIndices.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -24,6 +25,22 @@ void EffaiDialect::registerAttributes() {
 #define GET_ATTRDEF_LIST
 #include "effai/Dialect/Effai/IR/EffaiAttrs.cpp.inc"
       >();
+}
+
+/// The `tensor<bytes x i8>` a packed index stream is stored in.
+static RankedTensorType getPackedIndicesType(MLIRContext *ctx, int64_t bytes) {
+  return RankedTensorType::get({bytes}, IntegerType::get(ctx, 8));
+}
+
+/// Unstructured formats keep at most every weight of the [O, R] view.
+static LogicalResult
+verifyStoredCount(function_ref<InFlightDiagnostic()> emitError,
+                  StringRef format, int64_t nnz, ArrayRef<int64_t> shape) {
+  int64_t total = shape.front() * getReductionSize(shape);
+  if (nnz > total)
+    return emitError() << format << " sparsity keeps " << nnz
+                       << " weights but the weight has only " << total;
+  return success();
 }
 
 int64_t mlir::effai::getReductionSize(ArrayRef<int64_t> shape) {
@@ -201,7 +218,7 @@ void NMSparsityAttr::print(AsmPrinter &printer) const {
 LogicalResult
 NMSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t n,
                        int64_t m) {
-  // Positions inside a group are stored as i8.
+  // Positions inside a group are fields of up to 7 bits.
   if (m < 2 || m > 128)
     return emitError() << "N:M sparsity needs 2 <= M <= 128, got M = " << m;
   if (n < 1 || n >= m)
@@ -227,8 +244,9 @@ NMSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
 }
 
 RankedTensorType NMSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
-  return RankedTensorType::get(getValuesShape(shape),
-                               IntegerType::get(getContext(), 8));
+  int64_t kept = shape.front() * (getReductionSize(shape) / getM() * getN());
+  return getPackedIndicesType(
+      getContext(), getPackedIndexBytes(kept, getNMPositionBits(getM())));
 }
 
 LogicalResult
@@ -313,11 +331,7 @@ UnstructuredSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult UnstructuredSparsityAttr::verifyForShape(
     function_ref<InFlightDiagnostic()> emitError,
     ArrayRef<int64_t> shape) const {
-  int64_t total = shape.front() * getReductionSize(shape);
-  if (getNnz() > total)
-    return emitError() << "unstructured sparsity keeps " << getNnz()
-                       << " weights but the weight has only " << total;
-  return success();
+  return verifyStoredCount(emitError, "unstructured", getNnz(), shape);
 }
 
 SmallVector<int64_t>
@@ -329,4 +343,58 @@ RankedTensorType
 UnstructuredSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
   return RankedTensorType::get({getNnz(), 2},
                                IntegerType::get(getContext(), 32));
+}
+
+LogicalResult
+DeltaSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          int64_t nnz, unsigned bits) {
+  if (nnz < 0)
+    return emitError() << "non-zero count must not be negative, got " << nnz;
+  if (bits < 1 || bits > kMaxPackedFieldBits)
+    return emitError() << "delta sparsity needs 1 <= bits <= "
+                       << kMaxPackedFieldBits << ", got " << bits;
+  return success();
+}
+
+LogicalResult
+DeltaSparsityAttr::verifyForShape(function_ref<InFlightDiagnostic()> emitError,
+                                  ArrayRef<int64_t> shape) const {
+  return verifyStoredCount(emitError, "delta", getNnz(), shape);
+}
+
+SmallVector<int64_t>
+DeltaSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  return {getNnz()};
+}
+
+RankedTensorType
+DeltaSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
+  return getPackedIndicesType(getContext(),
+                              getPackedIndexBytes(getNnz(), getBits()));
+}
+
+LogicalResult
+BitmapSparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           int64_t nnz) {
+  if (nnz < 0)
+    return emitError() << "non-zero count must not be negative, got " << nnz;
+  return success();
+}
+
+LogicalResult
+BitmapSparsityAttr::verifyForShape(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> shape) const {
+  return verifyStoredCount(emitError, "bitmap", getNnz(), shape);
+}
+
+SmallVector<int64_t>
+BitmapSparsityAttr::getValuesShape(ArrayRef<int64_t> shape) const {
+  return {getNnz()};
+}
+
+RankedTensorType
+BitmapSparsityAttr::getIndicesType(ArrayRef<int64_t> shape) const {
+  return getPackedIndicesType(
+      getContext(),
+      getPackedIndexBytes(shape.front() * getReductionSize(shape), 1));
 }

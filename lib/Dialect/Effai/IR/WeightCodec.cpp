@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Dialect/Effai/IR/WeightCodec.h"
+#include "effai/Dialect/Effai/IR/PackedIndices.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -45,6 +46,8 @@ static LogicalResult placeStoredWeights(WeightType type,
   int64_t cols = type.getReductionSize();
   int64_t stored = type.getNumStoredWeights();
   positions.reserve(stored);
+  // Packed formats (nm, delta, bitmap) store unsigned bytes.
+  std::vector<uint8_t> bytes(indices.begin(), indices.end());
   auto checkRange = [&](int64_t value, int64_t bound,
                         const char *what) -> LogicalResult {
     if (value < 0 || value >= bound)
@@ -63,12 +66,34 @@ static LogicalResult placeStoredWeights(WeightType type,
           })
           .Case([&](NMSparsityAttr nm) {
             int64_t perRow = cols / nm.getM() * nm.getN();
+            unsigned width = getNMPositionBits(nm.getM());
             for (int64_t i = 0; i < stored; ++i) {
-              if (failed(checkRange(indices[i], nm.getM(), "N:M position")))
+              int64_t inGroup = readPackedField(bytes, i, width);
+              if (failed(checkRange(inGroup, nm.getM(), "N:M position")))
                 return failure();
               int64_t row = i / perRow, group = (i % perRow) / nm.getN();
-              positions.push_back(row * cols + group * nm.getM() + indices[i]);
+              positions.push_back(row * cols + group * nm.getM() + inGroup);
             }
+            return success();
+          })
+          .Case([&](DeltaSparsityAttr delta) {
+            int64_t position = 0;
+            for (int64_t k = 0; k < stored; ++k) {
+              position += readPackedField(bytes, k, delta.getBits());
+              if (failed(checkRange(position, rows * cols, "delta position")))
+                return failure();
+              positions.push_back(position);
+            }
+            return success();
+          })
+          .Case([&](BitmapSparsityAttr) {
+            for (int64_t p = 0; p < rows * cols; ++p)
+              if (readPackedField(bytes, p, 1))
+                positions.push_back(p);
+            if (int64_t(positions.size()) != stored)
+              return sink.fail("the bitmap marks " + Twine(positions.size()) +
+                               " weights but the encoding stores " +
+                               Twine(stored));
             return success();
           })
           .Case([&](BlockSparsityAttr block) {

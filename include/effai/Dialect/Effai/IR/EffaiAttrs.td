@@ -112,8 +112,10 @@ def Effai_NMSparsityAttr : Effai_Attr<"NMSparsity", "nm",
   let description = [{
     In every group of `M` consecutive weights along the flattened reduction
     dimension `R`, at most `N` are non-zero (e.g. 2:4, as sparse tensor cores
-    use). `values` is `[O, R*N/M]`; `indices` (`i8`, same shape) holds each
-    kept weight's position inside its group, in `[0, M)`.
+    use). `values` is `[O, R*N/M]`; `indices` holds each kept weight's
+    position inside its group, in `[0, M)`, as `ceil(log2 M)`-bit fields
+    packed into bytes (least significant bit first, in `values` order):
+    `tensor<ceil(O*R*N/M * bits / 8) x i8>`, 2 bits per kept weight for 2:4.
 
     ```mlir
     #effai.nm<2:4>
@@ -171,10 +173,57 @@ def Effai_UnstructuredSparsityAttr : Effai_Attr<"UnstructuredSparsity",
   let summary = "Unstructured sparsity: `nnz` weights kept anywhere";
   let description = [{
     `values` is `[nnz]`; `indices` (`i32`, `[nnz, 2]`) holds each kept
-    weight's (row, column) in the `[O, R]` view, in row-major order.
+    weight's (row, column) in the `[O, R]` view, in row-major order. Eight
+    bytes of position per weight: readable, but larger than the weights
+    it saves; `#effai.delta` and `#effai.bitmap` store the same compactly.
 
     ```mlir
     #effai.unstructured<nnz = 100>
+    ```
+  }];
+  let parameters = (ins "int64_t":$nnz);
+  let assemblyFormat = "`<` `nnz` `=` $nnz `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_DeltaSparsityAttr : Effai_Attr<"DeltaSparsity", "delta",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface,
+         ["getIndicesType"]>]> {
+  let summary = "Unstructured sparsity with narrow relative indices";
+  let description = [{
+    `nnz` stored weights at increasing row-major positions `p_k` of the
+    `[O, R]` view, each given by its distance to the previous one:
+    `p_0 = d_0`, `p_k = p_(k-1) + d_k` (`d_k >= 1`), with `d_k` a `bits`-bit
+    field (1-16). Where two kept weights are more than `2^bits - 1` apart,
+    filler entries storing 0 bridge the gap (Deep Compression's relative
+    indexing), so `nnz` counts them too. Rows need no offsets: a position's
+    row is `p / R`. `values` is `[nnz]`; `indices` is the deltas packed into
+    bytes, least significant bit first: `tensor<ceil(nnz * bits / 8) x i8>`.
+    `effai-prune` picks `bits` for the smallest payload.
+
+    ```mlir
+    #effai.delta<nnz = 100, bits = 4>
+    ```
+  }];
+  let parameters = (ins "int64_t":$nnz, "unsigned":$bits);
+  let assemblyFormat = "`<` `nnz` `=` $nnz `,` `bits` `=` $bits `>`";
+  let genVerifyDecl = 1;
+}
+
+def Effai_BitmapSparsityAttr : Effai_Attr<"BitmapSparsity", "bitmap",
+    [DeclareAttrInterfaceMethods<Effai_SparsityFormatAttrInterface,
+         ["getIndicesType"]>]> {
+  let summary = "Unstructured sparsity as one bit per weight";
+  let description = [{
+    Bit `r * R + c` of `indices` (bytes, least significant bit first:
+    `tensor<ceil(O * R / 8) x i8>`) says whether the weight at `(r, c)` of
+    the `[O, R]` view is stored; `nnz` bits are set, and `values` (`[nnz]`)
+    holds those weights in row-major order. One bit per weight: smaller
+    than relative indices when more than about a fifth of the weights is
+    kept.
+
+    ```mlir
+    #effai.bitmap<nnz = 100>
     ```
   }];
   let parameters = (ins "int64_t":$nnz);
