@@ -99,13 +99,18 @@ def accuracy(module, images, labels):
     return float((exe(images).argmax(1) == labels).mean())
 
 
+def load_test_split():
+    """The 360 held-out digits, their labels, and import_onnx's shapes."""
+    images = np.load(os.path.join(HERE, "test_images.npy"))
+    labels = np.load(os.path.join(HERE, "test_labels.npy"))
+    return images, labels, {"input": list(images.shape)}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    images = np.load(os.path.join(HERE, "test_images.npy"))
-    labels = np.load(os.path.join(HERE, "test_labels.npy"))
-    shapes = {"input": list(images.shape)}
+    images, labels, shapes = load_test_split()
     # 128 training images (never the test split), tiled to the compiled
     # batch: per-tensor ranges do not depend on the batch size.
     calibration = np.resize(

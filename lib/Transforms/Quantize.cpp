@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ScaleSearch.h"
 #include "WeightRewrite.h"
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
@@ -51,14 +52,25 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
       return;
     int64_t qmax = (int64_t(1) << (weightBits - 1)) - 1;
     SmallVector<double> scales = weight->getMaxMagnitudes(perChannel);
-    for (double &scale : scales)
-      scale /= static_cast<double>(qmax);
+    for (double &s : scales)
+      s /= static_cast<double>(qmax);
+    auto code = [&](double value, double s) {
+      return std::clamp(std::nearbyint(value / s), static_cast<double>(-qmax),
+                        static_cast<double>(qmax));
+    };
+    if (scale == "search") {
+      SmallVector<double> factors;
+      for (int k = 0; k <= 25; ++k)
+        factors.push_back(1.0 - 0.02 * k);
+      scales = searchScales(
+          *weight, perChannel, scales, factors,
+          [&](double value, double s) { return s * code(value, s); });
+    }
 
     SmallVector<APInt> codes;
     for (auto [value, channel] :
          llvm::zip_equal(weight->values, weight->channels)) {
-      double q = std::nearbyint(value / scales[perChannel ? channel : 0]);
-      q = std::clamp(q, static_cast<double>(-qmax), static_cast<double>(qmax));
+      double q = code(value, scales[perChannel ? channel : 0]);
       codes.emplace_back(weightBits, static_cast<int64_t>(q),
                          /*isSigned=*/true);
     }
@@ -131,6 +143,12 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
       getOperation().emitError("effai-quantize: weight-bits must be in "
                                "[2, 8], got ")
           << static_cast<unsigned>(weightBits);
+      return signalPassFailure();
+    }
+    if (scale != "max" && scale != "search") {
+      getOperation().emitError("effai-quantize: scale must be max or search, "
+                               "got '")
+          << static_cast<std::string>(scale) << "'";
       return signalPassFailure();
     }
     SmallVector<int64_t> selected(layers.begin(), layers.end());

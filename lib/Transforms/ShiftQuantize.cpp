@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ScaleSearch.h"
 #include "WeightRewrite.h"
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
@@ -29,10 +30,21 @@ struct ExponentWindow {
   int64_t maxExp;
 };
 
-/// The nearest of 0 and ±2^p (p in the window) to `v`, as a code.
-int8_t nearestTerm(double v, ExponentWindow window) {
+/// The nearest of 0 and ±2^p (p in the window) to `v`, as a code: in value
+/// (`logRounding` false) or in log2 (e = round(log2 |v|), clamped to the
+/// window). Either way magnitudes below half the smallest level become 0.
+int8_t nearestTerm(double v, ExponentWindow window, bool logRounding) {
   double magnitude = std::fabs(v);
   int8_t best = 0;
+  if (logRounding) {
+    if (magnitude >= std::ldexp(1.0, window.minExp - 1)) {
+      int64_t e = std::clamp<int64_t>(
+          static_cast<int64_t>(std::round(std::log2(magnitude))), window.minExp,
+          window.maxExp);
+      best = static_cast<int8_t>(e - window.minExp + 1);
+    }
+    return v < 0 ? static_cast<int8_t>(-best) : best;
+  }
   double bestError = magnitude; // the zero term
   for (int64_t p = window.minExp; p <= window.maxExp; ++p) {
     double error = std::fabs(magnitude - std::ldexp(1.0, p));
@@ -55,6 +67,24 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
   using Base::Base;
 
   int64_t getLevels() const { return (int64_t(1) << (bits - 1)) - 1; }
+
+  /// The codes of a normalized weight `v` (1 or 2 terms).
+  SmallVector<int8_t, 2> encode(double v, ExponentWindow window) const {
+    bool logRounding = rounding == "log";
+    SmallVector<int8_t, 2> codes{nearestTerm(v, window, logRounding)};
+    if (terms == 2)
+      codes.push_back(
+          nearestTerm(v - termValue(codes[0], window), window, logRounding));
+    return codes;
+  }
+
+  /// What the codes of normalized `v` stand for.
+  double reconstruct(double v, ExponentWindow window) const {
+    double sum = 0.0;
+    for (int8_t code : encode(v, window))
+      sum += termValue(code, window);
+    return sum;
+  }
 
   /// The window for normalized magnitudes in (0, 1]: its top at 2^0, or
   /// (focused) spanning the kept magnitudes when the budget allows.
@@ -86,19 +116,27 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
     EncodingAttr encoding = type.getEncoding();
     // Scales: the largest kept magnitude per output channel (or tensor).
     SmallVector<double> scales = weight->getMaxMagnitudes(perChannel);
-    SmallVector<double> normalized;
-    for (auto [value, channel] :
-         llvm::zip_equal(weight->values, weight->channels))
-      normalized.push_back(value / scales[perChannel ? channel : 0]);
-    ExponentWindow window = chooseWindow(normalized);
+    auto normalize = [&]() {
+      SmallVector<double> normalized;
+      for (auto [value, channel] :
+           llvm::zip_equal(weight->values, weight->channels))
+        normalized.push_back(value / scales[perChannel ? channel : 0]);
+      return normalized;
+    };
+    ExponentWindow window = chooseWindow(normalize());
+    if (scale == "search") {
+      SmallVector<double> factors;
+      for (int k = -16; k <= 16; ++k)
+        factors.push_back(std::exp2(k / 16.0));
+      scales = searchScales(*weight, perChannel, scales, factors,
+                            [&](double value, double s) {
+                              return s * reconstruct(value / s, window);
+                            });
+    }
 
     std::vector<int8_t> codes;
-    for (double v : normalized) {
-      int8_t first = nearestTerm(v, window);
-      codes.push_back(first);
-      if (terms == 2)
-        codes.push_back(nearestTerm(v - termValue(first, window), window));
-    }
+    for (double v : normalize())
+      llvm::append_range(codes, encode(v, window));
 
     MLIRContext *ctx = &getContext();
     auto format =
@@ -119,6 +157,18 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
                                "and bits in [2, 8], got terms = ")
           << static_cast<unsigned>(terms)
           << ", bits = " << static_cast<unsigned>(bits);
+      return signalPassFailure();
+    }
+    if (rounding != "value" && rounding != "log") {
+      getOperation().emitError("effai-shift-quantize: rounding must be value "
+                               "or log, got '")
+          << static_cast<std::string>(rounding) << "'";
+      return signalPassFailure();
+    }
+    if (scale != "max" && scale != "search") {
+      getOperation().emitError("effai-shift-quantize: scale must be max or "
+                               "search, got '")
+          << static_cast<std::string>(scale) << "'";
       return signalPassFailure();
     }
     SmallVector<int64_t> selected(layers.begin(), layers.end());

@@ -477,7 +477,16 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
     no levels on magnitudes that pruning removed.
 
     Terms are chosen greedily: the nearest power of two (or zero), then the
-    nearest power of two to the remainder (`terms=2`).
+    nearest power of two to the remainder (`terms=2`). "Nearest" is
+    `rounding=value` (default: the arithmetic midpoint 1.5 * 2^p between
+    levels) or `rounding=log` (e = round(log2 |w / s|): the geometric
+    midpoint 2^(p + 1/2)); both send magnitudes below half the smallest
+    level to 0. Neither is always more accurate: compare both.
+
+    `scale=search` replaces the largest-|w| scale, per output channel (or
+    tensor), by the one among 33 candidates `max|w| * 2^(k/16)`,
+    `k = -16..16`, whose codes reconstruct the channel's weights with the
+    least squared error (the exponent window, chosen first, stays fixed).
 
     Before:
     ```mlir
@@ -502,6 +511,11 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
            "Place the exponent window over the kept weights' magnitudes">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
            "Leave weights with fewer elements in float">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"value\"",
+           "Nearest power of two in value or in log2: value | log">,
+    Option<"scale", "scale", "std::string", /*default=*/"\"max\"",
+           "Scale per channel: max (largest |w|) | search (least squared "
+           "reconstruction error)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -516,6 +530,9 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
     with one scale per output channel (`per-channel`, default) or per
     tensor: `scale = max|w| / (2^(bits-1) - 1)`, codes rounded to nearest
     (ties to even) and clamped. Sparsity is kept (prune, then quantize).
+    `scale=search` clips instead: per channel (or tensor), the scale among
+    `max|w| / qmax * f`, f = 1, 0.98, ..., 0.5, with the least squared
+    reconstruction error (low bit widths gain most: int4, int3, int2).
 
     With `activations=int8`, every compressible op (`effai.linear`,
     `effai.conv2d`, `effai.depthwise_conv2d`) whose weight now has integer
@@ -547,6 +564,9 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
            "One scale per output channel (else one per tensor)">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
            "Leave weights with fewer elements in float">,
+    Option<"scale", "scale", "std::string", /*default=*/"\"max\"",
+           "Scale per channel: max (max|w| / qmax) | search (clipped: least "
+           "squared reconstruction error)">,
     Option<"activations", "activations", "std::string", /*default=*/"\"none\"",
            "none | int8 (needs effai.input_range on the ops)">,
   ];
