@@ -99,6 +99,13 @@ def accuracy(module, images, labels):
     return float((exe(images).argmax(1) == labels).mean())
 
 
+def report_failures(script, failures, check):
+    """Prints each missed bound; the exit status under --check."""
+    for failure in failures:
+        print(f"{script}: {failure}", file=sys.stderr)
+    return 1 if check and failures else 0
+
+
 def load_test_split():
     """The 360 held-out digits, their labels, and import_onnx's shapes."""
     images = np.load(os.path.join(HERE, "test_images.npy"))
@@ -134,9 +141,7 @@ def main():
             if bound is not None and drop > bound:
                 failures.append(f"{name} {variant}: {drop:.2f} points lost "
                                 f"(bound {bound})")
-    for failure in failures:
-        print("compress.py: " + failure, file=sys.stderr)
-    return 1 if args.check and failures else 0
+    return report_failures("compress.py", failures, args.check)
 
 
 if __name__ == "__main__":

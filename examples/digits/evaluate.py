@@ -40,7 +40,7 @@ def main():
     with open(os.path.join(HERE, "reference.json")) as f:
         reference = json.load(f)
     ok = True
-    for name in ["mlp", "cnn"]:
+    for name in ["mlp", "cnn", "wide"]:
         model = os.path.join(HERE, f"digits_{name}.onnx")
         start = time.perf_counter()
         whole = effai.compile(model, parallel=args.parallel,

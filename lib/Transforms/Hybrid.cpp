@@ -17,6 +17,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::effai {
 #define GEN_PASS_DEF_HYBRID
@@ -24,40 +25,121 @@ namespace mlir::effai {
 
 namespace {
 
-/// A compression a layer can get: its name and the passes that apply it to
-/// the weights numbered `@`.
-struct Candidate {
-  StringLiteral name;
-  StringLiteral pipeline;
-};
+/// The default candidates, fp32 first.
+constexpr StringLiteral kDefaultCandidates[] = {"fp32", "int8", "pow2", "int4",
+                                                "2:4+int8"};
 
-// The order of `errors`: every candidate but fp32, per layer.
-constexpr Candidate kCandidates[] = {
-    {"fp32", ""},
-    {"int8", "effai-quantize{weight-bits=8 layers=@}"},
-    {"pow2", "effai-shift-quantize{terms=2 bits=4 layers=@}"},
-    {"int4", "effai-quantize{weight-bits=4 layers=@}"},
-    {"2:4+int8", "effai-prune{mode=nm n=2 m=4 layers=@},"
-                 "effai-quantize{weight-bits=8 layers=@}"},
-};
-constexpr size_t kNumCandidates = std::size(kCandidates);
+/// The passes applying candidate `name` (see the pass description) to the
+/// weights numbered `layers`; failure for a name outside the grammar.
+FailureOr<std::string> getCandidatePipeline(StringRef name, StringRef layers) {
+  SmallVector<std::string> steps;
+  StringRef value = name;
+  std::string prune;
+  if (value.consume_front("2:4+")) {
+    prune = "effai-prune{mode=nm n=2 m=4 layers=" + layers.str() + "}";
+  } else if (value.starts_with("s") && value.contains('+')) {
+    auto [percent, rest] = value.drop_front().split('+');
+    unsigned sparsity;
+    if (percent.getAsInteger(10, sparsity) || sparsity < 1 || sparsity > 99)
+      return failure();
+    value = rest;
+    // Positions are sized for the candidate's values (@bits, set below).
+    prune = "effai-prune{sparsity=0." + std::string(sparsity < 10 ? "0" : "") +
+            std::to_string(sparsity) +
+            " value-bits=@bits layers=" + layers.str() + "}";
+  }
+  unsigned bits = 32;
+  std::string quantize;
+  unsigned intBits;
+  if (value == "fp32") {
+    bits = 32;
+  } else if (value == "int8" || value == "int4") {
+    bits = value == "int8" ? 8 : 4;
+    quantize = "effai-quantize{weight-bits=" + std::to_string(bits) +
+               " layers=" + layers.str() + "}";
+  } else if (value.starts_with("int") && value.ends_with("s") &&
+             !value.drop_front(3).drop_back().getAsInteger(10, intBits) &&
+             intBits >= 2 && intBits <= 8) {
+    bits = intBits;
+    quantize = "effai-quantize{weight-bits=" + std::to_string(bits) +
+               " scale=search layers=" + layers.str() + "}";
+  } else if (value == "pow2") {
+    bits = 8;
+    quantize =
+        "effai-shift-quantize{terms=2 bits=4 layers=" + layers.str() + "}";
+  } else if (value == "pow2x3") {
+    bits = 3;
+    quantize = "effai-shift-quantize{terms=1 bits=3 scale=search" +
+               std::string(prune.empty() ? "" : " focused") +
+               " layers=" + layers.str() + "}";
+  } else {
+    return failure();
+  }
+  if (!prune.empty()) {
+    size_t at = prune.find("@bits");
+    if (at != std::string::npos)
+      prune.replace(at, 5, std::to_string(bits));
+    steps.push_back(prune);
+  }
+  if (!quantize.empty())
+    steps.push_back(quantize);
+  return llvm::join(steps, ",");
+}
 
 /// The pass pipeline applying `choices` (a candidate index per layer).
-std::string buildPipeline(ArrayRef<size_t> choices) {
+std::string buildPipeline(ArrayRef<std::string> candidates,
+                          ArrayRef<size_t> choices) {
   SmallVector<std::string> steps;
-  for (size_t c = 1; c < kNumCandidates; ++c) {
+  for (size_t c = 0; c < candidates.size(); ++c) {
     SmallVector<std::string> layers;
     for (auto [layer, choice] : llvm::enumerate(choices))
       if (choice == c)
         layers.push_back(std::to_string(layer));
     if (layers.empty())
       continue;
-    std::string step;
-    for (char ch : kCandidates[c].pipeline)
-      step += ch == '@' ? llvm::join(layers, ",") : std::string(1, ch);
-    steps.push_back(step);
+    // Names were checked when the pass started.
+    std::string step =
+        *getCandidatePipeline(candidates[c], llvm::join(layers, ","));
+    if (!step.empty())
+      steps.push_back(step);
   }
   return llvm::join(steps, ",");
+}
+
+/// One point of the bytes / error front: a candidate index per layer.
+struct FrontPoint {
+  int64_t bytes;
+  double error;
+  SmallVector<size_t> choices;
+};
+
+/// The undominated combinations of per-layer candidates (bytes[l][c],
+/// error[l][c]), smallest first: built layer by layer, dropping partial
+/// combinations another one beats in both bytes and error (their
+/// extensions are beaten too).
+std::vector<FrontPoint>
+buildParetoFront(ArrayRef<SmallVector<int64_t>> bytes,
+                 function_ref<double(size_t layer, size_t c)> error) {
+  std::vector<FrontPoint> front{{0, 0.0, {}}};
+  for (size_t layer = 0; layer < bytes.size(); ++layer) {
+    std::vector<FrontPoint> next;
+    for (const FrontPoint &point : front)
+      for (size_t c = 0; c < bytes[layer].size(); ++c) {
+        FrontPoint grown = point;
+        grown.bytes += bytes[layer][c];
+        grown.error += error(layer, c);
+        grown.choices.push_back(c);
+        next.push_back(std::move(grown));
+      }
+    llvm::stable_sort(next, [](const FrontPoint &a, const FrontPoint &b) {
+      return a.bytes != b.bytes ? a.bytes < b.bytes : a.error < b.error;
+    });
+    front.clear();
+    for (FrontPoint &point : next)
+      if (front.empty() || point.error < front.back().error)
+        front.push_back(std::move(point));
+  }
+  return front;
 }
 
 int64_t getWeightBytes(ModuleOp module) {
@@ -93,18 +175,74 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
     ModuleOp module = getOperation();
     int64_t total = getWeightBytes(module);
     SmallVector<SmallVector<int64_t>> saved(
-        layers, SmallVector<int64_t>(kNumCandidates, 0));
+        layers, SmallVector<int64_t>(names.size(), 0));
     for (size_t layer = 0; layer < layers; ++layer)
-      for (size_t c = 1; c < kNumCandidates; ++c) {
+      for (size_t c = 1; c < names.size(); ++c) {
         OwningOpRef<ModuleOp> copy = module.clone();
         SmallVector<size_t> choice(layers, 0);
         choice[layer] = c;
-        if (failed(apply(*copy, buildPipeline(choice))))
+        if (failed(apply(*copy, buildPipeline(names, choice))))
           return failure();
         saved[layer][c] = total - getWeightBytes(*copy);
       }
     return saved;
   }
+
+  /// Records the Pareto front of (bytes, summed error) on the module.
+  void recordFront(ArrayRef<SmallVector<int64_t>> saved,
+                   function_ref<double(size_t, size_t)> error) {
+    ModuleOp module = getOperation();
+    SmallVector<int64_t> layerBytes;
+    module.walk([&](PackOp pack) {
+      layerBytes.push_back(pack.getResult().getType().getPayloadBytes());
+    });
+    SmallVector<SmallVector<int64_t>> bytes;
+    for (auto [layer, row] : llvm::enumerate(saved)) {
+      bytes.emplace_back();
+      for (int64_t s : row)
+        bytes.back().push_back(layerBytes[layer] - s);
+    }
+    SmallVector<Attribute> points;
+    for (const FrontPoint &point : buildParetoFront(bytes, error)) {
+      SmallVector<StringRef> chosen;
+      for (size_t c : point.choices)
+        chosen.push_back(names[c]);
+      points.push_back(StringAttr::get(
+          &getContext(), llvm::formatv("{0} {1:e} {2}", point.bytes,
+                                       point.error, llvm::join(chosen, ","))
+                             .str()));
+    }
+    module->setAttr("effai.hybrid_front",
+                    ArrayAttr::get(&getContext(), points));
+  }
+
+  /// The candidate names in use, checked; false after a diagnostic.
+  bool collectCandidates() {
+    names.clear();
+    if (candidates.empty())
+      names.assign(std::begin(kDefaultCandidates),
+                   std::end(kDefaultCandidates));
+    else
+      names.assign(candidates.begin(), candidates.end());
+    if (names.front() != "fp32") {
+      getOperation().emitError("effai-hybrid: the first candidate must be "
+                               "fp32, got '")
+          << names.front() << "'";
+      return false;
+    }
+    for (const std::string &name : names)
+      if (failed(getCandidatePipeline(name, "0"))) {
+        getOperation().emitError("effai-hybrid: unknown candidate '")
+            << name
+            << "' (expected fp32, int8, int4, int2s-int8s, pow2 or pow2x3, "
+               "optionally after sNN+ or 2:4+)";
+        return false;
+      }
+    return true;
+  }
+
+  /// Candidate names in use (fp32 first).
+  SmallVector<std::string> names;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -112,11 +250,15 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
     module.walk([&](PackOp) { ++layers; });
     bool explicitChoice = !choices.empty();
     bool errorBudget = maxError >= 0.0, sizeBudget = maxBytes >= 0;
-    if (int(explicitChoice) + int(errorBudget) + int(sizeBudget) != 1) {
-      module.emitError("effai-hybrid: give exactly one of choices, max-error "
-                       "and max-bytes");
+    if (int(explicitChoice) + int(errorBudget) + int(sizeBudget) + int(front) !=
+        1) {
+      module.emitError("effai-hybrid: give exactly one of choices, "
+                       "max-error, max-bytes and front");
       return signalPassFailure();
     }
+    if (!collectCandidates())
+      return signalPassFailure();
+    size_t numCandidates = names.size();
     SmallVector<size_t> chosen(layers, 0);
     if (explicitChoice) {
       if (choices.size() != layers) {
@@ -125,21 +267,32 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
         return signalPassFailure();
       }
       for (auto [layer, name] : llvm::enumerate(choices)) {
-        const Candidate *it = llvm::find_if(
-            kCandidates, [&](const Candidate &c) { return c.name == name; });
-        if (it == std::end(kCandidates)) {
-          module.emitError("effai-hybrid: unknown choice '")
-              << name << "' (expected fp32, int8, pow2, int4 or 2:4+int8)";
-          return signalPassFailure();
+        const std::string *it = llvm::find(names, name);
+        if (it == names.end()) {
+          // An explicit choice may name any candidate.
+          if (!candidates.empty() || failed(getCandidatePipeline(name, "0"))) {
+            module.emitError("effai-hybrid: unknown choice '")
+                << name << "' (expected one of "
+                << llvm::join(candidates.empty()
+                                  ? SmallVector<std::string>(
+                                        std::begin(kDefaultCandidates),
+                                        std::end(kDefaultCandidates))
+                                  : SmallVector<std::string>(names),
+                              ", ")
+                << ", or any candidate name)";
+            return signalPassFailure();
+          }
+          names.push_back(name);
+          it = names.end() - 1;
         }
-        chosen[layer] = it - std::begin(kCandidates);
+        chosen[layer] = it - names.begin();
       }
     } else {
-      if (errors.size() != layers * (kNumCandidates - 1)) {
+      if (errors.size() != layers * (numCandidates - 1)) {
         module.emitError("effai-hybrid: errors needs ")
-            << layers * (kNumCandidates - 1)
-            << " values (int8, pow2, int4, 2:4+int8 per weight), got "
-            << errors.size();
+            << layers * (numCandidates - 1) << " values ("
+            << llvm::join(ArrayRef<std::string>(names).drop_front(), ", ")
+            << " per weight), got " << errors.size();
         return signalPassFailure();
       }
       FailureOr<SmallVector<SmallVector<int64_t>>> saved =
@@ -147,13 +300,17 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
       if (failed(saved))
         return signalPassFailure();
       auto error = [&](size_t layer, size_t c) {
-        return c == 0 ? 0.0 : errors[layer * (kNumCandidates - 1) + c - 1];
+        return c == 0 ? 0.0 : errors[layer * (numCandidates - 1) + c - 1];
       };
+      if (front) {
+        recordFront(*saved, error);
+        return;
+      }
       if (errorBudget) {
         // Each layer's share of the budget: its largest saving within it.
         double share = maxError / std::max<size_t>(1, layers);
         for (size_t layer = 0; layer < layers; ++layer)
-          for (size_t c = 1; c < kNumCandidates; ++c)
+          for (size_t c = 1; c < numCandidates; ++c)
             if (error(layer, c) <= share &&
                 (*saved)[layer][c] > (*saved)[layer][chosen[layer]])
               chosen[layer] = c;
@@ -164,7 +321,7 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
           double bestCost = 0.0;
           std::optional<std::pair<size_t, size_t>> best;
           for (size_t layer = 0; layer < layers; ++layer)
-            for (size_t c = 0; c < kNumCandidates; ++c) {
+            for (size_t c = 0; c < numCandidates; ++c) {
               int64_t extra =
                   (*saved)[layer][c] - (*saved)[layer][chosen[layer]];
               if (extra <= 0)
@@ -195,14 +352,14 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
                       DenseI64ArrayAttr::get(&getContext(), flat));
     }
 
-    std::string pipeline = buildPipeline(chosen);
-    SmallVector<Attribute> names;
+    std::string pipeline = buildPipeline(names, chosen);
+    SmallVector<Attribute> chosenNames;
     for (size_t c : chosen)
-      names.push_back(StringAttr::get(&getContext(), kCandidates[c].name));
+      chosenNames.push_back(StringAttr::get(&getContext(), names[c]));
     if (failed(apply(module, pipeline)))
       return signalPassFailure();
     module->setAttr("effai.hybrid_choices",
-                    ArrayAttr::get(&getContext(), names));
+                    ArrayAttr::get(&getContext(), chosenNames));
     module->setAttr("effai.hybrid_pipeline",
                     StringAttr::get(&getContext(), pipeline));
   }

@@ -29,8 +29,10 @@ from . import runtime
 from .runtime import ExecutionError, Executable, TensorInfo, load
 
 __all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Executable",
-           "HybridReport", "Module", "TensorInfo", "build", "calibrate", "compile",
-           "hybrid", "import_onnx", "load", "quantize"]
+           "FrontPoint", "HybridReport", "Module", "TensorInfo", "build",
+           "calibrate", "compile",
+           "hybrid", "hybrid_front", "import_onnx", "load", "pareto",
+           "quantize"]
 
 
 @dataclass(frozen=True)
@@ -396,4 +398,5 @@ def quantize(module: Module, samples: Sequence[object], weight_bits: int = 8,
     return module
 
 
-from .hybrid import HybridReport, hybrid  # noqa: E402 (uses compile above)
+from .hybrid import (FrontPoint, HybridReport, hybrid,  # noqa: E402
+                     hybrid_front, pareto)  # (uses compile above)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -82,6 +82,28 @@ def _choose(module, choices: List[str]) -> str:
     return found.group(1) if found else ""
 
 
+def _sensitivities(text: str, samples, candidates: Sequence[str]
+                   ) -> List[Dict[str, float]]:
+    """Per layer, the relative output error on `samples` with only that
+    layer compressed by each candidate."""
+    from . import Module
+    reference = _outputs(Module.parse(text), samples)
+    scale = max(np.linalg.norm(reference), 1e-30)
+    count = text.count("effai.pack ")
+    errors: List[Dict[str, float]] = []
+    for i in range(count):
+        layer_errors = {candidates[0]: 0.0}
+        for name in candidates[1:]:
+            copy = Module.parse(text)
+            choices = [candidates[0]] * count
+            choices[i] = name
+            _choose(copy, choices)
+            layer_errors[name] = float(
+                np.linalg.norm(_outputs(copy, samples) - reference) / scale)
+        errors.append(layer_errors)
+    return errors
+
+
 def _search(text: str, errors: List[Dict[str, float]], budget: str
             ) -> Tuple[List[str], List[Dict[str, int]]]:
     """effai-hybrid's choice for `budget` ("max-error=E" or "max-bytes=B")
@@ -126,14 +148,7 @@ def hybrid(module, samples: Sequence[object],
         return float(error), copy.weight_bytes(), pipeline
 
     # Sensitivity: each layer compressed alone by each candidate.
-    errors: List[Dict[str, float]] = []
-    for i in range(count):
-        layer_errors = {"fp32": 0.0}
-        for name in CANDIDATES[1:]:
-            choices = ["fp32"] * count
-            choices[i] = name
-            layer_errors[name] = measure(choices)[0]
-        errors.append(layer_errors)
+    errors = _sensitivities(text, samples, CANDIDATES)
 
     budget = (f"max-error={max_error!r}" if max_error is not None
               else f"max-bytes={int(max_bytes)}")
@@ -154,3 +169,87 @@ def hybrid(module, samples: Sequence[object],
     return HybridReport(layers, f"effai-hybrid{{choices={','.join(choices)}}}"
                         f" = {pipeline or '(nothing)'}", error, size,
                         fp32_total)
+
+
+# What effai.hybrid_front searches by default: value formats from int8 down
+# to 2 bits and 3-bit powers of two, alone and after 25-90% pruning (the
+# grammar of effai-hybrid's candidates).
+FRONT_CANDIDATES = [
+    "fp32", "int8", "int4s", "int3s", "int2s", "pow2", "pow2x3",
+    "s25+int4s", "s50+int8", "s50+int4s", "s50+int3s", "s50+pow2x3",
+    "s70+int4s", "s70+int3s", "s70+pow2x3", "s90+int4s"]
+
+
+@dataclass
+class FrontPoint:
+    """A per-layer choice, its size and what it costs."""
+
+    choices: List[str]
+    bytes: int
+    estimated_error: float  # sum of the layers' measured sensitivities
+    score: float  # `evaluate` on the compressed model (higher is better)
+    pipeline: str  # the effai-hybrid invocation that reproduces it
+
+    @property
+    def uniform(self) -> bool:
+        return len(set(self.choices)) == 1
+
+
+def pareto(points: Sequence[FrontPoint]) -> List[FrontPoint]:
+    """The points no other point beats in both bytes and score, smallest
+    first."""
+    front: List[FrontPoint] = []
+    for point in sorted(points, key=lambda p: (p.bytes, -p.score)):
+        if not front or point.score > front[-1].score:
+            front.append(point)
+    return front
+
+
+def hybrid_front(module, samples: Sequence[object],
+                 evaluate: Callable[[object], float],
+                 candidates: Sequence[str] = FRONT_CANDIDATES,
+                 max_points: int = 48) -> List[FrontPoint]:
+    """Searches per-layer compression choices of ``module`` (left as is)
+    for the best trade-offs between packed weight bytes and ``evaluate``
+    (a score of a compressed module, higher is better: accuracy on
+    held-out data the caller holds).
+
+    Each layer's sensitivity to each candidate is measured alone on
+    ``samples`` (relative output error vs fp32); effai-hybrid's ``front``
+    mode then gives the combinations undominated in bytes and summed
+    error. Up to ``max_points`` of them (spread over the front), and every
+    single scheme (one candidate on all layers), are compressed and scored.
+    Returns every point scored; ``pareto`` of it is the measured front,
+    which therefore dominates each single scheme; ``FrontPoint.pipeline``
+    reproduces a point."""
+    from . import Module
+    text = str(module)
+    count = text.count("effai.pack ")
+    errors = _sensitivities(text, samples, candidates)
+    flat = [layer[name] for layer in errors for name in candidates[1:]]
+    copy = Module.parse(text)
+    copy.run_pipeline(f"effai-hybrid{{candidates={','.join(candidates)} "
+                      f"front errors={','.join(repr(e) for e in flat)}}}")
+    listed = re.search(r"effai.hybrid_front = \[([^\]]*)\]", str(copy))
+    front = [entry.split(" ") for entry in
+             re.findall(r'"([^"]+)"', listed.group(1))]
+    if len(front) > max_points:
+        step = (len(front) - 1) / (max_points - 1)
+        front = [front[round(k * step)] for k in range(max_points)]
+    wanted = [choices.split(",") for _, _, choices in front]
+    wanted += [[name] * count for name in candidates]
+    points: List[FrontPoint] = []
+    seen = set()
+    for choices in wanted:
+        if tuple(choices) in seen:
+            continue
+        seen.add(tuple(choices))
+        compressed = Module.parse(text)
+        pipeline = _choose(compressed, choices)
+        estimate = sum(errors[i][c] for i, c in enumerate(choices))
+        points.append(FrontPoint(
+            choices, compressed.weight_bytes(), estimate,
+            float(evaluate(compressed)),
+            f"effai-hybrid{{choices={','.join(choices)}}} = "
+            f"{pipeline or '(nothing)'}"))
+    return points

@@ -237,6 +237,33 @@ def test_hybrid_needs_exactly_one_budget():
     assert report.layers[0].choice in effai.hybrid.__globals__["CANDIDATES"]
 
 
+def test_hybrid_front_scores_front_and_single_schemes():
+    model, _, _ = gemm_relu_model()
+    module = effai.import_onnx(model)
+    text = str(module)
+    sample = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
+    reference = effai.compile(module)(sample)[0]
+
+    def score(m):  # negative error: higher is better
+        return -float(np.abs(effai.compile(m)(sample)[0] - reference).max())
+
+    points = effai.hybrid_front(module, [sample], score,
+                                candidates=["fp32", "int8", "s50+int4s"])
+    assert str(module) == text  # left as is
+    singles = {p.choices[0]: p for p in points if p.uniform}
+    assert set(singles) == {"fp32", "int8", "s50+int4s"}
+    assert singles["fp32"].score == 0.0
+    assert singles["s50+int4s"].bytes < singles["int8"].bytes < \
+        singles["fp32"].bytes
+    front = effai.pareto(points)
+    assert [p.bytes for p in front] == sorted(p.bytes for p in front)
+    assert all(a.score < b.score for a, b in zip(front, front[1:]))
+    # A point's pipeline reproduces it.
+    again = effai.Module.parse(text)
+    again.run_pipeline(front[0].pipeline.split(" = ")[0])
+    assert again.weight_bytes() == front[0].bytes
+
+
 def test_profile_and_report(tmp_path):
     """profile=True times each layer; report() is --report's JSON with the
     mean measured time per layer; roofline.plot draws it."""

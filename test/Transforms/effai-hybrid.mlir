@@ -7,6 +7,11 @@
 // RUN: not %effai_opt %s --effai-hybrid="max-error=0.1 errors=0.1,0.2" 2>&1 | FileCheck %s --check-prefix=COUNT
 // RUN: not %effai_opt %s --effai-hybrid="choices=int8" 2>&1 | FileCheck %s --check-prefix=CHOICES-COUNT
 // RUN: not %effai_opt %s --effai-hybrid="choices=int8,int3" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: %effai_opt %s --effai-hybrid="choices=s70+int3s,pow2x3" | FileCheck %s --check-prefix=GRAMMAR
+// RUN: %effai_opt %s --effai-hybrid="candidates=fp32,int8,s50+int4s front errors=0.01,0.03,0.001,0.05" | FileCheck %s --check-prefix=FRONT
+// RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,int9s front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-CANDIDATE
+// RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,s0+int8 front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-SPARSITY
+// RUN: not %effai_opt %s --effai-hybrid="candidates=int8,fp32 front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=FIRST
 
 // Two weights: 32 and 8 floats (128 + 32 bytes). Bytes saved per candidate
 // (int8, pow2, int4, 2:4+int8) come from compressing copies, and are
@@ -36,10 +41,24 @@
 // TIGHT: warning: effai-hybrid: no choice fits in 10 bytes; the smallest is 20
 // TIGHT: effai.hybrid_choices = ["int4", "int4"]
 
-// TWO: error: effai-hybrid: give exactly one of choices, max-error and max-bytes
+// Candidate names compose: 70% pruned (positions sized for 3-bit values)
+// then 3-bit codes with searched scales; a 3-bit power of two.
+// GRAMMAR: effai.hybrid_choices = ["s70+int3s", "pow2x3"], effai.hybrid_pipeline = "effai-prune{sparsity=0.70 value-bits=3 layers=0},effai-quantize{weight-bits=3 scale=search layers=0},effai-shift-quantize{terms=1 bits=3 scale=search layers=1}"
+
+// The front over fp32 / int8 / 50% + int4 for both weights (128 and 32
+// bytes in fp32; 50% + int4: 16 and 4 kept 4-bit codes plus a bitmap, 12
+// and 3 bytes): every combination not beaten in both bytes and summed
+// error, smallest first. (int8, s50+int4s) at 35 bytes is not on it: its
+// error 0.06 is above that of (s50+int4s, int8), 0.031 at 20 bytes.
+// FRONT: effai.hybrid_front = ["15 8.000000e-02 s50+int4s,s50+int4s", "20 3.100000e-02 s50+int4s,int8", "40 1.100000e-02 int8,int8", "64 1.000000e-02 int8,fp32", "136 1.000000e-03 fp32,int8", "160 0.000000e+00 fp32,fp32"]
+// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int8, int4, int2s-int8s, pow2 or pow2x3, optionally after sNN+ or 2:4+)
+// BAD-SPARSITY: error: effai-hybrid: unknown candidate 's0+int8'
+// FIRST: error: effai-hybrid: the first candidate must be fp32, got 'int8'
+
+// TWO: error: effai-hybrid: give exactly one of choices, max-error, max-bytes and front
 // COUNT: error: effai-hybrid: errors needs 8 values (int8, pow2, int4, 2:4+int8 per weight), got 2
 // CHOICES-COUNT: error: effai-hybrid: 1 choices for 2 weights
-// UNKNOWN: error: effai-hybrid: unknown choice 'int3' (expected fp32, int8, pow2, int4 or 2:4+int8)
+// UNKNOWN: error: effai-hybrid: unknown choice 'int3' (expected one of fp32, int8, pow2, int4, 2:4+int8, or any candidate name)
 func.func @two_layers(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
   %v0 = arith.constant dense<[[1.0, -2.0, 3.0, -4.0, 5.0, -6.0, 7.0, -8.0], [0.5, 0.25, -0.5, 1.0, 2.0, -1.5, 0.75, 0.1], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [-1.0, 0.0, 2.0, 0.0, -3.0, 0.0, 4.0, 0.0]]> : tensor<4x8xf32>
   %w0 = effai.pack %v0 : tensor<4x8xf32> -> !effai.weight<4x8xf32, #effai.encoding<value = #effai.float>>

@@ -605,18 +605,36 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
   let summary = "Choose a compression per weight from measured sensitivities";
   let description = [{
     Per-layer arithmetic selection. Each weight (`effai.pack`, numbered in
-    walk order) gets one of `fp32`, `int8`, `pow2` (2 terms, 4 bits), `int4`
-    or `2:4+int8`, applied with the compression passes' `layers=` option:
+    walk order) gets one of the `candidates`, applied with the compression
+    passes' `layers=` option. A candidate is a value format, optionally
+    after pruning:
+
+    - values: `fp32`; `int8`, `int4` (max-|w| scales); `int4s`, `int3s`,
+      `int2s` (searched scales, `effai-quantize{scale=search}`); `pow2`
+      (2 terms, 4 bits); `pow2x3` (1 term, 3 bits, searched scale; focused
+      when pruned);
+    - pruning prefixes: `sNN+` (`NN`% of the weight's entries removed by
+      magnitude, positions stored for values of the candidate's width:
+      `s70+int3s`), `2:4+`.
+
+    The default candidates are `fp32,int8,pow2,int4,2:4+int8`. Modes:
 
     - `choices=int4,int4,int8`: exactly these, one per weight;
     - `max-error=E errors=...`: `errors` holds, per weight, the measured
-      relative output error with only that weight compressed by int8, pow2,
-      int4 and 2:4+int8 (weight-major; `effai.hybrid` in Python measures
-      them on calibration samples). Each weight gets the candidate that
-      saves the most bytes within its share `E / weights` of the budget;
+      relative output error with only that weight compressed by each
+      candidate but the first (`fp32`), weight-major (`effai.hybrid` in
+      Python measures them on calibration samples). Each weight gets the
+      candidate that saves the most bytes within its share `E / weights` of
+      the budget;
     - `max-bytes=B errors=...`: starting from fp32, the step that adds the
       least error per byte saved is taken until the weights fit in `B`
-      bytes (a warning when nothing smaller exists).
+      bytes (a warning when nothing smaller exists);
+    - `front errors=...`: nothing is applied; the Pareto front of (bytes,
+      summed error) over every combination of candidates is recorded
+      (`effai.hybrid_front`: one `"bytes error choices"` string per point,
+      smallest first), computed layer by layer keeping only undominated
+      partial combinations. `effai.hybrid_front` in Python measures the
+      front's points on held-out data.
 
     Bytes saved are exact: the pass compresses a copy per weight and
     candidate. The choice, its pipeline and the bytes it rests on are
@@ -632,14 +650,19 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
   }];
   let options = [
     ListOption<"choices", "choices", "std::string",
-               "One candidate per weight: fp32, int8, pow2, int4, 2:4+int8">,
+               "One candidate per weight (see the candidates)">,
+    ListOption<"candidates", "candidates", "std::string",
+               "Candidates to choose among, fp32 first (default fp32, int8, "
+               "pow2, int4, 2:4+int8)">,
     Option<"maxError", "max-error", "double", /*default=*/"-1.0",
            "Output-error budget (sum of the measured per-weight errors)">,
     Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"-1",
            "Size budget in packed weight bytes">,
+    Option<"front", "front", "bool", /*default=*/"false",
+           "Record the Pareto front of bytes and error; apply nothing">,
     ListOption<"errors", "errors", "double",
-               "Measured error per weight and candidate (int8, pow2, int4, "
-               "2:4+int8), weight-major">,
+               "Measured error per weight and candidate (all but the first), "
+               "weight-major">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
