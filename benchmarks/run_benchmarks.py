@@ -156,8 +156,18 @@ def main():
 # the peers'), 1 thread, batch 360.
 PRUNED_VARIANTS = [
     ("50% unstructured", "effai-prune{mode=magnitude sparsity=0.5}"),
+    # The same weights with the other position formats (the default above
+    # is a bitmap at 50%, 5-bit deltas at 90%).
+    ("50%, i32 pairs", "effai-prune{mode=magnitude sparsity=0.5 "
+                       "index=pairs}"),
+    ("50%, 4-bit deltas", "effai-prune{mode=magnitude sparsity=0.5 "
+                          "index=delta delta-bits=4}"),
     ("2:4", "effai-prune{mode=nm n=2 m=4}"),
     ("90% unstructured", "effai-prune{mode=magnitude sparsity=0.9}"),
+    ("90%, i32 pairs", "effai-prune{mode=magnitude sparsity=0.9 "
+                       "index=pairs}"),
+    ("90%, bitmap", "effai-prune{mode=magnitude sparsity=0.9 "
+                    "index=bitmap}"),
     ("50% + pow2 (no multiply)", "effai-prune{mode=magnitude sparsity=0.5},"
                                  "effai-shift-quantize{terms=2 bits=4}"),
     ("25% channels removed", "effai-prune{mode=channel sparsity=0.25}"),
