@@ -51,6 +51,14 @@ SCHEMES = [
     ("70% gl pow2 3b", "effai-prune{sparsity=0.7 scope=global value-bits=3},"
                        f"effai-shift-quantize{{terms=1 bits=3 focused "
                        f"{SEARCH}}}"),
+    # Focused quantization: each kept weight is its mode (±c) plus a
+    # power-of-two offset.
+    ("70% gl focused 3b", "effai-prune{sparsity=0.7 scope=global "
+                          f"value-bits=3}},effai-focused-quantize{{bits=3 "
+                          f"{SEARCH}}}"),
+    ("75% gl focused 3b", "effai-prune{sparsity=0.75 scope=global "
+                          f"value-bits=3}},effai-focused-quantize{{bits=3 "
+                          f"{SEARCH}}}"),
 ]
 
 
@@ -60,7 +68,7 @@ def main():
     args = parser.parse_args()
     images, labels, shapes = load_test_split()
     failures = []
-    print(f"{'model':5} {'scheme':15} {'bytes':>6} {'ratio':>6} "
+    print(f"{'model':5} {'scheme':17} {'bytes':>6} {'ratio':>6} "
           f"{'accuracy':>8} {'points':>7}  pipeline")
     for name in ["mlp", "cnn", "wide"]:
         path = os.path.join(HERE, f"digits_{name}.onnx")
@@ -75,7 +83,7 @@ def main():
             ratio = fp32_bytes / rows[scheme][0]
             points = (acc - fp32_acc) * 100
             mark = "*" if ratio >= 16 and points >= -1 else " "
-            print(f"{name:5} {scheme:15} {rows[scheme][0]:6d} {ratio:5.2f}x "
+            print(f"{name:5} {scheme:17} {rows[scheme][0]:6d} {ratio:5.2f}x "
                   f"{acc:8.4f} {points:+7.2f}{mark} {pipeline or '(none)'}",
                   flush=True)
         for sparse, dense in [("50% fp32", "fp32"), ("50% int8", "int8")]:

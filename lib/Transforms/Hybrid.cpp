@@ -67,6 +67,11 @@ FailureOr<std::string> getCandidatePipeline(StringRef name, StringRef layers) {
     bits = 8;
     quantize =
         "effai-shift-quantize{terms=2 bits=4 layers=" + layers.str() + "}";
+  } else if (value.consume_front("fq") && !value.getAsInteger(10, intBits) &&
+             intBits >= 3 && intBits <= 8) {
+    bits = intBits;
+    quantize = "effai-focused-quantize{bits=" + std::to_string(bits) +
+               " scale=search layers=" + layers.str() + "}";
   } else if (value == "pow2x3") {
     bits = 3;
     quantize = "effai-shift-quantize{terms=1 bits=3 scale=search" +
@@ -234,8 +239,8 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
       if (failed(getCandidatePipeline(name, "0"))) {
         getOperation().emitError("effai-hybrid: unknown candidate '")
             << name
-            << "' (expected fp32, int8, int4, int2s-int8s, pow2 or pow2x3, "
-               "optionally after sNN+ or 2:4+)";
+            << "' (expected fp32, int8, int4, int2s-int8s, pow2, pow2x3 or "
+               "fq3-fq8, optionally after sNN+ or 2:4+)";
         return false;
       }
     return true;

@@ -215,11 +215,9 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     if (norm != "l1" && norm != "l2")
       return module.emitError("effai-prune: norm must be l1 or l2, got '")
              << static_cast<std::string>(norm) << "'";
-    if (index != "auto" && index != "delta" && index != "bitmap" &&
-        index != "pairs")
-      return module.emitError("effai-prune: index must be auto, delta, "
-                              "bitmap or pairs, got '")
-             << static_cast<std::string>(index) << "'";
+    if (failed(checkOptionValue(module, getArgument(), "index", index,
+                                {"auto", "delta", "bitmap", "pairs"})))
+      return failure();
     if (deltaBits > kMaxPackedFieldBits)
       return module.emitError("effai-prune: delta-bits must be in [1, ")
              << kMaxPackedFieldBits << "] (or 0: chosen), got "

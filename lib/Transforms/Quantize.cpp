@@ -145,12 +145,9 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
           << static_cast<unsigned>(weightBits);
       return signalPassFailure();
     }
-    if (scale != "max" && scale != "search") {
-      getOperation().emitError("effai-quantize: scale must be max or search, "
-                               "got '")
-          << static_cast<std::string>(scale) << "'";
+    if (failed(checkOptionValue(getOperation(), getArgument(), "scale", scale,
+                                {"max", "search"})))
       return signalPassFailure();
-    }
     SmallVector<int64_t> selected(layers.begin(), layers.end());
     forEachPack(getOperation(), selected,
                 [&](PackOp pack) { quantizeOne(pack); });

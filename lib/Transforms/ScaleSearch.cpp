@@ -2,6 +2,8 @@
 
 #include "ScaleSearch.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 SmallVector<double> mlir::effai::searchScales(
@@ -30,4 +32,11 @@ SmallVector<double> mlir::effai::searchScales(
     scales.push_back(baseScales[group] * factors[best]);
   }
   return scales;
+}
+
+SmallVector<double> mlir::effai::getPow2ScaleFactors() {
+  SmallVector<double> factors;
+  for (int k = -16; k <= 16; ++k)
+    factors.push_back(std::exp2(k / 16.0));
+  return factors;
 }

@@ -24,6 +24,10 @@ searchScales(const FloatWeight &weight, bool perChannel,
              ArrayRef<double> baseScales, ArrayRef<double> factors,
              function_ref<double(double value, double scale)> reconstruct);
 
+/// Candidate factors for power-of-two levels: 2^(k/16), k = -16..16 (a
+/// factor of 2 moves every level to the next, so this spans them all).
+SmallVector<double> getPow2ScaleFactors();
+
 } // namespace mlir::effai
 
 #endif // EFFAI_LIB_TRANSFORMS_SCALESEARCH_H

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Pow2Rounding.h"
 #include "ScaleSearch.h"
 #include "WeightRewrite.h"
 
@@ -23,45 +24,6 @@ namespace mlir::effai {
 #include "effai/Transforms/Passes.h.inc"
 
 namespace {
-
-/// The exponent window of a code: `±k` means `±2^(minExp + k - 1)`.
-struct ExponentWindow {
-  int64_t minExp;
-  int64_t maxExp;
-};
-
-/// The nearest of 0 and ±2^p (p in the window) to `v`, as a code: in value
-/// (`logRounding` false) or in log2 (e = round(log2 |v|), clamped to the
-/// window). Either way magnitudes below half the smallest level become 0.
-int8_t nearestTerm(double v, ExponentWindow window, bool logRounding) {
-  double magnitude = std::fabs(v);
-  int8_t best = 0;
-  if (logRounding) {
-    if (magnitude >= std::ldexp(1.0, window.minExp - 1)) {
-      int64_t e = std::clamp<int64_t>(
-          static_cast<int64_t>(std::round(std::log2(magnitude))), window.minExp,
-          window.maxExp);
-      best = static_cast<int8_t>(e - window.minExp + 1);
-    }
-    return v < 0 ? static_cast<int8_t>(-best) : best;
-  }
-  double bestError = magnitude; // the zero term
-  for (int64_t p = window.minExp; p <= window.maxExp; ++p) {
-    double error = std::fabs(magnitude - std::ldexp(1.0, p));
-    if (error < bestError) {
-      bestError = error;
-      best = static_cast<int8_t>(p - window.minExp + 1);
-    }
-  }
-  return v < 0 ? static_cast<int8_t>(-best) : best;
-}
-
-double termValue(int8_t code, ExponentWindow window) {
-  if (code == 0)
-    return 0.0;
-  double magnitude = std::ldexp(1.0, window.minExp + std::abs(code) - 1);
-  return code < 0 ? -magnitude : magnitude;
-}
 
 struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
   using Base::Base;
@@ -125,10 +87,7 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
     };
     ExponentWindow window = chooseWindow(normalize());
     if (scale == "search") {
-      SmallVector<double> factors;
-      for (int k = -16; k <= 16; ++k)
-        factors.push_back(std::exp2(k / 16.0));
-      scales = searchScales(*weight, perChannel, scales, factors,
+      scales = searchScales(*weight, perChannel, scales, getPow2ScaleFactors(),
                             [&](double value, double s) {
                               return s * reconstruct(value / s, window);
                             });
@@ -159,20 +118,11 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
           << ", bits = " << static_cast<unsigned>(bits);
       return signalPassFailure();
     }
-    if (rounding != "value" && rounding != "log") {
-      getOperation().emitError("effai-shift-quantize: rounding must be value "
-                               "or log, got '")
-          << static_cast<std::string>(rounding) << "'";
+    if (failed(checkRoundingAndScale(getOperation(), getArgument(), rounding,
+                                     scale)))
       return signalPassFailure();
-    }
-    if (scale != "max" && scale != "search") {
-      getOperation().emitError("effai-shift-quantize: scale must be max or "
-                               "search, got '")
-          << static_cast<std::string>(scale) << "'";
-      return signalPassFailure();
-    }
-    SmallVector<int64_t> selected(layers.begin(), layers.end());
-    forEachPack(getOperation(), selected,
+    forEachPack(getOperation(),
+                SmallVector<int64_t>(layers.begin(), layers.end()),
                 [&](PackOp pack) { quantizeOne(pack); });
   }
 };

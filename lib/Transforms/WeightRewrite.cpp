@@ -6,6 +6,7 @@
 #include "effai/Utils/ConstantData.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 
@@ -74,4 +75,25 @@ mlir::effai::readFloatWeight(PackOp pack, int64_t minElements,
   for (int64_t position : *positions)
     weight.channels.push_back(position / type.getReductionSize());
   return weight;
+}
+
+LogicalResult mlir::effai::checkOptionValue(Operation *root, StringRef pass,
+                                            StringRef option, StringRef value,
+                                            ArrayRef<StringRef> allowed) {
+  if (llvm::is_contained(allowed, value))
+    return success();
+  std::string list =
+      llvm::join(allowed.drop_back(), ", ") + " or " + allowed.back().str();
+  return root->emitError() << pass << ": " << option << " must be " << list
+                           << ", got '" << value << "'";
+}
+
+LogicalResult mlir::effai::checkRoundingAndScale(Operation *root,
+                                                 StringRef pass,
+                                                 StringRef rounding,
+                                                 StringRef scale) {
+  return success(succeeded(checkOptionValue(root, pass, "rounding", rounding,
+                                            {"value", "log"})) &&
+                 succeeded(checkOptionValue(root, pass, "scale", scale,
+                                            {"max", "search"})));
 }

@@ -40,6 +40,17 @@ void replacePack(PackOp pack, WeightType type, Value values, Value indices);
 void forEachPack(Operation *root, ArrayRef<int64_t> layers,
                  function_ref<void(PackOp)> fn);
 
+/// Fails with "PASS: OPTION must be A, B or C, got 'VALUE'" on `root`
+/// unless `value` is one of `allowed`.
+LogicalResult checkOptionValue(Operation *root, StringRef pass,
+                               StringRef option, StringRef value,
+                               ArrayRef<StringRef> allowed);
+
+/// The `rounding` (value | log) and `scale` (max | search) options of the
+/// power-of-two quantizers.
+LogicalResult checkRoundingAndScale(Operation *root, StringRef pass,
+                                    StringRef rounding, StringRef scale);
+
 } // namespace mlir::effai
 
 #endif // EFFAI_LIB_TRANSFORMS_WEIGHTREWRITE_H

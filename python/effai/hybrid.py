@@ -172,12 +172,14 @@ def hybrid(module, samples: Sequence[object],
 
 
 # What effai.hybrid_front searches by default: value formats from int8 down
-# to 2 bits and 3-bit powers of two, alone and after 25-90% pruning (the
-# grammar of effai-hybrid's candidates).
+# to 2 bits and 3-bit powers of two, alone and after 25-90% pruning, and
+# focused (recentred power-of-two) codes of pruned weights (the grammar of
+# effai-hybrid's candidates).
 FRONT_CANDIDATES = [
     "fp32", "int8", "int4s", "int3s", "int2s", "pow2", "pow2x3",
     "s25+int4s", "s50+int8", "s50+int4s", "s50+int3s", "s50+pow2x3",
-    "s70+int4s", "s70+int3s", "s70+pow2x3", "s90+int4s"]
+    "s50+fq3", "s70+int4s", "s70+int3s", "s70+pow2x3", "s70+fq3",
+    "s90+int4s"]
 
 
 @dataclass

@@ -2,9 +2,10 @@
 # (effai-convert-sparse-kernels, part of effai-cpu-pipeline): linear and
 # convolution layers with N:M, unstructured (i32 pairs, relative indices of
 # several widths with fillers, bitmaps) and channel-sparse payloads in
-# float, int8 and power-of-two values (and block payloads, visited in row
-# order through compile-time tables), compiled and run, against NumPy on the
-# dense weights the payloads stand for. Rows with no stored weight, strides,
+# float, int8, power-of-two and focused (recentred power-of-two) values (and
+# block payloads, visited in row order through compile-time tables),
+# compiled and run, against NumPy on the dense weights the payloads stand
+# for. Rows with no stored weight, strides,
 # padding and dilation included.
 # RUN: %python -m pytest -q -p no:cacheprovider %s
 
@@ -52,6 +53,27 @@ def pow2_values(rng, count, terms=2, min_exp=-6, max_exp=1):
         c = codes.astype(np.int64)
         mags = np.exp2(np.abs(c) + min_exp - 1)
         return np.where(c == 0, 0.0, np.sign(c) * mags).sum(axis=-1)
+    return codes, "i8", fmt, decode
+
+
+def focused_values(rng, count, channels, min_exp=-2, max_exp=0):
+    """Recentred power-of-two codes: ±(level + L + 1), 0 for zero."""
+    levels = max_exp - min_exp + 1
+    codes = rng.integers(-(2 * levels + 1), 2 * levels + 2,
+                         count).astype(np.int8)
+    centres = rng.uniform(0.2, 0.8, channels)
+    scales = rng.uniform(0.05, 0.2, channels)
+    fmt = (f"#effai.focused<bits = 4, min_exp = {min_exp}, max_exp = "
+           f"{max_exp}, centres = [{', '.join(map(repr, centres))}], "
+           f"scales = [{', '.join(map(repr, scales))}]>")
+
+    def decode(codes, rows):
+        c = codes.astype(np.int64)
+        level = np.abs(c) - 1 - levels
+        offset = np.where(level == 0, 0.0, np.sign(level) *
+                          np.exp2(np.abs(level) + min_exp - 1))
+        value = np.sign(c) * centres[rows] + scales[rows] * offset
+        return np.where(c == 0, 0.0, value)
     return codes, "i8", fmt, decode
 
 
@@ -160,6 +182,8 @@ def build(kind, rows, cols, sparsity, values, seed):
         codes, dtype, fmt, decode = float_values(rng, count)
     elif values == "int8":
         codes, dtype, fmt, decode = int8_values(rng, count, rows)
+    elif values == "focused":
+        codes, dtype, fmt, decode = focused_values(rng, count, rows)
     else:
         codes, dtype, fmt, decode = pow2_values(rng, count)
     if sparsity.startswith("delta"):
@@ -197,7 +221,8 @@ def run(text, x):
     ("unstructured", "float"), ("unstructured", "int8"),
     ("unstructured", "pow2"), ("channel", "float"), ("block", "float"),
     ("block", "int8"), ("delta2", "float"), ("delta4", "int8"),
-    ("delta8", "pow2"), ("bitmap", "float"), ("bitmap", "pow2")])
+    ("delta8", "pow2"), ("bitmap", "float"), ("bitmap", "pow2"),
+    ("delta4", "focused"), ("nm2:4", "focused")])
 @pytest.mark.parametrize("m", [3, 9])  # per-output gather / batch-inner
 def test_linear(sparsity, values, m):
     k, n = 16, 6
@@ -219,7 +244,7 @@ def test_linear(sparsity, values, m):
     ("unstructured", "float", 2, 1, 1), ("nm2:4", "pow2", 1, 1, 1),
     ("nm2:4", "int8", 1, 0, 2), ("channel", "float", 1, 2, 1),
     ("block", "float", 1, 1, 1), ("delta3", "int8", 2, 1, 1),
-    ("bitmap", "pow2", 1, 1, 2)])
+    ("bitmap", "pow2", 1, 1, 2), ("bitmap", "focused", 1, 1, 1)])
 def test_conv(sparsity, values, stride, pad, dilation):
     batch, c, h, w, o, kh = 2, 4, 7, 6, 6, 3
     ssa, wtype, dense = build((o, c, kh, kh), o, c * kh * kh, sparsity,
@@ -297,3 +322,23 @@ def test_quantized_activations(kind, sparsity, values):
     assert "scf.for" in str(lowered) and "tensor.insert " not in str(lowered)
     np.testing.assert_allclose(effai.compile(effai.Module.parse(text))(x),
                                want, rtol=1e-5, atol=1e-5)
+
+
+def test_focused_dense_weight():
+    """A dense focused weight (no sparse kernel): decoded by effai.unpack's
+    lowering, then the dense kernel."""
+    rng = np.random.default_rng(4)
+    n, k, m = 5, 12, 3
+    codes, dtype, fmt, decode = focused_values(rng, n * k, n)
+    dense = decode(codes, np.repeat(np.arange(n), k)).reshape(n, k)
+    v_ssa, v_type = constant("v", codes.reshape(n, k), dtype)
+    wtype = f"!effai.weight<{n}x{k}xf32, #effai.encoding<value = {fmt}>>"
+    text = f"""
+      func.func @main(%x: tensor<{m}x{k}xf32>) -> tensor<{m}x{n}xf32> {{
+        {v_ssa}%w = effai.pack %v : {v_type} -> {wtype}
+        %y = effai.linear %x, %w : (tensor<{m}x{k}xf32>, {wtype}) -> tensor<{m}x{n}xf32>
+        return %y : tensor<{m}x{n}xf32>
+      }}"""
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    got = effai.compile(effai.Module.parse(text))(x)
+    np.testing.assert_allclose(got, x @ dense.T, rtol=1e-5, atol=1e-5)

@@ -8,6 +8,7 @@
 // RUN: not %effai_opt %s --effai-hybrid="choices=int8" 2>&1 | FileCheck %s --check-prefix=CHOICES-COUNT
 // RUN: not %effai_opt %s --effai-hybrid="choices=int8,int3" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: %effai_opt %s --effai-hybrid="choices=s70+int3s,pow2x3" | FileCheck %s --check-prefix=GRAMMAR
+// RUN: %effai_opt %s --effai-hybrid="choices=s50+fq3,fp32" | FileCheck %s --check-prefix=FOCUSED
 // RUN: %effai_opt %s --effai-hybrid="candidates=fp32,int8,s50+int4s front errors=0.01,0.03,0.001,0.05" | FileCheck %s --check-prefix=FRONT
 // RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,int9s front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-CANDIDATE
 // RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,s0+int8 front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-SPARSITY
@@ -45,13 +46,17 @@
 // then 3-bit codes with searched scales; a 3-bit power of two.
 // GRAMMAR: effai.hybrid_choices = ["s70+int3s", "pow2x3"], effai.hybrid_pipeline = "effai-prune{sparsity=0.70 value-bits=3 layers=0},effai-quantize{weight-bits=3 scale=search layers=0},effai-shift-quantize{terms=1 bits=3 scale=search layers=1}"
 
+// Focused quantization of a pruned weight: fq3 after s50+.
+// FOCUSED: #effai.focused<bits = 3
+// FOCUSED: effai.hybrid_pipeline = "effai-prune{sparsity=0.50 value-bits=3 layers=0},effai-focused-quantize{bits=3 scale=search layers=0}"
+
 // The front over fp32 / int8 / 50% + int4 for both weights (128 and 32
 // bytes in fp32; 50% + int4: 16 and 4 kept 4-bit codes plus a bitmap, 12
 // and 3 bytes): every combination not beaten in both bytes and summed
 // error, smallest first. (int8, s50+int4s) at 35 bytes is not on it: its
 // error 0.06 is above that of (s50+int4s, int8), 0.031 at 20 bytes.
 // FRONT: effai.hybrid_front = ["15 8.000000e-02 s50+int4s,s50+int4s", "20 3.100000e-02 s50+int4s,int8", "40 1.100000e-02 int8,int8", "64 1.000000e-02 int8,fp32", "136 1.000000e-03 fp32,int8", "160 0.000000e+00 fp32,fp32"]
-// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int8, int4, int2s-int8s, pow2 or pow2x3, optionally after sNN+ or 2:4+)
+// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int8, int4, int2s-int8s, pow2, pow2x3 or fq3-fq8, optionally after sNN+ or 2:4+)
 // BAD-SPARSITY: error: effai-hybrid: unknown candidate 's0+int8'
 // FIRST: error: effai-hybrid: the first candidate must be fp32, got 'int8'
 

@@ -520,6 +520,48 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def FocusedQuantize : Pass<"effai-focused-quantize", "::mlir::ModuleOp"> {
+  let summary = "Recentred power-of-two weights for pruned layers "
+                "(focused quantization)";
+  let description = [{
+    Rewrites every `effai.pack` of a constant f32 weight with a float value
+    format, pruned (the point) or dense, into `#effai.focused`: pruning
+    leaves a bimodal distribution, its kept weights around `-c` and `+c`.
+    Per output channel (`per-channel`, default) or tensor, the pass fits
+    the modes (`c` = the mean kept |w|: the centre of a symmetric two-mode
+    mixture whose modes are the weights' signs) and stores each kept weight
+    as its mode plus a power-of-two offset, `w = sign(w) * c + s * r`, so
+    the levels sit where the weights are instead of spreading from zero.
+    `s` is the largest offset (`scale=max`) or the candidate among
+    `2^(k/16)` times it with the least squared error (`scale=search`);
+    offsets round to the nearest of 0 and `±2^p`, `p` in
+    `[-(L - 1), 0]`, `L = (2^(bits-1) - 2) / 2` levels (3 for 4 bits), in
+    value or in log2 (`rounding`). Sparsity is kept as is.
+
+    Before and after (`effai-focused-quantize{bits=4}`):
+    ```mlir
+    %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 4>>>
+    %w = effai.pack %codes indices(%i : tensor<1xi8>) : tensor<4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [...], scales = [...]>, sparsity = #effai.bitmap<nnz = 4>>>
+    ```
+  }];
+  let options = [
+    ListOption<"layers", "layers", "int64_t",
+               "Only these weights: effai.pack ops numbered from 0 in walk "
+               "order (all when empty)">,
+    Option<"bits", "bits", "unsigned", /*default=*/"4",
+           "Bits per code (mode sign + offset level), 3-8">,
+    Option<"perChannel", "per-channel", "bool", /*default=*/"true",
+           "One centre and scale per output channel (else one per tensor)">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"value\"",
+           "Nearest offset in value or in log2: value | log">,
+    Option<"scale", "scale", "std::string", /*default=*/"\"max\"",
+           "Offset scale per channel: max | search">,
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
+           "Leave weights with fewer elements in float">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
   let summary = "Quantize constant float weights to symmetric int8/int4 "
                 "(weight-only post-training quantization)";
@@ -612,7 +654,8 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
     - values: `fp32`; `int8`, `int4` (max-|w| scales); `int4s`, `int3s`,
       `int2s` (searched scales, `effai-quantize{scale=search}`); `pow2`
       (2 terms, 4 bits); `pow2x3` (1 term, 3 bits, searched scale; focused
-      when pruned);
+      window when pruned); `fq3`-`fq8` (`effai-focused-quantize` codes of
+      that many bits, searched scales);
     - pruning prefixes: `sNN+` (`NN`% of the weight's entries removed by
       magnitude, positions stored for values of the candidate's width:
       `s70+int3s`), `2:4+`.

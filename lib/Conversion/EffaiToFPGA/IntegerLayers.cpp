@@ -45,8 +45,9 @@ FailureOr<IntegerWeights> readWeights(Operation *op, Value weight) {
   FailureOr<SmallVector<double>> scales = getIntegerCodeScales(type);
   if (failed(scales))
     return refuseForFPGA(op,
-                         "its weights have no integer codes (float values, or "
-                         "power-of-two codes past 2^15): quantize them");
+                         "its weights have no integer codes (float or focused "
+                         "values, or power-of-two codes past 2^15): quantize "
+                         "them");
   std::string error;
   FailureOr<SmallVector<int64_t>> codes =
       decodeIntegerCodes(type, values, indices, error);

@@ -80,6 +80,10 @@ ValueDecoder::ValueDecoder(OpBuilder &b, Location loc, WeightType type,
     else
       s = {1.0};
     scales = table(s);
+  } else if (auto focused = dyn_cast<FocusedFormatAttr>(format)) {
+    scales = table(focused.getScales().asArrayRef());
+    // The mode centres take the zero points' table.
+    zeroPoints = table(focused.getCentres().asArrayRef());
   }
 }
 
@@ -108,6 +112,9 @@ Value ValueDecoder::decode(OpBuilder &b, Location loc, ArrayRef<Value> codes,
     Value value = arith::MulFOp::create(b, loc, centered, channelParam(scales));
     return castScalar(b, loc, value, elementType, false, false);
   }
+  if (auto focused = dyn_cast<FocusedFormatAttr>(format))
+    return decodeFocused(b, loc, focused, codes[0], channelParam(zeroPoints),
+                         channelParam(scales));
   // Power of two. Code 0: no term; ±k: ±2^(min_exp + k - 1).
   auto pow2 = cast<Pow2FormatAttr>(format);
   Value zero = buildScalar(b, loc, i32, 0);
@@ -153,6 +160,40 @@ Value ValueDecoder::decode(OpBuilder &b, Location loc, ArrayRef<Value> codes,
     sum = arith::AddFOp::create(b, loc, sum, term);
   }
   Value value = arith::MulFOp::create(b, loc, sum, channelParam(scales));
+  return castScalar(b, loc, value, elementType, false, false);
+}
+
+Value ValueDecoder::decodeFocused(OpBuilder &b, Location loc,
+                                  FocusedFormatAttr focused, Value code,
+                                  Value centre, Value scale) const {
+  assert(mode == DecodeMode::Values && "focused weights have no integer codes");
+  Type f64 = b.getF64Type(), i32 = b.getI32Type();
+  auto i32Const = [&](int64_t v) { return buildScalar(b, loc, i32, v); };
+  auto cmp = [&](arith::CmpIPredicate predicate, Value lhs, Value rhs) {
+    return arith::CmpIOp::create(b, loc, predicate, lhs, rhs);
+  };
+  // code = ±(level + L + 1): the sign is the mode, level the offset's.
+  Value c = arith::ExtSIOp::create(b, loc, i32, code);
+  Value level = arith::SubIOp::create(b, loc, math::AbsIOp::create(b, loc, c),
+                                      i32Const(focused.getLevels() + 1));
+  Value exponent =
+      arith::AddIOp::create(b, loc, math::AbsIOp::create(b, loc, level),
+                            i32Const(focused.getMinExp() - 1));
+  Value offset = math::Exp2Op::create(
+      b, loc, arith::SIToFPOp::create(b, loc, f64, exponent));
+  Value zero = buildScalar(b, loc, f64, 0.0);
+  offset = arith::SelectOp::create(
+      b, loc, cmp(arith::CmpIPredicate::slt, level, i32Const(0)),
+      arith::NegFOp::create(b, loc, offset), offset);
+  offset = arith::SelectOp::create(
+      b, loc, cmp(arith::CmpIPredicate::eq, level, i32Const(0)), zero, offset);
+  Value mode = arith::SelectOp::create(
+      b, loc, cmp(arith::CmpIPredicate::slt, c, i32Const(0)),
+      arith::NegFOp::create(b, loc, centre), centre);
+  Value value = arith::AddFOp::create(
+      b, loc, mode, arith::MulFOp::create(b, loc, scale, offset));
+  value = arith::SelectOp::create(
+      b, loc, cmp(arith::CmpIPredicate::eq, c, i32Const(0)), zero, value);
   return castScalar(b, loc, value, elementType, false, false);
 }
 

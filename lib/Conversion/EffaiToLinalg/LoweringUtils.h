@@ -65,10 +65,16 @@ public:
                Value channel) const;
 
 private:
+  /// A focused code's value: ±centre plus the scaled offset.
+  Value decodeFocused(OpBuilder &b, Location loc, FocusedFormatAttr focused,
+                      Value code, Value centre, Value scale) const;
+
   ValueFormatAttrInterface format;
   Type elementType;
   DecodeMode mode;
   ChannelParams params;
+  /// Per-channel f64 tables; focused weights keep their centres in
+  /// `zeroPoints`.
   Value scales, zeroPoints;
 };
 

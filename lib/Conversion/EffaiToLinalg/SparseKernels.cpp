@@ -127,7 +127,8 @@ class StoredWeightProduct {
 public:
   StoredWeightProduct(OpBuilder &b, Location loc, WeightType type)
       : format(type.getEncoding().getValue()),
-        integerCodes(b, loc, type, DecodeMode::IntegerCodes) {}
+        integerCodes(b, loc, type, DecodeMode::IntegerCodes),
+        values(b, loc, type, DecodeMode::Values) {}
 
   Value build(OpBuilder &b, Location loc, Value x, ArrayRef<Value> codes,
               Value row) const {
@@ -140,9 +141,12 @@ public:
       }
       return sum;
     }
-    Value w = isa<AffineFormatAttr>(format)
-                  ? integerCodes.decode(b, loc, codes, row)
-                  : codes[0];
+    // Affine codes are summed unscaled (the scale comes after the sum);
+    // focused codes decode to their value (centre plus offset).
+    Value w =
+        isa<AffineFormatAttr>(format) ? integerCodes.decode(b, loc, codes, row)
+        : isa<FocusedFormatAttr>(format) ? values.decode(b, loc, codes, row)
+                                         : codes[0];
     w = castScalar(b, loc, w, f32, false, false);
     // `contract`: the multiply and the row sum's add may fuse into an FMA.
     return arith::MulFOp::create(
@@ -168,7 +172,7 @@ public:
 
 private:
   ValueFormatAttrInterface format;
-  ValueDecoder integerCodes;
+  ValueDecoder integerCodes, values;
 };
 
 /// The body of a row loop: values to carry on, given a stored weight's

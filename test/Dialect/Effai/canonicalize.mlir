@@ -194,3 +194,29 @@ func.func @decode_bitmap() -> tensor<2x5xf32> {
   %d = effai.unpack %w : !effai.weight<2x5xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 4>>> -> tensor<2x5xf32>
   return %d : tensor<2x5xf32>
 }
+
+// -----
+// Focused codes (4 bits: L = 3 offset levels, 2^-2 .. 2^0): the sign is
+// the mode (±0.5), |code| - 4 the offset's level (scale 0.25): 4 -> 0.5,
+// 5 -> 0.5 + 0.25 * 2^-2, 7 -> 0.5 + 0.25, 1 -> 0.5 - 0.25, -7 -> -0.5 +
+// 0.25, 2 -> 0.5 - 0.25 * 2^-1, 0 -> 0.
+// CHECK-LABEL: func.func @decode_focused
+// CHECK: arith.constant dense<{{\[}}[5.000000e-01, -5.000000e-01, 5.625000e-01, 7.500000e-01], [2.500000e-01, -2.500000e-01, 0.000000e+00, 3.750000e-01]]> : tensor<2x4xf32>
+// CHECK-NOT: effai.unpack
+func.func @decode_focused() -> tensor<2x4xf32> {
+  %v = arith.constant dense<[[4, -4, 5, 7], [1, -7, 0, 2]]> : tensor<2x4xi8>
+  %w = effai.pack %v : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.25]>>>
+  %d = effai.unpack %w : !effai.weight<2x4xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.25]>>> -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}
+
+// -----
+// A focused code past 2L + 1 = 7 is not decoded.
+// CHECK-LABEL: func.func @focused_code_out_of_range
+// CHECK: effai.unpack
+func.func @focused_code_out_of_range() -> tensor<1x2xf32> {
+  %v = arith.constant dense<[[1, 8]]> : tensor<1x2xi8>
+  %w = effai.pack %v : tensor<1x2xi8> -> !effai.weight<1x2xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.25]>>>
+  %d = effai.unpack %w : !effai.weight<1x2xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.25]>>> -> tensor<1x2xf32>
+  return %d : tensor<1x2xf32>
+}

@@ -125,3 +125,31 @@ func.func private @f() attributes {a = #effai.bitmap<nnz = -1>}
 // -----
 // expected-error @+1 {{bitmap sparsity keeps 65 weights but the weight has only 64}}
 func.func private @f() -> !effai.weight<8x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 65>>>
+
+// -----
+// expected-error @+1 {{focused codes have 3 to 8 bits, got 2}}
+func.func private @f() attributes {a = #effai.focused<bits = 2, min_exp = 0, max_exp = 0, centres = [0.5], scales = [1.0]>}
+
+// -----
+// expected-error @+1 {{exponent range [-3, 0] needs 9 offset codes per mode but 4 bits encode only 7}}
+func.func private @f() attributes {a = #effai.focused<bits = 4, min_exp = -3, max_exp = 0, centres = [0.5], scales = [1.0]>}
+
+// -----
+// expected-error @+1 {{focused exponent range is empty: min_exp 1 > max_exp 0}}
+func.func private @f() attributes {a = #effai.focused<bits = 4, min_exp = 1, max_exp = 0, centres = [0.5], scales = [1.0]>}
+
+// -----
+// expected-error @+1 {{focused centres must not be negative, got -5.000000e-01}}
+func.func private @f() attributes {a = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [-0.5], scales = [1.0]>}
+
+// -----
+// expected-error @+1 {{focused scales must be positive, got 0.000000e+00}}
+func.func private @f() attributes {a = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.0]>}
+
+// -----
+// expected-error @+1 {{focused weights need centres and scales}}
+func.func private @f() attributes {a = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [], scales = [1.0]>}
+
+// -----
+// expected-error @+1 {{focused weight has 2 centres; expected 1 or one per output channel (3)}}
+func.func private @f() -> !effai.weight<3x2xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5, 0.25], scales = [1.0]>>>

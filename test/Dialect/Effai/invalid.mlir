@@ -183,3 +183,13 @@ func.func @requantize_shape(%x: tensor<4x!quant.uniform<i32:f32, 0.1>>) {
   %y = effai.requantize %x : tensor<4x!quant.uniform<i32:f32, 0.1>> -> tensor<5x!quant.uniform<i8:f32, 0.1>>
   return
 }
+
+// -----
+// Focused codes are not multiples of one integer unit (the centres are
+// arbitrary): no integer-only arithmetic.
+func.func @focused_quantized_input(%x: tensor<1x4x!quant.uniform<u8:f32, 0.1:128>>, %v: tensor<2x4xi8>) {
+  // expected-error @+2 {{quantized input needs an integer weight encoding (affine or pow2), got #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [5.000000e-01], scales = [2.500000e-01]>}}
+  %w = effai.pack %v : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.25]>>>
+  %y = effai.linear %x, %w : (tensor<1x4x!quant.uniform<u8:f32, 0.1:128>>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [0.5], scales = [0.25]>>>) -> tensor<1x2x!quant.uniform<u8:f32, 0.2:128>>
+  return
+}

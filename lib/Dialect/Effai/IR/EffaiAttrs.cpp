@@ -187,6 +187,92 @@ Pow2FormatAttr::verifyForWeight(function_ref<InFlightDiagnostic()> emitError,
 }
 
 //===----------------------------------------------------------------------===//
+// FocusedFormatAttr
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+FocusedFormatAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                          unsigned bits, int64_t minExp, int64_t maxExp,
+                          DenseF64ArrayAttr centres, DenseF64ArrayAttr scales) {
+  if (bits < 3 || bits > 8)
+    return emitError() << "focused codes have 3 to 8 bits, got " << bits;
+  if (minExp > maxExp)
+    return emitError() << "focused exponent range is empty: min_exp " << minExp
+                       << " > max_exp " << maxExp;
+  // A sign (the mode), and 2L + 1 offsets (none, ±L levels) besides zero.
+  int64_t levels = maxExp - minExp + 1;
+  int64_t codes = (int64_t(1) << (bits - 1)) - 1;
+  if (2 * levels + 1 > codes)
+    return emitError() << "exponent range [" << minExp << ", " << maxExp
+                       << "] needs " << 2 * levels + 1
+                       << " offset codes per mode but " << bits
+                       << " bits encode only " << codes;
+  if (centres.empty() || scales.empty())
+    return emitError() << "focused weights need centres and scales";
+  for (double centre : centres.asArrayRef())
+    if (!(centre >= 0.0))
+      return emitError() << "focused centres must not be negative, got "
+                         << centre;
+  for (double scale : scales.asArrayRef())
+    if (!(scale > 0.0))
+      return emitError() << "focused scales must be positive, got " << scale;
+  return success();
+}
+
+/// Entry `channel` of a per-channel (or single) parameter list.
+static double getChannelParam(ArrayRef<double> params, int64_t channel) {
+  return params.size() == 1 ? params.front() : params[channel];
+}
+
+double FocusedFormatAttr::getCentreForChannel(int64_t channel) const {
+  return getChannelParam(getCentres().asArrayRef(), channel);
+}
+
+double FocusedFormatAttr::getScaleForChannel(int64_t channel) const {
+  return getChannelParam(getScales().asArrayRef(), channel);
+}
+
+double FocusedFormatAttr::decode(int64_t code, int64_t channel) const {
+  if (code == 0)
+    return 0.0;
+  int64_t offsetLevel = std::abs(code) - 1 - getLevels();
+  double offset = 0.0;
+  if (offsetLevel != 0) {
+    offset = std::ldexp(1.0, getMinExp() + std::abs(offsetLevel) - 1);
+    offset = offsetLevel < 0 ? -offset : offset;
+  }
+  double mode = code < 0 ? -1.0 : 1.0;
+  return mode * getCentreForChannel(channel) +
+         getScaleForChannel(channel) * offset;
+}
+
+Type FocusedFormatAttr::getStorageElementType(Type elementType) const {
+  return IntegerType::get(elementType.getContext(), 8);
+}
+
+unsigned FocusedFormatAttr::getStorageBits(Type elementType) const {
+  return getBits();
+}
+
+// The centres are not multiples of one integer unit: no integer-only
+// arithmetic on these codes.
+bool FocusedFormatAttr::hasIntegerStorage() const { return false; }
+
+LogicalResult
+FocusedFormatAttr::verifyForWeight(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> shape,
+                                   Type elementType) const {
+  for (auto [what, count] :
+       {std::pair<StringRef, int64_t>{"centres", int64_t(getCentres().size())},
+        {"scales", int64_t(getScales().size())}})
+    if (count != 1 && count != shape.front())
+      return emitError() << "focused weight has " << count << " " << what
+                         << "; expected 1 or one per output channel ("
+                         << shape.front() << ")";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Sparsity formats
 //===----------------------------------------------------------------------===//
 

@@ -209,6 +209,20 @@ static LogicalResult decodeValues(WeightType type, DenseElementsAttr values,
         }
         return success();
       })
+      .Case([&](FocusedFormatAttr focused) {
+        if (integerCodes)
+          return sink.fail("focused weights have no integer codes");
+        int64_t maxCode = 2 * focused.getLevels() + 1;
+        int64_t i = 0;
+        for (const APInt &raw : values.getValues<APInt>()) {
+          int64_t code = raw.getSExtValue();
+          if (std::abs(code) > maxCode)
+            return sink.fail("focused code " + Twine(code) + " is outside [-" +
+                             Twine(maxCode) + ", " + Twine(maxCode) + "]");
+          decoded.push_back(focused.decode(code, channels[i++]));
+        }
+        return success();
+      })
       .Default(
           [&](Attribute) { return sink.fail("no decoder for value format"); });
 }

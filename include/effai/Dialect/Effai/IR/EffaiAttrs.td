@@ -93,6 +93,51 @@ def Effai_Pow2FormatAttr : Effai_Attr<"Pow2Format", "pow2",
   }];
 }
 
+def Effai_FocusedFormatAttr : Effai_Attr<"FocusedFormat", "focused",
+    [DeclareAttrInterfaceMethods<Effai_ValueFormatAttrInterface,
+         ["hasIntegerStorage"]>]> {
+  let summary = "Recentred power-of-two weights (focused quantization)";
+  let description = [{
+    The kept weights of a pruned layer cluster around two modes, `-c` and
+    `+c`, away from zero; focused quantization (Zhao et al., ICLR 2019)
+    stores each weight as its mode plus a power-of-two offset from it:
+    `w = m * c + s * r`, `m` in {-1, +1}, `r` in {0, ±2^p} with `p` in
+    `[min_exp, max_exp]`, so the levels sit where the weights are. A layer
+    computes `c * (sum of inputs in the + mode - those in the - mode)`
+    (one multiply per output) plus shifts and adds.
+
+    Each weight is one signed code of `bits` bits: 0 is a zero weight (a
+    filler of a sparse payload), otherwise the sign is `m` and `|code| - 1
+    - L` (`L = max_exp - min_exp + 1`) is the offset's level: 0 for none,
+    `±k` for `±2^(min_exp + k - 1)`. `2 L + 1 <= 2^(bits-1) - 1`. `centres`
+    and `scales` hold one `c` and one `s` per output channel (or one for
+    the tensor). The `values` payload is `i8`.
+
+    ```mlir
+    #effai.focused<bits = 4, min_exp = -2, max_exp = 0,
+                   centres = [0.5, 0.25], scales = [0.125, 0.0625]>
+    ```
+  }];
+  let parameters = (ins "unsigned":$bits, "int64_t":$minExp,
+                        "int64_t":$maxExp,
+                        Effai_ExactF64ArrayParameter:$centres,
+                        Effai_ExactF64ArrayParameter:$scales);
+  let assemblyFormat = [{
+    `<` `bits` `=` $bits `,` `min_exp` `=` $minExp `,` `max_exp` `=` $maxExp
+    `,` `centres` `=` $centres `,` `scales` `=` $scales `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Offset levels L (exponents in the window).
+    int64_t getLevels() const { return getMaxExp() - getMinExp() + 1; }
+    /// The mode centre and offset scale of output channel `channel`.
+    double getCentreForChannel(int64_t channel) const;
+    double getScaleForChannel(int64_t channel) const;
+    /// The weight `code` stands for in output channel `channel`.
+    double decode(int64_t code, int64_t channel) const;
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Sparsity formats
 //===----------------------------------------------------------------------===//
