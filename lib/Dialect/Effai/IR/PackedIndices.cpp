@@ -10,7 +10,9 @@ using namespace mlir;
 using namespace mlir::effai;
 
 int64_t mlir::effai::getPackedIndexBytes(int64_t fields, unsigned width) {
-  return llvm::divideCeil(fields * int64_t(width), 8);
+  // Unsigned: a verifier rejects absurd counts, but must not overflow
+  // computing them.
+  return int64_t(llvm::divideCeil(uint64_t(fields) * width, 8));
 }
 
 unsigned mlir::effai::getNMPositionBits(int64_t m) {
