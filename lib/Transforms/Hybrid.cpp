@@ -29,65 +29,70 @@ namespace {
 constexpr StringLiteral kDefaultCandidates[] = {"fp32", "int8", "pow2", "int4",
                                                 "2:4+int8"};
 
+/// The quantizing pass (without `layers=`) of a candidate's value format
+/// and the bits a stored value takes; failure outside the grammar. Empty
+/// for fp32.
+FailureOr<std::pair<std::string, unsigned>> getValueStep(StringRef value,
+                                                         bool pruned) {
+  unsigned bits;
+  if (value == "fp32")
+    return std::pair<std::string, unsigned>{"", 32};
+  if (value == "int8" || value == "int4") {
+    bits = value == "int8" ? 8 : 4;
+    return std::pair{"effai-quantize{weight-bits=" + std::to_string(bits),
+                     bits};
+  }
+  if (value == "pow2")
+    return std::pair<std::string, unsigned>{
+        "effai-shift-quantize{terms=2 bits=4", 8};
+  if (value == "pow2x3")
+    return std::pair<std::string, unsigned>{
+        std::string("effai-shift-quantize{terms=1 bits=3 scale=search") +
+            (pruned ? " focused" : ""),
+        3};
+  if (value.starts_with("int") && value.ends_with("s") &&
+      !value.drop_front(3).drop_back().getAsInteger(10, bits) && bits >= 2 &&
+      bits <= 8)
+    return std::pair{"effai-quantize{weight-bits=" + std::to_string(bits) +
+                         " scale=search",
+                     bits};
+  if (value.consume_front("fq") && !value.getAsInteger(10, bits) && bits >= 3 &&
+      bits <= 8)
+    return std::pair{"effai-focused-quantize{bits=" + std::to_string(bits) +
+                         " scale=search",
+                     bits};
+  return failure();
+}
+
 /// The passes applying candidate `name` (see the pass description) to the
 /// weights numbered `layers`; failure for a name outside the grammar.
 FailureOr<std::string> getCandidatePipeline(StringRef name, StringRef layers) {
-  SmallVector<std::string> steps;
   StringRef value = name;
-  std::string prune;
-  if (value.consume_front("2:4+")) {
-    prune = "effai-prune{mode=nm n=2 m=4 layers=" + layers.str() + "}";
-  } else if (value.starts_with("s") && value.contains('+')) {
+  bool nm = value.consume_front("2:4+");
+  unsigned sparsity = 0;
+  if (!nm && value.starts_with("s") && value.contains('+')) {
     auto [percent, rest] = value.drop_front().split('+');
-    unsigned sparsity;
     if (percent.getAsInteger(10, sparsity) || sparsity < 1 || sparsity > 99)
       return failure();
     value = rest;
-    // Positions are sized for the candidate's values (@bits, set below).
-    prune = "effai-prune{sparsity=0." + std::string(sparsity < 10 ? "0" : "") +
-            std::to_string(sparsity) +
-            " value-bits=@bits layers=" + layers.str() + "}";
   }
-  unsigned bits = 32;
-  std::string quantize;
-  unsigned intBits;
-  if (value == "fp32") {
-    bits = 32;
-  } else if (value == "int8" || value == "int4") {
-    bits = value == "int8" ? 8 : 4;
-    quantize = "effai-quantize{weight-bits=" + std::to_string(bits) +
-               " layers=" + layers.str() + "}";
-  } else if (value.starts_with("int") && value.ends_with("s") &&
-             !value.drop_front(3).drop_back().getAsInteger(10, intBits) &&
-             intBits >= 2 && intBits <= 8) {
-    bits = intBits;
-    quantize = "effai-quantize{weight-bits=" + std::to_string(bits) +
-               " scale=search layers=" + layers.str() + "}";
-  } else if (value == "pow2") {
-    bits = 8;
-    quantize =
-        "effai-shift-quantize{terms=2 bits=4 layers=" + layers.str() + "}";
-  } else if (value.consume_front("fq") && !value.getAsInteger(10, intBits) &&
-             intBits >= 3 && intBits <= 8) {
-    bits = intBits;
-    quantize = "effai-focused-quantize{bits=" + std::to_string(bits) +
-               " scale=search layers=" + layers.str() + "}";
-  } else if (value == "pow2x3") {
-    bits = 3;
-    quantize = "effai-shift-quantize{terms=1 bits=3 scale=search" +
-               std::string(prune.empty() ? "" : " focused") +
-               " layers=" + layers.str() + "}";
-  } else {
+  FailureOr<std::pair<std::string, unsigned>> valueStep =
+      getValueStep(value, nm || sparsity);
+  if (failed(valueStep))
     return failure();
-  }
-  if (!prune.empty()) {
-    size_t at = prune.find("@bits");
-    if (at != std::string::npos)
-      prune.replace(at, 5, std::to_string(bits));
-    steps.push_back(prune);
-  }
+  auto [quantize, bits] = *valueStep;
+  SmallVector<std::string> steps;
+  if (nm)
+    steps.push_back("effai-prune{mode=nm n=2 m=4");
+  else if (sparsity)
+    // Positions are sized for the candidate's values.
+    steps.push_back(
+        "effai-prune{sparsity=0." + std::string(sparsity < 10 ? "0" : "") +
+        std::to_string(sparsity) + " value-bits=" + std::to_string(bits));
   if (!quantize.empty())
     steps.push_back(quantize);
+  for (std::string &step : steps)
+    step += " layers=" + layers.str() + "}";
   return llvm::join(steps, ",");
 }
 

@@ -82,12 +82,11 @@ def _choose(module, choices: List[str]) -> str:
     return found.group(1) if found else ""
 
 
-def _sensitivities(text: str, samples, candidates: Sequence[str]
-                   ) -> List[Dict[str, float]]:
-    """Per layer, the relative output error on `samples` with only that
-    layer compressed by each candidate."""
+def _sensitivities(text: str, samples, candidates: Sequence[str],
+                   reference: np.ndarray) -> List[Dict[str, float]]:
+    """Per layer, the relative output error on `samples` (fp32 outputs
+    `reference`) with only that layer compressed by each candidate."""
     from . import Module
-    reference = _outputs(Module.parse(text), samples)
     scale = max(np.linalg.norm(reference), 1e-30)
     count = text.count("effai.pack ")
     errors: List[Dict[str, float]] = []
@@ -148,7 +147,7 @@ def hybrid(module, samples: Sequence[object],
         return float(error), copy.weight_bytes(), pipeline
 
     # Sensitivity: each layer compressed alone by each candidate.
-    errors = _sensitivities(text, samples, CANDIDATES)
+    errors = _sensitivities(text, samples, CANDIDATES, reference)
 
     budget = (f"max-error={max_error!r}" if max_error is not None
               else f"max-bytes={int(max_bytes)}")
@@ -227,7 +226,8 @@ def hybrid_front(module, samples: Sequence[object],
     from . import Module
     text = str(module)
     count = text.count("effai.pack ")
-    errors = _sensitivities(text, samples, candidates)
+    errors = _sensitivities(text, samples, candidates,
+                            _outputs(module, samples))
     flat = [layer[name] for layer in errors for name in candidates[1:]]
     copy = Module.parse(text)
     copy.run_pipeline(f"effai-hybrid{{candidates={','.join(candidates)} "

@@ -10,6 +10,8 @@
 
 #include "LoweringUtils.h"
 
+#include "effai/Utils/LinalgBuilders.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -23,9 +25,7 @@ Value mlir::effai::buildPackedFieldRead(OpBuilder &b, Location loc, Value bytes,
   auto idx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto i32Const = [&](int64_t v) -> Value {
-    return arith::ConstantIntOp::create(b, loc, i32, v);
-  };
+  auto i32Const = [&](int64_t v) { return buildScalar(b, loc, i32, v); };
   int64_t length = cast<RankedTensorType>(bytes.getType()).getDimSize(0);
   Value bit = arith::MulIOp::create(b, loc, field, idx(width));
   Value first = arith::DivUIOp::create(b, loc, bit, idx(8));

@@ -47,7 +47,10 @@ static LogicalResult placeStoredWeights(WeightType type,
   int64_t stored = type.getNumStoredWeights();
   positions.reserve(stored);
   // Packed formats (nm, delta, bitmap) store unsigned bytes.
-  std::vector<uint8_t> bytes(indices.begin(), indices.end());
+  std::vector<uint8_t> bytes;
+  if (isa<NMSparsityAttr, DeltaSparsityAttr, BitmapSparsityAttr>(
+          type.getEncoding().getSparsity()))
+    bytes.assign(indices.begin(), indices.end());
   auto checkRange = [&](int64_t value, int64_t bound,
                         const char *what) -> LogicalResult {
     if (value < 0 || value >= bound)
