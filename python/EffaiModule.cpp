@@ -16,6 +16,7 @@
 #include "effai/Target/CPU/SharedObject.h"
 #include "effai/Target/CPU/TilingReport.h"
 #include "effai/Target/FPGA/Report.h"
+#include "effai/Transforms/InputGram.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -140,6 +141,36 @@ public:
           cast<effai::WeightType>(pack.getResult().getType()).getPayloadBytes();
     });
     return bytes;
+  }
+
+  /// Records `effai.input_gram` on each compressible op (walk order) that
+  /// has one, from `inputs[i]`: the values op i's input took, whole inputs
+  /// concatenated. Returns how many ops got one.
+  int64_t recordInputGrams(
+      const std::vector<py::array_t<float, py::array::c_style |
+                                               py::array::forcecast>> &inputs) {
+    SmallVector<Operation *> ops = effai::getCompressibleOps(module.get());
+    if (inputs.size() != ops.size())
+      throw py::value_error(
+          "expected the inputs of " + std::to_string(ops.size()) +
+          " compressible ops, got " + std::to_string(inputs.size()));
+    int64_t recorded = 0;
+    for (auto [op, values] : llvm::zip_equal(ops, inputs)) {
+      if (!effai::hasInputGram(op))
+        continue;
+      std::string error;
+      FailureOr<std::vector<double>> gram;
+      {
+        py::gil_scoped_release release;
+        gram = effai::computeInputGram(
+            op, ArrayRef<float>(values.data(), values.size()), error);
+      }
+      if (failed(gram))
+        throw py::value_error(error);
+      effai::setInputGram(op, *gram);
+      ++recorded;
+    }
+    return recorded;
   }
 
   /// Compiles a copy of the module (this one is left as it is) to a shared
@@ -306,6 +337,7 @@ PYBIND11_MODULE(_effai, m) {
       .def("verify", &PyModule::verify)
       .def("run_pipeline", &PyModule::runPipeline)
       .def("weight_payload_bytes", &PyModule::weightPayloadBytes)
+      .def("record_input_grams", &PyModule::recordInputGrams, py::arg("inputs"))
       .def("compile_for_fpga", &PyModule::compileForFPGA)
       .def("fpga_report", &PyModule::fpgaReport)
       .def("compile_to_shared_object", &PyModule::compileToSharedObject,

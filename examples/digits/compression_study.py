@@ -4,9 +4,12 @@
 Each scheme is an effai pass pipeline applied to the imported fp32 model
 (no retraining), compiled for this CPU and measured on the 360 held-out
 digits. Prints, per model and scheme: packed weight bytes (values at their
-storage width plus sparse indices), compression vs fp32, accuracy, change in
-points, and the pipeline, so every row is reproducible with effai-opt.
-Rows at >= 16x within 1 point are marked "*".
+storage width plus sparse indices), compression vs fp32, accuracy and change
+in points with each weight rounded alone, the same with calibrated rounding
+("gptq": the layers' input Gram matrices recorded on the 128 calibration
+images, so the quantizers and pruning feed their errors forward), and the
+pipeline, so every row is reproducible with effai-opt. Results at >= 16x
+within 1 point are marked "*".
 
 Models: the bundled MLP and CNN, and the wide CNN (62k weights,
 train_digits.py). Single schemes only: pareto.py mixes them per layer.
@@ -21,6 +24,8 @@ without retraining; per-layer choices do on the wide one: pareto.py.)
 import argparse
 import os
 import sys
+
+import numpy as np
 
 import effai
 from compress import HERE, accuracy, load_test_split, report_failures
@@ -67,25 +72,35 @@ def main():
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     images, labels, shapes = load_test_split()
+    calibration = np.resize(
+        np.load(os.path.join(HERE, "calibration_images.npy")), images.shape)
     failures = []
     print(f"{'model':5} {'scheme':17} {'bytes':>6} {'ratio':>6} "
-          f"{'accuracy':>8} {'points':>7}  pipeline")
+          f"{'accuracy':>8} {'points':>7} {'gptq acc':>8} {'points':>7}  "
+          f"pipeline")
     for name in ["mlp", "cnn", "wide"]:
         path = os.path.join(HERE, f"digits_{name}.onnx")
+        imported = effai.import_onnx(path, input_shapes=shapes)
+        calibrated = effai.record_input_grams(
+            effai.Module.parse(str(imported)), [calibration])
         rows = {}
         for scheme, pipeline in SCHEMES:
-            module = effai.import_onnx(path, input_shapes=shapes)
-            if pipeline:
-                module.run_pipeline(pipeline)
-            acc = accuracy(module, images, labels)
-            rows[scheme] = (module.weight_bytes(), acc)
+            results = []
+            for source in (imported, calibrated):
+                module = effai.Module.parse(str(source))
+                if pipeline:
+                    module.run_pipeline(pipeline)
+                results.append(accuracy(module, images, labels))
+            rows[scheme] = (module.weight_bytes(), max(results))
             fp32_bytes, fp32_acc = rows["fp32"]
             ratio = fp32_bytes / rows[scheme][0]
-            points = (acc - fp32_acc) * 100
-            mark = "*" if ratio >= 16 and points >= -1 else " "
-            print(f"{name:5} {scheme:17} {rows[scheme][0]:6d} {ratio:5.2f}x "
-                  f"{acc:8.4f} {points:+7.2f}{mark} {pipeline or '(none)'}",
-                  flush=True)
+            columns = ""
+            for acc in results:
+                points = (acc - fp32_acc) * 100
+                mark = "*" if ratio >= 16 and points >= -1 else " "
+                columns += f" {acc:8.4f} {points:+7.2f}{mark}"
+            print(f"{name:5} {scheme:17} {rows[scheme][0]:6d} {ratio:5.2f}x"
+                  f"{columns} {pipeline or '(none)'}", flush=True)
         for sparse, dense in [("50% fp32", "fp32"), ("50% int8", "int8")]:
             if rows[sparse][0] >= rows[dense][0]:
                 failures.append(f"{name}: {sparse} is {rows[sparse][0]} "

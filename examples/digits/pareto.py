@@ -2,15 +2,18 @@
 """The hybrid front on a bundled digits model: per-layer compression
 choices (effai.hybrid_front) against every single scheme.
 
-Each layer's sensitivity to each candidate (int8 down to 2-bit codes, 3-bit
-powers of two, alone and after 25-90% pruning) is measured on calibration
-images (training split); effai-hybrid's front mode keeps the combinations
+The layers' input Gram matrices are recorded on calibration images
+(training split; effai.record_input_grams), so every candidate rounds and
+prunes with GPTQ-style error feedback (--plain: each weight alone). Each
+layer's sensitivity to each candidate (int8 down to 2-bit codes, 3-bit
+powers of two, focused codes, alone and after 25-90% pruning) is measured on
+the same images; effai-hybrid's front mode keeps the combinations
 undominated in bytes and summed error; those and every single scheme (one
 candidate on all layers) are compiled and scored on the 360 held-out digits.
 Prints the single schemes, the measured front, and for each single scheme
 the best front accuracy at its size or less.
 
-Usage: pareto.py [mlp|cnn|wide] [--check]
+Usage: pareto.py [mlp|cnn|wide] [--check] [--plain]
 With --check, exits 1 unless the front's accuracy at each single scheme's
 size is at least that scheme's (and, on the MLP and the wide CNN, a point
 reaches >= 16x within 1 point of fp32).
@@ -30,6 +33,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model", choices=["mlp", "cnn", "wide"])
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--plain", action="store_true",
+                        help="round each weight alone (no input Gram "
+                        "matrices, so no GPTQ error feedback)")
     args = parser.parse_args()
     images, labels, shapes = load_test_split()
     calibration = np.resize(
@@ -38,6 +44,8 @@ def main():
     module = effai.import_onnx(path, input_shapes=shapes)
     fp32_bytes = module.weight_bytes()
     fp32_accuracy = accuracy(module, images, labels)
+    if not args.plain:
+        effai.record_input_grams(module, [calibration])
 
     points = effai.hybrid_front(
         module, [calibration], lambda m: accuracy(m, images, labels))

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
+#include "effai/Transforms/InputGram.h"
 #include "effai/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -19,15 +20,6 @@ namespace mlir::effai {
 #include "effai/Transforms/Passes.h.inc"
 
 namespace {
-
-SmallVector<Operation *> getCompressibleOps(Operation *root) {
-  SmallVector<Operation *> ops;
-  root->walk([&](Operation *op) {
-    if (isa<LinearOp, Conv2DOp, DepthwiseConv2DOp>(op))
-      ops.push_back(op);
-  });
-  return ops;
-}
 
 struct ExposeActivationsPass
     : public impl::ExposeActivationsBase<ExposeActivationsPass> {

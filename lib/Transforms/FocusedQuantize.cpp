@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ErrorFeedback.h"
 #include "Pow2Rounding.h"
 #include "ScaleSearch.h"
 #include "WeightRewrite.h"
@@ -54,19 +55,32 @@ struct FocusedQuantizePass
     for (auto [centre, count] : llvm::zip_equal(centres, counts))
       centre = count > 0 ? centre / count : 0.0;
 
+    // Zeros are fillers of the sparse encoding: they stay exact zeros.
+    std::vector<bool> fillers;
+    for (float value : weight->values)
+      fillers.push_back(value == 0.0f);
+    auto modeOf = [&](double value, int64_t channel) {
+      return std::copysign(centres[groupOf(channel)], value);
+    };
     // Offsets from the modes; their scale as for power-of-two weights.
-    FloatWeight offsets{weight->type, {}, weight->channels};
-    for (auto [value, channel] :
-         llvm::zip_equal(weight->values, weight->channels))
-      offsets.values.push_back(
-          value == 0.0f
-              ? 0.0f
-              : float(double(value) -
-                      std::copysign(centres[groupOf(channel)], double(value))));
+    auto getOffsets = [&]() {
+      FloatWeight offsets{
+          weight->type, {}, weight->channels, weight->positions};
+      for (auto [value, channel, filler] :
+           llvm::zip_equal(weight->values, weight->channels, fillers))
+        offsets.values.push_back(
+            filler ? 0.0f : float(double(value) - modeOf(value, channel)));
+      return offsets;
+    };
+    FloatWeight offsets = getOffsets();
     SmallVector<double> scales = offsets.getMaxMagnitudes(perChannel);
     int64_t levels = getLevels();
     ExponentWindow window{-(levels - 1), 0};
     bool logRounding = rounding == "log";
+    auto level = [&](double offset, int64_t channel) {
+      return nearestTerm(offset / scales[groupOf(channel)], window,
+                         logRounding);
+    };
     if (scale == "search") {
       scales = searchScales(
           offsets, perChannel, scales, getPow2ScaleFactors(),
@@ -75,17 +89,26 @@ struct FocusedQuantizePass
                    termValue(nearestTerm(r / s, window, logRounding), window);
           });
     }
+    if (errorFeedback &&
+        feedRoundingErrorsForward(
+            pack, *weight, getArgument(), [&](size_t index, double value) {
+              if (fillers[index])
+                return 0.0;
+              int64_t channel = weight->channels[index];
+              double mode = modeOf(value, channel);
+              return mode + scales[groupOf(channel)] *
+                                termValue(level(value - mode, channel), window);
+            }))
+      offsets = getOffsets();
 
     std::vector<int8_t> codes;
-    for (auto [value, offset, channel] :
-         llvm::zip_equal(weight->values, offsets.values, weight->channels)) {
-      if (value == 0.0f) {
+    for (auto [value, offset, channel, filler] : llvm::zip_equal(
+             weight->values, offsets.values, weight->channels, fillers)) {
+      if (filler) {
         codes.push_back(0);
         continue;
       }
-      int64_t level =
-          nearestTerm(offset / scales[groupOf(channel)], window, logRounding);
-      int64_t magnitude = level + levels + 1;
+      int64_t magnitude = level(offset, channel) + levels + 1;
       codes.push_back(int8_t(value < 0 ? -magnitude : magnitude));
     }
 

@@ -37,11 +37,6 @@ FailureOr<std::pair<std::string, unsigned>> getValueStep(StringRef value,
   unsigned bits;
   if (value == "fp32")
     return std::pair<std::string, unsigned>{"", 32};
-  if (value == "int8" || value == "int4") {
-    bits = value == "int8" ? 8 : 4;
-    return std::pair{"effai-quantize{weight-bits=" + std::to_string(bits),
-                     bits};
-  }
   if (value == "pow2")
     return std::pair<std::string, unsigned>{
         "effai-shift-quantize{terms=2 bits=4", 8};
@@ -50,12 +45,14 @@ FailureOr<std::pair<std::string, unsigned>> getValueStep(StringRef value,
         std::string("effai-shift-quantize{terms=1 bits=3 scale=search") +
             (pruned ? " focused" : ""),
         3};
-  if (value.starts_with("int") && value.ends_with("s") &&
-      !value.drop_front(3).drop_back().getAsInteger(10, bits) && bits >= 2 &&
-      bits <= 8)
+  if (value.consume_front("int")) {
+    bool search = value.consume_back("s");
+    if (value.getAsInteger(10, bits) || bits < 2 || bits > 8)
+      return failure();
     return std::pair{"effai-quantize{weight-bits=" + std::to_string(bits) +
-                         " scale=search",
+                         (search ? " scale=search" : ""),
                      bits};
+  }
   if (value.consume_front("fq") && !value.getAsInteger(10, bits) && bits >= 3 &&
       bits <= 8)
     return std::pair{"effai-focused-quantize{bits=" + std::to_string(bits) +
@@ -244,7 +241,7 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
       if (failed(getCandidatePipeline(name, "0"))) {
         getOperation().emitError("effai-hybrid: unknown candidate '")
             << name
-            << "' (expected fp32, int8, int4, int2s-int8s, pow2, pow2x3 or "
+            << "' (expected fp32, int2-int8, int2s-int8s, pow2, pow2x3 or "
                "fq3-fq8, optionally after sNN+ or 2:4+)";
         return false;
       }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ChannelPrune.h"
+#include "ErrorFeedback.h"
 #include "WeightRewrite.h"
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
@@ -266,16 +267,22 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
     }
     MLIRContext *ctx = &getContext();
     int64_t rows = type.getNumOutputChannels(), cols = type.getReductionSize();
-    PrunedWeight pruned =
-        mode == "nm" ? pruneNM(ctx, *weights, rows, cols, n, m)
-        : mode == "block"
-            ? pruneBlocks(ctx, *weights, rows, cols, blockRows, blockCols,
-                          sparsity, norm == "l2")
-            : keepMarked(ctx, *weights, cols,
-                         keptByGlobalRank.count(pack)
-                             ? keptByGlobalRank[pack]
-                             : markLargest(magnitudes(*weights), sparsity),
-                         IndexChoice{index, deltaBits, valueBits});
+    PrunedWeight pruned;
+    if (mode == "nm") {
+      pruned = pruneNM(ctx, *weights, rows, cols, n, m);
+    } else if (mode == "block") {
+      pruned = pruneBlocks(ctx, *weights, rows, cols, blockRows, blockCols,
+                           sparsity, norm == "l2");
+    } else {
+      std::vector<bool> kept =
+          keptByGlobalRank.count(pack)
+              ? keptByGlobalRank[pack]
+              : markLargest(magnitudes(*weights), sparsity);
+      if (errorFeedback)
+        feedPrunedWeightsForward(pack, *weights, kept);
+      pruned = keepMarked(ctx, *weights, cols, kept,
+                          IndexChoice{index, deltaBits, valueBits});
+    }
 
     auto newType = WeightType::get(
         ctx, type.getShape(), type.getElementType(),
@@ -291,6 +298,24 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
             : buildConstant<int32_t>(b, loc, newType.getIndicesType(),
                                      pruned.coordinates, "pruned_indices");
     replacePack(pack, newType, values, indices);
+  }
+
+  /// SparseGPT's update with the mask fixed: the kept values of `weights`
+  /// absorb what the pruned ones contributed to the layer's output on the
+  /// calibration data (when `pack`'s consumer has a Gram matrix).
+  void feedPrunedWeightsForward(PackOp pack, std::vector<float> &weights,
+                                const std::vector<bool> &kept) {
+    auto type = cast<WeightType>(pack.getResult().getType());
+    FloatWeight dense{type, weights, {}, {}};
+    for (int64_t position = 0; position < int64_t(weights.size()); ++position) {
+      dense.channels.push_back(position / type.getReductionSize());
+      dense.positions.push_back(position);
+    }
+    if (feedRoundingErrorsForward(pack, dense, getArgument(),
+                                  [&](size_t index, double value) {
+                                    return kept[index] ? value : 0.0;
+                                  }))
+      weights = std::move(dense.values);
   }
 
   void runOnOperation() override {

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ErrorFeedback.h"
 #include "ScaleSearch.h"
 #include "WeightRewrite.h"
 
@@ -66,6 +67,12 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
           *weight, perChannel, scales, factors,
           [&](double value, double s) { return s * code(value, s); });
     }
+    if (errorFeedback)
+      feedRoundingErrorsForward(
+          pack, *weight, getArgument(), [&](size_t index, double value) {
+            double s = scales[perChannel ? weight->channels[index] : 0];
+            return s * code(value, s);
+          });
 
     SmallVector<APInt> codes;
     for (auto [value, channel] :

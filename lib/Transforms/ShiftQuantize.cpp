@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ErrorFeedback.h"
 #include "Pow2Rounding.h"
 #include "ScaleSearch.h"
 #include "WeightRewrite.h"
@@ -92,6 +93,12 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
                               return s * reconstruct(value / s, window);
                             });
     }
+    if (errorFeedback)
+      feedRoundingErrorsForward(
+          pack, *weight, getArgument(), [&](size_t index, double value) {
+            double s = scales[perChannel ? weight->channels[index] : 0];
+            return s * reconstruct(value / s, window);
+          });
 
     std::vector<int8_t> codes;
     for (double v : normalize())

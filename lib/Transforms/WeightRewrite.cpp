@@ -71,8 +71,8 @@ mlir::effai::readFloatWeight(PackOp pack, int64_t minElements,
     pack.emitWarning() << passName << ": left in float: " << error;
     return std::nullopt;
   }
-  FloatWeight weight{type, std::move(*values), {}};
-  for (int64_t position : *positions)
+  FloatWeight weight{type, std::move(*values), {}, std::move(*positions)};
+  for (int64_t position : weight.positions)
     weight.channels.push_back(position / type.getReductionSize());
   return weight;
 }

@@ -18,6 +18,8 @@ struct FloatWeight {
   std::vector<float> values;
   /// Output channel of each stored value.
   SmallVector<int64_t> channels;
+  /// Flat position of each stored value in the `[O, R]` view.
+  SmallVector<int64_t> positions;
 
   /// The largest |value| per output channel (`perChannel`) or over the
   /// tensor (one entry); 1 where everything is zero.

@@ -32,7 +32,7 @@ __all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Ex
            "FrontPoint", "HybridReport", "Module", "TensorInfo", "build",
            "calibrate", "compile",
            "hybrid", "hybrid_front", "import_onnx", "load", "pareto",
-           "quantize"]
+           "quantize", "record_input_grams"]
 
 
 @dataclass(frozen=True)
@@ -333,6 +333,45 @@ def _default_chip() -> str:
     return "sm_90" if int(chip[3:]) >= 90 else "sm_80"
 
 
+def _observe_inputs(module: Module, samples: Sequence[object]):
+    """The values each compressible op's input took on ``samples``: one
+    list of flat float32 arrays (one per sample) per op, in walk order."""
+    import numpy as np
+    observer = Module.parse(str(module)).run_pipeline(
+        "effai-expose-activations")
+    exe = compile(observer)
+    observed = [i for i, info in enumerate(exe.outputs)
+                if info.name.startswith("effai.activation.")]
+    seen: List[List[object]] = [[] for _ in observed]
+    for sample in samples:
+        args = sample if isinstance(sample, (tuple, list)) else (sample,)
+        outputs = exe(*args)
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        for slot, index in enumerate(observed):
+            seen[slot].append(np.asarray(outputs[index], np.float32).ravel())
+    if observed and not seen[0]:
+        raise ValueError("calibrate needs at least one sample")
+    return seen
+
+
+def record_input_grams(module: Module, samples: Sequence[object]) -> Module:
+    """Observes the inputs of the compressible ops on ``samples`` (as
+    :func:`calibrate` does) and records each linear and conv2d input's Gram
+    matrix ``E[x xᵀ]`` over the vectors its weight multiplies (rows, or conv
+    patches) as ``effai.input_gram``. The weight quantizers
+    (``effai-quantize``, ``-shift-quantize``, ``-focused-quantize``) and
+    magnitude pruning then feed each rounding (or pruning) error forward
+    onto the weights not yet rounded, as GPTQ/SparseGPT do, which lowers
+    the layer's output error on data like ``samples``. Depthwise and
+    grouped convolutions get none. Returns ``module``, annotated in place.
+    The command-line twin is ``effai-calibrate --input-grams``."""
+    import numpy as np
+    seen = _observe_inputs(module, samples)
+    module._native.record_input_grams(
+        [np.concatenate(values) for values in seen])
+    return module
+
+
 def calibrate(module: Module, samples: Sequence[object],
               method: str = "minmax", percentile: float = 99.99) -> Module:
     """Observes the inputs of the compressible ops (linear, conv2d,
@@ -351,20 +390,7 @@ def calibrate(module: Module, samples: Sequence[object],
     if method not in ("minmax", "percentile", "entropy"):
         raise ValueError(f"method must be 'minmax', 'percentile' or "
                          f"'entropy', not {method!r}")
-    observer = Module.parse(str(module)).run_pipeline(
-        "effai-expose-activations")
-    exe = compile(observer)
-    observed = [i for i, info in enumerate(exe.outputs)
-                if info.name.startswith("effai.activation.")]
-    seen: List[List[object]] = [[] for _ in observed]
-    for sample in samples:
-        args = sample if isinstance(sample, (tuple, list)) else (sample,)
-        outputs = exe(*args)
-        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-        for slot, index in enumerate(observed):
-            seen[slot].append(np.asarray(outputs[index], np.float32).ravel())
-    if observed and not seen[0]:
-        raise ValueError("calibrate needs at least one sample")
+    seen = _observe_inputs(module, samples)
     ranges: List[float] = []
     for values in seen:
         ranges += _effai.estimate_range(np.concatenate(values), method,

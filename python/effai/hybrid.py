@@ -175,10 +175,10 @@ def hybrid(module, samples: Sequence[object],
 # focused (recentred power-of-two) codes of pruned weights (the grammar of
 # effai-hybrid's candidates).
 FRONT_CANDIDATES = [
-    "fp32", "int8", "int4s", "int3s", "int2s", "pow2", "pow2x3",
+    "fp32", "int8", "int4s", "int3s", "int2s", "int2", "pow2", "pow2x3",
     "s25+int4s", "s50+int8", "s50+int4s", "s50+int3s", "s50+pow2x3",
-    "s50+fq3", "s70+int4s", "s70+int3s", "s70+pow2x3", "s70+fq3",
-    "s90+int4s"]
+    "s50+fq3", "s50+int2s", "s60+int3s", "s60+pow2x3", "s60+fq3",
+    "s70+int4s", "s70+int3s", "s70+pow2x3", "s70+fq3", "s90+int4s"]
 
 
 @dataclass

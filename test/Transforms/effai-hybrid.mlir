@@ -6,9 +6,10 @@
 // RUN: not %effai_opt %s --effai-hybrid 2>&1 | FileCheck %s --check-prefix=TWO
 // RUN: not %effai_opt %s --effai-hybrid="max-error=0.1 errors=0.1,0.2" 2>&1 | FileCheck %s --check-prefix=COUNT
 // RUN: not %effai_opt %s --effai-hybrid="choices=int8" 2>&1 | FileCheck %s --check-prefix=CHOICES-COUNT
-// RUN: not %effai_opt %s --effai-hybrid="choices=int8,int3" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// RUN: not %effai_opt %s --effai-hybrid="choices=int8,int1" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: %effai_opt %s --effai-hybrid="choices=s70+int3s,pow2x3" | FileCheck %s --check-prefix=GRAMMAR
 // RUN: %effai_opt %s --effai-hybrid="choices=s50+fq3,fp32" | FileCheck %s --check-prefix=FOCUSED
+// RUN: %effai_opt %s --effai-hybrid="choices=int2,int3s" | FileCheck %s --check-prefix=MAX-SCALE
 // RUN: %effai_opt %s --effai-hybrid="candidates=fp32,int8,s50+int4s front errors=0.01,0.03,0.001,0.05" | FileCheck %s --check-prefix=FRONT
 // RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,int9s front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-CANDIDATE
 // RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,s0+int8 front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-SPARSITY
@@ -49,6 +50,8 @@
 // Focused quantization of a pruned weight: fq3 after s50+.
 // FOCUSED: #effai.focused<bits = 3
 // FOCUSED: effai.hybrid_pipeline = "effai-prune{sparsity=0.50 value-bits=3 layers=0},effai-focused-quantize{bits=3 scale=search layers=0}"
+// Integer codes of any width 2-8, with max-|w| scales or searched ones.
+// MAX-SCALE: effai.hybrid_pipeline = "effai-quantize{weight-bits=2 layers=0},effai-quantize{weight-bits=3 scale=search layers=1}"
 
 // The front over fp32 / int8 / 50% + int4 for both weights (128 and 32
 // bytes in fp32; 50% + int4: 16 and 4 kept 4-bit codes plus a bitmap, 12
@@ -56,14 +59,14 @@
 // error, smallest first. (int8, s50+int4s) at 35 bytes is not on it: its
 // error 0.06 is above that of (s50+int4s, int8), 0.031 at 20 bytes.
 // FRONT: effai.hybrid_front = ["15 8.000000e-02 s50+int4s,s50+int4s", "20 3.100000e-02 s50+int4s,int8", "40 1.100000e-02 int8,int8", "64 1.000000e-02 int8,fp32", "136 1.000000e-03 fp32,int8", "160 0.000000e+00 fp32,fp32"]
-// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int8, int4, int2s-int8s, pow2, pow2x3 or fq3-fq8, optionally after sNN+ or 2:4+)
+// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int2-int8, int2s-int8s, pow2, pow2x3 or fq3-fq8, optionally after sNN+ or 2:4+)
 // BAD-SPARSITY: error: effai-hybrid: unknown candidate 's0+int8'
 // FIRST: error: effai-hybrid: the first candidate must be fp32, got 'int8'
 
 // TWO: error: effai-hybrid: give exactly one of choices, max-error, max-bytes and front
 // COUNT: error: effai-hybrid: errors needs 8 values (int8, pow2, int4, 2:4+int8 per weight), got 2
 // CHOICES-COUNT: error: effai-hybrid: 1 choices for 2 weights
-// UNKNOWN: error: effai-hybrid: unknown choice 'int3' (expected one of fp32, int8, pow2, int4, 2:4+int8, or any candidate name)
+// UNKNOWN: error: effai-hybrid: unknown choice 'int1' (expected one of fp32, int8, pow2, int4, 2:4+int8, or any candidate name)
 func.func @two_layers(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
   %v0 = arith.constant dense<[[1.0, -2.0, 3.0, -4.0, 5.0, -6.0, 7.0, -8.0], [0.5, 0.25, -0.5, 1.0, 2.0, -1.5, 0.75, 0.1], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [-1.0, 0.0, 2.0, 0.0, -3.0, 0.0, 4.0, 0.0]]> : tensor<4x8xf32>
   %w0 = effai.pack %v0 : tensor<4x8xf32> -> !effai.weight<4x8xf32, #effai.encoding<value = #effai.float>>

@@ -3,13 +3,16 @@
 //   effai-calibrate model.onnx --input-shape input=128x1x8x8 \
 //       --calibration samples.npy [--calibration more.npy] \
 //       [--method minmax|percentile|entropy] [--percentile 99.99] \
-//       [-o calibrated.mlir]
+//       [--input-grams] [-o calibrated.mlir]
 //   effai-opt calibrated.mlir --effai-quantize="activations=int8"
 //
 // Observes the inputs of the compressible ops on the calibration samples
 // and writes the model back with their ranges recorded
 // (`effai.input_range`), which effai-quantize{activations=int8} reads: the
-// command-line twin of effai.calibrate. The observing model is compiled
+// command-line twin of effai.calibrate. With --input-grams it also records
+// each linear and conv2d input's Gram matrix (`effai.input_gram`, as
+// effai.record_input_grams does), from which the weight quantizers round
+// with GPTQ error feedback. The observing model is compiled
 // with effai-expose-activations and run through libeffai_runtime.
 //
 // A calibration file holds input tensors of the model's input shape: one,
@@ -22,6 +25,7 @@
 
 #include "effai/Calibration/RangeEstimation.h"
 #include "effai/Driver/Driver.h"
+#include "effai/Transforms/InputGram.h"
 #include "effai/Transforms/Passes.h"
 #include "effai/runtime.h"
 
@@ -61,6 +65,12 @@ llvm::cl::opt<double>
     percentile("percentile",
                llvm::cl::desc("Upper percentile for --method=percentile"),
                llvm::cl::init(99.99));
+
+llvm::cl::opt<bool> inputGrams(
+    "input-grams",
+    llvm::cl::desc("Also record each linear and conv2d input's Gram matrix "
+                   "(effai.input_gram) for the quantizers' error feedback"),
+    llvm::cl::init(false));
 
 int fail(const std::string &message) {
   llvm::errs() << "effai-calibrate: error: " << message << "\n";
@@ -194,6 +204,23 @@ int main(int argc, char **argv) {
       seen[slot].resize(at + count);
       std::memcpy(seen[slot].data() + at, values.data.data(),
                   count * sizeof(float));
+    }
+  }
+
+  if (inputGrams) {
+    SmallVector<Operation *> ops = effai::getCompressibleOps(*module);
+    if (ops.size() != seen.size())
+      return fail("observed " + std::to_string(seen.size()) +
+                  " float activations for " + std::to_string(ops.size()) +
+                  " compressible ops");
+    for (auto [op, values] : llvm::zip_equal(ops, seen)) {
+      if (!effai::hasInputGram(op))
+        continue;
+      FailureOr<std::vector<double>> gram =
+          effai::computeInputGram(op, values, error);
+      if (failed(gram))
+        return fail(error);
+      effai::setInputGram(op, *gram);
     }
   }
 

@@ -422,6 +422,13 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
     %i = arith.constant dense<13> : tensor<1xi8>
     %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<1x2xf32> -> !effai.weight<1x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
     ```
+
+    Calibrated pruning (`mode=magnitude`): where the op consuming a weight
+    carries `effai.input_gram`, the mask is still chosen by magnitude, but
+    each pruned weight's contribution is moved onto the kept weights of
+    later columns through the Gram matrix (SparseGPT's update), so the kept
+    values change and the layer's output error shrinks
+    (`error-feedback=false` keeps them as they were).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -455,6 +462,10 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
            "smallest payload">,
     Option<"valueBits", "value-bits", "unsigned", /*default=*/"32",
            "Bits per stored value that index=auto sizes payloads with">,
+    Option<"errorFeedback", "error-feedback", "bool", /*default=*/"true",
+           "mode=magnitude, where the consuming op carries effai.input_gram "
+           "(calibration): move each pruned weight onto the kept weights "
+           "of later columns (SparseGPT with a magnitude mask)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -496,6 +507,14 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
     ```mlir
     %w = effai.pack %codes : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0, scales = [4.0, 6.0]>>>
     ```
+
+    Calibrated rounding: where the op consuming a weight carries
+    `effai.input_gram` (its input's Gram matrix, recorded by
+    `effai.record_input_grams` or `effai-calibrate --input-grams`), the
+    weight is rounded column by column and each rounding error is fed
+    forward onto the columns not yet rounded, as GPTQ does, so the layer's
+    output error on the calibration data is what shrinks, not the weight
+    error (`error-feedback=false` rounds each weight alone).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -516,6 +535,10 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
     Option<"scale", "scale", "std::string", /*default=*/"\"max\"",
            "Scale per channel: max (largest |w|) | search (least squared "
            "reconstruction error)">,
+    Option<"errorFeedback", "error-feedback", "bool", /*default=*/"true",
+           "Where the consuming op carries effai.input_gram (calibration), "
+           "feed each rounding error forward to the columns not yet rounded "
+           "(GPTQ)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -543,6 +566,14 @@ def FocusedQuantize : Pass<"effai-focused-quantize", "::mlir::ModuleOp"> {
     %w = effai.pack %v indices(%i : tensor<1xi8>) : tensor<4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float, sparsity = #effai.bitmap<nnz = 4>>>
     %w = effai.pack %codes indices(%i : tensor<1xi8>) : tensor<4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.focused<bits = 4, min_exp = -2, max_exp = 0, centres = [...], scales = [...]>, sparsity = #effai.bitmap<nnz = 4>>>
     ```
+
+    Calibrated rounding: where the op consuming a weight carries
+    `effai.input_gram` (its input's Gram matrix, recorded by
+    `effai.record_input_grams` or `effai-calibrate --input-grams`), the
+    weight is rounded column by column and each rounding error is fed
+    forward onto the columns not yet rounded, as GPTQ does, so the layer's
+    output error on the calibration data is what shrinks, not the weight
+    error (`error-feedback=false` rounds each weight alone).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -558,6 +589,10 @@ def FocusedQuantize : Pass<"effai-focused-quantize", "::mlir::ModuleOp"> {
            "Offset scale per channel: max | search">,
     Option<"minElements", "min-elements", "int64_t", /*default=*/"0",
            "Leave weights with fewer elements in float">,
+    Option<"errorFeedback", "error-feedback", "bool", /*default=*/"true",
+           "Where the consuming op carries effai.input_gram (calibration), "
+           "feed each rounding error forward to the columns not yet rounded "
+           "(GPTQ)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -595,6 +630,14 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
     ```mlir
     %w = effai.pack %codes : tensor<2x4xi8> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i8:f32:0, {0.0314..., 0.0472...}>>>>
     ```
+
+    Calibrated rounding: where the op consuming a weight carries
+    `effai.input_gram` (its input's Gram matrix, recorded by
+    `effai.record_input_grams` or `effai-calibrate --input-grams`), the
+    weight is rounded column by column and each rounding error is fed
+    forward onto the columns not yet rounded, as GPTQ does, so the layer's
+    output error on the calibration data is what shrinks, not the weight
+    error (`error-feedback=false` rounds each weight alone).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -611,6 +654,10 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
            "squared reconstruction error)">,
     Option<"activations", "activations", "std::string", /*default=*/"\"none\"",
            "none | int8 (needs effai.input_range on the ops)">,
+    Option<"errorFeedback", "error-feedback", "bool", /*default=*/"true",
+           "Where the consuming op carries effai.input_gram (calibration), "
+           "feed each rounding error forward to the columns not yet rounded "
+           "(GPTQ)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
@@ -651,8 +698,8 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
     passes' `layers=` option. A candidate is a value format, optionally
     after pruning:
 
-    - values: `fp32`; `int8`, `int4` (max-|w| scales); `int4s`, `int3s`,
-      `int2s` (searched scales, `effai-quantize{scale=search}`); `pow2`
+    - values: `fp32`; `int2`-`int8` (max-|w| scales); `int2s`-`int8s`
+      (searched scales, `effai-quantize{scale=search}`); `pow2`
       (2 terms, 4 bits); `pow2x3` (1 term, 3 bits, searched scale; focused
       window when pruned); `fq3`-`fq8` (`effai-focused-quantize` codes of
       that many bits, searched scales);

@@ -1,5 +1,6 @@
 """Prints whether effai-calibrate's ranges (in DIR/{mlp,pctl,entropy}.mlir)
-equal effai.calibrate's on the same model and data."""
+and Gram matrices (DIR/grams.mlir) equal the Python API's on the same model
+and data."""
 import os
 import re
 import sys
@@ -24,3 +25,15 @@ for method, name, shape, kwargs in [
     python = pattern.findall(str(module))
     assert cli == python and cli, (method, cli, python)
     print(f"{method}: {len(cli)} ranges equal")
+
+# effai-calibrate --input-grams on the digits CNN (DIR/grams.mlir): the same
+# Gram matrices as effai.record_input_grams.
+gram = re.compile(r"effai\.input_gram = (dense<[^>]*> : tensor<[^>]*>)")
+module = effai.import_onnx(os.path.join(digits, "digits_cnn.onnx"),
+                           input_shapes={"input": [1, 1, 8, 8]})
+effai.record_input_grams(module, list(images[:, None]))
+with open(os.path.join(out, "grams.mlir")) as f:
+    cli = gram.findall(f.read())
+python = gram.findall(str(module))
+assert cli == python and cli, "Gram matrices differ"
+print(f"input grams: {len(cli)} equal")

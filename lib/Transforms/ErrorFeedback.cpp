@@ -1,0 +1,133 @@
+//===- ErrorFeedback.cpp - GPTQ-style rounding error feedback ---*- C++ -*-===//
+
+#include "ErrorFeedback.h"
+
+#include "effai/Transforms/InputGram.h"
+
+#include <cmath>
+#include <numeric>
+
+using namespace mlir;
+
+namespace {
+
+/// Lower Cholesky factor of the symmetric `[n, n]` matrix `a` in place
+/// (upper triangle zeroed); false unless positive definite.
+bool choleskyInPlace(std::vector<double> &a, size_t n) {
+  for (size_t j = 0; j < n; ++j) {
+    double diagonal = a[j * n + j];
+    for (size_t k = 0; k < j; ++k)
+      diagonal -= a[j * n + k] * a[j * n + k];
+    if (!(diagonal > 0.0))
+      return false;
+    double pivot = std::sqrt(diagonal);
+    a[j * n + j] = pivot;
+    for (size_t i = j + 1; i < n; ++i) {
+      double sum = a[i * n + j];
+      for (size_t k = 0; k < j; ++k)
+        sum -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = sum / pivot;
+    }
+    for (size_t k = j + 1; k < n; ++k)
+      a[j * n + k] = 0.0;
+  }
+  return true;
+}
+
+/// The upper Cholesky factor U of G⁻¹ (G⁻¹ = Uᵀ U) for the damped `gram`,
+/// GPTQ's form: row j of U scales column j's error onto columns > j.
+/// Empty when the damped matrix is not positive definite.
+std::vector<double> getFeedbackFactor(ArrayRef<double> gram, size_t n) {
+  std::vector<double> h(gram.begin(), gram.end());
+  double meanDiagonal = 0.0;
+  for (size_t j = 0; j < n; ++j)
+    meanDiagonal += h[j * n + j];
+  meanDiagonal /= double(n);
+  for (size_t j = 0; j < n; ++j) {
+    // An input that is always 0 makes its column free: decouple it.
+    if (h[j * n + j] <= 0.0)
+      h[j * n + j] = meanDiagonal > 0.0 ? meanDiagonal : 1.0;
+    // GPTQ's damping: 1% of the mean diagonal keeps G well conditioned.
+    h[j * n + j] += 0.01 * meanDiagonal;
+  }
+  if (!choleskyInPlace(h, n))
+    return {};
+  // L⁻¹ by forward substitution, then G⁻¹ = L⁻ᵀ L⁻¹.
+  std::vector<double> inverseL(n * n, 0.0);
+  for (size_t j = 0; j < n; ++j) {
+    inverseL[j * n + j] = 1.0 / h[j * n + j];
+    for (size_t i = j + 1; i < n; ++i) {
+      double sum = 0.0;
+      for (size_t k = j; k < i; ++k)
+        sum += h[i * n + k] * inverseL[k * n + j];
+      inverseL[i * n + j] = -sum / h[i * n + i];
+    }
+  }
+  std::vector<double> inverse(n * n, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = 0; j <= i; ++j) {
+      double sum = 0.0;
+      for (size_t k = i; k < n; ++k)
+        sum += inverseL[k * n + i] * inverseL[k * n + j];
+      inverse[i * n + j] = inverse[j * n + i] = sum;
+    }
+  if (!choleskyInPlace(inverse, n))
+    return {};
+  // U = Lᵀ of G⁻¹'s lower factor.
+  std::vector<double> upper(n * n, 0.0);
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i; j < n; ++j)
+      upper[i * n + j] = inverse[j * n + i];
+  return upper;
+}
+
+} // namespace
+
+bool mlir::effai::feedRoundingErrorsForward(
+    FloatWeight &weight, ArrayRef<double> gram,
+    function_ref<double(size_t index, double value)> round) {
+  size_t rows = weight.type.getNumOutputChannels();
+  size_t cols = weight.type.getReductionSize();
+  std::vector<double> factor = getFeedbackFactor(gram, cols);
+  if (factor.empty())
+    return false;
+  // The dense [O, R] view and where each position is stored (-1: not).
+  std::vector<double> dense(rows * cols, 0.0);
+  std::vector<int64_t> stored(rows * cols, -1);
+  for (auto [index, position] : llvm::enumerate(weight.positions)) {
+    dense[position] = weight.values[index];
+    stored[position] = int64_t(index);
+  }
+  for (size_t col = 0; col < cols; ++col) {
+    const double *feedback = factor.data() + col * cols;
+    for (size_t row = 0; row < rows; ++row) {
+      double *w = dense.data() + row * cols;
+      int64_t index = stored[row * cols + col];
+      double rounded = 0.0;
+      if (index >= 0) {
+        rounded = round(size_t(index), w[col]);
+        weight.values[index] = float(w[col]);
+      }
+      double error = (w[col] - rounded) / feedback[col];
+      if (error == 0.0)
+        continue;
+      for (size_t k = col + 1; k < cols; ++k)
+        w[k] -= error * feedback[k];
+    }
+  }
+  return true;
+}
+
+bool mlir::effai::feedRoundingErrorsForward(
+    PackOp pack, FloatWeight &weight, StringRef passName,
+    function_ref<double(size_t index, double value)> round) {
+  std::vector<double> gram = readInputGram(pack, passName);
+  if (gram.empty())
+    return false;
+  if (feedRoundingErrorsForward(weight, gram, round))
+    return true;
+  pack.emitWarning() << passName << ": " << kInputGramAttrName
+                     << " is not positive definite: rounded without "
+                        "error feedback";
+  return false;
+}
