@@ -49,6 +49,10 @@ SCHEMES = [
     ("2:4 int8", "effai-prune{mode=nm n=2 m=4},effai-quantize"),
     ("50% int3", "effai-prune{sparsity=0.5 value-bits=3},"
                  f"effai-quantize{{weight-bits=3 {SEARCH}}}"),
+    # A quarter of each layer's output channels removed (and the next
+    # layer's matching inputs): a smaller dense model, then 3-bit codes.
+    ("25% ch int3", "effai-prune{mode=channel sparsity=0.25},"
+                    f"effai-quantize{{weight-bits=3 {SEARCH}}}"),
     ("65% gl int3", "effai-prune{sparsity=0.65 scope=global value-bits=3},"
                     f"effai-quantize{{weight-bits=3 {SEARCH}}}"),
     ("70% gl int3", "effai-prune{sparsity=0.7 scope=global value-bits=3},"

@@ -11,6 +11,7 @@
 
 #include "ChannelPrune.h"
 
+#include "effai/Transforms/InputGram.h"
 #include "effai/Utils/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -246,6 +247,33 @@ Value slicePack(OpBuilder &b, PackOp pack, int64_t axis, ChannelLayout layout,
   return PackOp::create(b, pack.getLoc(), newType, values, Value());
 }
 
+/// The consumer `op`'s input Gram matrix (effai.input_gram, if any) after
+/// its weight `type` kept only channels `kept` of its dimension 1 along
+/// `layout`: the rows and columns of the reduction entries that remain.
+void sliceInputGram(Operation *op, WeightType type, ChannelLayout layout,
+                    ArrayRef<int64_t> kept) {
+  auto gram = op->getAttrOfType<DenseElementsAttr>(kInputGramAttrName);
+  int64_t size = type.getReductionSize();
+  if (!gram)
+    return;
+  op->removeAttr(kInputGramAttrName);
+  if (gram.getNumElements() != size * size || !gram.getElementType().isF32())
+    return; // Not this weight's: the quantizers would ignore it anyway.
+  int64_t trailing = size / type.getShape()[1];
+  llvm::DenseSet<int64_t> keptChannels(kept.begin(), kept.end());
+  SmallVector<int64_t> entries;
+  for (int64_t r = 0; r < size; ++r)
+    if (keptChannels.contains(r / trailing / layout.inner))
+      entries.push_back(r);
+  std::vector<float> values(gram.getValues<float>().begin(),
+                            gram.getValues<float>().end());
+  std::vector<double> sliced;
+  for (int64_t i : entries)
+    for (int64_t j : entries)
+      sliced.push_back(values[i * size + j]);
+  setInputGram(op, sliced);
+}
+
 /// The `keep` output channels of `weight` with the largest L1 or L2 norm,
 /// in increasing order (ties to the lower channel).
 SmallVector<int64_t> rankChannels(const std::vector<float> &weight,
@@ -339,6 +367,8 @@ void rewritePath(const ChannelPath &path, ArrayRef<int64_t> kept) {
   map.map(consumerWeight.getResult(),
           slicePack(b, consumerWeight, 1, path.consumerLayout, kept));
   Operation *newConsumer = b.clone(*consumer, map);
+  sliceInputGram(newConsumer, consumerWeight.getResult().getType(),
+                 path.consumerLayout, kept);
   consumer->getResult(0).replaceAllUsesWith(newConsumer->getResult(0));
 
   // Erase the old path from its end, then whatever fed only it.

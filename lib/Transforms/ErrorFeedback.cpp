@@ -105,6 +105,8 @@ bool mlir::effai::feedRoundingErrorsForward(
       int64_t index = stored[row * cols + col];
       double rounded = 0.0;
       if (index >= 0) {
+        // Rounded as the caller will round it: at f32.
+        w[col] = float(w[col]);
         rounded = round(size_t(index), w[col]);
         weight.values[index] = float(w[col]);
       }

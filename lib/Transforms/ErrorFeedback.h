@@ -21,9 +21,11 @@ namespace mlir::effai {
 /// value is what remains after earlier columns' errors were fed forward
 /// through `gram` (`[R, R]`, row-major). `round(index, value)` is what the
 /// caller's rounding makes of stored value `index` when it sees `value`;
-/// positions not stored round to 0. The caller then rounds the rewritten
-/// values as it would have rounded the originals. Returns false (values
-/// unchanged) when `gram` is not positive definite even after damping.
+/// positions not stored round to 0 (stored zeros, such as the fillers of
+/// relative indices, may take values: they are stored either way). The caller
+/// then rounds the rewritten values as it would have rounded the originals.
+/// Returns false (values unchanged) when `gram` is not positive definite even
+/// after damping.
 bool feedRoundingErrorsForward(
     FloatWeight &weight, ArrayRef<double> gram,
     function_ref<double(size_t index, double value)> round);

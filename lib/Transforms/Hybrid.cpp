@@ -62,41 +62,64 @@ FailureOr<std::pair<std::string, unsigned>> getValueStep(StringRef value,
 }
 
 /// The passes applying candidate `name` (see the pass description) to the
-/// weights numbered `layers`; failure for a name outside the grammar.
-FailureOr<std::string> getCandidatePipeline(StringRef name, StringRef layers) {
+/// weights numbered `layers`: channel removal (empty without a `cNN+`
+/// prefix) and then pruning and quantization; failure for a name outside
+/// the grammar.
+struct CandidateSteps {
+  std::string channels;
+  std::string values;
+};
+FailureOr<CandidateSteps> getCandidateSteps(StringRef name, StringRef layers) {
   StringRef value = name;
-  bool nm = value.consume_front("2:4+");
-  unsigned sparsity = 0;
-  if (!nm && value.starts_with("s") && value.contains('+')) {
-    auto [percent, rest] = value.drop_front().split('+');
-    if (percent.getAsInteger(10, sparsity) || sparsity < 1 || sparsity > 99)
+  std::string layerList = " layers=" + layers.str() + "}";
+  // A percentage prefix ("s70+", "c25+"): NN in [1, 99].
+  auto consumePercent = [&](char kind, unsigned &percent) {
+    if (!value.starts_with(StringRef(&kind, 1)) || !value.contains('+'))
+      return success();
+    auto [digits, rest] = value.drop_front().split('+');
+    if (digits.getAsInteger(10, percent) || percent < 1 || percent > 99)
       return failure();
     value = rest;
-  }
+    return success();
+  };
+  auto fraction = [](unsigned percent) {
+    return "0." + std::string(percent < 10 ? "0" : "") +
+           std::to_string(percent);
+  };
+  unsigned channels = 0, sparsity = 0;
+  if (failed(consumePercent('c', channels)))
+    return failure();
+  bool nm = value.consume_front("2:4+");
+  if (!nm && failed(consumePercent('s', sparsity)))
+    return failure();
   FailureOr<std::pair<std::string, unsigned>> valueStep =
       getValueStep(value, nm || sparsity);
   if (failed(valueStep))
     return failure();
   auto [quantize, bits] = *valueStep;
+  CandidateSteps result;
+  if (channels)
+    result.channels =
+        "effai-prune{mode=channel sparsity=" + fraction(channels) + layerList;
   SmallVector<std::string> steps;
   if (nm)
-    steps.push_back("effai-prune{mode=nm n=2 m=4");
+    steps.push_back("effai-prune{mode=nm n=2 m=4" + layerList);
   else if (sparsity)
     // Positions are sized for the candidate's values.
-    steps.push_back(
-        "effai-prune{sparsity=0." + std::string(sparsity < 10 ? "0" : "") +
-        std::to_string(sparsity) + " value-bits=" + std::to_string(bits));
+    steps.push_back("effai-prune{sparsity=" + fraction(sparsity) +
+                    " value-bits=" + std::to_string(bits) + layerList);
   if (!quantize.empty())
-    steps.push_back(quantize);
-  for (std::string &step : steps)
-    step += " layers=" + layers.str() + "}";
-  return llvm::join(steps, ",");
+    steps.push_back(quantize + layerList);
+  result.values = llvm::join(steps, ",");
+  return result;
 }
 
-/// The pass pipeline applying `choices` (a candidate index per layer).
+/// The pass pipeline applying `choices` (a candidate index per layer):
+/// every channel removal first, while the next layers' weights are still
+/// dense floats it can slice.
 std::string buildPipeline(ArrayRef<std::string> candidates,
                           ArrayRef<size_t> choices) {
-  SmallVector<std::string> steps;
+  SmallVector<std::string> channelSteps, valueSteps;
   for (size_t c = 0; c < candidates.size(); ++c) {
     SmallVector<std::string> layers;
     for (auto [layer, choice] : llvm::enumerate(choices))
@@ -105,12 +128,15 @@ std::string buildPipeline(ArrayRef<std::string> candidates,
     if (layers.empty())
       continue;
     // Names were checked when the pass started.
-    std::string step =
-        *getCandidatePipeline(candidates[c], llvm::join(layers, ","));
-    if (!step.empty())
-      steps.push_back(step);
+    CandidateSteps steps =
+        *getCandidateSteps(candidates[c], llvm::join(layers, ","));
+    for (auto [step, list] : {std::pair{&steps.channels, &channelSteps},
+                              std::pair{&steps.values, &valueSteps}})
+      if (!step->empty())
+        list->push_back(*step);
   }
-  return llvm::join(steps, ",");
+  llvm::append_range(channelSteps, valueSteps);
+  return llvm::join(channelSteps, ",");
 }
 
 /// One point of the bytes / error front: a candidate index per layer.
@@ -238,11 +264,11 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
       return false;
     }
     for (const std::string &name : names)
-      if (failed(getCandidatePipeline(name, "0"))) {
+      if (failed(getCandidateSteps(name, "0"))) {
         getOperation().emitError("effai-hybrid: unknown candidate '")
             << name
             << "' (expected fp32, int2-int8, int2s-int8s, pow2, pow2x3 or "
-               "fq3-fq8, optionally after sNN+ or 2:4+)";
+               "fq3-fq8, optionally after sNN+ or 2:4+, after cNN+)";
         return false;
       }
     return true;
@@ -277,7 +303,7 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
         const std::string *it = llvm::find(names, name);
         if (it == names.end()) {
           // An explicit choice may name any candidate.
-          if (!candidates.empty() || failed(getCandidatePipeline(name, "0"))) {
+          if (!candidates.empty() || failed(getCandidateSteps(name, "0"))) {
             module.emitError("effai-hybrid: unknown choice '")
                 << name << "' (expected one of "
                 << llvm::join(candidates.empty()

@@ -73,7 +73,10 @@ int64_t addConvPatches(Conv2DOp conv, ArrayRef<int64_t> inputShape,
 
 bool mlir::effai::hasInputGram(Operation *op) {
   auto conv = dyn_cast<Conv2DOp>(op);
-  return isa<LinearOp>(op) || (conv && conv.getGroups() == 1);
+  if (!isa<LinearOp>(op) && !(conv && conv.getGroups() == 1))
+    return false;
+  auto weightType = dyn_cast<WeightType>(op->getOperand(1).getType());
+  return weightType && weightType.getReductionSize() <= kMaxInputGramSize;
 }
 
 FailureOr<std::vector<double>>
@@ -84,8 +87,9 @@ mlir::effai::computeInputGram(Operation *op, ArrayRef<float> inputs,
   auto conv = dyn_cast<Conv2DOp>(op);
   if (!hasInputGram(op)) {
     error = "no input Gram matrix for '" + op->getName().getStringRef().str() +
-            "'" + (conv ? " with groups > 1" : "") +
-            ": its output channels do not share one input";
+            "': its output channels do not share one input, or its "
+            "reduction is larger than " +
+            std::to_string(kMaxInputGramSize);
     return failure();
   }
   if (!inputType || !inputType.hasStaticShape() || !weightType) {
@@ -94,7 +98,7 @@ mlir::effai::computeInputGram(Operation *op, ArrayRef<float> inputs,
     return failure();
   }
   int64_t perInput = inputType.getNumElements();
-  if (perInput == 0 || inputs.size() % perInput != 0) {
+  if (perInput == 0 || inputs.empty() || inputs.size() % perInput != 0) {
     error = std::to_string(inputs.size()) + " values are not whole inputs " +
             "of " + std::to_string(perInput) + " values";
     return failure();
@@ -138,7 +142,7 @@ std::vector<double> mlir::effai::readInputGram(PackOp pack,
   for (OpOperand &use : pack.getResult().getUses()) {
     Operation *op = use.getOwner();
     auto gram = op->getAttrOfType<DenseElementsAttr>(kInputGramAttrName);
-    if (!gram || use.getOperandNumber() != 1)
+    if (!gram || use.getOperandNumber() != 1 || !hasInputGram(op))
       continue;
     auto type = cast<ShapedType>(gram.getType());
     if (!type.getElementType().isF32() || type.getRank() != 2 ||

@@ -333,7 +333,7 @@ def _default_chip() -> str:
     return "sm_90" if int(chip[3:]) >= 90 else "sm_80"
 
 
-def _observe_inputs(module: Module, samples: Sequence[object]):
+def _observe_inputs(module: Module, samples: Sequence[object], caller: str):
     """The values each compressible op's input took on ``samples``: one
     list of flat float32 arrays (one per sample) per op, in walk order."""
     import numpy as np
@@ -350,7 +350,7 @@ def _observe_inputs(module: Module, samples: Sequence[object]):
         for slot, index in enumerate(observed):
             seen[slot].append(np.asarray(outputs[index], np.float32).ravel())
     if observed and not seen[0]:
-        raise ValueError("calibrate needs at least one sample")
+        raise ValueError(f"{caller} needs at least one sample")
     return seen
 
 
@@ -366,7 +366,7 @@ def record_input_grams(module: Module, samples: Sequence[object]) -> Module:
     grouped convolutions get none. Returns ``module``, annotated in place.
     The command-line twin is ``effai-calibrate --input-grams``."""
     import numpy as np
-    seen = _observe_inputs(module, samples)
+    seen = _observe_inputs(module, samples, "record_input_grams")
     module._native.record_input_grams(
         [np.concatenate(values) for values in seen])
     return module
@@ -390,7 +390,7 @@ def calibrate(module: Module, samples: Sequence[object],
     if method not in ("minmax", "percentile", "entropy"):
         raise ValueError(f"method must be 'minmax', 'percentile' or "
                          f"'entropy', not {method!r}")
-    seen = _observe_inputs(module, samples)
+    seen = _observe_inputs(module, samples, "calibrate")
     ranges: List[float] = []
     for values in seen:
         ranges += _effai.estimate_range(np.concatenate(values), method,

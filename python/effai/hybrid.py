@@ -171,9 +171,11 @@ def hybrid(module, samples: Sequence[object],
 
 
 # What effai.hybrid_front searches by default: value formats from int8 down
-# to 2 bits and 3-bit powers of two, alone and after 25-90% pruning, and
-# focused (recentred power-of-two) codes of pruned weights (the grammar of
-# effai-hybrid's candidates).
+# to 2 bits and 3-bit powers of two, alone and after 25-90% pruning, focused
+# (recentred power-of-two) codes of pruned weights (the grammar of
+# effai-hybrid's candidates; channel removal, `cNN+`, is not among the
+# defaults: the summed-sensitivity estimate misjudges it, since it also
+# shrinks the next layer).
 FRONT_CANDIDATES = [
     "fp32", "int8", "int4s", "int3s", "int2s", "int2", "pow2", "pow2x3",
     "s25+int4s", "s50+int8", "s50+int4s", "s50+int3s", "s50+pow2x3",

@@ -124,5 +124,7 @@ def test_wrong_inputs_are_refused():
     with pytest.raises(ValueError, match="7 values are not whole inputs of "
                        "60 values"):
         module._native.record_input_grams([np.zeros(7, np.float32)])
+    with pytest.raises(ValueError, match="0 values are not whole inputs"):
+        module._native.record_input_grams([np.zeros(0, np.float32)])
     with pytest.raises(ValueError, match="at least one sample"):
         effai.record_input_grams(module, [])

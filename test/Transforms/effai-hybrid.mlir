@@ -10,6 +10,8 @@
 // RUN: %effai_opt %s --effai-hybrid="choices=s70+int3s,pow2x3" | FileCheck %s --check-prefix=GRAMMAR
 // RUN: %effai_opt %s --effai-hybrid="choices=s50+fq3,fp32" | FileCheck %s --check-prefix=FOCUSED
 // RUN: %effai_opt %s --effai-hybrid="choices=int2,int3s" | FileCheck %s --check-prefix=MAX-SCALE
+// RUN: %effai_opt %s --effai-hybrid="choices=int4s,c50+s50+int8" | FileCheck %s --check-prefix=CHANNELS-LAST
+// RUN: %effai_opt %s --effai-hybrid="choices=c50+int4s,int8" | FileCheck %s --check-prefix=CHANNELS
 // RUN: %effai_opt %s --effai-hybrid="candidates=fp32,int8,s50+int4s front errors=0.01,0.03,0.001,0.05" | FileCheck %s --check-prefix=FRONT
 // RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,int9s front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-CANDIDATE
 // RUN: not %effai_opt %s --effai-hybrid="candidates=fp32,s0+int8 front errors=0.1,0.1" 2>&1 | FileCheck %s --check-prefix=BAD-SPARSITY
@@ -52,6 +54,14 @@
 // FOCUSED: effai.hybrid_pipeline = "effai-prune{sparsity=0.50 value-bits=3 layers=0},effai-focused-quantize{bits=3 scale=search layers=0}"
 // Integer codes of any width 2-8, with max-|w| scales or searched ones.
 // MAX-SCALE: effai.hybrid_pipeline = "effai-quantize{weight-bits=2 layers=0},effai-quantize{weight-bits=3 scale=search layers=1}"
+// Channel removal runs before any quantization: half of the first layer's
+// 4 output channels go, and the second layer's matching input columns.
+// CHANNELS: effai.hybrid_pipeline = "effai-prune{mode=channel sparsity=0.50 layers=0},effai-quantize{weight-bits=8 layers=1},effai-quantize{weight-bits=4 scale=search layers=0}"
+// CHANNELS: effai.pack {{.*}} : tensor<2x8xi4> -> !effai.weight<2x8xf32
+// CHANNELS: effai.pack {{.*}} : tensor<2x2xi8> -> !effai.weight<2x2xf32
+// The last layer's channels are the model's output: only its values change.
+// CHANNELS-LAST: effai.hybrid_pipeline = "effai-prune{mode=channel sparsity=0.50 layers=1},effai-quantize{weight-bits=4 scale=search layers=0},effai-prune{sparsity=0.50 value-bits=8 layers=1},effai-quantize{weight-bits=8 layers=1}"
+// CHANNELS-LAST: effai.pack {{.*}} -> !effai.weight<2x4xf32
 
 // The front over fp32 / int8 / 50% + int4 for both weights (128 and 32
 // bytes in fp32; 50% + int4: 16 and 4 kept 4-bit codes plus a bitmap, 12
@@ -59,7 +69,7 @@
 // error, smallest first. (int8, s50+int4s) at 35 bytes is not on it: its
 // error 0.06 is above that of (s50+int4s, int8), 0.031 at 20 bytes.
 // FRONT: effai.hybrid_front = ["15 8.000000e-02 s50+int4s,s50+int4s", "20 3.100000e-02 s50+int4s,int8", "40 1.100000e-02 int8,int8", "64 1.000000e-02 int8,fp32", "136 1.000000e-03 fp32,int8", "160 0.000000e+00 fp32,fp32"]
-// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int2-int8, int2s-int8s, pow2, pow2x3 or fq3-fq8, optionally after sNN+ or 2:4+)
+// BAD-CANDIDATE: error: effai-hybrid: unknown candidate 'int9s' (expected fp32, int2-int8, int2s-int8s, pow2, pow2x3 or fq3-fq8, optionally after sNN+ or 2:4+, after cNN+)
 // BAD-SPARSITY: error: effai-hybrid: unknown candidate 's0+int8'
 // FIRST: error: effai-hybrid: the first candidate must be fp32, got 'int8'
 

@@ -15,7 +15,9 @@
 // CHECK: tensor.empty() : tensor<2x2xf32>
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x2xf32>, tensor<2xf32>) outs(%{{.*}} : tensor<2x2xf32>)
 // CHECK: %[[W1:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 3.000000e+00], [5.000000e+00, 7.000000e+00]]> : tensor<2x2xf32>
-// CHECK: effai.linear %{{.*}}, %{{.*}} : (tensor<2x2xf32>, !effai.weight<2x2xf32, #{{.*}}>) -> tensor<2x2xf32>
+// The next layer's input Gram matrix (calibration) keeps the rows and
+// columns of the kept channels (0 and 2).
+// CHECK: effai.linear %{{.*}}, %{{.*}} {effai.input_gram = dense<{{\[}}[1.000000e+00, 3.000000e+00], [3.000000e+00, 8.000000e+00]]> : tensor<2x2xf32>} : (tensor<2x2xf32>, !effai.weight<2x2xf32, #{{.*}}>) -> tensor<2x2xf32>
 // CHECK-NOT: tensor<2x4xf32>
 // Keeping one channel: rows 0 and 2 tie in L1 (3.0) but not in L2 (3 < 9).
 // L2-LABEL: func.func @mlp
@@ -39,7 +41,7 @@ func.func @mlp(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
   } -> tensor<2x4xf32>
   %v1 = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]> : tensor<2x4xf32>
   %w1 = effai.pack %v1 : tensor<2x4xf32> -> !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>
-  %y = effai.linear %r, %w1 : (tensor<2x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<2x2xf32>
+  %y = effai.linear %r, %w1 {effai.input_gram = dense<[[1.0, 2.0, 3.0, 4.0], [2.0, 5.0, 6.0, 7.0], [3.0, 6.0, 8.0, 9.0], [4.0, 7.0, 9.0, 10.0]]> : tensor<4x4xf32>} : (tensor<2x4xf32>, !effai.weight<2x4xf32, #effai.encoding<value = #effai.float>>) -> tensor<2x2xf32>
   return %y : tensor<2x2xf32>
 }
 
@@ -56,7 +58,8 @@ func.func @mlp(%x: tensor<2x3xf32>) -> tensor<2x2xf32> {
 // CHECK: %[[SHAPE:.*]] = arith.constant dense<[1, 8]> : tensor<2xindex>
 // CHECK: tensor.reshape %{{.*}}(%[[SHAPE]]) : (tensor<1x2x2x2xf32>, tensor<2xindex>) -> tensor<1x8xf32>
 // CHECK: arith.constant dense<{{\[}}[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01]]> : tensor<1x8xf32>
-// CHECK: effai.linear {{.*}} : (tensor<1x8xf32>, !effai.weight<1x8xf32, #{{.*}}>) -> tensor<1x1xf32>
+// The Gram matrix (diagonal 0..15) keeps entries 0-3 and 8-11.
+// CHECK: effai.linear {{.*}}effai.input_gram = dense<{{.*}} [0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 8.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], {{.*}}, 1.100000e+01]]> : tensor<8x8xf32>} : (tensor<1x8xf32>, !effai.weight<1x8xf32, #{{.*}}>) -> tensor<1x1xf32>
 #pool_in = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
 #pool_win = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
 #pool_out = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
@@ -77,7 +80,7 @@ func.func @conv_pool_flatten(%x: tensor<1x1x4x4xf32>) -> tensor<1x1xf32> {
   %flat = tensor.reshape %p(%shape) : (tensor<1x4x2x2xf32>, tensor<2xindex>) -> tensor<1x16xf32>
   %lv = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0]]> : tensor<1x16xf32>
   %lw = effai.pack %lv : tensor<1x16xf32> -> !effai.weight<1x16xf32, #effai.encoding<value = #effai.float>>
-  %y = effai.linear %flat, %lw : (tensor<1x16xf32>, !effai.weight<1x16xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x1xf32>
+  %y = effai.linear %flat, %lw {effai.input_gram = dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 6.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 7.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 8.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 9.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 11.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 12.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 13.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 14.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 15.0]]> : tensor<16x16xf32>} : (tensor<1x16xf32>, !effai.weight<1x16xf32, #effai.encoding<value = #effai.float>>) -> tensor<1x1xf32>
   return %y : tensor<1x1xf32>
 }
 

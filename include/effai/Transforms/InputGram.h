@@ -30,8 +30,13 @@ constexpr StringLiteral kInputGramAttrName = "effai.input_gram";
 /// walk order: the ops calibration observes.
 SmallVector<Operation *> getCompressibleOps(Operation *root);
 
-/// Whether `op`'s output channels share one input, so one Gram matrix
-/// describes it: effai.linear and effai.conv2d with groups = 1.
+/// The largest reduction size that gets a Gram matrix: R² floats in the IR
+/// and O(R³) feedback work per layer (ResNet-18's largest is 4608).
+constexpr int64_t kMaxInputGramSize = 5000;
+
+/// Whether one Gram matrix describes `op`'s input: effai.linear and
+/// effai.conv2d with groups = 1 (the output channels share one input),
+/// whose weight's reduction size is at most kMaxInputGramSize.
 bool hasInputGram(Operation *op);
 
 /// The mean x xᵀ (row-major `[R, R]`) over the reduction vectors that

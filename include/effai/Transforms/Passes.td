@@ -705,7 +705,13 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
       that many bits, searched scales);
     - pruning prefixes: `sNN+` (`NN`% of the weight's entries removed by
       magnitude, positions stored for values of the candidate's width:
-      `s70+int3s`), `2:4+`.
+      `s70+int3s`), `2:4+`;
+    - channel removal before them: `cNN+` (`effai-prune{mode=channel}`:
+      `NN`% of the layer's output channels removed, and the next layer's
+      matching inputs: `c25+int4s`, `c25+s50+int3s`). Channel removal
+      steps run first in the pipeline, while every weight is still a dense
+      float; a layer whose channels cannot shrink (the model's output, or
+      an op in the way) is only quantized.
 
     The default candidates are `fp32,int8,pow2,int4,2:4+int8`. Modes:
 
