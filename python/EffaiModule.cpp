@@ -149,28 +149,19 @@ public:
   int64_t recordInputGrams(
       const std::vector<py::array_t<float, py::array::c_style |
                                                py::array::forcecast>> &inputs) {
-    SmallVector<Operation *> ops = effai::getCompressibleOps(module.get());
-    if (inputs.size() != ops.size())
-      throw py::value_error(
-          "expected the inputs of " + std::to_string(ops.size()) +
-          " compressible ops, got " + std::to_string(inputs.size()));
-    int64_t recorded = 0;
-    for (auto [op, values] : llvm::zip_equal(ops, inputs)) {
-      if (!effai::hasInputGram(op))
-        continue;
-      std::string error;
-      FailureOr<std::vector<double>> gram;
-      {
-        py::gil_scoped_release release;
-        gram = effai::computeInputGram(
-            op, ArrayRef<float>(values.data(), values.size()), error);
-      }
-      if (failed(gram))
-        throw py::value_error(error);
-      effai::setInputGram(op, *gram);
-      ++recorded;
+    SmallVector<ArrayRef<float>> views;
+    for (const auto &values : inputs)
+      views.emplace_back(values.data(), values.size());
+    std::string error;
+    FailureOr<int64_t> recorded;
+    {
+      py::gil_scoped_release release;
+      recorded = effai::recordInputGrams(
+          effai::getCompressibleOps(module.get()), views, error);
     }
-    return recorded;
+    if (failed(recorded))
+      throw py::value_error(error);
+    return *recorded;
   }
 
   /// Compiles a copy of the module (this one is left as it is) to a shared

@@ -252,25 +252,22 @@ Value slicePack(OpBuilder &b, PackOp pack, int64_t axis, ChannelLayout layout,
 /// `layout`: the rows and columns of the reduction entries that remain.
 void sliceInputGram(Operation *op, WeightType type, ChannelLayout layout,
                     ArrayRef<int64_t> kept) {
-  auto gram = op->getAttrOfType<DenseElementsAttr>(kInputGramAttrName);
   int64_t size = type.getReductionSize();
-  if (!gram)
-    return;
+  std::vector<double> gram = getInputGram(op, size);
+  // Gone either way: a wrong-sized one was not this weight's.
   op->removeAttr(kInputGramAttrName);
-  if (gram.getNumElements() != size * size || !gram.getElementType().isF32())
-    return; // Not this weight's: the quantizers would ignore it anyway.
+  if (gram.empty())
+    return;
   int64_t trailing = size / type.getShape()[1];
   llvm::DenseSet<int64_t> keptChannels(kept.begin(), kept.end());
   SmallVector<int64_t> entries;
   for (int64_t r = 0; r < size; ++r)
     if (keptChannels.contains(r / trailing / layout.inner))
       entries.push_back(r);
-  std::vector<float> values(gram.getValues<float>().begin(),
-                            gram.getValues<float>().end());
   std::vector<double> sliced;
   for (int64_t i : entries)
     for (int64_t j : entries)
-      sliced.push_back(values[i * size + j]);
+      sliced.push_back(gram[i * size + j]);
   setInputGram(op, sliced);
 }
 

@@ -14,7 +14,6 @@
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Transforms/Passes.h"
-#include "effai/Utils/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -121,10 +120,7 @@ struct FocusedQuantizePass
     auto newType = WeightType::get(
         ctx, type.getShape(), type.getElementType(),
         EncodingAttr::get(ctx, format, type.getEncoding().getSparsity()));
-    OpBuilder b(pack);
-    Value codesValue = buildConstant<int8_t>(
-        b, pack.getLoc(), newType.getValuesType(), codes, "focused_codes");
-    replacePack(pack, newType, codesValue, pack.getIndices());
+    replacePackWithCodes(pack, newType, codes, "focused_codes");
   }
 
   void runOnOperation() override {

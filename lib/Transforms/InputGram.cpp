@@ -135,6 +135,42 @@ void mlir::effai::setInputGram(Operation *op, ArrayRef<double> gram) {
               DenseElementsAttr::get(type, ArrayRef<float>(values)));
 }
 
+FailureOr<int64_t>
+mlir::effai::recordInputGrams(ArrayRef<Operation *> ops,
+                              ArrayRef<ArrayRef<float>> inputs,
+                              std::string &error) {
+  if (inputs.size() != ops.size()) {
+    error = "expected the inputs of " + std::to_string(ops.size()) +
+            " compressible ops, got " + std::to_string(inputs.size());
+    return failure();
+  }
+  int64_t recorded = 0;
+  for (auto [op, values] : llvm::zip_equal(ops, inputs)) {
+    if (!hasInputGram(op))
+      continue;
+    FailureOr<std::vector<double>> gram = computeInputGram(op, values, error);
+    if (failed(gram))
+      return failure();
+    setInputGram(op, *gram);
+    ++recorded;
+  }
+  return recorded;
+}
+
+std::vector<double> mlir::effai::getInputGram(Operation *op, int64_t size) {
+  auto gram = op->getAttrOfType<DenseElementsAttr>(kInputGramAttrName);
+  if (!gram)
+    return {};
+  auto type = cast<ShapedType>(gram.getType());
+  if (!type.getElementType().isF32() || type.getRank() != 2 ||
+      type.getDimSize(0) != size || type.getDimSize(1) != size)
+    return {};
+  std::vector<double> values;
+  for (float v : gram.getValues<float>())
+    values.push_back(v);
+  return values;
+}
+
 std::vector<double> mlir::effai::readInputGram(PackOp pack,
                                                StringRef passName) {
   auto weightType = cast<WeightType>(pack.getResult().getType());
@@ -144,18 +180,13 @@ std::vector<double> mlir::effai::readInputGram(PackOp pack,
     auto gram = op->getAttrOfType<DenseElementsAttr>(kInputGramAttrName);
     if (!gram || use.getOperandNumber() != 1 || !hasInputGram(op))
       continue;
-    auto type = cast<ShapedType>(gram.getType());
-    if (!type.getElementType().isF32() || type.getRank() != 2 ||
-        type.getDimSize(0) != size || type.getDimSize(1) != size) {
+    std::vector<double> values = getInputGram(op, size);
+    if (values.empty())
       op->emitWarning() << passName << ": " << kInputGramAttrName
                         << " ignored: expected " << size << "x" << size
                         << " f32 for this weight, got " << gram.getType();
-      continue;
-    }
-    std::vector<double> values;
-    for (float v : gram.getValues<float>())
-      values.push_back(v);
-    return values;
+    else
+      return values;
   }
   return {};
 }

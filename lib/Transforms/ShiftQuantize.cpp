@@ -12,7 +12,6 @@
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Transforms/Passes.h"
-#include "effai/Utils/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -111,10 +110,7 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
     auto newType =
         WeightType::get(ctx, type.getShape(), type.getElementType(),
                         EncodingAttr::get(ctx, format, encoding.getSparsity()));
-    OpBuilder b(pack);
-    Value codesValue = buildConstant<int8_t>(
-        b, pack.getLoc(), newType.getValuesType(), codes, "pow2_codes");
-    replacePack(pack, newType, codesValue, pack.getIndices());
+    replacePackWithCodes(pack, newType, codes, "pow2_codes");
   }
 
   void runOnOperation() override {

@@ -28,6 +28,14 @@ void mlir::effai::replacePack(PackOp pack, WeightType type, Value values,
       def->erase();
 }
 
+void mlir::effai::replacePackWithCodes(PackOp pack, WeightType type,
+                                       ArrayRef<int8_t> codes, StringRef name) {
+  OpBuilder b(pack);
+  Value values = buildConstant<int8_t>(b, pack.getLoc(), type.getValuesType(),
+                                       codes, name);
+  replacePack(pack, type, values, pack.getIndices());
+}
+
 void mlir::effai::forEachPack(Operation *root, ArrayRef<int64_t> layers,
                               function_ref<void(PackOp)> fn) {
   SmallVector<PackOp> packs;

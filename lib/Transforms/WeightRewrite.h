@@ -36,6 +36,11 @@ std::optional<FloatWeight> readFloatWeight(PackOp pack, int64_t minElements,
 /// weight type `type`, and erases the old payload constants once unused.
 void replacePack(PackOp pack, WeightType type, Value values, Value indices);
 
+/// Replaces `pack` by a pack of one-byte `codes` (a constant named
+/// `name`) of weight type `type`, keeping its indices.
+void replacePackWithCodes(PackOp pack, WeightType type, ArrayRef<int8_t> codes,
+                          StringRef name);
+
 /// Calls `fn` on every effai.pack under `root` whose walk-order number is in
 /// `layers` (every pack when `layers` is empty). Packs are collected first,
 /// so `fn` may replace the op it gets.

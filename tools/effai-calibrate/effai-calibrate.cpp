@@ -32,6 +32,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallVectorExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -207,22 +208,15 @@ int main(int argc, char **argv) {
     }
   }
 
-  if (inputGrams) {
-    SmallVector<Operation *> ops = effai::getCompressibleOps(*module);
-    if (ops.size() != seen.size())
-      return fail("observed " + std::to_string(seen.size()) +
-                  " float activations for " + std::to_string(ops.size()) +
-                  " compressible ops");
-    for (auto [op, values] : llvm::zip_equal(ops, seen)) {
-      if (!effai::hasInputGram(op))
-        continue;
-      FailureOr<std::vector<double>> gram =
-          effai::computeInputGram(op, values, error);
-      if (failed(gram))
-        return fail(error);
-      effai::setInputGram(op, *gram);
-    }
-  }
+  if (inputGrams &&
+      failed(effai::recordInputGrams(
+          effai::getCompressibleOps(*module),
+          llvm::map_to_vector(seen,
+                              [](const std::vector<float> &values) {
+                                return ArrayRef<float>(values);
+                              }),
+          error)))
+    return fail(error);
 
   effai::SetInputRangesOptions ranges;
   for (std::vector<float> &values : seen) {

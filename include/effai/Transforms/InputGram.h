@@ -50,6 +50,17 @@ computeInputGram(Operation *op, ArrayRef<float> inputs, std::string &error);
 /// Sets `effai.input_gram` on `op` to `gram` (`[R, R]` row-major).
 void setInputGram(Operation *op, ArrayRef<double> gram);
 
+/// Records `effai.input_gram` on each of `ops` (getCompressibleOps order)
+/// that hasInputGram, from `inputs[i]`: what op i's input took, whole inputs
+/// concatenated. Returns how many ops got one; fails with `error` when the
+/// counts differ or computeInputGram fails.
+FailureOr<int64_t> recordInputGrams(ArrayRef<Operation *> ops,
+                                    ArrayRef<ArrayRef<float>> inputs,
+                                    std::string &error);
+
+/// `op`'s effai.input_gram when it is f32 `[size, size]`; empty otherwise.
+std::vector<double> getInputGram(Operation *op, int64_t size);
+
 /// The Gram matrix recorded on the op that consumes `pack`'s weight, when
 /// there is one of the weight's reduction size (a wrong-sized one gets a
 /// warning prefixed by `passName` and is ignored); empty otherwise.
