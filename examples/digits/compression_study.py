@@ -7,7 +7,8 @@ digits. Prints, per model and scheme: packed weight bytes (values at their
 storage width plus sparse indices), compression vs fp32, accuracy and change
 in points with each weight rounded alone, the same with calibrated rounding
 ("gptq": the layers' input Gram matrices recorded on the 128 calibration
-images, so the quantizers and pruning feed their errors forward), and the
+images, so the quantizers and pruning feed their errors forward and refine
+the result by coordinate descent on each layer's output error), and the
 pipeline, so every row is reproducible with effai-opt. Results at >= 16x
 within 1 point are marked "*".
 
@@ -16,9 +17,11 @@ train_digits.py). Single schemes only: pareto.py mixes them per layer.
 
 Usage: compression_study.py [--check]
 With --check, exits 1 unless (a) 50%-pruned weights are smaller than the
-dense ones in fp32 and in int8 on every model and (b) the MLP has a scheme
-at >= 16x within 1 point. (No single scheme here reaches that on the CNNs
-without retraining; per-layer choices do on the wide one: pareto.py.)
+dense ones in fp32 and in int8 on every model and (b) the MLP and the wide
+CNN have a scheme at >= 16x within 1 point. (On the 1864-weight CNN, 70%
+global pruning + 3-bit codes, calibrated, reaches 16.79x at -0.83 points:
+one held-out image from the bound, so it is reported, not checked;
+pareto.py checks the CNN's front.)
 """
 
 import argparse
@@ -109,10 +112,10 @@ def main():
             if rows[sparse][0] >= rows[dense][0]:
                 failures.append(f"{name}: {sparse} is {rows[sparse][0]} "
                                 f"bytes, not below {dense}'s {rows[dense][0]}")
-        if name == "mlp" and not any(
+        if name != "cnn" and not any(
                 rows["fp32"][0] / b >= 16 and a >= rows["fp32"][1] - 0.01
                 for b, a in rows.values()):
-            failures.append("mlp: no scheme at >= 16x within 1 point")
+            failures.append(f"{name}: no scheme at >= 16x within 1 point")
     return report_failures("compression_study.py", failures, args.check)
 
 

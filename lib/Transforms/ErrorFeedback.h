@@ -5,7 +5,10 @@
 // GPTQ (Frantar et al., 2023, after Optimal Brain Surgeon) rounds the
 // columns of the weight in order and moves each rounding error onto the
 // columns not yet rounded, where G says the output can absorb it. Pruning
-// is the same with "round to 0" at the pruned positions (SparseGPT).
+// is the same with "round to 0" at the pruned positions (SparseGPT). One
+// pass in column order leaves single values that another level would
+// serve better: coordinate descent on the same error finds them (CDQuant,
+// Nair and Suggala, 2024).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,18 +27,23 @@ namespace mlir::effai {
 /// positions not stored round to 0 (stored zeros, such as the fillers of
 /// relative indices, may take values: they are stored either way). The caller
 /// then rounds the rewritten values as it would have rounded the originals.
+/// With `refineSweeps` > 0, up to that many sweeps of coordinate descent on
+/// the output error follow (CDQuant), and the stored values become the
+/// levels it settles on (which `round` must map to themselves).
 /// Returns false (values unchanged) when `gram` is not positive definite even
 /// after damping.
 bool feedRoundingErrorsForward(
     FloatWeight &weight, ArrayRef<double> gram,
-    function_ref<double(size_t index, double value)> round);
+    function_ref<double(size_t index, double value)> round,
+    unsigned refineSweeps);
 
 /// feedRoundingErrorsForward with the Gram matrix recorded on `pack`'s
 /// consumer, if any (a warning prefixed by `passName` when it cannot be
 /// used). Returns whether `weight` changed.
 bool feedRoundingErrorsForward(
     PackOp pack, FloatWeight &weight, StringRef passName,
-    function_ref<double(size_t index, double value)> round);
+    function_ref<double(size_t index, double value)> round,
+    unsigned refineSweeps);
 
 } // namespace mlir::effai
 

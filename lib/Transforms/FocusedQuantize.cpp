@@ -90,14 +90,16 @@ struct FocusedQuantizePass
     }
     if (errorFeedback &&
         feedRoundingErrorsForward(
-            pack, *weight, getArgument(), [&](size_t index, double value) {
+            pack, *weight, getArgument(),
+            [&](size_t index, double value) {
               if (fillers[index])
                 return 0.0;
               int64_t channel = weight->channels[index];
               double mode = modeOf(value, channel);
               return mode + scales[groupOf(channel)] *
                                 termValue(level(value - mode, channel), window);
-            }))
+            },
+            refineSweeps))
       offsets = getOffsets();
 
     std::vector<int8_t> codes;

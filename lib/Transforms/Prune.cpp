@@ -311,10 +311,12 @@ struct PrunePass : public impl::PruneBase<PrunePass> {
       dense.channels.push_back(position / type.getReductionSize());
       dense.positions.push_back(position);
     }
-    if (feedRoundingErrorsForward(pack, dense, getArgument(),
-                                  [&](size_t index, double value) {
-                                    return kept[index] ? value : 0.0;
-                                  }))
+    if (feedRoundingErrorsForward(
+            pack, dense, getArgument(),
+            [&](size_t index, double value) {
+              return kept[index] ? value : 0.0;
+            },
+            refineSweeps))
       weights = std::move(dense.values);
   }
 

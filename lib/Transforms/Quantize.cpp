@@ -69,10 +69,12 @@ struct QuantizePass : public impl::QuantizeBase<QuantizePass> {
     }
     if (errorFeedback)
       feedRoundingErrorsForward(
-          pack, *weight, getArgument(), [&](size_t index, double value) {
+          pack, *weight, getArgument(),
+          [&](size_t index, double value) {
             double s = scales[perChannel ? weight->channels[index] : 0];
             return s * code(value, s);
-          });
+          },
+          refineSweeps);
 
     SmallVector<APInt> codes;
     for (auto [value, channel] :

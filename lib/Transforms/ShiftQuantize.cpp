@@ -94,10 +94,12 @@ struct ShiftQuantizePass : public impl::ShiftQuantizeBase<ShiftQuantizePass> {
     }
     if (errorFeedback)
       feedRoundingErrorsForward(
-          pack, *weight, getArgument(), [&](size_t index, double value) {
+          pack, *weight, getArgument(),
+          [&](size_t index, double value) {
             double s = scales[perChannel ? weight->channels[index] : 0];
             return s * reconstruct(value / s, window);
-          });
+          },
+          refineSweeps);
 
     std::vector<int8_t> codes;
     for (double v : normalize())

@@ -428,7 +428,8 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
     each pruned weight's contribution is moved onto the kept weights of
     later columns through the Gram matrix (SparseGPT's update), so the kept
     values change and the layer's output error shrinks
-    (`error-feedback=false` keeps them as they were).
+    (`error-feedback=false` keeps them as they were); sweeps of coordinate
+    descent on that error then refine the kept values (`refine-sweeps`).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -466,6 +467,10 @@ def Prune : Pass<"effai-prune", "::mlir::ModuleOp"> {
            "mode=magnitude, where the consuming op carries effai.input_gram "
            "(calibration): move each pruned weight onto the kept weights "
            "of later columns (SparseGPT with a magnitude mask)">,
+    Option<"refineSweeps", "refine-sweeps", "unsigned", /*default=*/"20",
+           "With error feedback: up to this many sweeps of coordinate "
+           "descent on the layer's output error after the feedback pass "
+           "(CDQuant); 0: the feedback pass alone">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -514,7 +519,11 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
     weight is rounded column by column and each rounding error is fed
     forward onto the columns not yet rounded, as GPTQ does, so the layer's
     output error on the calibration data is what shrinks, not the weight
-    error (`error-feedback=false` rounds each weight alone).
+    error (`error-feedback=false` rounds each weight alone). Then, as
+    CDQuant does, sweeps of coordinate descent on that output error move
+    single values to another level where that lowers it (GPTQ's one pass
+    in column order leaves such moves; `refine-sweeps` bounds them, 0
+    skips them).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -539,6 +548,10 @@ def ShiftQuantize : Pass<"effai-shift-quantize", "::mlir::ModuleOp"> {
            "Where the consuming op carries effai.input_gram (calibration), "
            "feed each rounding error forward to the columns not yet rounded "
            "(GPTQ)">,
+    Option<"refineSweeps", "refine-sweeps", "unsigned", /*default=*/"20",
+           "With error feedback: up to this many sweeps of coordinate "
+           "descent on the layer's output error after the feedback pass "
+           "(CDQuant); 0: the feedback pass alone">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -573,7 +586,11 @@ def FocusedQuantize : Pass<"effai-focused-quantize", "::mlir::ModuleOp"> {
     weight is rounded column by column and each rounding error is fed
     forward onto the columns not yet rounded, as GPTQ does, so the layer's
     output error on the calibration data is what shrinks, not the weight
-    error (`error-feedback=false` rounds each weight alone).
+    error (`error-feedback=false` rounds each weight alone). Then, as
+    CDQuant does, sweeps of coordinate descent on that output error move
+    single values to another level where that lowers it (GPTQ's one pass
+    in column order leaves such moves; `refine-sweeps` bounds them, 0
+    skips them).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -593,6 +610,10 @@ def FocusedQuantize : Pass<"effai-focused-quantize", "::mlir::ModuleOp"> {
            "Where the consuming op carries effai.input_gram (calibration), "
            "feed each rounding error forward to the columns not yet rounded "
            "(GPTQ)">,
+    Option<"refineSweeps", "refine-sweeps", "unsigned", /*default=*/"20",
+           "With error feedback: up to this many sweeps of coordinate "
+           "descent on the layer's output error after the feedback pass "
+           "(CDQuant); 0: the feedback pass alone">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
@@ -637,7 +658,11 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
     weight is rounded column by column and each rounding error is fed
     forward onto the columns not yet rounded, as GPTQ does, so the layer's
     output error on the calibration data is what shrinks, not the weight
-    error (`error-feedback=false` rounds each weight alone).
+    error (`error-feedback=false` rounds each weight alone). Then, as
+    CDQuant does, sweeps of coordinate descent on that output error move
+    single values to another level where that lowers it (GPTQ's one pass
+    in column order leaves such moves; `refine-sweeps` bounds them, 0
+    skips them).
   }];
   let options = [
     ListOption<"layers", "layers", "int64_t",
@@ -658,6 +683,10 @@ def Quantize : Pass<"effai-quantize", "::mlir::ModuleOp"> {
            "Where the consuming op carries effai.input_gram (calibration), "
            "feed each rounding error forward to the columns not yet rounded "
            "(GPTQ)">,
+    Option<"refineSweeps", "refine-sweeps", "unsigned", /*default=*/"20",
+           "With error feedback: up to this many sweeps of coordinate "
+           "descent on the layer's output error after the feedback pass "
+           "(CDQuant); 0: the feedback pass alone">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::quant::QuantDialect"];
