@@ -28,8 +28,10 @@ namespace mlir::effai {
 /// relative indices, may take values: they are stored either way). The caller
 /// then rounds the rewritten values as it would have rounded the originals.
 /// With `refineSweeps` > 0, up to that many sweeps of coordinate descent on
-/// the output error follow (CDQuant), and the stored values become the
-/// levels it settles on (which `round` must map to themselves).
+/// the output error follow (CDQuant); a value it moves is stored as its new
+/// level (only levels `round` maps to themselves are taken). On float
+/// values (pruning) the descent is Gauss-Seidel on the kept weights' least
+/// squares: it lowers the error every sweep but need not converge in them.
 /// Returns false (values unchanged) when `gram` is not positive definite even
 /// after damping.
 bool feedRoundingErrorsForward(

@@ -17,7 +17,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
 
 namespace mlir::effai {
 #define GEN_PASS_DEF_HYBRID
@@ -183,6 +186,70 @@ int64_t getWeightBytes(ModuleOp module) {
   return bytes;
 }
 
+/// The roofline time `target` predicts for the ops that apply weights (one
+/// core, µs): what a latency budget limits. The other ops' time does not
+/// depend on the choice. Fails (with an error where `diagnose`) on a use
+/// of a weight without a static cost.
+FailureOr<double> getPredictedWeightOpsUs(ModuleOp module, TargetAttr target,
+                                          bool diagnose = true) {
+  double us = 0.0;
+  WalkResult walk = module.walk([&](PackOp pack) {
+    for (Operation *user : pack->getUsers()) {
+      auto op = dyn_cast<CostModelOpInterface>(user);
+      FailureOr<OpCost> cost = op ? op.getCost() : FailureOr<OpCost>(failure());
+      if (failed(cost)) {
+        if (diagnose)
+          user->emitError("effai-hybrid: no cost model for this use of a "
+                          "weight (static shapes needed for max-latency-us)");
+        return WalkResult::interrupt();
+      }
+      us += target.predictRooflineUs(*cost);
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  return us;
+}
+
+/// What `chosen` saves in all (`saved[layer][c]` per layer).
+double getSaved(ArrayRef<SmallVector<double>> saved, ArrayRef<size_t> chosen) {
+  double total = 0.0;
+  for (auto [row, c] : llvm::zip_equal(saved, chosen))
+    total += row[c];
+  return total;
+}
+
+/// The greedy budget search: from `chosen`, the step that adds the least
+/// error per unit saved (`saved[layer][c]`, bytes or µs, each candidate on
+/// its layer alone) is taken until `total` fits in `budget`. Returns false
+/// when nothing more can be saved before it fits.
+bool saveUntilWithin(ArrayRef<SmallVector<double>> saved, double total,
+                     double budget, function_ref<double(size_t, size_t)> error,
+                     SmallVectorImpl<size_t> &chosen) {
+  while (total > budget) {
+    double bestCost = 0.0;
+    std::optional<std::pair<size_t, size_t>> best;
+    for (size_t layer = 0; layer < saved.size(); ++layer)
+      for (size_t c = 0; c < saved[layer].size(); ++c) {
+        double extra = saved[layer][c] - saved[layer][chosen[layer]];
+        if (extra <= 0)
+          continue;
+        double cost = (error(layer, c) - error(layer, chosen[layer])) / extra;
+        if (!best || cost < bestCost) {
+          bestCost = cost;
+          best = {layer, c};
+        }
+      }
+    if (!best)
+      return false;
+    total -= saved[best->first][best->second] -
+             saved[best->first][chosen[best->first]];
+    chosen[best->first] = best->second;
+  }
+  return true;
+}
+
 struct HybridPass : public impl::HybridBase<HybridPass> {
   using Base::Base;
 
@@ -203,12 +270,25 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
     return pm.run(module);
   }
 
-  /// Bytes saved by each candidate on each layer alone: compress copies.
-  FailureOr<SmallVector<SmallVector<int64_t>>> measureSavings(size_t layers) {
+  /// Bytes saved by each candidate on each layer alone (compressed
+  /// copies), and with a `target`, the predicted µs saved
+  /// (getPredictedWeightOpsUs).
+  struct Savings {
+    SmallVector<SmallVector<int64_t>> bytes;
+    SmallVector<SmallVector<double>> us;
+    double fp32Us = 0.0; ///< The prediction for the module as it is.
+  };
+  FailureOr<Savings> measureSavings(size_t layers, TargetAttr target) {
     ModuleOp module = getOperation();
-    int64_t total = getWeightBytes(module);
-    SmallVector<SmallVector<int64_t>> saved(
-        layers, SmallVector<int64_t>(names.size(), 0));
+    int64_t totalBytes = getWeightBytes(module);
+    FailureOr<double> totalUs =
+        target ? getPredictedWeightOpsUs(module, target) : 0.0;
+    if (failed(totalUs))
+      return failure();
+    Savings saved;
+    saved.fp32Us = *totalUs;
+    saved.bytes.assign(layers, SmallVector<int64_t>(names.size(), 0));
+    saved.us.assign(layers, SmallVector<double>(names.size(), 0.0));
     for (size_t layer = 0; layer < layers; ++layer)
       for (size_t c = 1; c < names.size(); ++c) {
         OwningOpRef<ModuleOp> copy = module.clone();
@@ -216,7 +296,13 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
         choice[layer] = c;
         if (failed(apply(*copy, buildPipeline(names, choice))))
           return failure();
-        saved[layer][c] = total - getWeightBytes(*copy);
+        saved.bytes[layer][c] = totalBytes - getWeightBytes(*copy);
+        if (!target)
+          continue;
+        FailureOr<double> us = getPredictedWeightOpsUs(*copy, target);
+        if (failed(us))
+          return failure();
+        saved.us[layer][c] = *totalUs - *us;
       }
     return saved;
   }
@@ -283,16 +369,27 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
     module.walk([&](PackOp) { ++layers; });
     bool explicitChoice = !choices.empty();
     bool errorBudget = maxError >= 0.0, sizeBudget = maxBytes >= 0;
-    if (int(explicitChoice) + int(errorBudget) + int(sizeBudget) + int(front) !=
+    bool latencyBudget = maxLatencyUs >= 0.0;
+    if (int(explicitChoice) + int(errorBudget) + int(sizeBudget) +
+            int(latencyBudget) + int(front) !=
         1) {
       module.emitError("effai-hybrid: give exactly one of choices, "
-                       "max-error, max-bytes and front");
+                       "max-error, max-bytes, max-latency-us and front");
+      return signalPassFailure();
+    }
+    TargetAttr target = TargetAttr::lookup(module);
+    if (latencyBudget && !target) {
+      module.emitError("effai-hybrid: max-latency-us needs the module's "
+                       "effai.target (run effai-set-target first)");
       return signalPassFailure();
     }
     if (!collectCandidates())
       return signalPassFailure();
     size_t numCandidates = names.size();
     SmallVector<size_t> chosen(layers, 0);
+    // Per-layer savings add up to the prediction except where one layer's
+    // choice changes another's time (channel removal): check the result.
+    bool checkLatency = false;
     if (explicitChoice) {
       if (choices.size() != layers) {
         module.emitError("effai-hybrid: ")
@@ -328,15 +425,15 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
             << " per weight), got " << errors.size();
         return signalPassFailure();
       }
-      FailureOr<SmallVector<SmallVector<int64_t>>> saved =
-          measureSavings(layers);
+      FailureOr<Savings> saved =
+          measureSavings(layers, latencyBudget ? target : TargetAttr());
       if (failed(saved))
         return signalPassFailure();
       auto error = [&](size_t layer, size_t c) {
         return c == 0 ? 0.0 : errors[layer * (numCandidates - 1) + c - 1];
       };
       if (front) {
-        recordFront(*saved, error);
+        recordFront(saved->bytes, error);
         return;
       }
       if (errorBudget) {
@@ -345,44 +442,43 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
         for (size_t layer = 0; layer < layers; ++layer)
           for (size_t c = 1; c < numCandidates; ++c)
             if (error(layer, c) <= share &&
-                (*saved)[layer][c] > (*saved)[layer][chosen[layer]])
+                saved->bytes[layer][c] > saved->bytes[layer][chosen[layer]])
               chosen[layer] = c;
-      } else {
+      } else if (sizeBudget) {
         // Cheapest added error per byte saved, until the size fits.
-        int64_t bytes = getWeightBytes(module);
-        while (bytes > maxBytes) {
-          double bestCost = 0.0;
-          std::optional<std::pair<size_t, size_t>> best;
-          for (size_t layer = 0; layer < layers; ++layer)
-            for (size_t c = 0; c < numCandidates; ++c) {
-              int64_t extra =
-                  (*saved)[layer][c] - (*saved)[layer][chosen[layer]];
-              if (extra <= 0)
-                continue;
-              double cost =
-                  (error(layer, c) - error(layer, chosen[layer])) / extra;
-              if (!best || cost < bestCost) {
-                bestCost = cost;
-                best = {layer, c};
-              }
-            }
-          if (!best) {
-            module.emitWarning("effai-hybrid: no choice fits in ")
-                << static_cast<int64_t>(maxBytes) << " bytes; the smallest is "
-                << bytes;
-            break;
-          }
-          bytes -= (*saved)[best->first][best->second] -
-                   (*saved)[best->first][chosen[best->first]];
-          chosen[best->first] = best->second;
-        }
+        SmallVector<SmallVector<double>> bytes;
+        for (ArrayRef<int64_t> row : saved->bytes)
+          bytes.emplace_back(row.begin(), row.end());
+        if (!saveUntilWithin(bytes, getWeightBytes(module), maxBytes, error,
+                             chosen))
+          module.emitWarning("effai-hybrid: no choice fits in ")
+              << static_cast<int64_t>(maxBytes) << " bytes; the smallest is "
+              << getWeightBytes(module) - std::llround(getSaved(bytes, chosen));
+      } else {
+        // Cheapest added error per µs saved, until the prediction fits.
+        double us = saved->fp32Us;
+        if (!saveUntilWithin(saved->us, us, maxLatencyUs, error, chosen))
+          module.emitWarning(llvm::formatv(
+              "effai-hybrid: no choice is predicted within {0} us; the "
+              "fastest is predicted at {1} us",
+              llvm::format("%g", static_cast<double>(maxLatencyUs)),
+              llvm::format("%g", us - getSaved(saved->us, chosen))));
+        else
+          checkLatency = true;
       }
       // Record what the choice rests on, next to the choice.
       SmallVector<int64_t> flat;
-      for (ArrayRef<int64_t> row : *saved)
+      for (ArrayRef<int64_t> row : saved->bytes)
         flat.append(row.begin() + 1, row.end());
       module->setAttr("effai.hybrid_saved_bytes",
                       DenseI64ArrayAttr::get(&getContext(), flat));
+      if (latencyBudget) {
+        SmallVector<double> flatUs;
+        for (ArrayRef<double> row : saved->us)
+          flatUs.append(row.begin() + 1, row.end());
+        module->setAttr("effai.hybrid_saved_us",
+                        DenseF64ArrayAttr::get(&getContext(), flatUs));
+      }
     }
 
     std::string pipeline = buildPipeline(names, chosen);
@@ -395,6 +491,21 @@ struct HybridPass : public impl::HybridBase<HybridPass> {
                     ArrayAttr::get(&getContext(), chosenNames));
     module->setAttr("effai.hybrid_pipeline",
                     StringAttr::get(&getContext(), pipeline));
+    // With a target, what the roofline predicts for the result.
+    if (target)
+      if (FailureOr<double> us = getPredictedWeightOpsUs(module, target,
+                                                         /*diagnose=*/false);
+          succeeded(us)) {
+        module->setAttr("effai.hybrid_predicted_us",
+                        FloatAttr::get(Float64Type::get(&getContext()), *us));
+        if (checkLatency && *us > maxLatencyUs * (1.0 + 1e-9))
+          module.emitWarning(llvm::formatv(
+              "effai-hybrid: the choice is predicted at {0} us, above the "
+              "{1} us budget (channel removal also changes the next layer's "
+              "time)",
+              llvm::format("%g", *us),
+              llvm::format("%g", static_cast<double>(maxLatencyUs))));
+      }
   }
 };
 

@@ -32,6 +32,7 @@ __all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Ex
            "FrontPoint", "HybridReport", "Module", "TensorInfo", "build",
            "calibrate", "compile",
            "hybrid", "hybrid_front", "import_onnx", "load", "pareto",
+           "roofline_us",
            "quantize", "record_input_grams"]
 
 
@@ -425,4 +426,4 @@ def quantize(module: Module, samples: Sequence[object], weight_bits: int = 8,
 
 
 from .hybrid import (FrontPoint, HybridReport, hybrid,  # noqa: E402
-                     hybrid_front, pareto)  # (uses compile above)
+                     hybrid_front, pareto, roofline_us)  # (uses compile above)

@@ -45,6 +45,10 @@ class HybridReport:
     error: float  # relative output error of the combined model
     bytes: int
     fp32_bytes: int
+    # The roofline's time for the layers with weights on one core of the
+    # module's effai.target, chosen and fp32 (None without a target).
+    predicted_us: Optional[float] = None
+    fp32_predicted_us: Optional[float] = None
 
     def __str__(self) -> str:
         names = CANDIDATES
@@ -59,6 +63,11 @@ class HybridReport:
         lines.append(f"model: {self.bytes} of {self.fp32_bytes} weight bytes "
                      f"({self.bytes / self.fp32_bytes:.1%}), relative output "
                      f"error {self.error:.2e}")
+        if (self.predicted_us is not None and
+                self.fp32_predicted_us is not None):
+            lines.append(f"predicted: {self.predicted_us:.4g} us of "
+                         f"{self.fp32_predicted_us:.4g} us for the layers "
+                         f"with weights (roofline, one core)")
         lines.append(f"pipeline: {self.pipeline or '(none)'}")
         return "\n".join(lines)
 
@@ -80,6 +89,30 @@ def _choose(module, choices: List[str]) -> str:
     module.run_pipeline(f"effai-hybrid{{choices={','.join(choices)}}}")
     found = re.search(r'effai.hybrid_pipeline = "([^"]*)"', str(module))
     return found.group(1) if found else ""
+
+
+def _predicted_us(module) -> Optional[float]:
+    """effai-hybrid's roofline prediction recorded on ``module`` (None
+    without a target)."""
+    found = re.search(r"effai.hybrid_predicted_us = ([-+0-9.eE]+)",
+                      str(module))
+    return float(found.group(1)) if found else None
+
+
+def roofline_us(module) -> Optional[float]:
+    """The time the roofline of ``module``'s ``effai.target`` predicts for
+    its layers with weights on one core, in µs (what ``hybrid``'s
+    ``max_latency_us`` limits); None without a target."""
+    from . import Module
+    text = str(module)
+    if "effai.target = " not in text:
+        return None
+    count = text.count("effai.pack ")
+    if count == 0:
+        return 0.0
+    copy = Module.parse(text)
+    _choose(copy, ["fp32"] * count)
+    return _predicted_us(copy)
 
 
 def _sensitivities(text: str, samples, candidates: Sequence[str],
@@ -105,8 +138,8 @@ def _sensitivities(text: str, samples, candidates: Sequence[str],
 
 def _search(text: str, errors: List[Dict[str, float]], budget: str
             ) -> Tuple[List[str], List[Dict[str, int]]]:
-    """effai-hybrid's choice for `budget` ("max-error=E" or "max-bytes=B")
-    and the bytes each candidate saves per layer."""
+    """effai-hybrid's choice for `budget` ("max-error=E", "max-bytes=B" or
+    "max-latency-us=T") and the bytes each candidate saves per layer."""
     from . import Module
     flat = [layer[name] for layer in errors for name in CANDIDATES[1:]]
     copy = Module.parse(text)
@@ -126,15 +159,26 @@ def _search(text: str, errors: List[Dict[str, float]], budget: str
 
 def hybrid(module, samples: Sequence[object],
            max_error: Optional[float] = None,
-           max_bytes: Optional[int] = None) -> HybridReport:
+           max_bytes: Optional[int] = None,
+           max_latency_us: Optional[float] = None) -> HybridReport:
     """Chooses a compression per layer of ``module`` (rewritten in place)
     and returns the per-layer report. Give exactly one budget:
     ``max_error`` (relative L2 error of all outputs on ``samples`` vs the
-    fp32 model) or ``max_bytes`` (packed weight bytes)."""
+    fp32 model), ``max_bytes`` (packed weight bytes) or ``max_latency_us``
+    (the time of the layers with weights on one core, predicted by the
+    roofline of the module's ``effai.target``: run
+    ``effai-set-target{target=host}`` or a preset first)."""
     from . import Module
-    if (max_error is None) == (max_bytes is None):
-        raise ValueError("give exactly one of max_error and max_bytes")
+    budgets = {"max_error": max_error, "max_bytes": max_bytes,
+               "max_latency_us": max_latency_us}
+    if sum(v is not None for v in budgets.values()) != 1:
+        raise ValueError("give exactly one of max_error, max_bytes and "
+                         "max_latency_us")
     text = str(module)
+    if max_latency_us is not None and "effai.target = " not in text:
+        raise ValueError("max_latency_us needs the module's effai.target: "
+                         "run effai-set-target{target=host} (or a preset) "
+                         "first")
     reference = _outputs(module, samples)
     scale = max(np.linalg.norm(reference), 1e-30)
     fp32_total = module.weight_bytes()
@@ -150,7 +194,8 @@ def hybrid(module, samples: Sequence[object],
     errors = _sensitivities(text, samples, CANDIDATES, reference)
 
     budget = (f"max-error={max_error!r}" if max_error is not None
-              else f"max-bytes={int(max_bytes)}")
+              else f"max-bytes={int(max_bytes)}" if max_bytes is not None
+              else f"max-latency-us={float(max_latency_us)!r}")
     choices, saved = _search(text, errors, budget)
     error, size, pipeline = measure(choices)
     while max_error is not None and error > max_error:
@@ -164,10 +209,11 @@ def hybrid(module, samples: Sequence[object],
 
     layers = [LayerChoice(index=i, errors=errors[i], saved=saved[i],
                           choice=choices[i]) for i in range(count)]
+    fp32_us = roofline_us(module)
     _choose(module, choices)
     return HybridReport(layers, f"effai-hybrid{{choices={','.join(choices)}}}"
                         f" = {pipeline or '(nothing)'}", error, size,
-                        fp32_total)
+                        fp32_total, _predicted_us(module), fp32_us)
 
 
 # What effai.hybrid_front searches by default: value formats from int8 down

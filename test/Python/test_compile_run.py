@@ -232,9 +232,35 @@ def test_hybrid_needs_exactly_one_budget():
         effai.hybrid(module, [sample])
     with pytest.raises(ValueError, match="exactly one"):
         effai.hybrid(module, [sample], max_error=0.1, max_bytes=10)
+    with pytest.raises(ValueError, match="exactly one"):
+        effai.hybrid(module, [sample], max_bytes=10, max_latency_us=1.0)
     report = effai.hybrid(module, [sample], max_error=0.05)
     assert report.error <= 0.05 and len(report.layers) == 1
     assert report.layers[0].choice in effai.hybrid.__globals__["CANDIDATES"]
+
+
+def test_hybrid_latency_budget_reads_the_target():
+    """max_latency_us: the roofline of the module's effai.target predicts
+    each layer's time; without a target the pass says so."""
+    model, _, _ = gemm_relu_model()
+    sample = np.ones((3, 4), np.float32)
+    with pytest.raises(ValueError, match="effai.target"):
+        effai.hybrid(effai.import_onnx(model), [sample], max_latency_us=1.0)
+    module = effai.import_onnx(model)
+    module.run_pipeline("effai-set-target{target=x86-avx2}")
+    report = effai.hybrid(module, [sample], max_latency_us=1e6)
+    assert [layer.choice for layer in report.layers] == ["fp32"]
+    assert report.predicted_us == report.fp32_predicted_us > 0
+    assert report.fp32_predicted_us == effai.roofline_us(module)
+    assert effai.roofline_us(effai.import_onnx(model)) is None
+    assert "predicted:" in str(report)
+    # Far too tight: the fastest choice (a 3x4 layer is compute-bound, so
+    # only pruning saves time).
+    module = effai.import_onnx(model)
+    module.run_pipeline("effai-set-target{target=x86-avx2}")
+    report = effai.hybrid(module, [sample], max_latency_us=1e-9)
+    assert [layer.choice for layer in report.layers] == ["2:4+int8"]
+    assert 0 < report.predicted_us < report.fp32_predicted_us
 
 
 def test_hybrid_front_scores_front_and_single_schemes():

@@ -73,7 +73,7 @@
 // BAD-SPARSITY: error: effai-hybrid: unknown candidate 's0+int8'
 // FIRST: error: effai-hybrid: the first candidate must be fp32, got 'int8'
 
-// TWO: error: effai-hybrid: give exactly one of choices, max-error, max-bytes and front
+// TWO: error: effai-hybrid: give exactly one of choices, max-error, max-bytes, max-latency-us and front
 // COUNT: error: effai-hybrid: errors needs 8 values (int8, pow2, int4, 2:4+int8 per weight), got 2
 // CHOICES-COUNT: error: effai-hybrid: 1 choices for 2 weights
 // UNKNOWN: error: effai-hybrid: unknown choice 'int1' (expected one of fp32, int8, pow2, int4, 2:4+int8, or any candidate name)

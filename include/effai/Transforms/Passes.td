@@ -754,6 +754,20 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
     - `max-bytes=B errors=...`: starting from fp32, the step that adds the
       least error per byte saved is taken until the weights fit in `B`
       bytes (a warning when nothing smaller exists);
+    - `max-latency-us=T errors=...`: the same with time for bytes: the
+      step that adds the least error per µs saved is taken until the ops
+      applying weights are predicted to take at most `T` µs on one core of
+      the module's `effai.target` (required: `effai-set-target`). Each op's
+      time is the roofline's: its ops at the peak of its arithmetic (fp32,
+      int8 with quantized activations, int32 shifts and adds for powers of
+      two) or its bytes at the bandwidth of the memory level that holds
+      them, whichever is longer; pruned weights do no work, packed weights
+      move fewer bytes. So on a layer whose weights stream from DRAM int8
+      codes save time, while where compute bounds only pruning does (and
+      power-of-two codes, one shift and one add per term, may cost time).
+      A peak of 0 (no such instructions) counts at the fp32 rate. The
+      roofline is a prediction, not a measurement: sparse kernels run
+      below the peak it assumes;
     - `front errors=...`: nothing is applied; the Pareto front of (bytes,
       summed error) over every combination of candidates is recorded
       (`effai.hybrid_front`: one `"bytes error choices"` string per point,
@@ -764,8 +778,12 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
     Bytes saved are exact: the pass compresses a copy per weight and
     candidate. The choice, its pipeline and the bytes it rests on are
     recorded on the module (`effai.hybrid_choices`,
-    `effai.hybrid_pipeline`, `effai.hybrid_saved_bytes`), so the pass
-    replays from text. Errors are additive estimates; `effai.hybrid`
+    `effai.hybrid_pipeline`, `effai.hybrid_saved_bytes`, and for a latency
+    budget `effai.hybrid_saved_us`), so the pass replays from text; with a
+    target, `effai.hybrid_predicted_us` is the roofline's time for the
+    result's weighted ops (every mode but `front`; a warning when a
+    latency budget's additive estimate missed, as channel removal, which
+    also shrinks the next layer, can make it). Errors are additive estimates; `effai.hybrid`
     re-measures the combined model and backs off where it misses the budget.
 
     ```mlir
@@ -783,6 +801,9 @@ def Hybrid : Pass<"effai-hybrid", "::mlir::ModuleOp"> {
            "Output-error budget (sum of the measured per-weight errors)">,
     Option<"maxBytes", "max-bytes", "int64_t", /*default=*/"-1",
            "Size budget in packed weight bytes">,
+    Option<"maxLatencyUs", "max-latency-us", "double", /*default=*/"-1.0",
+           "Latency budget in µs: the roofline time of the ops applying "
+           "weights, predicted from the module's effai.target">,
     Option<"front", "front", "bool", /*default=*/"false",
            "Record the Pareto front of bytes and error; apply nothing">,
     ListOption<"errors", "errors", "double",

@@ -46,28 +46,6 @@ struct Machine {
       return each * threads;
     return std::min<double>(each * threads, level.getSharedBandwidth());
   }
-  /// Usable bytes of a cache level: all ways but one (for other data).
-  static double usable(MemoryLevelAttr level) {
-    int64_t ways = level.getWays();
-    double size = level.getSize();
-    return ways > 1 ? size * (ways - 1) / ways : size;
-  }
-  double peakGops(Arithmetic arithmetic) const {
-    PeaksAttr peaks = target.getPeaks();
-    switch (arithmetic) {
-    case Arithmetic::FP32:
-      return peaks.getFp32();
-    case Arithmetic::BF16:
-      return peaks.getBf16() > 0 ? double(peaks.getBf16())
-                                 : double(peaks.getFp32());
-    case Arithmetic::Int8:
-      return peaks.getInt8();
-    case Arithmetic::Int32:
-      return peaks.getInt32();
-    }
-    return peaks.getFp32();
-  }
-
   TargetAttr target;
   SmallVector<MemoryLevelAttr> levels;
   double ghz;
@@ -393,22 +371,24 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
         cyclesPerStep(machine, rows, tile.vectors, p.macCost);
     double l2BytesPerCycle = machine.levels[1].getBandwidth() / machine.ghz;
     double panelBytes = double(p.k) * nr * kElementBytes;
-    l2FeedsKernel = stepBytes <= l2BytesPerCycle * stepCycles &&
-                    panelBytes <= Machine::usable(machine.levels[1]) / 4;
+    l2FeedsKernel =
+        stepBytes <= l2BytesPerCycle * stepCycles &&
+        panelBytes <= TargetAttr::getUsableBytes(machine.levels[1]) / 4;
   }
   if (!p.transposed && singleK && rowTiles > 1 && !l2FeedsKernel) {
-    double l1 = Machine::usable(machine.levels.front());
+    double l1 = TargetAttr::getUsableBytes(machine.levels.front());
     int64_t fit = int64_t(l1 / double((nr + rows) * kElementBytes)) / 8 * 8;
     fit = std::max<int64_t>(fit, 8);
     if (p.k > fit + fit / 4)
       kc = fit;
   }
   if (machine.levels.size() > 2) {
-    double l2 = Machine::usable(machine.levels[1]) / 2;
+    double l2 = TargetAttr::getUsableBytes(machine.levels[1]) / 2;
     int64_t fit = int64_t(l2 / double(kc * kElementBytes)) / mr0 * mr0;
     mc = std::clamp<int64_t>(fit, mr0, roundUp(mRange, mr0));
     MemoryLevelAttr llc = machine.levels[machine.levels.size() - 2];
-    double share = Machine::usable(llc) / std::max<int64_t>(1, llc.getSharedBy()) / 2;
+    double share = TargetAttr::getUsableBytes(llc) /
+                   std::max<int64_t>(1, llc.getSharedBy()) / 2;
     int64_t fitN = int64_t(share / double(kc * kElementBytes)) / nr * nr;
     nc = std::clamp<int64_t>(fitN, nr, roundUp(p.n, nr));
   }
@@ -437,10 +417,11 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   SmallVector<double> traffic;
   double compulsory = aBytes + bBytes + cBytes;
   size_t last = machine.levels.size() - 1;
-  double llcShare = last > 0 ? Machine::usable(machine.levels[last - 1]) /
-                                   std::max<int64_t>(
-                                       1, machine.levels[last - 1].getSharedBy())
-                             : 0.0;
+  double llcShare =
+      last > 0
+          ? TargetAttr::getUsableBytes(machine.levels[last - 1]) /
+                std::max<int64_t>(1, machine.levels[last - 1].getSharedBy())
+          : 0.0;
   for (size_t i = 0; i <= last; ++i) {
     if (i == last) // main memory: compulsory, B again per A block if spilled
       traffic.push_back(compulsory +
@@ -532,23 +513,13 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
 
 namespace {
 
-/// The level plain loops over `bytes` stream from: data an elementwise op
-/// reads was usually just written, so the smallest level that holds it.
-MemoryLevelAttr getStreamingLevel(const Machine &machine, double bytes) {
-  for (size_t i = 0; i + 1 < machine.levels.size(); ++i)
-    if (bytes <= Machine::usable(machine.levels[i]) /
-                     std::max<int64_t>(1, machine.levels[i].getSharedBy()))
-      return machine.levels[i];
-  return machine.levels.back();
-}
-
 /// Roofline time of plain vectorized loops doing `cost` on `threads`
 /// cores: about half the vector peak of their arithmetic, or the bandwidth
 /// of `level`, whichever bounds; fork/join included.
 double predictLoopUs(const Machine &machine, const OpCost &cost,
                      MemoryLevelAttr level, int64_t threads,
                      double &computeUs, double &memoryUs) {
-  double gops = machine.peakGops(cost.arithmetic) / 2;
+  double gops = machine.target.getPeakGops(cost.arithmetic) / 2;
   computeUs = cost.getOps() / (gops * threads * 1e3);
   memoryUs = cost.getBytes() / (machine.bandwidth(level, threads) * 1e3);
   return std::max(computeUs, memoryUs) +
@@ -563,7 +534,7 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
                                             TargetAttr target,
                                             int64_t maxThreads) {
   Machine machine(target);
-  MemoryLevelAttr level = getStreamingLevel(machine, cost.getBytes());
+  MemoryLevelAttr level = machine.target.getStreamingLevel(cost.getBytes());
   // Threads split the leading parallel loops (one collapsed OpenMP loop
   // nest): with batch 1, a pool's channels and rows.
   int64_t outer = 1;
@@ -603,7 +574,8 @@ double mlir::effai::predictCPUWinogradUs(const WinogradConvShape &conv,
   threads = std::max<int64_t>(1, threads);
   double computeUs, memoryUs;
   auto loopUs = [&](const OpCost &cost) {
-    return predictLoopUs(machine, cost, getStreamingLevel(machine, cost.getBytes()),
+    return predictLoopUs(machine, cost,
+                         machine.target.getStreamingLevel(cost.getBytes()),
                          threads, computeUs, memoryUs);
   };
   // The 16 channel GEMMs run on the same register-blocked kernel as the

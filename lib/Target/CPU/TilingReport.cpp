@@ -46,17 +46,6 @@ StringRef getArithmeticName(Arithmetic arithmetic) {
   return "fp32";
 }
 
-double getPeak(TargetAttr target, StringRef arithmetic) {
-  PeaksAttr peaks = target.getPeaks();
-  if (arithmetic == "int8")
-    return peaks.getInt8();
-  if (arithmetic == "int32")
-    return peaks.getInt32();
-  if (arithmetic == "bf16" && peaks.getBf16() > 0)
-    return peaks.getBf16();
-  return peaks.getFp32();
-}
-
 } // namespace
 
 llvm::json::Object mlir::effai::buildTilingReport(ModuleOp module) {
@@ -126,8 +115,7 @@ llvm::json::Object mlir::effai::buildTilingReport(ModuleOp module) {
     double rooflineUs = 0;
     if (target) {
       int64_t threads = tiling.getThreads();
-      double peak =
-          getPeak(target, getArithmeticName(cost->arithmetic)) * threads;
+      double peak = target.getPeakGops(cost->arithmetic) * threads;
       MemoryLevelAttr home = target.getMainMemory();
       for (MemoryLevelAttr level :
            target.getMemory().getAsRange<MemoryLevelAttr>()) {

@@ -237,6 +237,50 @@ MemoryLevelAttr TargetAttr::getMainMemory() const {
   return cast<MemoryLevelAttr>(getMemory()[getMemory().size() - 1]);
 }
 
+double TargetAttr::getPeakGops(Arithmetic arithmetic) const {
+  PeaksAttr peaks = getPeaks();
+  switch (arithmetic) {
+  case Arithmetic::FP32:
+    return peaks.getFp32();
+  case Arithmetic::BF16:
+    return peaks.getBf16() > 0 ? double(peaks.getBf16())
+                               : double(peaks.getFp32());
+  case Arithmetic::Int8:
+    return peaks.getInt8();
+  case Arithmetic::Int32:
+    return peaks.getInt32();
+  }
+  return peaks.getFp32();
+}
+
+double TargetAttr::getUsableBytes(MemoryLevelAttr level) {
+  int64_t ways = level.getWays();
+  double size = level.getSize();
+  return ways > 1 ? size * (ways - 1) / ways : size;
+}
+
+MemoryLevelAttr TargetAttr::getStreamingLevel(double bytes) const {
+  SmallVector<MemoryLevelAttr> levels = getMemoryLevels();
+  for (size_t i = 0; i + 1 < levels.size(); ++i)
+    if (bytes <= getUsableBytes(levels[i]) /
+                     std::max<int64_t>(1, levels[i].getSharedBy()))
+      return levels[i];
+  return levels.back();
+}
+
+double TargetAttr::predictRooflineUs(const OpCost &cost) const {
+  // A peak of 0 means no such instructions: the code falls back to fp32.
+  double peak = getPeakGops(cost.arithmetic);
+  if (peak <= 0.0)
+    peak = getPeaks().getFp32();
+  // GOP/s and GB/s are ops and bytes per ns: x 1e3 per µs.
+  double computeUs = cost.getOps() / (std::max(peak, 1e-9) * 1e3);
+  MemoryLevelAttr level = getStreamingLevel(cost.getBytes());
+  double memoryUs =
+      cost.getBytes() / (std::max<double>(level.getBandwidth(), 1e-9) * 1e3);
+  return std::max(computeUs, memoryUs);
+}
+
 TargetAttr TargetAttr::lookup(Operation *op) {
   for (; op; op = op->getParentOp())
     if (auto target = op->getAttrOfType<TargetAttr>(getAttrName()))

@@ -222,6 +222,19 @@ def Effai_TargetAttr : Effai_Attr<"Target", "target"> {
     ::mlir::effai::MemoryLevelAttr getMemoryLevel(::llvm::StringRef name) const;
     /// Main memory: the last level.
     ::mlir::effai::MemoryLevelAttr getMainMemory() const;
+    /// Peak GOP/s of one core for `arithmetic` (bf16 at the fp32 rate
+    /// where the machine has no bf16 instructions).
+    double getPeakGops(::mlir::effai::Arithmetic arithmetic) const;
+    /// Bytes of `level` that one computation's data can use: all ways but
+    /// one (the rest holds other data).
+    static double getUsableBytes(::mlir::effai::MemoryLevelAttr level);
+    /// The level `bytes` of data stream from: the fastest whose share per
+    /// core holds them, main memory when none does.
+    ::mlir::effai::MemoryLevelAttr getStreamingLevel(double bytes) const;
+    /// The roofline's time for `cost` on one core, in µs: its ops at the
+    /// peak of its arithmetic (fp32's where that peak is 0) or its bytes at
+    /// the bandwidth of the level that holds them, whichever takes longer.
+    double predictRooflineUs(const ::mlir::effai::OpCost &cost) const;
     /// The attribute name modules carry it under.
     static ::llvm::StringRef getAttrName() { return "effai.target"; }
     /// The target attached to `op` or to the closest enclosing op, or null.
