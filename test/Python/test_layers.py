@@ -1,5 +1,6 @@
 # Common layers imported from ONNX, compiled for the CPU and run against
-# PyTorch: 1-D and 3-D Conv, MaxPool, AveragePool (strides, dilations,
+# PyTorch: 1-D and 3-D Conv, 1-D to 3-D ConvTranspose (output_padding
+# too), MaxPool, AveragePool (strides, dilations,
 # pads, groups, bias, count_include_pad; 3-D convolutions are plain loop
 # nests, 1-D ones are lifted to 2-D), and an Embedding (Gather of int64
 # ids) into a GLU (Split, Sigmoid, Mul) as torch.onnx exports them, whose
@@ -47,6 +48,32 @@ def test_conv(spatial, group, stride, dilation, pad, bias):
                             strides=[stride] * spatial,
                             dilations=[dilation] * spatial,
                             pads=[pad] * 2 * spatial)
+    got = run(node, x, {"w": w, "b": b} if bias else {"w": w}, want.shape)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("spatial", [1, 2, 3])
+@pytest.mark.parametrize("group,stride,dilation,pad,output_pad,bias", [
+    (1, 1, 1, 0, 0, False), (1, 2, 1, 1, 1, True), (2, 2, 2, 1, 0, True),
+    (4, 3, 1, 2, 2, False)])
+def test_conv_transpose(spatial, group, stride, dilation, pad, output_pad,
+                        bias):
+    c, o, size, k = 4, 8, 4, 3
+    x = rng.randn(2, c, *([size] * spatial)).astype(np.float32)
+    w = rng.randn(c, o // group, *([k] * spatial)).astype(np.float32)
+    b = rng.randn(o).astype(np.float32)
+    conv = {1: F.conv_transpose1d, 2: F.conv_transpose2d,
+            3: F.conv_transpose3d}[spatial]
+    want = conv(torch.from_numpy(x), torch.from_numpy(w),
+                torch.from_numpy(b) if bias else None, stride=stride,
+                padding=pad, output_padding=output_pad, groups=group,
+                dilation=dilation).numpy()
+    inputs = ["x", "w", "b"] if bias else ["x", "w"]
+    node = helper.make_node("ConvTranspose", inputs, ["y"], group=group,
+                            strides=[stride] * spatial,
+                            dilations=[dilation] * spatial,
+                            pads=[pad] * 2 * spatial,
+                            output_padding=[output_pad] * spatial)
     got = run(node, x, {"w": w, "b": b} if bias else {"w": w}, want.shape)
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
 

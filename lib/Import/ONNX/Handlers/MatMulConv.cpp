@@ -322,7 +322,9 @@ LogicalResult importConv(NodeContext &ctx) {
 }
 
 /// ConvTranspose = conv (stride 1) over the input dilated by the strides and
-/// padded by (span - 1 - pad), with filters flipped and in/out swapped.
+/// padded by (span - 1 - pad), with filters flipped and in/out swapped. 1-D
+/// layers are lifted to 2-D (effai.conv2d); 3-D and higher become the plain
+/// loop nest of buildConvND.
 LogicalResult importConvTranspose(NodeContext &ctx) {
   Value input = ctx.input(0), weight = ctx.input(1);
   RankedTensorType result = ctx.resultType(0);
@@ -332,13 +334,14 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
   Location loc = ctx.loc;
   input = liftTo2D(b, loc, input);
   weight = liftTo2D(b, loc, weight);
-  RankedTensorType result2D = liftTypeTo2D(result);
+  RankedTensorType resultND = liftTypeTo2D(result);
   auto inputType = cast<RankedTensorType>(input.getType());
   auto weightType = cast<RankedTensorType>(weight.getType());
-  if (inputType.getRank() != 4 || !isFloatTensor(inputType))
-    return ctx.unsupported("ConvTranspose other than 1-D/2-D float");
+  if (inputType.getRank() < 4 || !isFloatTensor(inputType))
+    return ctx.unsupported("ConvTranspose other than 1-D, 2-D or N-D float");
   if (inputType.getNumElements() == 0 || weightType.getNumElements() == 0)
     return ctx.unsupported("ConvTranspose of an empty tensor");
+  size_t spatial = inputType.getRank() - 2;
   bool lifted = result.getRank() == 3;
   auto lift = [&](SmallVector<int64_t> v, int64_t unit) {
     if (lifted && v.size() == 1)
@@ -351,14 +354,15 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
   if (lifted && pads.size() == 2)
     pads = {0, pads[0], 0, pads[1]};
   if (strides.empty())
-    strides = {1, 1};
+    strides.assign(spatial, 1);
   if (dilations.empty())
-    dilations = {1, 1};
+    dilations.assign(spatial, 1);
   if (pads.empty())
-    pads = {0, 0, 0, 0};
-  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4) {
+    pads.assign(2 * spatial, 0);
+  if (strides.size() != spatial || dilations.size() != spatial ||
+      pads.size() != 2 * spatial) {
     ctx.emitError() << "strides, dilations and pads must match the "
-                    << (lifted ? 1 : 2) << " spatial dimensions";
+                    << (lifted ? 1 : spatial) << " spatial dimensions";
     return failure();
   }
   if (failed(checkPositive(ctx, strides, "strides")) ||
@@ -366,17 +370,16 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
     return failure();
   int64_t group = ctx.attrInt("group", 1);
   std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
-  int64_t c = inputType.getDimSize(1), o = result2D.getDimSize(1);
-  int64_t kh = weightType.getDimSize(2), kw = weightType.getDimSize(3);
-  int64_t spans[2] = {(kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1};
-  int64_t dilated[2] = {(inputType.getDimSize(2) - 1) * strides[0] + 1,
-                        (inputType.getDimSize(3) - 1) * strides[1] + 1};
+  int64_t c = inputType.getDimSize(1), o = resultND.getDimSize(1);
+  ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
   // Total padding follows from the inferred output size; the begin side
   // comes from pads or auto_pad.
-  SmallVector<int64_t> convPads(4);
-  for (int i = 0; i < 2; ++i) {
-    int64_t out = result2D.getDimSize(2 + i);
-    int64_t total = (inputType.getDimSize(2 + i) - 1) * strides[i] + spans[i];
+  SmallVector<int64_t> convPads(2 * spatial), dilated(spatial);
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t span = (kernel[i] - 1) * dilations[i] + 1;
+    dilated[i] = (inputType.getDimSize(2 + i) - 1) * strides[i] + 1;
+    int64_t out = resultND.getDimSize(2 + i);
+    int64_t total = dilated[i] - 1 + span;
     int64_t begin = pads[i];
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
       int64_t excess = std::max<int64_t>(0, total - out);
@@ -384,35 +387,35 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
     } else if (autoPad == "VALID") {
       begin = 0;
     }
-    convPads[i] = spans[i] - 1 - begin;
-    convPads[i + 2] = out - 1 + spans[i] - dilated[i] - convPads[i];
-    if (convPads[i] < 0 || convPads[i + 2] < 0)
+    convPads[i] = span - 1 - begin;
+    convPads[i + spatial] = out - 1 + span - dilated[i] - convPads[i];
+    if (convPads[i] < 0 || convPads[i + spatial] < 0)
       return ctx.unsupported("ConvTranspose padding larger than the kernel");
   }
 
   // Dilate and pad the input in one insert_slice into a zero tensor.
   Type elt = inputType.getElementType();
-  int64_t paddedH = convPads[0] + dilated[0] + convPads[2];
-  int64_t paddedW = convPads[1] + dilated[1] + convPads[3];
-  auto paddedType = RankedTensorType::get(
-      {inputType.getDimSize(0), c, paddedH, paddedW}, elt);
-  Value padded = buildFill(b, loc, paddedType, getScalarAttr(elt, 0.0));
-  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                       b.getIndexAttr(convPads[0]),
-                                       b.getIndexAttr(convPads[1])};
-  SmallVector<OpFoldResult> sizes,
-      steps = {b.getIndexAttr(1), b.getIndexAttr(1), b.getIndexAttr(strides[0]),
-               b.getIndexAttr(strides[1])};
+  SmallVector<int64_t> paddedShape{inputType.getDimSize(0), c};
+  SmallVector<OpFoldResult> offsets{b.getIndexAttr(0), b.getIndexAttr(0)},
+      steps{b.getIndexAttr(1), b.getIndexAttr(1)}, sizes;
+  for (size_t i = 0; i < spatial; ++i) {
+    paddedShape.push_back(convPads[i] + dilated[i] + convPads[i + spatial]);
+    offsets.push_back(b.getIndexAttr(convPads[i]));
+    steps.push_back(b.getIndexAttr(strides[i]));
+  }
   for (int64_t d : inputType.getShape())
     sizes.push_back(b.getIndexAttr(d));
+  Value padded = buildFill(b, loc, RankedTensorType::get(paddedShape, elt),
+                           getScalarAttr(elt, 0.0));
   padded = tensor::InsertSliceOp::create(b, loc, input, padded, offsets, sizes,
                                          steps);
 
-  // Weight [C, O/g, kh, kw] -> flipped [O, C/g, kh, kw].
+  // Weight [C, O/g, k...] -> flipped [O, C/g, k...].
   int64_t cg = c / group, og = o / group;
-  auto flippedType = RankedTensorType::get({o, cg, kh, kw}, elt);
+  SmallVector<int64_t> flippedShape{o, cg};
+  llvm::append_range(flippedShape, kernel);
   Value flipped = buildGather(
-      b, loc, flippedType, weight, {},
+      b, loc, RankedTensorType::get(flippedShape, elt), weight, {},
       [&](OpBuilder &b, Location loc, ValueRange pos, ValueRange) {
         auto idx = [&](int64_t v) {
           return arith::ConstantIndexOp::create(b, loc, v).getResult();
@@ -422,18 +425,23 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
         Value j = arith::RemUIOp::create(b, loc, pos[0], idx(og));
         Value channel = arith::AddIOp::create(
             b, loc, arith::MulIOp::create(b, loc, g, idx(cg)), pos[1]);
-        Value y = arith::SubIOp::create(b, loc, idx(kh - 1), pos[2]);
-        Value x = arith::SubIOp::create(b, loc, idx(kw - 1), pos[3]);
-        return SmallVector<Value>{channel, j, y, x};
+        SmallVector<Value> source{channel, j};
+        for (size_t i = 0; i < spatial; ++i)
+          source.push_back(
+              arith::SubIOp::create(b, loc, idx(kernel[i] - 1), pos[2 + i]));
+        return source;
       });
   ConvWindow window;
-  window.strides = {1, 1};
+  window.strides.assign(spatial, 1);
   window.dilations = dilations;
-  window.pads = {0, 0, 0, 0};
+  window.pads.assign(2 * spatial, 0);
   window.group = group;
   Value bias = ctx.hasInput(2) ? ctx.input(2) : Value();
-  Value conv = buildConv(b, loc, result2D, padded,
-                         packDenseWeight(b, loc, flipped), bias, window);
+  Value conv =
+      spatial == 2
+          ? buildConv(b, loc, resultND, padded,
+                      packDenseWeight(b, loc, flipped), bias, window)
+          : buildConvND(b, loc, resultND, padded, flipped, bias, window);
   ctx.setResult(0, buildReshape(b, loc, conv, result));
   return success();
 }
