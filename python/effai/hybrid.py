@@ -49,9 +49,10 @@ class HybridReport:
     # module's effai.target, chosen and fp32 (None without a target).
     predicted_us: Optional[float] = None
     fp32_predicted_us: Optional[float] = None
+    candidates: List[str] = field(default_factory=lambda: list(CANDIDATES))
 
     def __str__(self) -> str:
-        names = CANDIDATES
+        names = self.candidates
         head = (f"{'layer':>5} " +
                 " ".join(f"{n + ' err':>13}" for n in names[1:]) +
                 f" {'choice':>9} {'saved B':>8}")
@@ -136,38 +137,44 @@ def _sensitivities(text: str, samples, candidates: Sequence[str],
     return errors
 
 
-def _search(text: str, errors: List[Dict[str, float]], budget: str
+def _search(text: str, errors: List[Dict[str, float]], budget: str,
+            candidates: Sequence[str]
             ) -> Tuple[List[str], List[Dict[str, int]]]:
-    """effai-hybrid's choice for `budget` ("max-error=E", "max-bytes=B" or
-    "max-latency-us=T") and the bytes each candidate saves per layer."""
+    """effai-hybrid's choice among `candidates` for `budget` ("max-error=E",
+    "max-bytes=B" or "max-latency-us=T") and the bytes each candidate saves
+    per layer."""
     from . import Module
-    flat = [layer[name] for layer in errors for name in CANDIDATES[1:]]
+    flat = [layer[name] for layer in errors for name in candidates[1:]]
     copy = Module.parse(text)
-    copy.run_pipeline(f"effai-hybrid{{{budget} "
-                      f"errors={','.join(repr(e) for e in flat)}}}")
+    copy.run_pipeline(f"effai-hybrid{{candidates={','.join(candidates)} "
+                      f"{budget} errors={','.join(repr(e) for e in flat)}}}")
     result = str(copy)
     choices = re.findall(r'"([^"]+)"', re.search(
         r"effai.hybrid_choices = \[([^\]]*)\]", result).group(1))
     saved = [int(v) for v in re.search(
         r"effai.hybrid_saved_bytes = array<i64: ([^>]*)>",
         result).group(1).split(",")]
-    per_layer = len(CANDIDATES) - 1
+    per_layer = len(candidates) - 1
     return choices, [
-        dict(zip(CANDIDATES, [0] + saved[i * per_layer:(i + 1) * per_layer]))
+        dict(zip(candidates, [0] + saved[i * per_layer:(i + 1) * per_layer]))
         for i in range(len(choices))]
 
 
 def hybrid(module, samples: Sequence[object],
            max_error: Optional[float] = None,
            max_bytes: Optional[int] = None,
-           max_latency_us: Optional[float] = None) -> HybridReport:
+           max_latency_us: Optional[float] = None,
+           candidates: Sequence[str] = CANDIDATES) -> HybridReport:
     """Chooses a compression per layer of ``module`` (rewritten in place)
     and returns the per-layer report. Give exactly one budget:
     ``max_error`` (relative L2 error of all outputs on ``samples`` vs the
     fp32 model), ``max_bytes`` (packed weight bytes) or ``max_latency_us``
     (the time of the layers with weights on one core, predicted by the
     roofline of the module's ``effai.target``: run
-    ``effai-set-target{target=host}`` or a preset first)."""
+    ``effai-set-target{target=host}`` or a preset first). ``candidates``
+    (fp32 first; effai-hybrid's grammar, e.g. ``["fp32", "int8"]`` for a
+    latency budget whose kernels the roofline predicts well) defaults to
+    fp32, int8, pow2, int4 and 2:4+int8."""
     from . import Module
     budgets = {"max_error": max_error, "max_bytes": max_bytes,
                "max_latency_us": max_latency_us}
@@ -191,18 +198,19 @@ def hybrid(module, samples: Sequence[object],
         return float(error), copy.weight_bytes(), pipeline
 
     # Sensitivity: each layer compressed alone by each candidate.
-    errors = _sensitivities(text, samples, CANDIDATES, reference)
+    candidates = list(candidates)
+    errors = _sensitivities(text, samples, candidates, reference)
 
     budget = (f"max-error={max_error!r}" if max_error is not None
               else f"max-bytes={int(max_bytes)}" if max_bytes is not None
               else f"max-latency-us={float(max_latency_us)!r}")
-    choices, saved = _search(text, errors, budget)
+    choices, saved = _search(text, errors, budget, candidates)
     error, size, pipeline = measure(choices)
     while max_error is not None and error > max_error:
         # The additive estimate missed: back off where it hurts most.
         worst = max((i for i in range(count) if choices[i] != "fp32"),
                     key=lambda i: errors[i][choices[i]])
-        safer = [n for n in CANDIDATES
+        safer = [n for n in candidates
                  if errors[worst][n] < errors[worst][choices[worst]]]
         choices[worst] = max(safer, key=lambda n: saved[worst][n])
         error, size, pipeline = measure(choices)
@@ -213,7 +221,8 @@ def hybrid(module, samples: Sequence[object],
     _choose(module, choices)
     return HybridReport(layers, f"effai-hybrid{{choices={','.join(choices)}}}"
                         f" = {pipeline or '(nothing)'}", error, size,
-                        fp32_total, _predicted_us(module), fp32_us)
+                        fp32_total, _predicted_us(module), fp32_us,
+                        candidates)
 
 
 # What effai.hybrid_front searches by default: value formats from int8 down

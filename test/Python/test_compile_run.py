@@ -261,6 +261,14 @@ def test_hybrid_latency_budget_reads_the_target():
     report = effai.hybrid(module, [sample], max_latency_us=1e-9)
     assert [layer.choice for layer in report.layers] == ["2:4+int8"]
     assert 0 < report.predicted_us < report.fp32_predicted_us
+    # Only candidates whose kernels the roofline predicts well: int8 saves
+    # no time on a compute-bound layer, so fp32 stays (with a warning).
+    module = effai.import_onnx(model)
+    module.run_pipeline("effai-set-target{target=x86-avx2}")
+    report = effai.hybrid(module, [sample], max_latency_us=1e-9,
+                          candidates=["fp32", "int8"])
+    assert [layer.choice for layer in report.layers] == ["fp32"]
+    assert "int8 err" in str(report) and "int4 err" not in str(report)
 
 
 def test_hybrid_front_scores_front_and_single_schemes():

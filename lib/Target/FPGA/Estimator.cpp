@@ -115,13 +115,6 @@ int64_t getRAMBlocks(int64_t width, int64_t depth, int64_t blockBits) {
   return best;
 }
 
-/// URAMs (72 x 4096) or iCE40 SPRAMs (16 x 16K) for a memory.
-int64_t getLargeRAMBlocks(int64_t width, int64_t depth, FPGAAttr part) {
-  if (part.getUramBits() >= 294912)
-    return ceilDiv(width, 72) * ceilDiv(depth, 4096);
-  return ceilDiv(width, 16) * ceilDiv(depth, part.getUramBits() / 16);
-}
-
 /// LUTs of logic per 6-input LUT's worth, per LUT size (calibrated on
 /// yosys's synth_xilinx and synth_ice40: benchmarks/fpga/
 /// calibrate_synthesis.py); shift-add's shifters pack better into 4-input
