@@ -255,13 +255,15 @@ def test_mlp_chain(sizes, parallel):
     assert relative_error(got, ref) < 1e-5
 
 
-@pytest.mark.parametrize("m,k,n,parallel", [
-    (1, 37, 45, False), (3, 64, 100, False), (5, 300, 33, True),
-    (1, 1024, 512, True)])
-def test_int8_weight_only_linear(m, k, n, parallel):
-    """Weight-only int8 (effai-quantize{weight-bits=8}): the kernel reads
-    i8 codes, widens them in registers and scales each output after the
-    sum; odd n exercises masked lanes, small m single-row tiles."""
+@pytest.mark.parametrize("m,k,n,parallel,bits", [
+    (1, 37, 45, False, 8), (3, 64, 100, False, 8), (5, 300, 33, True, 8),
+    (1, 1024, 512, True, 8), (1, 37, 45, False, 4), (3, 300, 33, True, 4),
+    (2, 64, 17, False, 3), (1, 64, 40, False, 2)])
+def test_weight_only_linear(m, k, n, parallel, bits):
+    """Weight-only int2-int8 (effai-quantize{weight-bits=B}): the kernel
+    reads i8 codes (narrower ones widened at compile time), converts them
+    in registers and scales each output after the sum; odd n exercises
+    masked lanes, small m single-row tiles."""
     from onnx import TensorProto, helper, numpy_helper
     rng = np.random.default_rng(m * 1000 + k + n)
     x = rng.standard_normal((m, k)).astype(np.float32)
@@ -275,9 +277,11 @@ def test_int8_weight_only_linear(m, k, n, parallel):
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 17)])
     module = effai.import_onnx(model).run_pipeline(
-        "effai-quantize{weight-bits=8}")
+        f"effai-quantize{{weight-bits={bits}}}")
+    assert f"xi{bits}>" in str(module)
     got = effai.compile(module, parallel=parallel)(x)
-    scale = np.abs(w).max(axis=1, keepdims=True).astype(np.float64) / 127
-    codes = np.clip(np.round(w / scale), -127, 127)
+    qmax = 2 ** (bits - 1) - 1
+    scale = np.abs(w).max(axis=1, keepdims=True).astype(np.float64) / qmax
+    codes = np.clip(np.round(w / scale), -qmax, qmax)
     want = x.astype(np.float64) @ (codes * scale).T + b
     assert relative_error(got, want) < 1e-5

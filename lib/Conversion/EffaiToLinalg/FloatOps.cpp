@@ -2,18 +2,20 @@
 //
 // effai.linear / conv2d / depthwise_conv2d with float activations: a
 // contraction or grouped-convolution generic on the decoded float weight,
-// plus the bias. A linear layer with symmetric int8 weights reads the codes
-// instead and scales its sums.
+// plus the bias. A linear layer with symmetric integer weights (2-8 bits)
+// reads the codes instead and scales its sums.
 //
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
 
 #include "effai/Conversion/EffaiToLinalg/EffaiToLinalg.h"
+#include "effai/Utils/ConstantData.h"
 #include "effai/Utils/LinalgBuilders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::effai;
@@ -66,10 +68,10 @@ struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
     Location loc = op.getLoc();
     Type elt = resultType.getElementType();
     int64_t axis = resultType.getRank() - 1;
-    // Weight-only int8: the kernel reads the codes (a quarter of the f32
-    // bytes) and converts them in registers; the scales join the bias.
+    // Weight-only int2-int8: the kernel reads i8 codes (a quarter of the
+    // f32 bytes) and converts them in registers; the scales join the bias.
     if (std::optional<SymmetricCodes> codes =
-            getSymmetricCodes(op.getWeight())) {
+            getSymmetricCodes(rewriter, loc, op.getWeight())) {
       rewriter.replaceOp(op, buildCodesLinear(rewriter, loc, op.getInput(),
                                               codes->codes, codes->isSigned,
                                               codes->scales, op.getBias()));
@@ -112,14 +114,37 @@ template <typename OpTy> struct LowerFloatConv : public OpRewritePattern<OpTy> {
 };
 } // namespace
 
-std::optional<SymmetricCodes> mlir::effai::getSymmetricCodes(Value weight) {
+/// Constant integer codes narrower than a byte as an i8 constant,
+/// sign- or zero-extended; none when `codes` is not a constant.
+static std::optional<Value> widenConstantCodes(OpBuilder &b, Location loc,
+                                               Value codes, bool isSigned) {
+  ElementsAttr attr;
+  if (!matchPattern(codes, m_Constant(&attr)))
+    return std::nullopt;
+  auto values = attr.tryGetValues<APInt>();
+  if (!values)
+    return std::nullopt;
+  std::vector<int8_t> bytes;
+  bytes.reserve(attr.getNumElements());
+  for (const APInt &value : *values)
+    bytes.push_back(static_cast<int8_t>(isSigned ? value.getSExtValue()
+                                                 : value.getZExtValue()));
+  auto type = cast<RankedTensorType>(codes.getType());
+  return buildConstant<int8_t>(b, loc, type.clone(b.getI8Type()), bytes,
+                               "int_codes");
+}
+
+std::optional<SymmetricCodes>
+mlir::effai::getSymmetricCodes(OpBuilder &b, Location loc, Value weight) {
   auto type = cast<WeightType>(weight.getType());
   auto affine = dyn_cast<AffineFormatAttr>(type.getEncoding().getValue());
   auto pack = weight.getDefiningOp<PackOp>();
+  auto codeType =
+      pack ? dyn_cast<IntegerType>(getElementTypeOrSelf(pack.getValues()))
+           : IntegerType();
   if (!affine || !pack || pack.getIndices() ||
-      !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) ||
-      !getElementTypeOrSelf(pack.getValues().getType()).isInteger(8) ||
-      !type.getElementType().isF32())
+      !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()) || !codeType ||
+      codeType.getWidth() > 8 || !type.getElementType().isF32())
     return std::nullopt;
   quant::QuantizedType quantType = affine.getQuantType();
   if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(quantType))
@@ -128,8 +153,16 @@ std::optional<SymmetricCodes> mlir::effai::getSymmetricCodes(Value weight) {
   ChannelParams params = getParams(quantType);
   if (llvm::any_of(params.zeroPoints, [](int64_t zp) { return zp != 0; }))
     return std::nullopt;
+  Value codes = pack.getValues();
+  if (codeType.getWidth() < 8) {
+    std::optional<Value> wide =
+        widenConstantCodes(b, loc, codes, params.isSigned);
+    if (!wide)
+      return std::nullopt;
+    codes = *wide;
+  }
   int64_t rows = type.getLogicalType().getDimSize(0);
-  SymmetricCodes result{pack.getValues(), {}, params.isSigned};
+  SymmetricCodes result{codes, {}, params.isSigned};
   for (int64_t row = 0; row < rows; ++row)
     result.scales.push_back(
         params.scales[params.scales.size() == 1 ? 0 : row]);

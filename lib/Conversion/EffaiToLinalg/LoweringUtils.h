@@ -147,13 +147,18 @@ SmallVector<Value> getPow2TermCodes(OpBuilder &b, Location loc, PackOp pack);
 /// The codes and per-row scales of a dense weight quantized symmetrically
 /// (zero points 0) per output channel or per tensor: y = s[n] * sum_k x[k] *
 /// q[n, k], so a contraction can read the i8 codes and the scales multiply
-/// once per output, after the sum.
+/// once per output, after the sum. Constant codes of 2-7 bits are widened
+/// to an i8 constant here (built with `b`): the kernels load codes a vector
+/// at a time, and a vector of i4 is bit-packed in LLVM while a tensor of i4
+/// lies a byte per element, so narrower codes would otherwise be decoded to
+/// floats on every call.
 struct SymmetricCodes {
-  Value codes;
+  Value codes;               // i8
   SmallVector<float> scales; // one per output channel
   bool isSigned = true;
 };
-std::optional<SymmetricCodes> getSymmetricCodes(Value weight);
+std::optional<SymmetricCodes> getSymmetricCodes(OpBuilder &b, Location loc,
+                                                Value weight);
 
 /// acc + x * code for an i8 `code` (signed or not) converted to x's type
 /// (f32 or i32) in the body: how contractions read stored codes.

@@ -223,7 +223,8 @@ LogicalResult lowerQuantized(PatternRewriter &rewriter, Operation *op,
     accScales.push_back(inputQuant.getScale() * s);
 
   RankedTensorType accType = withElementType(resultType, i32);
-  std::optional<SymmetricCodes> symmetric = getSymmetricCodes(weight);
+  std::optional<SymmetricCodes> symmetric =
+      getSymmetricCodes(rewriter, loc, weight);
   Value acc;
   if (symmetric && !inputQuant.isSigned())
     acc = buildStoredCodesAccumulator(rewriter, loc, input, *symmetric,

@@ -153,6 +153,50 @@ func.func @int8_weight_only(%x: tensor<2x4xf32>, %b: tensor<3xf32>) -> tensor<2x
 }
 
 // -----
+// Weight-only int4 (and 2-7 bits) codes become an i8 constant at compile
+// time, sign-extended, and take the int8 kernel: a vector of i4 is
+// bit-packed in LLVM, a tensor of i4 is not, so the kernels read bytes.
+// CHECK-LABEL: func.func @int4_weight_only
+// CHECK: %[[CODES:.*]] = arith.constant dense<{{\[\[}}1, -8], [-1, 7], [0, -3]]> : tensor<3x2xi8>
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %[[CODES]] : tensor<1x3xf32>, tensor<3x2xi8>)
+// CHECK-NEXT: ^bb0(%{{.*}}: f32, %[[CODE:.*]]: i8, %{{.*}}: f32):
+// CHECK-NEXT: arith.sitofp %[[CODE]] : i8 to f32
+// CHECK-NOT: xi4>
+func.func @int4_weight_only(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
+  %c = arith.constant dense<[[1, -1, 0], [-8, 7, -3]]> : tensor<2x3xi4>
+  %w = effai.pack %c : tensor<2x3xi4> -> !effai.weight<2x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i4:f32:0, {0.5, 0.25}>>>>
+  %y = effai.linear %x, %w : (tensor<1x3xf32>, !effai.weight<2x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i4:f32:0, {0.5, 0.25}>>>>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+// Unsigned 4-bit storage with zero point 0 widens without the sign: code 15
+// stays 15 (the bits of -1 in i4).
+// CHECK-LABEL: func.func @uint4_weight_only
+// CHECK: %[[CODES:.*]] = arith.constant dense<{{\[\[}}15], [1]]> : tensor<2x1xi8>
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %[[CODES]] : tensor<1x2xf32>, tensor<2x1xi8>)
+// CHECK-NEXT: ^bb0(%{{.*}}: f32, %[[CODE:.*]]: i8, %{{.*}}: f32):
+// CHECK-NEXT: arith.uitofp %[[CODE]] : i8 to f32
+func.func @uint4_weight_only(%x: tensor<1x2xf32>) -> tensor<1x1xf32> {
+  %c = arith.constant dense<[[-1, 1]]> : tensor<1x2xi4>
+  %w = effai.pack %c : tensor<1x2xi4> -> !effai.weight<1x2xf32, #effai.encoding<value = #effai.affine<!quant.uniform<u4:f32, 0.5>>>>
+  %y = effai.linear %x, %w : (tensor<1x2xf32>, !effai.weight<1x2xf32, #effai.encoding<value = #effai.affine<!quant.uniform<u4:f32, 0.5>>>>) -> tensor<1x1xf32>
+  return %y : tensor<1x1xf32>
+}
+
+// -----
+// Sub-byte codes that are not a constant cannot be widened at compile time:
+// the weight is decoded and the contraction reads floats.
+// CHECK-LABEL: func.func @int4_codes_argument
+// CHECK: arith.sitofp %{{.*}} : i4 to f64
+// CHECK: linalg.generic {{.*}}ins(%{{.*}}, %{{.*}} : tensor<1x3xf32>, tensor<3x2xf32>)
+func.func @int4_codes_argument(%x: tensor<1x3xf32>, %c: tensor<2x3xi4>) -> tensor<1x2xf32> {
+  %w = effai.pack %c : tensor<2x3xi4> -> !effai.weight<2x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i4:f32, 0.5>>>>
+  %y = effai.linear %x, %w : (tensor<1x3xf32>, !effai.weight<2x3xf32, #effai.encoding<value = #effai.affine<!quant.uniform<i4:f32, 0.5>>>>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
 // With a zero point the codes do not scale to the weight: it is decoded
 // (here at compile time) and the contraction reads floats.
 // CHECK-LABEL: func.func @int8_zero_point_decoded
