@@ -351,6 +351,12 @@ PYBIND11_MODULE(_effai, m) {
   m.def("import_onnx", &importOnnx, py::arg("data"), py::arg("source_name"),
         py::arg("input_shapes"), py::arg("constants"),
         py::arg("external_data_dir"));
+  m.def("onnx_ops", [] {
+    std::vector<std::pair<std::string, int64_t>> ops;
+    for (const effai::OnnxOpSupport &op : effai::getSupportedOnnxOps())
+      ops.emplace_back(op.opType, op.sinceOpset);
+    return ops;
+  });
   m.def("estimate_range", &estimateRange, py::arg("values"), py::arg("method"),
         py::arg("percentile"));
 }

@@ -31,7 +31,8 @@ from .runtime import ExecutionError, Executable, TensorInfo, load
 __all__ = ["CompileError", "CompileWarning", "Diagnostic", "ExecutionError", "Executable",
            "FrontPoint", "HybridReport", "Module", "TensorInfo", "build",
            "calibrate", "compile",
-           "hybrid", "hybrid_front", "import_onnx", "load", "pareto",
+           "hybrid", "hybrid_front", "import_onnx", "load", "onnx_ops",
+           "pareto",
            "roofline_us",
            "quantize", "record_input_grams"]
 
@@ -155,6 +156,14 @@ def import_onnx(model: ModelLike,
     if native is None:
         raise CompileError(f"failed to import {source}", _diagnostics(records))
     return Module(native)
+
+
+def onnx_ops() -> Dict[str, int]:
+    """The ONNX operators (default domain) :func:`import_onnx` handles, each
+    with the oldest opset it is imported at; models with opsets 1-6 are
+    upgraded to 7 by ONNX's version converter first, so an op imported at
+    7 also comes in from older models its converter can upgrade."""
+    return dict(_effai.onnx_ops())
 
 
 def compile(model: Union[Module, ModelLike],  # noqa: A001 (effai.compile)

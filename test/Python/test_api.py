@@ -197,3 +197,23 @@ def test_kernel_fallback_is_a_compile_warning():
     want = np.array([x[0, 0, 0, j:j + 3].astype(np.int32).sum()
                      for j in range(4)])
     np.testing.assert_array_equal(exe(x), np.broadcast_to(want, (1, 16, 1, 4)))
+
+
+def test_onnx_ops_lists_what_imports():
+    """effai.onnx_ops(): every op the importer handles, from the opset ONNX
+    defines it at (or the importer's first); an op not listed is refused."""
+    ops = effai.onnx_ops()
+    assert ops["Conv"] == 1 and ops["Relu"] == 1
+    assert ops["LayerNormalization"] == 17  # ONNX defines it from 17
+    assert ops["QLinearConv"] == 10 and ops["Upsample"] == 7
+    assert list(ops) == sorted(ops)
+    assert "LSTM" not in ops
+    from onnx import helper
+    lstm = helper.make_model(helper.make_graph(
+        [helper.make_node("LSTM", ["x", "w", "r"], ["y"], hidden_size=2)],
+        "g", [helper.make_tensor_value_info(n, 1, s) for n, s in
+              (("x", [1, 1, 2]), ("w", [1, 8, 2]), ("r", [1, 8, 2]))],
+        [helper.make_tensor_value_info("y", 1, [1, 1, 1, 2])]),
+        opset_imports=[helper.make_opsetid("", 14)])
+    with pytest.raises(effai.CompileError, match="LSTM"):
+        effai.import_onnx(lstm)

@@ -249,6 +249,19 @@ const OpHandler *OpHandlerRegistry::lookup(StringRef opType,
   return best ? &best->handler : nullptr;
 }
 
+std::vector<std::pair<std::string, int64_t>>
+OpHandlerRegistry::getOpTypes() const {
+  std::vector<std::pair<std::string, int64_t>> types;
+  for (const auto &[opType, entries] : handlers) {
+    int64_t since = entries.front().sinceOpset;
+    for (const Entry &entry : entries)
+      since = std::min(since, entry.sinceOpset);
+    types.emplace_back(opType.str(), since);
+  }
+  llvm::sort(types);
+  return types;
+}
+
 const OpHandlerRegistry &OpHandlerRegistry::get() {
   static const OpHandlerRegistry registry = [] {
     OpHandlerRegistry r;

@@ -119,6 +119,8 @@ public:
   const OpHandler *lookup(StringRef opType, int64_t opset) const;
   /// The registry with every handler effai has.
   static const OpHandlerRegistry &get();
+  /// Each op type with the oldest opset any of its handlers accepts.
+  std::vector<std::pair<std::string, int64_t>> getOpTypes() const;
 
 private:
   struct Entry {

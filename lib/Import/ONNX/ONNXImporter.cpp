@@ -7,6 +7,7 @@
 #include "effai/Import/ONNX/ONNXImporter.h"
 #include "GraphImporter.h"
 #include "ModelLoader.h"
+#include "OpsetUpgrade.h"
 
 #include "effai/Dialect/Effai/IR/EffaiDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -129,4 +130,15 @@ OwningOpRef<ModuleOp> mlir::effai::importOnnxFile(MLIRContext *context,
   if (options.externalDataDir.empty())
     options.externalDataDir = llvm::sys::path::parent_path(path).str();
   return importOnnxModel(context, (*buffer)->getBuffer(), path, options);
+}
+
+std::vector<OnnxOpSupport> mlir::effai::getSupportedOnnxOps() {
+  std::vector<OnnxOpSupport> ops;
+  for (auto &[opType, handlerSince] :
+       onnx_import::OpHandlerRegistry::get().getOpTypes()) {
+    // Handlers registered from opset 1 start where ONNX defines the op.
+    if (int64_t since = onnx_import::getFirstDefinedOpset(opType, handlerSince))
+      ops.push_back({opType, since});
+  }
+  return ops;
 }

@@ -168,6 +168,50 @@ static void checkAdapterInputs(const onnx::GraphProto &graph) {
   }
 }
 
+/// ONNX's converter with the upgrades ONNX 1.12's lacks ("No Adapter For
+/// And"): the logical and comparison ops' legacy broadcasting is Add's
+/// (alignLegacyBroadcasts has aligned `axis`); Pad-1's `paddings` became
+/// `pads`; Cast-1 named its `to` type; Split-1 also took `split` as an
+/// input (refused: the sizes would have to be read from a constant).
+static onnx::ModelProto convertToImportOpset(const onnx::ModelProto &model) {
+  namespace vc = onnx::version_conversion;
+  vc::DefaultVersionConverter converter;
+  for (const char *op : {"And", "Or", "Xor", "Equal", "Greater", "Less"})
+    converter.registerAdapter(
+        std::make_unique<vc::BroadcastForwardCompatibility>(
+            op, onnx::OpSetID(6), onnx::OpSetID(7)));
+  converter.registerAdapter(
+      "Pad", 1, 2, [](std::shared_ptr<onnx::Graph>, onnx::Node *node) {
+        onnx::Symbol paddings("paddings");
+        if (node->hasAttribute(paddings)) {
+          node->is_(onnx::kpads, std::vector<int64_t>(node->is(paddings)));
+          node->removeAttribute(paddings);
+        }
+        return node;
+      });
+  converter.registerAdapter(
+      "Cast", 5, 6, [](std::shared_ptr<onnx::Graph>, onnx::Node *node) {
+        if (node->hasAttribute(onnx::kto) &&
+            node->kindOf(onnx::kto) == onnx::AttributeKind::s) {
+          onnx::TensorProto_DataType type;
+          if (!onnx::TensorProto_DataType_Parse(node->s(onnx::kto), &type))
+            throw std::invalid_argument("Cast-1 to an unknown type '" +
+                                        node->s(onnx::kto) + "'");
+          node->i_(onnx::kto, type);
+        }
+        return node;
+      });
+  converter.registerAdapter(
+      "Split", 1, 2, [](std::shared_ptr<onnx::Graph>, onnx::Node *node) {
+        if (node->inputs().size() > 1)
+          throw std::invalid_argument(
+              "Split-1 with its sizes as an input (not supported)");
+        return node;
+      });
+  return converter.convert_version(model, onnx::OpSetID(getDefaultOpset(model)),
+                                   onnx::OpSetID(kMinImportOpset));
+}
+
 static void convert(onnx::ModelProto &model) {
   // The adapters read shapes (Gemm's broadcast, ...): infer them first, as
   // ONNX's Python convert_version does.
@@ -175,7 +219,7 @@ static void convert(onnx::ModelProto &model) {
   alignLegacyBroadcasts(*model.mutable_graph());
   onnx::shape_inference::InferShapes(model);
   checkAdapterInputs(model.graph());
-  model = onnx::version_conversion::ConvertVersion(model, int(kMinImportOpset));
+  model = convertToImportOpset(model);
 }
 
 /// The node the converter fails on: the converter's messages name neither
@@ -266,4 +310,13 @@ bool mlir::effai::onnx_import::upgradeOldOpset(onnx::ModelProto &model,
   while (model.graph().input_size() > declaredInputs)
     model.mutable_graph()->mutable_input()->RemoveLast();
   return true;
+}
+
+int64_t
+mlir::effai::onnx_import::getFirstDefinedOpset(const std::string &opType,
+                                               int64_t opset) {
+  for (; opset <= kMaxImportOpset; ++opset)
+    if (onnx::OpSchemaRegistry::Schema(opType, int(opset)))
+      return opset;
+  return 0;
 }

@@ -21,6 +21,10 @@ namespace mlir::effai::onnx_import {
 /// defines up to 17.
 constexpr int64_t kMinImportOpset = 7, kMaxImportOpset = 17;
 
+/// The oldest opset from `opset` to kMaxImportOpset at which ONNX defines
+/// the default-domain op `opType`; 0 if there is none.
+int64_t getFirstDefinedOpset(const std::string &opType, int64_t opset);
+
 /// The model's default-domain ("" or "ai.onnx") opset, or 0 if it imports none.
 int64_t getDefaultOpset(const onnx::ModelProto &model);
 

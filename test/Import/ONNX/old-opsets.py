@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))
 from onnx_helpers import *
-from onnx import helper
+from onnx import TensorProto, helper
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -115,6 +115,86 @@ print("opset 1 matches numpy:",
       np.allclose(effai.compile(opset1)(x), r + r, rtol=1e-6))
 print("opset 5 matches numpy:", np.allclose(
     effai.compile(opset5)(x), r * scale[None, :, None], rtol=1e-6))
+
+# Upgrades ONNX 1.12's converter lacks, which effai adds: the logical and
+# comparison ops' legacy broadcasting (as Add's), Pad-1's `paddings`,
+# Cast-1's type names, Split-1's sizes as an attribute.
+# CHECK-LABEL: // ----- upgrades ONNX 1.12 lacks
+# CHECK-NEXT: opset 6 Greater/Less/And/Or/Xor/Equal match numpy: True
+# CHECK-NEXT: opset 1 Pad/Cast/Split match numpy: True
+a = rng.randn(2, 3, 4).astype(np.float32)
+limit = rng.randn(4).astype(np.float32)
+compare = legacy_model(
+    [helper.make_node("Greater", ["a", "limit"], ["g"], broadcast=1),
+     helper.make_node("Less", ["a", "zero"], ["l"], broadcast=1, axis=0),
+     helper.make_node("And", ["g", "l"], ["both"]),
+     helper.make_node("Or", ["g", "l"], ["either"]),
+     helper.make_node("Xor", ["both", "either"], ["one"]),
+     helper.make_node("Equal", ["one", "g"], ["y"])],
+    [value("a", F32, [2, 3, 4])], [value("y", BOOL, [2, 3, 4])],
+    [const("limit", limit), const("zero", np.zeros(2, np.float32))],
+    opset=6)
+g, l = a > limit, a < 0
+print("// ----- upgrades ONNX 1.12 lacks")
+print("opset 6 Greater/Less/And/Or/Xor/Equal match numpy:", np.array_equal(
+    effai.compile(compare)(a), ((g & l) ^ (g | l)) == g))
+x = rng.randn(2, 6).astype(np.float32)
+opset1 = legacy_model(
+    [helper.make_node("Pad", ["x"], ["p"], paddings=[0, 1, 0, 1],
+                      value=0.5),
+     helper.make_node("Cast", ["p"], ["c"], to="DOUBLE"),
+     helper.make_node("Split", ["x"], ["s1", "s2"], axis=1, split=[2, 4])],
+    [value("x", F32, [2, 6])],
+    [value("c", TensorProto.DOUBLE, [2, 8]), value("s1", F32, [2, 2]),
+     value("s2", F32, [2, 4])], [], opset=1)
+c, s1, s2 = effai.compile(opset1)(x)
+print("opset 1 Pad/Cast/Split match numpy:",
+      c.dtype == np.float64 and np.array_equal(
+          c, np.pad(x, [(0, 0), (1, 1)], constant_values=0.5)) and
+      np.array_equal(s1, x[:, :2]) and np.array_equal(s2, x[:, 2:]))
+
+# Split-1 with its sizes as a second input is refused, naming the node.
+# CHECK-LABEL: // ----- split sizes as an input
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: error: cannot upgrade the model from opset 1 to 7 with ONNX's version converter: node #0 (Split): Split-1 with its sizes as an input (not supported)
+import_errors("split sizes as an input", legacy_model(
+    [helper.make_node("Split", ["x", "sizes"], ["s1", "s2"], axis=1)],
+    [value("x", F32, [2, 6])],
+    [value("s1", F32, [2, 2]), value("s2", F32, [2, 4])],
+    [const("sizes", np.array([2, 4], np.int64))], opset=1))
+
+# Upsample, what PyTorch 1.0-1.3 exported for nn.Upsample: scales as an
+# attribute at opsets 7-8, an input at 9; Resize-10's semantics. At opset
+# 10 it is deprecated: ONNX's checker says so.
+# CHECK-LABEL: // ----- upsample
+# CHECK-NEXT: opset 7 nearest matches numpy: True
+# CHECK-NEXT: opset 9 linear matches numpy: True
+# CHECK-NEXT: // ----- upsample at opset 10
+# CHECK-NEXT: exit 1
+# CHECK-NEXT: error: invalid model: Op registered for Upsample is deprecated in domain_version of 10
+x = rng.randn(1, 2, 3, 4).astype(np.float32)
+up7 = model([helper.make_node("Upsample", ["x"], ["y"],
+                              scales=[1.0, 1.0, 2.0, 3.0])],
+            [value("x", F32, [1, 2, 3, 4])], [value("y", F32, [1, 2, 6, 12])],
+            opset=7)
+print("// ----- upsample")
+print("opset 7 nearest matches numpy:", np.array_equal(
+    effai.compile(up7)(x), x.repeat(2, axis=2).repeat(3, axis=3)))
+up9 = model([helper.make_node("Upsample", ["x", "scales"], ["y"],
+                              mode="linear")],
+            [value("x", F32, [1, 2, 3, 4])], [value("y", F32, [1, 2, 3, 8])],
+            [const("scales", np.array([1, 1, 1, 2], np.float32))], opset=9)
+# Asymmetric coordinates: output column o reads input column o / 2.
+src = np.arange(8) / 2
+lo = np.floor(src).astype(int)
+hi = np.minimum(lo + 1, 3)
+want = x[..., lo] * (1 - (src - lo)) + x[..., hi] * (src - lo)
+print("opset 9 linear matches numpy:",
+      np.allclose(effai.compile(up9)(x), want, atol=1e-6))
+import_errors("upsample at opset 10", model(
+    [helper.make_node("Upsample", ["x", "scales"], ["y"])],
+    [value("x", F32, [1, 2, 3, 4])], [value("y", F32, [1, 2, 6, 8])],
+    [const("scales", np.array([1, 1, 2, 2], np.float32))], opset=10))
 
 # When the converter lacks a shape it needs (opset 1's Reshape has no shape
 # inference), the error names the node it fails on.

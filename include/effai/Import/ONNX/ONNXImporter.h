@@ -18,6 +18,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <string>
+#include <vector>
 
 namespace mlir {
 class DialectRegistry;
@@ -73,6 +74,17 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext *context,
 /// `options.externalDataDir` says otherwise.
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *context, llvm::StringRef path,
                                      OnnxImportOptions options);
+
+/// An op of ONNX's default domain the importer handles, at every opset from
+/// `sinceOpset` on (older opsets are upgraded to 7 first, so 1-6 count).
+struct OnnxOpSupport {
+  std::string opType;
+  int64_t sinceOpset;
+};
+
+/// Every op the importer handles, sorted by name: what `effai.onnx_ops()`
+/// lists and the per-opset node-test sweep measures its coverage against.
+std::vector<OnnxOpSupport> getSupportedOnnxOps();
 
 /// Dialects the imported IR uses.
 void registerOnnxImportDialects(DialectRegistry &registry);

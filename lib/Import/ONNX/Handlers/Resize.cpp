@@ -89,7 +89,10 @@ Value nearestIndex(OpBuilder &b, Location loc, Value coord, StringRef mode) {
   return toI64(b, loc, rounded);
 }
 
-LogicalResult importResize(NodeContext &ctx) {
+/// Resize, and Upsample 7-9 (Resize-10 under its old name: asymmetric
+/// coordinates, nearest rounding down) whose opsets 7-8 give the scales as
+/// an attribute.
+LogicalResult importResizeOrUpsample(NodeContext &ctx, bool scalesAttribute) {
   Value input;
   RankedTensorType type, result;
   if (failed(ctx.getUnaryOperands(input, type, result)))
@@ -111,7 +114,10 @@ LogicalResult importResize(NodeContext &ctx) {
   int64_t scalesInput = ctx.opset < 11 ? 1 : 2;
   SmallVector<double> scales;
   Value runtimeScales;
-  if (const HostTensor *s = ctx.constantInput(scalesInput)) {
+  if (scalesAttribute) {
+    SmallVector<float> attribute = ctx.attrFloats("scales");
+    scales.assign(attribute.begin(), attribute.end());
+  } else if (const HostTensor *s = ctx.constantInput(scalesInput)) {
     scales = s->getDoubles();
   } else if (ctx.hasInput(scalesInput) &&
              ctx.inputType(scalesInput).getNumElements() > 0) {
@@ -207,8 +213,14 @@ LogicalResult importResize(NodeContext &ctx) {
 } // namespace
 
 void mlir::effai::onnx_import::registerResizeHandlers(OpHandlerRegistry &r) {
-  r.add("Resize", importResize, 10);
-  r.add("Upsample", [](NodeContext &ctx) {
-    return ctx.unsupported("Upsample (deprecated; use Resize)");
-  });
+  r.add(
+      "Resize",
+      [](NodeContext &ctx) { return importResizeOrUpsample(ctx, false); }, 10);
+  // At opset 10 ONNX's checker refuses Upsample (deprecated).
+  r.add(
+      "Upsample",
+      [](NodeContext &ctx) {
+        return importResizeOrUpsample(ctx, /*scalesAttribute=*/ctx.opset < 9);
+      },
+      7);
 }

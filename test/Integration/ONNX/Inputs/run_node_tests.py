@@ -18,8 +18,16 @@ With --downgrade-to N, each model is first converted down to opset N with
 ONNX's version converter (tests it cannot convert are unsupported), so
 effai's upgrade of old opsets is tested on the same data.
 
-Usage: run_node_tests.py [--list F | --all | NAMES...] [--expect F] [--table]
-                         [--parallel] [--downgrade-to N]
+With --every-opset, each test that passes at its own opset runs again at
+every older opset where one of its ops has another version in ONNX 1.12
+(named TEST@N: the model converted down to opset N, which keeps the test's
+semantics; tests the converter cannot take there are unsupported), and
+--coverage prints, for every op effai imports (effai.onnx_ops()), which of
+its versions a passing test exercised.
+
+Usage: run_node_tests.py [--list F | --all | NAMES...] [--expect F]...
+                         [--table] [--parallel] [--downgrade-to N]
+                         [--every-opset [--coverage]]
 With --expect, every test listed there must pass (exit 1 otherwise).
 """
 
@@ -79,11 +87,181 @@ EMULATE_GPU = os.environ.get("EFFAI_NODE_TESTS_EMULATE_GPU") or None
 DOWNGRADE_TO = int(os.environ.get("EFFAI_NODE_TESTS_DOWNGRADE_TO") or 0)
 
 
-def downgrade(path, opset):
-    """`path`'s model converted down to `opset` (a temporary file; `path`
-    itself when the test is at `opset` or older), or raises ValueError
-    saying why ONNX cannot. The conversion runs in a forked child: ONNX
-    1.12's converter segfaults on some models (Split-13 to 12)."""
+# Version changes ONNX's schemas do not show (the same inputs, outputs and
+# attributes, another meaning): op -> the versions that made them.
+SILENT_CHANGES = {
+    "Gather": {11},                   # negative indices
+    "Softmax": {13}, "LogSoftmax": {13},  # no 2-D coercion
+    "Resize": {11, 13},               # coordinate modes
+}
+# Broadcasting came in these versions: older ones mean the same when the
+# node's operands need none.
+BROADCAST_SINCE = {"PRelu": 7, "Sum": 8, "Max": 8, "Min": 8, "Mean": 8}
+# Attributes older versions had and later ones dropped, harmless when left
+# out: an optimization hint; per-channel batch norm (spatial=1, the only
+# later meaning); legacy broadcasting (`broadcast`, `axis`: off by default;
+# on, with B's shape a suffix of A's, where the test broadcasts).
+DROPPED_ATTRIBUTES = {"consumed_inputs", "spatial", "broadcast", "axis"}
+# Axes may be negative from opset 11 on.
+AXIS_ATTRIBUTES = ("axis", "axes")
+
+
+def _ints(array):
+    return [int(v) for v in array.flatten()]
+
+
+def _floats(array):
+    return [float(v) for v in array.flatten()]
+
+
+# Inputs that older versions took as attributes: op -> (the version that
+# made them inputs, [(input index, attribute name, value -> attribute)]).
+INPUTS_WERE_ATTRIBUTES = {
+    "Clip": (11, [(1, "min", float), (2, "max", float)]),
+    "Pad": (11, [(1, "pads", _ints), (2, "value", float)]),
+    "Split": (13, [(1, "split", _ints)]),
+    "Squeeze": (13, [(1, "axes", _ints)]),
+    "Unsqueeze": (13, [(1, "axes", _ints)]),
+    "ReduceSum": (13, [(1, "axes", _ints)]),
+    "Slice": (10, [(1, "starts", _ints), (2, "ends", _ints),
+                   (3, "axes", _ints)]),
+    "Reshape": (5, [(1, "shape", _ints)]),
+    "Upsample": (9, [(1, "scales", _floats)]),
+}
+
+
+def restamp(model, opset, inputs):
+    """`model` with its default-domain opset renumbered to `opset`, when
+    every node means the same under that opset's versions of its ops; for
+    version pairs ONNX's converter has no adapter for (most: ONNX 1.12
+    converts down only some ops). Inputs that older versions took as
+    attributes (INPUTS_WERE_ATTRIBUTES) move there, their values from the
+    initializers or `inputs` (the first data set: those graph inputs become
+    initializers). Attributes a node leaves out must default the same (or
+    be DROPPED_ATTRIBUTES), no silent change may lie in between
+    (SILENT_CHANGES; broadcasting, BROADCAST_SINCE, only where the shapes
+    need none; negative axes before 11), and ONNX's checker must accept
+    the node's inputs, outputs, attributes and types there. Returns (model,
+    {frozen input: value}); raises ValueError saying why not."""
+    import numpy as np
+    import onnx
+    from onnx import defs, helper, numpy_helper, shape_inference
+    current = default_opset(model)
+    model_copy = onnx.ModelProto()
+    model_copy.CopyFrom(model)
+    model = model_copy
+    graph = model.graph
+    constants = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+    inferred = shape_inference.infer_shapes(model).graph
+    shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
+              for v in list(inferred.input) + list(inferred.output) +
+              list(inferred.value_info)}
+    frozen = {}
+
+    def value_of(name, freeze=True):
+        if name in constants:
+            return constants[name]
+        if name in inputs:
+            if freeze:
+                frozen[name] = inputs[name]
+            return inputs[name]
+        raise ValueError(f"input '{name}' is not a constant")
+
+    def needs_broadcast(node):
+        out = shapes.get(node.output[0])
+        operands = [n for n in node.input if n]
+        if node.op_type == "Gemm":
+            operands = operands[2:]
+        return any(shapes.get(n) != out for n in operands)
+
+    for node in graph.node:
+        new = defs.get_schema(node.op_type, current, node.domain)
+        try:
+            old = defs.get_schema(node.op_type, opset, node.domain)
+        except Exception:
+            raise ValueError(f"{node.op_type} does not exist at opset {opset}")
+        if old.since_version == new.since_version:
+            continue
+        what = f"{node.op_type}-{new.since_version} to -{old.since_version}"
+        between = lambda v: old.since_version < v <= new.since_version
+        if any(between(v) for v in SILENT_CHANGES.get(node.op_type, ())):
+            axis = next((a.i for a in node.attribute if a.name == "axis"),
+                        None)
+            rank = len(shapes.get(node.input[0], []))
+            same = (node.op_type == "Gather" and
+                    (value_of(node.input[1], freeze=False) >= 0).all()) or (
+                node.op_type in ("Softmax", "LogSoftmax") and
+                axis is not None and axis % max(rank, 1) == rank - 1)
+            if not same:  # (a softmax over the last axis is one either way)
+                raise ValueError(f"{what}: the meaning changed in between")
+        if (between(BROADCAST_SINCE.get(node.op_type, 0)) and
+                needs_broadcast(node)):
+            raise ValueError(f"{what}: broadcasting came in between")
+        if opset < 11 and any(a.name in AXIS_ATTRIBUTES and
+                              (a.i < 0 or any(v < 0 for v in a.ints))
+                              for a in node.attribute):
+            raise ValueError(f"{what}: negative axes need opset 11")
+        since, moved = INPUTS_WERE_ATTRIBUTES.get(node.op_type, (0, []))
+        if between(since):
+            if node.op_type == "Slice" and len(node.input) > 4 and any(
+                    v != 1 for v in _ints(value_of(node.input[4]))):
+                raise ValueError(f"{what}: steps other than 1")
+            for index, attribute, convert in moved:
+                if index < len(node.input) and node.input[index]:
+                    node.attribute.append(helper.make_attribute(
+                        attribute, convert(value_of(node.input[index]))))
+            del node.input[1:]
+        for attribute in node.attribute:  # renamed or retyped since
+            if node.op_type == "Pad" and old.since_version < 2 and (
+                    attribute.name == "pads"):
+                attribute.name = "paddings"
+            if node.op_type == "Cast" and old.since_version < 6:
+                attribute.CopyFrom(helper.make_attribute(
+                    "to", onnx.TensorProto.DataType.Name(attribute.i)))
+        if (node.op_type == "BatchNormalization" and "is_test" in
+                old.attributes):  # inference, what later versions default to
+            node.attribute.append(helper.make_attribute("is_test", 1))
+        given = {a.name for a in node.attribute}
+        given |= {attribute for _, attribute, _ in moved}
+        for name, attr in old.attributes.items():
+            if name in given:
+                continue
+            later = new.attributes.get(name)
+            if later is None and name in DROPPED_ATTRIBUTES:
+                if name == "broadcast" and needs_broadcast(node):
+                    # Legacy broadcasting: B's shape a suffix of A's.
+                    a, b = (shapes.get(n) for n in node.input[:2])
+                    if (node.op_type == "Gemm" or len(node.input) != 2 or
+                            a != shapes.get(node.output[0]) or
+                            a[len(a) - len(b):] != b):
+                        raise ValueError(f"{what}: not a legacy broadcast")
+                    node.attribute.append(helper.make_attribute(name, 1))
+                continue
+            if later is None or (attr.default_value.SerializeToString() !=
+                                 later.default_value.SerializeToString()):
+                raise ValueError(f"{what}: attribute '{name}' defaults "
+                                 f"differently")
+    for name, value in frozen.items():
+        graph.initializer.append(numpy_helper.from_array(value, name))
+    kept = [v for v in graph.input if v.name not in frozen]
+    del graph.input[:]
+    graph.input.extend(kept)
+    for entry in model.opset_import:
+        if entry.domain in ("", "ai.onnx"):
+            entry.version = opset
+    try:
+        onnx.checker.check_model(model, full_check=True)
+    except Exception as e:
+        raise ValueError(str(e).splitlines()[0][-150:])
+    return model, frozen
+
+
+def downgrade(path, opset, inputs=None):
+    """(`path`'s model converted down to `opset` (a temporary file; `path`
+    itself when the test is at `opset` or older) by ONNX's version
+    converter, else re-stamped (restamp(), with `inputs`), {the inputs it
+    froze}), or raises ValueError saying why neither can. The conversion runs in a forked child: ONNX 1.12's
+    converter segfaults on some models (Split-13 to 12)."""
     import tempfile
     import onnx
     from onnx import version_converter
@@ -91,7 +269,7 @@ def downgrade(path, opset):
     current = next(o.version for o in original.opset_import
                    if o.domain in ("", "ai.onnx"))
     if current <= opset:
-        return path
+        return path, {}
     handle, out = tempfile.mkstemp(suffix=".onnx")
     os.close(handle)
     why_path = out + ".why"
@@ -108,19 +286,62 @@ def downgrade(path, opset):
             os._exit(1)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        raise ValueError(f"downgrade: ONNX's converter crashed (signal "
-                         f"{os.WTERMSIG(status)})")
-    if os.WEXITSTATUS(status) != 0:
+        why = f"ONNX's converter crashed (signal {os.WTERMSIG(status)})"
+    elif os.WEXITSTATUS(status) != 0:
         with open(why_path) as f:
-            raise ValueError("downgrade: " + f.read())
-    return out
+            why = f.read()
+    else:
+        return out, {}
+    try:
+        restamped, frozen = restamp(original, opset, inputs or {})
+    except ValueError as e:
+        raise ValueError(f"downgrade: {why}; re-stamp: {e}")
+    onnx.save(restamped, out)
+    return out, frozen
+
+
+def default_opset(model):
+    return next((o.version for o in model.opset_import
+                 if o.domain in ("", "ai.onnx")), 0)
+
+
+def op_versions(model, opset):
+    """{(op, since_version)} of `model`'s default-domain nodes at `opset`
+    (ONNX 1.12's schemas), or None when an op does not exist there."""
+    from onnx import defs
+    ops = {n.op_type for n in model.graph.node if n.domain in ("", "ai.onnx")}
+    try:
+        return frozenset((op, defs.get_schema(op, opset, "").since_version)
+                         for op in ops)
+    except Exception:  # SchemaError: no such op at `opset`
+        return None
+
+
+def older_opsets(name):
+    """The opsets below `name`'s own, newest first, at which one of its ops
+    has a different version than at the opset above: one run per distinct
+    set of op versions."""
+    import onnx
+    model = onnx.load(os.path.join(NODE_DIR, name, "model.onnx"),
+                      load_external_data=False)
+    current = default_opset(model)
+    previous, opsets = op_versions(model, current), []
+    for opset in range(current - 1, 0, -1):
+        versions = op_versions(model, opset)
+        if versions is None:
+            break
+        if versions != previous:
+            opsets.append(opset)
+            previous = versions
+    return opsets
 
 
 def run_one(name):
-    """(outcome, detail) of one node test."""
+    """(outcome, detail) of one node test (TEST@N: converted to opset N)."""
     import effai
     import numpy as np
     import onnx
+    name, _, opset = name.partition("@")
     folder = os.path.join(NODE_DIR, name)
     path = os.path.join(folder, "model.onnx")
     graph = onnx.load(path, load_external_data=False).graph
@@ -139,23 +360,30 @@ def run_one(name):
     first = data[0][0]
     shapes = {v.name: list(a.shape) for v, a in zip(runtime_inputs, first)}
     frozen = {}
-    if DOWNGRADE_TO:
+    if opset or DOWNGRADE_TO:
         try:
-            path = downgrade(path, DOWNGRADE_TO)
+            path, frozen = downgrade(
+                path, int(opset or DOWNGRADE_TO),
+                {v.name: a for v, a in zip(runtime_inputs, first)})
         except ValueError as e:
             return "unsupported", str(e)
+        shapes = {k: v for k, v in shapes.items() if k not in frozen}
     try:
         module = effai.import_onnx(path, input_shapes=shapes)
     except effai.CompileError as e:
-        if "must be a constant" not in str(e):
+        if not any(m in str(e) for m in ("must be a constant",
+                                         "must be constants")):
             return "unsupported", str(e).splitlines()[-1].strip()
-        # Axes, starts, pads... fed as inputs: freeze the integer inputs to
-        # the test's values (what a user does with constants=).
-        frozen = {v.name: a for v, a in zip(runtime_inputs, first)
-                  if a.dtype.kind in "iu"}
+        # Axes, starts, pads, Range's bounds... fed as inputs: freeze the
+        # integer and scalar inputs to the test's values (what a user does
+        # with constants=).
+        constants = {v.name: a for v, a in zip(runtime_inputs, first)
+                     if (a.dtype.kind in "iu" or a.ndim == 0) and
+                     v.name not in frozen}
+        frozen = {**frozen, **constants}
         try:
             module = effai.import_onnx(
-                path, constants=frozen,
+                path, constants=constants,
                 input_shapes={k: v for k, v in shapes.items()
                               if k not in frozen})
         except effai.CompileError as e2:
@@ -220,6 +448,7 @@ def run_chunk(names):
 
 def op_of(name):
     import onnx
+    name = name.partition("@")[0]
     graph = onnx.load(os.path.join(NODE_DIR, name, "model.onnx"),
                       load_external_data=False).graph
     return graph.node[0].op_type if len(graph.node) == 1 else (
@@ -243,12 +472,60 @@ def print_table(results):
           f"{total['unsupported']:7} {total['crashed']:7}")
 
 
+def print_coverage(results):
+    """For each op effai imports, its versions in ONNX 1.12 and those a
+    passing test ran at; the uncovered ones are listed."""
+    import effai
+    import onnx
+    from onnx import defs
+    covered = set()
+    for name, (outcome, _) in results.items():
+        if outcome != "passed":
+            continue
+        base, _, opset = name.partition("@")
+        model = onnx.load(os.path.join(NODE_DIR, base, "model.onnx"),
+                          load_external_data=False)
+        covered |= op_versions(model, int(opset or default_opset(model)))
+    print(f"{'op':28} {'versions (ONNX 1.12)':26} not run")
+    total = run = 0
+    for op in sorted(effai.onnx_ops()):
+        versions = sorted({defs.get_schema(op, opset, "").since_version
+                           for opset in range(1, defs.onnx_opset_version() + 1)
+                           if _exists(op, opset)})
+        missing = [v for v in versions if (op, v) not in covered]
+        total += len(versions)
+        run += len(versions) - len(missing)
+        print(f"{op:28} {' '.join(map(str, versions)):26} "
+              f"{' '.join(map(str, missing)) or '-'}")
+    print(f"op versions run: {run} of {total}")
+
+
+def _exists(op, opset):
+    """Whether ONNX 1.12 defines `op` at `opset`, not deprecated."""
+    from onnx import defs
+    try:
+        return not defs.get_schema(op, opset, "").deprecated
+    except Exception:
+        return False
+
+
+def run_all(names, jobs):
+    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+    import concurrent.futures
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for chunk_results in pool.map(run_chunk, chunks):
+            results.update(chunk_results)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("names", nargs="*")
     parser.add_argument("--list", help="file with one test name per line")
     parser.add_argument("--all", action="store_true", help="every node test")
-    parser.add_argument("--expect", help="tests that must pass")
+    parser.add_argument("--expect", action="append", default=[],
+                        help="tests that must pass (repeatable)")
     parser.add_argument("--table", action="store_true",
                         help="print pass/fail counts per op")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -259,6 +536,11 @@ def main():
                              "sm_90) with its kernels run as host loops")
     parser.add_argument("--downgrade-to", type=int, metavar="OPSET",
                         help="convert each model down to OPSET first")
+    parser.add_argument("--every-opset", action="store_true",
+                        help="rerun each passing test at every older opset "
+                             "where its ops have other versions")
+    parser.add_argument("--coverage", action="store_true",
+                        help="print the op versions passing tests ran at")
     parser.add_argument("-j", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
     if args.worker:
@@ -281,12 +563,13 @@ def main():
         names += read_list(args.list)
     if args.all:
         names += sorted(os.listdir(NODE_DIR))
-    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
-    import concurrent.futures
-    results = {}
-    with concurrent.futures.ThreadPoolExecutor(args.j) as pool:
-        for chunk_results in pool.map(run_chunk, chunks):
-            results.update(chunk_results)
+    results = run_all(names, args.j)
+    if args.every_opset:
+        older = [f"{name}@{opset}" for name in names
+                 if results[name][0] == "passed"
+                 for opset in older_opsets(name)]
+        results.update(run_all(older, args.j))
+        names += older
     counts = collections.Counter()
     for name in names:
         outcome, detail = results[name]
@@ -294,11 +577,13 @@ def main():
         print(f"{outcome.upper():11} {name} {detail}".rstrip())
     if args.table:
         print_table(results)
+    if args.coverage:
+        print_coverage(results)
     print(f"{counts['passed']} passed, {counts['failed']} failed, "
           f"{counts['unsupported']} unsupported, {counts['crashed']} crashed")
     status = 0
     if args.expect:
-        regressions = [n for n in read_list(args.expect)
+        regressions = [n for path in args.expect for n in read_list(path)
                        if results.get(n, ("missing",))[0] != "passed"]
         for name in regressions:
             print(f"REGRESSION  {name}: expected to pass, "
