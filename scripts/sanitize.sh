@@ -2,10 +2,11 @@
 # Sanitizer builds (clang-22):
 #
 #   scripts/sanitize.sh address [LIT ARGS...]
-#       Builds everything with ASan + UBSan (and libFuzzer coverage) into
-#       $SANITIZE_BUILD_DIR (default build-fuzz/, shared with
-#       scripts/fuzz.sh) and runs the lit suite under it; LIT ARGS (paths
-#       below test/, --filter ...) pick a part. Any report fails its test.
+#       Builds everything with ASan + UBSan (and libFuzzer coverage, and
+#       LLVM assertions) into $SANITIZE_BUILD_DIR (default build-fuzz/,
+#       shared with scripts/fuzz.sh) and runs the lit suite under it, the
+#       tools also under LeakSanitizer; LIT ARGS (paths below test/,
+#       --filter ...) pick a part. Any report fails its test.
 #   scripts/sanitize.sh thread
 #       Builds the runtime and effai-runtime-stress with TSan into
 #       build-tsan/ and runs the concurrency test's workloads: models
@@ -72,7 +73,7 @@ thread)
   done
   ;;
 *)
-  sed -n '2,18p' "$0" >&2
+  sed -n '2,16p' "$0" >&2
   exit 2
   ;;
 esac

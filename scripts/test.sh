@@ -2,8 +2,8 @@
 # Installs dependencies, builds effai, and runs every test: the lit suite
 # (through ctest), then the reliability checks: each libFuzzer target for
 # 60 s, the runtime's concurrency test under ThreadSanitizer, and the
-# dialect, transform, conversion, importer, runtime and fuzz-regression
-# tests under ASan + UBSan.
+# dialect, transform, conversion, importer (with its Python tests), runtime
+# and fuzz-regression tests under ASan + UBSan + LeakSanitizer.
 # This is the command CI runs (about 40 minutes on 2 cores).
 set -euo pipefail
 

@@ -29,16 +29,22 @@ python = config.python_executable
 if config.sanitizer_preload:
     # An EFFAI_SANITIZER=Address;Undefined build: Debian's python3 is not
     # instrumented and loads the Python module only with ASan preloaded.
-    # Leaks are not checked (LLVM's and libonnx's process-lifetime caches).
-    python = f"env LD_PRELOAD={config.sanitizer_preload} {python}"
     # The shared ASan runtime comes after libstdc++ (which does not
     # interpose malloc) in the tools' library lists; LLVM's headers poison
     # allocator slabs in instrumented code that the uninstrumented libMLIR
     # then uses legitimately (scripts/fuzz.sh says the same).
-    config.environment["ASAN_OPTIONS"] = \
-        "detect_leaks=0:verify_asan_link_order=0:allow_user_poisoning=0"
+    asan = "verify_asan_link_order=0:allow_user_poisoning=0"
+    # LeakSanitizer checks the tools (what they leave reachable, like
+    # libonnx's schema registry, is not a leak); CPython, numpy and
+    # protobuf leave unreachable memory at exit, so not Python processes.
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=1:" + asan
+    python = (f"env LD_PRELOAD={config.sanitizer_preload} "
+              f"ASAN_OPTIONS=detect_leaks=0:{asan} {python}")
     config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1"
     config.available_features.add("asan")
+# use_default_substitutions() defined %python as lit's own interpreter; the
+# first matching substitution wins, so drop it for the one above.
+config.substitutions = [s for s in config.substitutions if s[0] != "%python"]
 tools = [
     ToolSubst("%effai_opt", FindTool("effai-opt"), unresolved="fatal"),
     ToolSubst("%effai_translate", FindTool("effai-translate"), unresolved="fatal"),

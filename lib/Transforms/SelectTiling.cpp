@@ -70,8 +70,11 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
   void selectGPUTilings(ModuleOp module, TargetAttr target) {
     SmallVector<linalg::LinalgOp> contractions;
     module.walk([&](linalg::LinalgOp op) {
+      // No iterations (a zero-size tensor): no tiling (a grid needs a
+      // block); effai-gpu-tile-and-map replaces the op by its init.
       if (!op.hasPureTensorSemantics() ||
-          op->hasAttr(GPUTilingAttr::getAttrName()))
+          op->hasAttr(GPUTilingAttr::getAttrName()) ||
+          llvm::is_contained(op.getStaticLoopRanges(), 0))
         return;
       FailureOr<OpCost> cost = getLinalgCost(op);
       if (failed(cost))

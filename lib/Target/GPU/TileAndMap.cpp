@@ -270,8 +270,9 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
     // Contractions first: their fills are fused, not tiled on their own.
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (op->hasAttr(GPUTilingAttr::getAttrName()) &&
-          op.hasPureTensorSemantics())
+      if (op.hasPureTensorSemantics() &&
+          (op->hasAttr(GPUTilingAttr::getAttrName()) ||
+           llvm::is_contained(op.getStaticLoopRanges(), 0)))
         ops.push_back(op);
     });
     std::stable_partition(ops.begin(), ops.end(), [](linalg::LinalgOp op) {

@@ -1,7 +1,6 @@
 # Conv and ConvTranspose become effai.conv2d / effai.depthwise_conv2d on a
 # dense-float !effai.weight; large initializers are dense_resource blobs.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

@@ -1,7 +1,6 @@
 # Elementwise ops: numpy broadcasting in the indexing maps, and scalar bodies
 # that follow the element type and (ONNX) signedness.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

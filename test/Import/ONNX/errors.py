@@ -2,7 +2,6 @@
 # diagnostic naming the model, node, op type, opset and reason.
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %s %effai_translate %t | FileCheck %s
-# UNSUPPORTED: asan
 
 import os
 import subprocess

@@ -2,7 +2,6 @@
 # the weight stored [N, K] (transposed on the host); alpha scales the
 # weight and beta*C becomes the bias. Two activations: a contraction generic.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

@@ -3,7 +3,6 @@
 # and EyeLike read linalg.index; Einsum's labels become indexing maps, the
 # output's parallel loops first.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

@@ -4,7 +4,6 @@
 # node, and opsets newer than Debian's ONNX knows name the opset to use.
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %s %effai_translate %t | FileCheck %s
-# UNSUPPORTED: asan
 
 import os
 import subprocess

@@ -4,7 +4,6 @@
 # integer-only with affine weights. With run-time parameters, exact integer
 # arithmetic is built instead.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

@@ -1,7 +1,6 @@
 # Reductions, normalizations, pools and Resize: reduction generics plus
 # broadcasting elementwise, with ONNX's attribute defaults and opset rules.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

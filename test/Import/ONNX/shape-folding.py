@@ -6,7 +6,6 @@
 # show as the constant it reads.
 # RUN: rm -rf %t && mkdir -p %t
 # RUN: %python %s %effai_translate %t | FileCheck %s
-# UNSUPPORTED: asan
 
 import os
 import subprocess

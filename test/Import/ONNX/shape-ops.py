@@ -1,7 +1,6 @@
 # Data-movement ops: reshapes take their static shape from ONNX inference,
 # slices and gathers index the source, constants stay on the host until used.
 # RUN: %python %s | FileCheck %s
-# UNSUPPORTED: asan
 
 import sys, os
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "Inputs"))

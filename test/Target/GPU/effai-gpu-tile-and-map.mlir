@@ -67,12 +67,23 @@ func.func @mismatch(%x: tensor<8xf32>, %y: tensor<8xf32>) -> tensor<8xf32> {
 }
 
 // -----
-// A zero-size result: nothing to compute, the init is the result.
+// A zero-size result: nothing to compute, the init is the result, with a
+// tiling or without one (effai-select-tiling gives none: no grid of zero
+// blocks is valid).
 // CHECK-LABEL: func.func @empty
 // CHECK-NOT: scf.forall
 // CHECK: return %arg1
 func.func @empty(%x: tensor<0x8xf32>, %y: tensor<0x8xf32>) -> tensor<0x8xf32> {
   %r = linalg.add {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [1, 8], thread = [1, 1], intensity = 0.0, bound = "HBM", predicted_us = 1.0>} ins(%x, %x : tensor<0x8xf32>, tensor<0x8xf32>) outs(%y : tensor<0x8xf32>) -> tensor<0x8xf32>
+  return %r : tensor<0x8xf32>
+}
+
+// -----
+// CHECK-LABEL: func.func @empty_untiled
+// CHECK-NOT: linalg.add
+// CHECK: return %arg1
+func.func @empty_untiled(%x: tensor<0x8xf32>, %y: tensor<0x8xf32>) -> tensor<0x8xf32> {
+  %r = linalg.add ins(%x, %x : tensor<0x8xf32>, tensor<0x8xf32>) outs(%y : tensor<0x8xf32>) -> tensor<0x8xf32>
   return %r : tensor<0x8xf32>
 }
 

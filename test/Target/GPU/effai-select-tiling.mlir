@@ -151,3 +151,15 @@ func.func @unsplittable(%x: tensor<4x1x4096xf32>, %w: tensor<1x4096x64xf32>, %v:
   } -> (tensor<f32>, tensor<i64>)
   return %mm, %am#0, %am#1 : tensor<4x1x64xf32>, tensor<f32>, tensor<i64>
 }
+
+// -----
+// No iterations (a zero-size tensor, like ONNX's test_tril_zero): nothing to
+// tile; effai-gpu-tile-and-map replaces the op by its init.
+// SM90-LABEL: func.func @zero_size
+// SM90-NOT: effai.gpu_tiling
+// SM90: return
+func.func @zero_size(%x: tensor<0x8xf32>, %y: tensor<8x4xf32>, %z: tensor<0x4xf32>) -> (tensor<0x8xf32>, tensor<0x4xf32>) {
+  %r = linalg.add ins(%x, %x : tensor<0x8xf32>, tensor<0x8xf32>) outs(%x : tensor<0x8xf32>) -> tensor<0x8xf32>
+  %m = linalg.matmul ins(%x, %y : tensor<0x8xf32>, tensor<8x4xf32>) outs(%z : tensor<0x4xf32>) -> tensor<0x4xf32>
+  return %r, %m : tensor<0x8xf32>, tensor<0x4xf32>
+}
