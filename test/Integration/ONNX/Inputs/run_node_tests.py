@@ -215,7 +215,8 @@ def restamp(model, opset, inputs):
             if node.op_type == "Pad" and old.since_version < 2 and (
                     attribute.name == "pads"):
                 attribute.name = "paddings"
-            if node.op_type == "Cast" and old.since_version < 6:
+            if (node.op_type == "Cast" and old.since_version < 6 and
+                    attribute.name == "to"):
                 attribute.CopyFrom(helper.make_attribute(
                     "to", onnx.TensorProto.DataType.Name(attribute.i)))
         if (node.op_type == "BatchNormalization" and "is_test" in
@@ -260,8 +261,9 @@ def downgrade(path, opset, inputs=None):
     """(`path`'s model converted down to `opset` (a temporary file; `path`
     itself when the test is at `opset` or older) by ONNX's version
     converter, else re-stamped (restamp(), with `inputs`), {the inputs it
-    froze}), or raises ValueError saying why neither can. The conversion runs in a forked child: ONNX 1.12's
-    converter segfaults on some models (Split-13 to 12)."""
+    froze}), or raises ValueError saying why neither can. The conversion
+    runs in a forked child: ONNX 1.12's converter segfaults on some models
+    (Split-13 to 12)."""
     import tempfile
     import onnx
     from onnx import version_converter
@@ -489,9 +491,9 @@ def print_coverage(results):
     print(f"{'op':28} {'versions (ONNX 1.12)':26} not run")
     total = run = 0
     for op in sorted(effai.onnx_ops()):
-        versions = sorted({defs.get_schema(op, opset, "").since_version
-                           for opset in range(1, defs.onnx_opset_version() + 1)
-                           if _exists(op, opset)})
+        versions = sorted(
+            {v for opset in range(1, defs.onnx_opset_version() + 1)
+             if (v := _live_version(op, opset))})
         missing = [v for v in versions if (op, v) not in covered]
         total += len(versions)
         run += len(versions) - len(missing)
@@ -500,13 +502,15 @@ def print_coverage(results):
     print(f"op versions run: {run} of {total}")
 
 
-def _exists(op, opset):
-    """Whether ONNX 1.12 defines `op` at `opset`, not deprecated."""
+def _live_version(op, opset):
+    """The version of `op` ONNX 1.12 defines at `opset`; None when there is
+    none or it is deprecated."""
     from onnx import defs
     try:
-        return not defs.get_schema(op, opset, "").deprecated
-    except Exception:
-        return False
+        schema = defs.get_schema(op, opset, "")
+    except Exception:  # SchemaError: no such op at `opset`
+        return None
+    return None if schema.deprecated else schema.since_version
 
 
 def run_all(names, jobs):
