@@ -60,6 +60,16 @@ for target in "${targets[@]}"; do
     status=1
     echo "  $target: see $log" >&2
     grep -m3 -E "ERROR|runtime error|SUMMARY" "$log" | sed 's/^/  /' >&2 || true
+    # The stack and the input itself: a CI machine's crash files are gone
+    # after the run, so the log must carry enough to reproduce it.
+    grep -m12 -E "^ +#[0-9]+ " "$log" | sed 's/^/  /' >&2 || true
+    for input in "$crashes/$target-"*; do
+      [ -f "$input" ] || continue
+      if [ "$(stat -c %s "$input")" -le 4096 ]; then
+        echo "  $(basename "$input") (base64):" >&2
+        base64 -w 76 "$input" | sed 's/^/    /' >&2
+      fi
+    done
   fi
 done
 exit $status

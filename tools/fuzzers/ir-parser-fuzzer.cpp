@@ -1,15 +1,27 @@
 //===- ir-parser-fuzzer.cpp - libFuzzer target for effai IR text ---------===//
 //
-// Arbitrary text as IR with every effai dialect registered: the parser and
-// the dialects' verifiers (encodings, weight types, ops, targets) either
-// accept it or emit a diagnostic; they never crash. Accepted IR is printed
-// and folded with the canonicalizer's patterns.
+// Arbitrary text as IR in effai's dialects: the parser and the dialects'
+// verifiers (encodings, weight types, ops, targets) either accept it or emit
+// a diagnostic; they never crash. Accepted IR is printed and folded with the
+// canonicalizer's patterns.
+//
+// Registered: effai, fpga and the upstream dialects the importer's IR is
+// made of. Not the others: their parsers and verifiers are upstream's to
+// fuzz, and some crash in Debian's libMLIR 22, which effai cannot fix (e.g.
+// `linalg.reduce ... dimensions = [0!x]` sets a null attribute when the
+// list fails to parse: mlir-opt-22 crashes on it too).
 //
 //===----------------------------------------------------------------------===//
 
 #include "FuzzContext.h"
 
-#include "effai/InitAll.h"
+#include "effai/Dialect/Effai/IR/EffaiDialect.h"
+#include "effai/Dialect/FPGA/IR/FPGA.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
@@ -20,9 +32,15 @@
 
 using namespace mlir;
 
+static void registerFuzzedDialects(DialectRegistry &registry) {
+  registry.insert<effai::EffaiDialect, effai::fpga::FPGADialect,
+                  arith::ArithDialect, func::FuncDialect, math::MathDialect,
+                  quant::QuantDialect, tensor::TensorDialect>();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   effai::fuzz::FuzzContext context(
-      effai::fuzz::getFuzzRegistry(effai::registerAllDialects));
+      effai::fuzz::getFuzzRegistry(registerFuzzedDialects));
   ParserConfig config(context.get());
   // MLIR's lexer reads up to the NUL that a file's MemoryBuffer ends with
   // (parseSourceString does not add one): libFuzzer's bytes have none, so a
