@@ -14,7 +14,7 @@ repeated runs after warm-up:
 Prints a Markdown table with effai's speed relative to each peer (>1: effai
 is faster). OPENBLAS_CORETYPE is removed from the environment first (it
 halves OpenBLAS speed on this machine).
-Usage: run_benchmarks.py [--threads 1,2] [--quick]
+Usage: run_benchmarks.py [--threads 1,2] [--quick] [--pruned-only]
 """
 
 import argparse
@@ -109,10 +109,15 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repetitions")
+    parser.add_argument("--pruned-only", action="store_true",
+                        help="only the table of pruned digits MLPs")
     args = parser.parse_args()
     ensure_onnxruntime()
     workdir = tempfile.mkdtemp(prefix="effai-bench-")
     images = np.load(os.path.join(DIGITS, "test_images.npy"))
+    if args.pruned_only:
+        print_pruned_table(workdir, images, 20 if args.quick else 200)
+        return
     cases = []
     for name in ["mlp", "cnn"]:
         path = os.path.join(DIGITS, f"digits_{name}.onnx")

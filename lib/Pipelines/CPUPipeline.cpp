@@ -34,6 +34,7 @@ void mlir::effai::buildEffaiLinalgFrontEnd(
   pm.addPass(createEffaiConvertShiftKernels(shift));
   EffaiConvertSparseKernelsOptions sparse;
   sparse.batchInner = options.sparseBatchInner;
+  sparse.setBitWalk = options.sparseSetBitWalk;
   pm.addPass(createEffaiConvertSparseKernels(sparse));
   pm.addPass(createEffaiLowerToLinalg());
   // Quantize with rounding and saturation; lower-quant-ops truncates.

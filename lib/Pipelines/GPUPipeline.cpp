@@ -35,11 +35,13 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   // Power-of-two layers keep their shift kernels: codes read as stored,
   // and no multiply on data (what the multiplier-free model promises).
   // Sparse layers gather per output: one kernel, no host loop over their
-  // stored weights.
+  // stored weights; bitmap rows are scanned position by position, the
+  // same trip count in every thread (set-bit walks also spilled on sm_90).
   LinalgFrontEndOptions frontEnd;
   frontEnd.fuseElementwise = options.fuseElementwise;
   frontEnd.integerShiftCodes = false;
   frontEnd.sparseBatchInner = false;
+  frontEnd.sparseSetBitWalk = false;
   buildEffaiLinalgFrontEnd(pm, frontEnd);
 
   // Every piece of work must become a kernel, a pad's border included.

@@ -223,7 +223,8 @@ def run(text, x):
     ("block", "int8"), ("delta2", "float"), ("delta4", "int8"),
     ("delta8", "pow2"), ("bitmap", "float"), ("bitmap", "pow2"),
     ("delta4", "focused"), ("nm2:4", "focused")])
-@pytest.mark.parametrize("m", [3, 9])  # per-output gather / batch-inner
+# m: per-output gather; batch chunks: one masked, whole, whole + masked.
+@pytest.mark.parametrize("m", [3, 9, 64, 70])
 def test_linear(sparsity, values, m):
     k, n = 16, 6
     ssa, wtype, dense = build((n, k), n, k, sparsity, values, seed=7)

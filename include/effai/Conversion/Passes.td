@@ -156,9 +156,13 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
     vectorize it.
 
     With `batch-inner` (the default), a linear layer with a batch of 8 or
-    more runs the other way round: host loops over each output channel's
-    stored weights, each updating the whole batch (one contiguous,
-    vectorized pass per weight); the GPU pipeline turns it off.
+    more runs the other way round, over the transposed batch: for each chunk
+    of up to `batch-chunk` (64) batch rows and each output channel, a vector of the chunk's
+    sums stays in registers across the channel's stored weights (one load
+    and one FMA per weight and vector, the last chunk masked), written once.
+    Power-of-two weights have no factor to broadcast: one vectorized pass
+    over the batch per stored weight, shifting exponents. The GPU pipeline
+    turns it off.
 
     Weights pruned less than `min-sparsity` are left to
     `effai-lower-to-linalg`, which decodes them; so are quantized
@@ -186,14 +190,23 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
            "it the dense kernel is faster)">,
     Option<"batchInner", "batch-inner", "bool", /*default=*/"true",
            "Linear layers with a batch of 8 or more loop over the stored "
-           "weights and update the whole batch per weight (vectorized on a "
-           "CPU); false: always one gather per output, one parallel op (what "
-           "a GPU wants: the weight loop would run on the host)">,
+           "weights with the batch in vector registers (a CPU's loops); "
+           "false: always one gather per output, one parallel op (what a GPU "
+           "wants: the weight loop would run on the host)">,
+    Option<"setBitWalk", "set-bit-walk", "bool", /*default=*/"true",
+           "Bitmap rows: visit the set bits only, byte by byte (count "
+           "trailing zeros); false: test every position (the same trip "
+           "count in every GPU thread)">,
+    Option<"batchChunk", "batch-chunk", "int64_t", /*default=*/"64",
+           "Batch rows whose sums stay in vector registers (a power of two; "
+           "64 f32 are 4 AVX-512 or 8 AVX2 registers)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
+                           "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect",
-                           "::mlir::tensor::TensorDialect"];
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def EffaiConvertToFPGA : Pass<"effai-convert-to-fpga", "::mlir::ModuleOp"> {

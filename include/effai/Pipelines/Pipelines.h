@@ -72,8 +72,11 @@ struct LinalgFrontEndOptions {
   /// multiplication-free shift kernels.
   bool integerShiftCodes = true;
   /// Batched sparse linear layers loop over stored weights on the host,
-  /// updating the whole batch per weight (CPU), else one gather per output.
+  /// with the batch in vector registers (CPU), else one gather per output.
   bool sparseBatchInner = true;
+  /// Sparse kernels visit a bitmap's set bits only (CPU), else test every
+  /// position (uniform trip counts across GPU threads).
+  bool sparseSetBitWalk = true;
 };
 
 /// The target-independent front of every pipeline: BatchNormalization

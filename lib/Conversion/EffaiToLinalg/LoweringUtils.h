@@ -105,15 +105,18 @@ struct StoredWalkRange {
 using StoredWeightBodyFn = function_ref<SmallVector<Value>(
     OpBuilder &, Location, Value slot, Value position, ValueRange carried)>;
 
+/// How a bitmap walk finds its stored weights: testing every position
+/// (one branch each, the same trip count for every row), or jumping from
+/// set bit to set bit in each byte (count trailing zeros).
+enum class BitmapWalk { Positions, SetBits };
+
 /// Builds a loop over the stored weights of `range` of a delta or bitmap
 /// weight with packed `indices`, carrying `init` through `body`; returns
 /// the carried values at the end.
-SmallVector<Value> buildStoredWeightWalk(OpBuilder &b, Location loc,
-                                         SparsityFormatAttrInterface sparsity,
-                                         Value indices,
-                                         const StoredWalkRange &range,
-                                         ValueRange init,
-                                         StoredWeightBodyFn body);
+SmallVector<Value> buildStoredWeightWalk(
+    OpBuilder &b, Location loc, SparsityFormatAttrInterface sparsity,
+    Value indices, const StoredWalkRange &range, ValueRange init,
+    StoredWeightBodyFn body, BitmapWalk bitmapWalk = BitmapWalk::Positions);
 
 /// Splits a flat index into coordinates of a static shape.
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value flat,

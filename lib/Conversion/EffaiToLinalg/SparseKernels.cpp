@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <numeric>
@@ -49,6 +50,8 @@ struct SparseRows {
   /// Delta payloads: per row, the position its first delta is added to
   /// (that of the previous row's last stored weight; 0 before slot 0).
   SmallVector<int32_t> previousPosition;
+  /// How kernels find a bitmap row's stored weights.
+  BitmapWalk bitmapWalk = BitmapWalk::Positions;
 };
 
 /// The rows of `weight` when it is a sparse pack with constant indices:
@@ -132,7 +135,6 @@ public:
 
   Value build(OpBuilder &b, Location loc, Value x, ArrayRef<Value> codes,
               Value row) const {
-    Type f32 = b.getF32Type();
     if (auto pow2 = dyn_cast<Pow2FormatAttr>(format)) {
       Value sum;
       for (Value code : codes) {
@@ -141,18 +143,31 @@ public:
       }
       return sum;
     }
-    // Affine codes are summed unscaled (the scale comes after the sum);
-    // focused codes decode to their value (centre plus offset).
+    // `contract`: the multiply and the row sum's add may fuse into an FMA.
+    return arith::MulFOp::create(
+        b, loc, x, buildScalarWeight(b, loc, codes, row),
+        arith::FastMathFlagsAttr::get(b.getContext(),
+                                      arith::FastMathFlags::contract));
+  }
+
+  /// Whether a stored weight of `type` is one f32 factor
+  /// (`buildScalarWeight`): every format but power-of-two, whose terms
+  /// shift exponents instead.
+  static bool hasScalarWeights(WeightType type) {
+    return !isa<Pow2FormatAttr>(type.getEncoding().getValue());
+  }
+
+  /// The stored weight as an f32 without its output scale: affine codes
+  /// unscaled (the scale comes after the sum), focused codes decoded to
+  /// their value (centre plus offset), float values as they are.
+  Value buildScalarWeight(OpBuilder &b, Location loc, ArrayRef<Value> codes,
+                          Value row) const {
+    assert(!isa<Pow2FormatAttr>(format) && "power-of-two weights are shifts");
     Value w =
         isa<AffineFormatAttr>(format) ? integerCodes.decode(b, loc, codes, row)
         : isa<FocusedFormatAttr>(format) ? values.decode(b, loc, codes, row)
                                          : codes[0];
-    w = castScalar(b, loc, w, f32, false, false);
-    // `contract`: the multiply and the row sum's add may fuse into an FMA.
-    return arith::MulFOp::create(
-        b, loc, x, w,
-        arith::FastMathFlagsAttr::get(b.getContext(),
-                                      arith::FastMathFlags::contract));
+    return castScalar(b, loc, w, b.getF32Type(), false, false);
   }
 
   /// The i32 `x` times the stored weight's integer code (affine:
@@ -188,7 +203,7 @@ public:
   StoredRowReader(OpBuilder &b, Location loc, const SparseRows &rows)
       : product(b, loc, rows.type),
         sparsity(rows.type.getEncoding().getSparsity()),
-        cols(rows.type.getReductionSize()) {
+        cols(rows.type.getReductionSize()), bitmapWalk(rows.bitmapWalk) {
     PackOp pack = rows.pack;
     auto i32Table = [&](ArrayRef<int32_t> data) -> Value {
       if (data.empty())
@@ -226,13 +241,14 @@ public:
           first, end,
           previousPosition ? readTable(b, loc, previousPosition, o) : Value(),
           rowBegin, arith::MulIOp::create(b, loc, next, idx(cols))};
-      return buildStoredWeightWalk(b, loc, sparsity, indices, range, init,
-                                   [&](OpBuilder &b, Location loc, Value slot,
-                                       Value position, ValueRange carried) {
-                                     Value col = arith::SubIOp::create(
-                                         b, loc, position, rowBegin);
-                                     return body(b, loc, slot, col, carried);
-                                   });
+      return buildStoredWeightWalk(
+          b, loc, sparsity, indices, range, init,
+          [&](OpBuilder &b, Location loc, Value slot, Value position,
+              ValueRange carried) {
+            Value col = arith::SubIOp::create(b, loc, position, rowBegin);
+            return body(b, loc, slot, col, carried);
+          },
+          bitmapWalk);
     }
     auto loop = scf::ForOp::create(
         b, loc, first, end, idx(1), init,
@@ -294,6 +310,7 @@ private:
 
   SparsityFormatAttrInterface sparsity;
   int64_t cols;
+  BitmapWalk bitmapWalk;
   Value rowStart, values, indices, slotTable, columnTable, previousPosition;
   int64_t terms;
 };
@@ -389,11 +406,37 @@ Value buildRowKernel(OpBuilder &b, Location loc, const SparseRows &rows,
   return kernel.getResult(0);
 }
 
-/// A linear layer over a batch (x is [M, K]): for each output channel o and
-/// stored weight s of its row, yT[o, :] += x[:, col(s)] * w(s), one
-/// contiguous pass over the transposed batch per stored weight (vectorized
-/// like a dense kernel); then the scale, the transpose back and the bias.
-Value buildBatchInnerLinear(OpBuilder &b, Location loc, const SparseRows &rows,
+/// The layer's [M, N] result from its unscaled transposed sums yT [N, M]:
+/// the transpose back, then the per-channel scale and the bias.
+Value finishTransposed(OpBuilder &b, Location loc, const SparseRows &rows,
+                       Value yT, Value bias) {
+  Type f32 = b.getF32Type();
+  auto yTType = cast<RankedTensorType>(yT.getType());
+  int64_t n = yTType.getDimSize(0), m = yTType.getDimSize(1);
+  Value y = buildTranspose(b, loc, yT, {1, 0});
+  auto yType = RankedTensorType::get({m, n}, f32);
+  auto perChannel = [&](Value y, Value row, bool multiply) {
+    return buildElementwise(
+        b, loc, yType, {y, row}, [&](OpBuilder &b, Location loc, ValueRange a) {
+          return multiply
+                     ? arith::MulFOp::create(b, loc, a[0], a[1]).getResult()
+                     : arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
+        });
+  };
+  if (Value scales = buildScaleConstant(b, loc, rows.type, {1, n}))
+    y = perChannel(y, scales, /*multiply=*/true);
+  if (bias)
+    y = perChannel(
+        y, buildReshape(b, loc, bias, RankedTensorType::get({1, n}, f32)),
+        /*multiply=*/false);
+  return y;
+}
+
+/// A power-of-two linear layer over a batch (x is [M, K]): for each output
+/// channel o and stored weight s of its row, yT[o, :] += x[:, col(s)] *
+/// w(s), one contiguous pass over the transposed batch per stored weight
+/// (its shifts vectorized like a dense kernel); then `finishTransposed`.
+Value buildBatchInnerShifts(OpBuilder &b, Location loc, const SparseRows &rows,
                             Value x, Value bias) {
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type();
@@ -443,23 +486,73 @@ Value buildBatchInnerLinear(OpBuilder &b, Location loc, const SparseRows &rows,
             });
         scf::YieldOp::create(b, loc, row);
       });
-  Value y = buildTranspose(b, loc, channels.getResult(0), {1, 0});
-  auto yType = RankedTensorType::get({m, n}, f32);
-  auto perChannel = [&](Value y, Value row, bool multiply) {
-    return buildElementwise(
-        b, loc, yType, {y, row}, [&](OpBuilder &b, Location loc, ValueRange a) {
-          return multiply
-                     ? arith::MulFOp::create(b, loc, a[0], a[1]).getResult()
-                     : arith::AddFOp::create(b, loc, a[0], a[1]).getResult();
-        });
+  return finishTransposed(b, loc, rows, channels.getResult(0), bias);
+}
+
+/// A linear layer over a batch (x is [M, K]) with scalar stored weights
+/// (float, affine, focused): for each output channel o and chunk c of the
+/// transposed batch, the chunk's sums stay in vector registers across the
+/// row's stored weights, yT[o, c] = sum_s w(s) * xT[col(s), c]: one load
+/// and one FMA per vector and stored weight, one store per row and chunk
+/// (a pass over yT per stored weight would also load and store it). The
+/// last chunk of a batch that is not a multiple is masked. Chunks hold
+/// `maxChunk` rows, or the batch rounded up to a power of two if smaller.
+Value buildBatchChunkLinear(OpBuilder &b, Location loc, const SparseRows &rows,
+                            Value x, Value bias, int64_t maxChunk) {
+  Type f32 = b.getF32Type();
+  int64_t m = cast<RankedTensorType>(x.getType()).getDimSize(0);
+  int64_t n = rows.type.getNumOutputChannels();
+  int64_t chunk = std::min<int64_t>(maxChunk, llvm::PowerOf2Ceil(m));
+  bool wholeChunks = m % chunk == 0;
+  auto vectorType = VectorType::get({chunk}, f32);
+  StoredRowReader reader(b, loc, rows);
+  Value xT = buildTranspose(b, loc, x, {1, 0});
+  Value yT = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, m}, f32);
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
   };
-  if (Value scales = buildScaleConstant(b, loc, rows.type, {1, n}))
-    y = perChannel(y, scales, /*multiply=*/true);
-  if (bias)
-    y = perChannel(
-        y, buildReshape(b, loc, bias, RankedTensorType::get({1, n}, f32)),
-        /*multiply=*/false);
-  return y;
+  Value zeros = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, b.getF32FloatAttr(0.0f)));
+  Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  // Chunks outside channels: a chunk's columns of xT (K x 64 floats) stay
+  // in cache while every row reads them.
+  auto chunks = scf::ForOp::create(
+      b, loc, idx(0), idx(m), idx(chunk), ValueRange{yT},
+      [&](OpBuilder &b, Location loc, Value c, ValueRange outer) {
+        auto channels = scf::ForOp::create(
+            b, loc, idx(0), idx(n), idx(1), outer,
+            [&](OpBuilder &b, Location loc, Value o, ValueRange inner) {
+              SmallVector<Value> sums = reader.buildRowLoop(
+                  b, loc, o, zeros,
+                  [&](OpBuilder &b, Location loc, Value s, Value col,
+                      ValueRange acc) -> SmallVector<Value> {
+                    Value xs = vector::TransferReadOp::create(
+                        b, loc, vectorType, xT, ValueRange{col, c}, padding,
+                        ArrayRef<bool>{wholeChunks});
+                    Value w = reader.product.buildScalarWeight(
+                        b, loc, reader.getCodes(b, loc, s), o);
+                    Value ws =
+                        vector::BroadcastOp::create(b, loc, vectorType, w);
+                    return {vector::FMAOp::create(b, loc, xs, ws, acc[0])};
+                  });
+              Value written = vector::TransferWriteOp::create(
+                                  b, loc, sums.front(), inner[0],
+                                  ValueRange{o, c}, ArrayRef<bool>{wholeChunks})
+                                  .getResult();
+              scf::YieldOp::create(b, loc, written);
+            });
+        scf::YieldOp::create(b, loc, channels.getResults());
+      });
+  return finishTransposed(b, loc, rows, chunks.getResult(0), bias);
+}
+
+/// A linear layer over a batch: the register-resident chunk kernel for
+/// scalar weights, one pass per stored weight for power-of-two shifts.
+Value buildBatchInnerLinear(OpBuilder &b, Location loc, const SparseRows &rows,
+                            Value x, Value bias, int64_t maxChunk) {
+  if (StoredWeightProduct::hasScalarWeights(rows.type))
+    return buildBatchChunkLinear(b, loc, rows, x, bias, maxChunk);
+  return buildBatchInnerShifts(b, loc, rows, x, bias);
 }
 
 /// Below this batch, linear layers gather per output instead (nothing to
@@ -549,9 +642,10 @@ mlir::effai::buildSparseIntegerAccumulator(OpBuilder &b, Location loc,
 namespace {
 
 struct SparseLinear : public OpRewritePattern<LinearOp> {
-  SparseLinear(MLIRContext *ctx, double minSparsity, bool batchInner)
-      : OpRewritePattern(ctx), minSparsity(minSparsity),
-        batchInner(batchInner) {}
+  SparseLinear(MLIRContext *ctx, double minSparsity, BitmapWalk bitmapWalk,
+               bool batchInner, int64_t batchChunk)
+      : OpRewritePattern(ctx), minSparsity(minSparsity), bitmapWalk(bitmapWalk),
+        batchInner(batchInner), batchChunk(batchChunk) {}
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -561,6 +655,7 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
     if (failed(rows))
       return rewriter.notifyMatchFailure(
           op, "no sparse weight with constant indices, pruned enough");
+    rows->bitmapWalk = bitmapWalk;
     Location loc = op.getLoc();
     RankedTensorType inputType = op.getInput().getType();
     int64_t k = inputType.getShape().back();
@@ -569,7 +664,8 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
       Value x =
           buildReshape(rewriter, loc, op.getInput(),
                        RankedTensorType::get({m, k}, rewriter.getF32Type()));
-      Value y = buildBatchInnerLinear(rewriter, loc, *rows, x, op.getBias());
+      Value y = buildBatchInnerLinear(rewriter, loc, *rows, x, op.getBias(),
+                                      batchChunk);
       rewriter.replaceOp(
           op, buildReshape(rewriter, loc, y, op.getResult().getType()));
       return success();
@@ -581,12 +677,15 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
   }
 
   double minSparsity;
+  BitmapWalk bitmapWalk;
   bool batchInner;
+  int64_t batchChunk;
 };
 
 struct SparseConv : public OpRewritePattern<Conv2DOp> {
-  SparseConv(MLIRContext *ctx, double minSparsity)
-      : OpRewritePattern(ctx), minSparsity(minSparsity) {}
+  SparseConv(MLIRContext *ctx, double minSparsity, BitmapWalk bitmapWalk)
+      : OpRewritePattern(ctx), minSparsity(minSparsity),
+        bitmapWalk(bitmapWalk) {}
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
@@ -597,6 +696,7 @@ struct SparseConv : public OpRewritePattern<Conv2DOp> {
     if (failed(rows))
       return rewriter.notifyMatchFailure(
           op, "no sparse weight with constant indices, pruned enough");
+    rows->bitmapWalk = bitmapWalk;
     rewriter.replaceOp(op, buildConvRowKernel(rewriter, op.getLoc(), *rows,
                                               op.getInput(),
                                               op.getResult().getType(),
@@ -606,6 +706,7 @@ struct SparseConv : public OpRewritePattern<Conv2DOp> {
   }
 
   double minSparsity;
+  BitmapWalk bitmapWalk;
 };
 
 struct ConvertSparseKernelsPass
@@ -621,9 +722,18 @@ struct ConvertSparseKernelsPass
           << static_cast<double>(minSparsity);
       return signalPassFailure();
     }
+    if (batchChunk < 1 || !llvm::isPowerOf2_64(batchChunk)) {
+      getOperation()->emitError()
+          << "effai-convert-sparse-kernels: batch-chunk must be a positive "
+             "power of two, got "
+          << static_cast<int64_t>(batchChunk);
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<SparseLinear>(&getContext(), minSparsity, batchInner);
-    patterns.add<SparseConv>(&getContext(), minSparsity);
+    BitmapWalk walk = setBitWalk ? BitmapWalk::SetBits : BitmapWalk::Positions;
+    patterns.add<SparseLinear>(&getContext(), minSparsity, walk, batchInner,
+                               batchChunk);
+    patterns.add<SparseConv>(&getContext(), minSparsity, walk);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -1,6 +1,9 @@
 // RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels | FileCheck %s
 // RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels=batch-inner=false | FileCheck %s --check-prefix=GATHER
 // RUN: not %effai_opt %s --effai-convert-sparse-kernels=min-sparsity=1.5 2>&1 | FileCheck %s --check-prefix=OPTION
+// RUN: not %effai_opt %s --effai-convert-sparse-kernels=batch-chunk=48 2>&1 | FileCheck %s --check-prefix=CHUNK
+// RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels=batch-chunk=4 | FileCheck %s --check-prefix=CHUNK4
+// RUN: %effai_opt %s --split-input-file --effai-convert-sparse-kernels=set-bit-walk=false | FileCheck %s --check-prefix=POSITIONS
 // A sparse power-of-two layer multiplies nothing: no fmul (nor 32-bit
 // integer mul) anywhere in its optimized LLVM IR.
 // RUN: %effai_compile %S/Inputs/sparse-pow2-runtime-codes.mlir -o %t.ll --emit=llvm-ir --mcpu=skylake-avx512
@@ -12,6 +15,7 @@
 // LLVM-NOT: mul {{.*}}i32
 
 // OPTION: error: effai-convert-sparse-kernels: min-sparsity must be in [0, 1], got 1.5
+// CHUNK: error: effai-convert-sparse-kernels: batch-chunk must be a positive power of two, got 48
 
 // Small batch: one generic over the outputs; each output loops over its
 // row's stored weights only (row offsets 0, 4, 8, 12), the column being
@@ -49,24 +53,35 @@ func.func @nm_float_gather(%x: tensor<2x8xf32>, %b: tensor<3xf32>) -> tensor<2x3
 
 // -----
 
-// A batch of 8: each stored weight is one pass over the (transposed) batch,
-// yT[o, :] += x[:, col] * code; row 1 stores nothing (offsets 0, 2, 2, 3).
-// int8 codes are summed as integers, the per-channel scale comes once after.
+// A batch of 8 (one chunk of 8): for each chunk of the transposed batch and
+// output channel, the chunk's sums stay in a vector across the row's stored
+// weights, yT[o, chunk] = sum_s xT[col(s), chunk] * code(s), written once;
+// row 1 stores nothing (offsets 0, 2, 2, 3). int8 codes are summed as
+// integers, the per-channel scale comes once after.
 // CHECK-LABEL: func.func @unstructured_int8_batch
 // CHECK-DAG: %[[SCALES:.*]] = arith.constant dense<{{\[}}[5.000000e-01, 2.500000e-01, 1.250000e-01]]> : tensor<1x3xf32>
+// CHECK-DAG: %[[ZEROS:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
 // CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 2, 2, 3]> : tensor<4xi32>
+// CHECK-DAG: %[[C8:.*]] = arith.constant 8 : index
 // CHECK: %[[XT:.*]] = linalg.transpose ins(%arg0 : tensor<8x4xf32>)
+// CHECK: scf.for %[[C:.*]] = %c0 to %[[C8]] step %[[C8]]
 // CHECK: scf.for %[[O:.*]] = %c0 to %c3
-// CHECK: scf.for %[[S:.*]] = {{.*}} -> (tensor<3x8xf32>)
+// CHECK: tensor.extract %[[ROWS]][%[[O]]]
+// CHECK: %[[SUM:.*]] = scf.for %{{.*}} iter_args(%[[ACC:.*]] = %[[ZEROS]]) -> (vector<8xf32>)
 // CHECK: %[[COL:.*]] = arith.index_cast
-// CHECK: tensor.extract_slice %[[XT]][%[[COL]], 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<8xf32>
-// CHECK: tensor.extract_slice %{{.*}}[%[[O]], 0] [1, 8] [1, 1]
-// CHECK: linalg.generic
-// CHECK: arith.sitofp
-// CHECK: tensor.insert_slice
+// CHECK: %[[XS:.*]] = vector.transfer_read %[[XT]][%[[COL]], %[[C]]], %{{.*}} {in_bounds = [true]} : tensor<4x8xf32>, vector<8xf32>
+// CHECK: %[[W:.*]] = arith.sitofp
+// CHECK: %[[WS:.*]] = vector.broadcast %[[W]] : f32 to vector<8xf32>
+// CHECK: %[[NEXT:.*]] = vector.fma %[[XS]], %[[WS]], %[[ACC]] : vector<8xf32>
+// CHECK: scf.yield %[[NEXT]]
+// CHECK: vector.transfer_write %[[SUM]], %{{.*}}[%[[O]], %[[C]]] {in_bounds = [true]}
 // CHECK: linalg.transpose
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[SCALES]] :
 // CHECK: arith.mulf
+// With batch-chunk=4: two whole chunks of 4.
+// CHUNK4-LABEL: func.func @unstructured_int8_batch
+// CHUNK4: scf.for %{{.*}} = %c0 to %c8 step %c4
+// CHUNK4: vector.fma {{.*}} : vector<4xf32>
 // Without batch-inner (the GPU pipeline): one generic over the 8x3 outputs,
 // each gathering over its row's stored weights; no loop outside it.
 // GATHER-LABEL: func.func @unstructured_int8_batch
@@ -99,6 +114,45 @@ func.func @nm_pow2(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
   %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
   %y = effai.linear %x, %w : (tensor<1x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// A batch of 12: one chunk of 16 (the next power of two), masked (no
+// in_bounds): reads pad with 0 and the write stores only the 12 there are.
+// CHECK-LABEL: func.func @nm_float_masked_chunk
+// CHECK: scf.for %{{.*}} = %c0 to %c12 step %c16
+// CHECK: vector.transfer_read %{{.*}}[%{{.*}}, %{{.*}}], %{{[a-z0-9_]+}} : tensor<8x12xf32>, vector<16xf32>
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK: vector.transfer_write %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : vector<16xf32>, tensor<2x12xf32>
+func.func @nm_float_masked_chunk(%x: tensor<12x8xf32>) -> tensor<12x2xf32> {
+  %v = arith.constant dense<[[1.0, -2.0, 3.0, 0.5], [4.0, 5.0, -6.0, 7.0]]> : tensor<2x4xf32>
+  %i = arith.constant dense<[-100, -28]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<2x4xf32> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>
+  %y = effai.linear %x, %w : (tensor<12x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.float, sparsity = #effai.nm<2:4>>>) -> tensor<12x2xf32>
+  return %y : tensor<12x2xf32>
+}
+
+// -----
+
+// Power-of-two weights over a batch: no scalar factor to broadcast, so one
+// pass over the transposed batch per stored weight, shifting exponents; no
+// multiply.
+// CHECK-LABEL: func.func @nm_pow2_batch
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-NOT: vector.fma
+// CHECK-NOT: arith.mulf
+// CHECK: linalg.generic
+// CHECK: arith.shli
+// CHECK-NOT: arith.mulf
+// CHECK: tensor.insert_slice
+func.func @nm_pow2_batch(%x: tensor<8x8xf32>) -> tensor<8x2xf32> {
+  %v = arith.constant dense<[[1, -2, 3, 0], [4, 5, -6, 7]]> : tensor<2x4xi8>
+  %i = arith.constant dense<[-100, -28]> : tensor<2xi8>
+  %w = effai.pack %v indices(%i : tensor<2xi8>) : tensor<2x4xi8> -> !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>
+  %y = effai.linear %x, %w : (tensor<8x8xf32>, !effai.weight<2x8xf32, #effai.encoding<value = #effai.pow2<terms = 1, bits = 4, min_exp = -6, max_exp = 0>, sparsity = #effai.nm<2:4>>>) -> tensor<8x2xf32>
+  return %y : tensor<8x2xf32>
 }
 
 // -----
@@ -189,18 +243,40 @@ func.func @delta_gather(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
 
 // -----
 
-// Bitmap: each row scans its R bits, a set bit taking the next stored
-// weight (the slot is carried, starting at the row's offset). Bits 1, 7, 8.
+// Bitmap: each row scans the bytes its R bits lie in, with the bits of other
+// rows masked off (rows 0 and 1 share byte 0 here), and goes from set bit to
+// set bit (count trailing zeros, clear the lowest), each taking the next
+// stored weight (the slot is carried, starting at the row's offset).
+// Bits 1, 7, 8: one weight in each row.
 // CHECK-LABEL: func.func @bitmap_gather
 // CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[0, 1, 2, 3]> : tensor<4xi32>
 // CHECK: linalg.generic
-// CHECK: scf.for %[[Q:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%[[SLOT:.*]] = %{{.*}}, %{{.*}} = %cst) -> (index, f32)
-// CHECK: arith.andi {{.*}}, %c1_i32
-// CHECK: %[[SET:.*]] = arith.cmpi ne
-// CHECK: scf.if %[[SET]] -> (index, f32)
-// CHECK: arith.addi %[[SLOT]], %c1
-// CHECK: tensor.extract %{{.*}}[%[[SLOT]], %c0]
-// CHECK: } else {
+// CHECK: scf.for %[[BYTE:.*]] = %{{.*}} to %{{.*}} step %c1 iter_args(%[[SLOT0:.*]] = %{{.*}}, %{{.*}} = %cst) -> (index, f32)
+// CHECK: %[[START:.*]] = arith.muli %[[BYTE]], %c8
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: %[[MASK:.*]] = arith.xori
+// CHECK: %[[RAW:.*]] = tensor.extract %{{.*}}[%[[BYTE]]] : tensor<2xi8>
+// CHECK: %[[WIDE:.*]] = arith.extui %[[RAW]]
+// CHECK: %[[BITS:.*]] = arith.andi %[[WIDE]], %[[MASK]]
+// CHECK: scf.while (%[[B:.*]] = %[[BITS]], %[[SLOT:.*]] = %[[SLOT0]], %{{.*}} = %{{.*}}) : (i32, index, f32) -> (i32, index, f32)
+// CHECK: %[[ANY:.*]] = arith.cmpi ne, %[[B]], %c0_i32
+// CHECK: scf.condition(%[[ANY]])
+// CHECK: } do {
+// CHECK: %[[TZ:.*]] = math.cttz
+// CHECK: %[[POS:.*]] = arith.index_castui %[[TZ]]
+// CHECK: arith.addi %[[START]], %[[POS]]
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %c0]
+// With set-bit-walk=false (the GPU pipeline): every position of the row is
+// tested, a set bit taking the next stored weight.
+// POSITIONS-LABEL: func.func @bitmap_gather
+// POSITIONS: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1 iter_args(%[[SLOT:.*]] = %{{.*}}, %{{.*}} = %cst) -> (index, f32)
+// POSITIONS: arith.andi {{.*}}, %c1_i32
+// POSITIONS: %[[SET:.*]] = arith.cmpi ne
+// POSITIONS: scf.if %[[SET]] -> (index, f32)
+// POSITIONS: arith.addi %[[SLOT]], %c1
+// POSITIONS: tensor.extract %{{.*}}[%[[SLOT]], %c0]
+// POSITIONS: } else {
 func.func @bitmap_gather(%x: tensor<2x4xf32>) -> tensor<2x3xf32> {
   %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
   %i = arith.constant dense<[-126, 1]> : tensor<2xi8>

@@ -4,7 +4,8 @@ registers one uses, spilled bytes, shared memory.
 
 Usage: compile_models.py EFFAI_COMPILE WORKDIR [--resnet18]
 The digits models come dense and compressed (int8 weights, int8 weights
-and activations, power-of-two weights, 2:4 sparsity); with --resnet18,
+and activations, power-of-two weights, 2:4 and 50% unstructured
+sparsity); with --resnet18,
 torchvision's ResNet-18 (random weights) too.
 """
 import os
@@ -24,6 +25,8 @@ VARIANTS = {
     "int8-wa": "calibrate",
     "pow2": "effai-shift-quantize{terms=2 bits=4}",
     "2of4": "effai-prune{mode=nm n=2 m=4}",
+    # 50% unstructured: a bitmap, walked from set bit to set bit.
+    "bitmap": "effai-prune{mode=magnitude sparsity=0.5}",
 }
 
 
