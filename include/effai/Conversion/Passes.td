@@ -157,17 +157,20 @@ def EffaiConvertSparseKernels : Pass<"effai-convert-sparse-kernels"> {
 
     With `batch-inner` (the default), a linear layer with a batch of 8 or
     more runs the other way round, over the transposed batch: for each chunk
-    of up to `batch-chunk` (64) batch rows and each output channel, a vector of the chunk's
-    sums stays in registers across the channel's stored weights (one load
-    and one FMA per weight and vector, the last chunk masked), written once.
-    Power-of-two weights have no factor to broadcast: one vectorized pass
-    over the batch per stored weight, shifting exponents. The GPU pipeline
-    turns it off.
+    of up to `batch-chunk` (64) batch rows and each output channel, a
+    vector of the chunk's sums stays in registers across the channel's
+    stored weights (one load and one FMA per weight and vector; masked when
+    the batch is not a multiple of the chunk), written once. Power-of-two
+    weights have no factor to broadcast: one vectorized pass over the batch
+    per stored weight, shifting exponents. The GPU pipeline turns it off.
+
+    With `set-bit-walk` (the default), bitmap rows are visited set bit by
+    set bit; the GPU pipeline scans every position instead.
 
     Weights pruned less than `min-sparsity` are left to
     `effai-lower-to-linalg`, which decodes them; so are quantized
     activations, whose integer lowering runs this row kernel on integer
-    codes itself.
+    codes itself (scanning bitmap positions).
 
     Before:
     ```mlir

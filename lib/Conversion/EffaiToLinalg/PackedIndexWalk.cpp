@@ -115,34 +115,39 @@ SmallVector<Value> mlir::effai::buildStoredWeightWalk(
   // p % 8 of byte p / 8); bits outside [firstPosition, endPosition) are
   // masked off the first and last bytes.
   Type i32 = b.getI32Type();
-  auto idx = [&](int64_t v) -> Value {
+  // Constants go where the builder passed in is (the region being built).
+  auto idx = [loc](OpBuilder &b, int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  auto i32Const = [&](int64_t v) { return buildScalar(b, loc, i32, v); };
-  Value firstByte = arith::DivUIOp::create(b, loc, range.firstPosition, idx(8));
+  auto i32Const = [loc, i32](OpBuilder &b, int64_t v) {
+    return buildScalar(b, loc, i32, v);
+  };
+  Value firstByte =
+      arith::DivUIOp::create(b, loc, range.firstPosition, idx(b, 8));
   Value endByte = arith::DivUIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, range.endPosition, idx(7)), idx(8));
+      b, loc, arith::AddIOp::create(b, loc, range.endPosition, idx(b, 7)),
+      idx(b, 8));
   auto loop = scf::ForOp::create(
       b, loc, firstByte, endByte, one, carried,
       [&](OpBuilder &b, Location loc, Value byteIndex, ValueRange state) {
-        Value byteStart = arith::MulIOp::create(b, loc, byteIndex, idx(8));
+        Value byteStart = arith::MulIOp::create(b, loc, byteIndex, idx(b, 8));
         // Keep bits [max(first - start, 0), min(end - start, 8)).
         Value low = arith::MaxSIOp::create(
             b, loc,
             arith::SubIOp::create(b, loc, range.firstPosition, byteStart),
-            idx(0));
+            idx(b, 0));
         Value high = arith::MinSIOp::create(
             b, loc, arith::SubIOp::create(b, loc, range.endPosition, byteStart),
-            idx(8));
+            idx(b, 8));
         auto asI32 = [&](Value v) -> Value {
           return arith::IndexCastOp::create(b, loc, i32, v);
         };
         Value below = arith::SubIOp::create(
-            b, loc, arith::ShLIOp::create(b, loc, i32Const(1), asI32(high)),
-            i32Const(1));
+            b, loc, arith::ShLIOp::create(b, loc, i32Const(b, 1), asI32(high)),
+            i32Const(b, 1));
         Value skipped = arith::SubIOp::create(
-            b, loc, arith::ShLIOp::create(b, loc, i32Const(1), asI32(low)),
-            i32Const(1));
+            b, loc, arith::ShLIOp::create(b, loc, i32Const(b, 1), asI32(low)),
+            i32Const(b, 1));
         Value mask = arith::XOrIOp::create(b, loc, below, skipped);
         Value raw = arith::ExtUIOp::create(
             b, loc, i32, tensor::ExtractOp::create(b, loc, indices, byteIndex));
@@ -152,7 +157,7 @@ SmallVector<Value> mlir::effai::buildStoredWeightWalk(
             b, loc, TypeRange(ValueRange(inits)), inits,
             [&](OpBuilder &b, Location loc, ValueRange args) {
               Value any = arith::CmpIOp::create(
-                  b, loc, arith::CmpIPredicate::ne, args[0], i32Const(0));
+                  b, loc, arith::CmpIPredicate::ne, args[0], i32Const(b, 0));
               scf::ConditionOp::create(b, loc, any, args);
             },
             [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -162,7 +167,7 @@ SmallVector<Value> mlir::effai::buildStoredWeightWalk(
                   arith::IndexCastUIOp::create(b, loc, b.getIndexType(), bit));
               Value rest = arith::AndIOp::create(
                   b, loc, args[0],
-                  arith::SubIOp::create(b, loc, args[0], i32Const(1)));
+                  arith::SubIOp::create(b, loc, args[0], i32Const(b, 1)));
               Value slot = args[1];
               SmallVector<Value> next{rest,
                                       arith::AddIOp::create(b, loc, slot, one)};

@@ -494,9 +494,10 @@ Value buildBatchInnerShifts(OpBuilder &b, Location loc, const SparseRows &rows,
 /// transposed batch, the chunk's sums stay in vector registers across the
 /// row's stored weights, yT[o, c] = sum_s w(s) * xT[col(s), c]: one load
 /// and one FMA per vector and stored weight, one store per row and chunk
-/// (a pass over yT per stored weight would also load and store it). The
-/// last chunk of a batch that is not a multiple is masked. Chunks hold
-/// `maxChunk` rows, or the batch rounded up to a power of two if smaller.
+/// (a pass over yT per stored weight would also load and store it). Chunks
+/// hold `maxChunk` rows, or the batch rounded up to a power of two if
+/// smaller; when the batch is not a multiple of the chunk, the reads and
+/// writes are masked (in_bounds is one flag for the whole loop).
 Value buildBatchChunkLinear(OpBuilder &b, Location loc, const SparseRows &rows,
                             Value x, Value bias, int64_t maxChunk) {
   Type f32 = b.getF32Type();
@@ -722,10 +723,11 @@ struct ConvertSparseKernelsPass
           << static_cast<double>(minSparsity);
       return signalPassFailure();
     }
-    if (batchChunk < 1 || !llvm::isPowerOf2_64(batchChunk)) {
+    if (batchChunk < 1 || batchChunk > 1024 ||
+        !llvm::isPowerOf2_64(batchChunk)) {
       getOperation()->emitError()
-          << "effai-convert-sparse-kernels: batch-chunk must be a positive "
-             "power of two, got "
+          << "effai-convert-sparse-kernels: batch-chunk must be a power of "
+             "two from 1 to 1024, got "
           << static_cast<int64_t>(batchChunk);
       return signalPassFailure();
     }
