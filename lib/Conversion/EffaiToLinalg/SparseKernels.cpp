@@ -56,8 +56,11 @@ struct SparseRows {
 
 /// The rows of `weight` when it is a sparse pack with constant indices:
 /// row offsets over payload order (N:M, channel and unstructured payloads
-/// go row by row), or over a reordering computed here (block payloads).
-FailureOr<SparseRows> getSparseRows(Value weight, double minSparsity) {
+/// go row by row), or over a reordering computed here (block payloads);
+/// kernels walk its bitmap rows as `bitmapWalk` says.
+FailureOr<SparseRows>
+getSparseRows(Value weight, double minSparsity,
+              BitmapWalk bitmapWalk = BitmapWalk::Positions) {
   auto pack = weight.getDefiningOp<PackOp>();
   if (!pack || !pack.getIndices())
     return failure();
@@ -81,6 +84,7 @@ FailureOr<SparseRows> getSparseRows(Value weight, double minSparsity) {
   int64_t cols = type.getReductionSize();
   SparseRows rows{pack, type, SmallVector<int32_t>(channels + 1, 0),
                   {},   {},   {}};
+  rows.bitmapWalk = bitmapWalk;
   for (int64_t position : *positions)
     ++rows.rowStart[position / cols + 1];
   for (int64_t o = 0; o < channels; ++o)
@@ -652,11 +656,11 @@ struct SparseLinear : public OpRewritePattern<LinearOp> {
                                 PatternRewriter &rewriter) const override {
     if (!hasF32Activations(op))
       return rewriter.notifyMatchFailure(op, "needs static f32 activations");
-    FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
+    FailureOr<SparseRows> rows =
+        getSparseRows(op.getWeight(), minSparsity, bitmapWalk);
     if (failed(rows))
       return rewriter.notifyMatchFailure(
           op, "no sparse weight with constant indices, pruned enough");
-    rows->bitmapWalk = bitmapWalk;
     Location loc = op.getLoc();
     RankedTensorType inputType = op.getInput().getType();
     int64_t k = inputType.getShape().back();
@@ -693,11 +697,11 @@ struct SparseConv : public OpRewritePattern<Conv2DOp> {
     if (!hasF32Activations(op) || op.getGroups() != 1)
       return rewriter.notifyMatchFailure(
           op, "needs static f32 activations and one group");
-    FailureOr<SparseRows> rows = getSparseRows(op.getWeight(), minSparsity);
+    FailureOr<SparseRows> rows =
+        getSparseRows(op.getWeight(), minSparsity, bitmapWalk);
     if (failed(rows))
       return rewriter.notifyMatchFailure(
           op, "no sparse weight with constant indices, pruned enough");
-    rows->bitmapWalk = bitmapWalk;
     rewriter.replaceOp(op, buildConvRowKernel(rewriter, op.getLoc(), *rows,
                                               op.getInput(),
                                               op.getResult().getType(),
