@@ -138,7 +138,7 @@ def lenet5(seed=0):
 
 def mlp(batch=1, sizes=(1024, 4096, 4096, 1000), seed=0):
     """A ReLU MLP (Gemm layers) at `batch`: the model the compressed
-    (int8 weight-only, power-of-two) variants are compared on."""
+    (int8 and int4 weight-only, power-of-two) variants are compared on."""
     b = _Builder(seed)
     x = "input"
     for i, (k, n) in enumerate(zip(sizes[:-1], sizes[1:])):

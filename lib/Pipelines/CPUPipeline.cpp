@@ -104,6 +104,8 @@ void mlir::effai::buildEffaiLoopsToLLVM(OpPassManager &pm, bool parallel) {
   pm.addPass(createExpandArith());
   // The kernels' u8 x s8 dot products -> vpdpbusd where the target has it.
   pm.addPass(createLowerDotProducts());
+  // 4-bit weight-code decodes -> vpermps table lookups on AVX-512.
+  pm.addPass(createLowerCodeLookups());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLibmPass());

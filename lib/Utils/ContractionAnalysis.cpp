@@ -8,8 +8,11 @@
 
 #include "effai/Utils/ContractionAnalysis.h"
 
+#include "effai/Utils/ConstantData.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace mlir::effai;
@@ -130,6 +133,28 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
   if (isa<arith::UIToFPOp, arith::ExtUIOp>(cast))
     return InputWidening::Unsigned8;
   return std::nullopt;
+}
+
+bool mlir::effai::fitFourBits(ArrayRef<char> codes, InputWidening widening) {
+  bool isSigned = widening == InputWidening::Signed8;
+  return widening != InputWidening::None && llvm::all_of(codes, [&](char c) {
+           auto code = static_cast<int8_t>(c);
+           return isSigned ? code >= -8 && code <= 7 : code >= 0 && code <= 15;
+         });
+}
+
+bool mlir::effai::hasFourBitCodes(linalg::LinalgOp op, unsigned index) {
+  std::optional<InputWidening> widening = getInputWidening(op, index);
+  ElementsAttr attr;
+  if (!widening || *widening == InputWidening::None ||
+      !matchPattern(op.getDpsInputOperand(index)->get(), m_Constant(&attr)))
+    return false;
+  if (auto splat = dyn_cast<SplatElementsAttr>(attr)) {
+    char code = static_cast<char>(splat.getSplatValue<APInt>().getSExtValue());
+    return fitFourBits(code, *widening);
+  }
+  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
+  return bytes && fitFourBits(*bytes, *widening);
 }
 
 bool mlir::effai::hasKernelElementTypes(linalg::LinalgOp op) {

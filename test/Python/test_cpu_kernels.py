@@ -285,3 +285,86 @@ def test_weight_only_linear(m, k, n, parallel, bits):
     codes = np.clip(np.round(w / scale), -qmax, qmax)
     want = x.astype(np.float64) @ (codes * scale).T + b
     assert relative_error(got, want) < 1e-5
+
+
+def run_four_bit_codes(m, k, n, signed, acc="f32", machine=None,
+                       threads=1, **fields):
+    """A contraction against constant i8 codes that fit 4 bits, with
+    b_bits = 4: packed two to a byte at compile time and decoded in the
+    kernel (table lookups on AVX-512 hosts; shifts with machine =
+    "x86-avx2"). Codes read [N, K] like a linear layer's weight."""
+    rng = np.random.default_rng(m * 7 + k * 3 + n + signed)
+    low, high = (-8, 8) if signed else (0, 16)
+    codes = rng.integers(low, high, (n, k)).astype(np.int8)
+    if acc == "f32":
+        x = rng.standard_normal((m, k)).astype(np.float32)
+    else:
+        x = rng.integers(-300, 300, (m, k)).astype(np.int32)
+    if threads > 1:
+        fields.setdefault("parallel", '"n"')
+    t = tiling(b_bits=4, threads=threads, **fields)
+    widen = ("arith.sitofp" if signed else "arith.uitofp") if acc == "f32" \
+        else ("arith.extsi" if signed else "arith.extui")
+    mul, add, zero = (("arith.mulf", "arith.addf", "0.0") if acc == "f32"
+                      else ("arith.muli", "arith.addi", "0"))
+    shape = f"{m}x{n}x{acc}"
+    text = f"""func.func @main(%x: tensor<{m}x{k}x{acc}> {{effai.name = "x"}}) -> (tensor<{shape}> {{effai.name = "y"}}) {{
+  %w = arith.constant dense_resource<w> : tensor<{n}x{k}xi8>
+  %zero = arith.constant {zero} : {acc}
+  %e = tensor.empty() : tensor<{shape}>
+  %f = linalg.fill ins(%zero : {acc}) outs(%e : tensor<{shape}>) -> tensor<{shape}>
+  %r = linalg.generic {{indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+      affine_map<(m, k, n) -> (n, k)>, affine_map<(m, k, n) -> (m, n)>],
+      iterator_types = ["parallel", "reduction", "parallel"],
+      effai.tiling = {t}}}
+      ins(%x, %w : tensor<{m}x{k}x{acc}>, tensor<{n}x{k}xi8>)
+      outs(%f : tensor<{shape}>) {{
+  ^bb0(%a: {acc}, %b: i8, %s: {acc}):
+    %bw = {widen} %b : i8 to {acc}
+    %p = {mul} %a, %bw : {acc}
+    %q = {add} %s, %p : {acc}
+    linalg.yield %q : {acc}
+  }} -> tensor<{shape}>
+  return %r : tensor<{shape}>
+}}
+{{-#
+  dialect_resources: {{
+    builtin: {{
+      w: "0x01000000{codes.tobytes().hex()}"
+    }}
+  }}
+#-}}
+"""
+    options = {"machine": machine} if machine else {}
+    exe = effai.compile(effai.Module.parse(text), parallel=threads > 1,
+                        **options)
+    got = exe(x)
+    want = x.astype(np.float64 if acc == "f32" else np.int64) @ \
+        codes.T.astype(np.float64 if acc == "f32" else np.int64)
+    if acc == "f32":
+        return relative_error(got, want)
+    return int(np.abs(got.astype(np.int64) - want).max())
+
+
+FOUR_BIT = [
+    # (m, k, n, signed, acc, threads, fields)
+    # two vectors: each loaded byte gives both; n past the last tile
+    (1, 64, 100, True, "f32", 1, dict(mr="[1]", nr=32, kc=64, mc=1, nc=64)),
+    # one vector (odd): the row's 8 bytes give both halves, joined
+    (5, 37, 45, True, "f32", 1, dict(mr="[3]", nr=16, kc=37, mc=6, nc=32)),
+    # three vectors, unsigned codes, a short last k block
+    (3, 50, 70, False, "f32", 1, dict(mr="[2]", nr=48, kc=16, mc=4, nc=96)),
+    # four vectors, n split over threads
+    (4, 64, 130, True, "f32", 2, dict(mr="[4]", nr=64, kc=64, mc=4, nc=64)),
+    # i32 accumulators (integer activations), exact
+    (6, 40, 50, True, "i32", 1, dict(mr="[3]", nr=32, kc=40, mc=6, nc=64)),
+    (2, 33, 20, False, "i32", 1, dict(mr="[2]", nr=16, kc=33, mc=2, nc=32)),
+]
+
+
+@pytest.mark.parametrize("machine", [None, "x86-avx2"])
+@pytest.mark.parametrize("m,k,n,signed,acc,threads,fields", FOUR_BIT)
+def test_four_bit_codes(m, k, n, signed, acc, threads, fields, machine):
+    error = run_four_bit_codes(m, k, n, signed, acc, machine, threads,
+                               **fields)
+    assert error < 1e-5 if acc == "f32" else error == 0

@@ -64,6 +64,14 @@ enum class InputWidening { None, Signed8, Unsigned8 };
 std::optional<InputWidening> getInputWidening(linalg::LinalgOp op,
                                               unsigned index);
 
+/// Whether i8 codes read with `widening` (Signed8 or Unsigned8) all fit 4
+/// bits ([-8, 7] or [0, 15]): then the kernels can store them two to a byte.
+bool fitFourBits(ArrayRef<char> codes, InputWidening widening);
+
+/// Whether input `index` of `op` is a constant of i8 codes, widened in the
+/// body, that all fit 4 bits.
+bool hasFourBitCodes(linalg::LinalgOp op, unsigned index);
+
 /// Whether the register-blocked kernels take `op`'s element types: f32 or
 /// i32 results, inputs of the result's type or 8-bit codes widened in the
 /// body (the first input, the activations, only for i32 results).

@@ -354,6 +354,12 @@ private:
                  int64_t row);
   Value laneMask(OpBuilder &b, Value n0, int64_t v);
   Value loadB(OpBuilder &b, const Point &point, Value n0, int64_t v);
+  /// Vector v of the tile's codes from 4-bit packed B, as i32.
+  Value loadNibbles(OpBuilder &b, const Point &point, Value n0, int64_t v);
+  /// Indices of the packed B panel row holding `point`'s k for the tile at
+  /// n0, before the element index within the row.
+  SmallVector<Value> packedRowIndices(OpBuilder &b, const Point &point,
+                                      Value n0);
   /// acc + x * y on vectors: one FMA for f32, a multiply and an add for i32.
   Value multiplyAdd(OpBuilder &b, Value x, Value y, Value acc);
   Value epilogueValue(OpBuilder &b, ArrayRef<Value> coords, unsigned laneDim,
@@ -393,6 +399,8 @@ private:
                               Value n0, int64_t v);
   bool packA = false;
   Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
+  // 4: packed B holds i8 codes two to a byte ([batch...][N/nr][K][nr/2]).
+  int64_t bBits = 0;
   VectorType vectorType;
   Type elementType;
   // B as stored: f32, or i8 weight codes converted to f32 once loaded.
@@ -591,6 +599,16 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
     reason = "pack_b = " + packB.str() + " is not supported";
     return failure();
   }
+  bBits = tiling.getBBits();
+  if (bBits == 4) {
+    std::optional<ConstantGlobal> codes = getConstantGlobal(inputB);
+    if (widenB == InputWidening::None || !codes ||
+        !fitFourBits(codes->data(), widenB)) {
+      reason = "b_bits = 4 needs constant i8 codes in [-8, 7] (or [0, 15] "
+               "when read unsigned)";
+      return failure();
+    }
+  }
 
   // The accumulator starts at zero when the result is a zero fill.
   unsigned nResultDim = 0;
@@ -639,15 +657,16 @@ Value KernelEmitter::laneMask(OpBuilder &b, Value n0, int64_t v) {
 
 Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
                            int64_t v) {
+  if (bBits == 4) {
+    Value codes = loadNibbles(b, point, n0, v);
+    if (isa<IntegerType>(elementType))
+      return codes;
+    // Exact either way: the i32 holds the signed or unsigned code.
+    return arith::SIToFPOp::create(b, loc, vectorType, codes);
+  }
   Value loaded;
   if (packedB) {
-    SmallVector<Value> indices;
-    for (unsigned d : dims.batch)
-      indices.push_back(point[d]);
-    indices.push_back(affine::makeComposedAffineApply(
-        b, loc, b.getAffineDimExpr(0).floorDiv(nr),
-        ArrayRef<OpFoldResult>{n0}));
-    indices.push_back(kFlat(b, point));
+    SmallVector<Value> indices = packedRowIndices(b, point, n0);
     indices.push_back(index(b, v * lanes * tiling.getDot()));
     loaded = vector::LoadOp::create(b, loc, bVectorType, packedB, indices);
     if (dotDim)
@@ -681,6 +700,65 @@ Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
     return arith::UIToFPOp::create(b, loc, vectorType, loaded);
   }
   llvm_unreachable("unknown widening");
+}
+
+SmallVector<Value>
+KernelEmitter::packedRowIndices(OpBuilder &b, const Point &point, Value n0) {
+  SmallVector<Value> indices;
+  for (unsigned d : dims.batch)
+    indices.push_back(point[d]);
+  indices.push_back(affine::makeComposedAffineApply(
+      b, loc, b.getAffineDimExpr(0).floorDiv(nr), ArrayRef<OpFoldResult>{n0}));
+  indices.push_back(kFlat(b, point));
+  return indices;
+}
+
+Value KernelEmitter::loadNibbles(OpBuilder &b, const Point &point, Value n0,
+                                 int64_t v) {
+  // Byte j of a panel row holds the codes of columns j (low nibble) and
+  // j + nr/2 (high). The bytes are widened to i32 first: x86 has no byte
+  // shifts, and an i32 shift is one instruction.
+  bool isSigned = widenB == InputWidening::Signed8;
+  auto nibbles = [&](Value bytes, bool high) -> Value {
+    auto byteType = cast<VectorType>(bytes.getType());
+    auto wideType = byteType.clone(b.getI32Type());
+    Value wide =
+        isSigned ? arith::ExtSIOp::create(b, loc, wideType, bytes).getResult()
+                 : arith::ExtUIOp::create(b, loc, wideType, bytes).getResult();
+    auto splat = [&](int64_t c) -> Value {
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(wideType, b.getI32IntegerAttr(c)));
+    };
+    if (high)
+      return isSigned
+                 ? arith::ShRSIOp::create(b, loc, wide, splat(4)).getResult()
+                 : arith::ShRUIOp::create(b, loc, wide, splat(4)).getResult();
+    if (!isSigned)
+      return arith::AndIOp::create(b, loc, wide, splat(15));
+    return arith::ShRSIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, wide, splat(28)), splat(28));
+  };
+  SmallVector<Value> indices = packedRowIndices(b, point, n0);
+  int64_t half = vectorsPerTile / 2;
+  if (vectorsPerTile % 2 == 0) {
+    // Vector v and v + half share the bytes of vector v % half.
+    indices.push_back(index(b, (v % half) * lanes));
+    Value bytes = vector::LoadOp::create(
+        b, loc, VectorType::get({lanes}, b.getI8Type()), packedB, indices);
+    return nibbles(bytes, v >= half);
+  }
+  // An odd number of vectors: the row's nr/2 bytes give both halves of the
+  // row, joined, and vector v is a slice of it.
+  indices.push_back(index(b, 0));
+  Value bytes = vector::LoadOp::create(
+      b, loc, VectorType::get({nr / 2}, b.getI8Type()), packedB, indices);
+  Value low = nibbles(bytes, false);
+  Value high = nibbles(bytes, true);
+  SmallVector<int64_t> joined = llvm::to_vector(llvm::seq<int64_t>(0, nr));
+  Value row = vector::ShuffleOp::create(b, loc, low, high, joined);
+  return vector::ExtractStridedSliceOp::create(
+      b, loc, row, ArrayRef<int64_t>{v * lanes}, ArrayRef<int64_t>{lanes},
+      ArrayRef<int64_t>{1});
 }
 
 Value KernelEmitter::loadA(OpBuilder &b, const Point &at) {
@@ -793,6 +871,18 @@ void KernelEmitter::packConstantB(Operation *anchor) {
               &src[(kOffset + col * coeffs[nDim]) * width], width);
       }
     }
+  }
+  if (bBits == 4) {
+    // Each panel row of nr codes becomes nr/2 bytes: column j in the low
+    // nibble of byte j, column j + nr/2 in the high one.
+    std::vector<char> nibbles(packed.size() / 2);
+    for (size_t row = 0; row < packed.size() / nr; ++row)
+      for (int64_t j = 0; j < nr / 2; ++j)
+        nibbles[row * nr / 2 + j] =
+            static_cast<char>((packed[row * nr + j] & 0xF) |
+                              (packed[row * nr + j + nr / 2] << 4));
+    packed = std::move(nibbles);
+    shape.back() = nr / 2;
   }
   auto tensorType = RankedTensorType::get(shape, storedType);
   auto memrefType = MemRefType::get(shape, storedType);

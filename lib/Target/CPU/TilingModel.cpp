@@ -68,14 +68,21 @@ struct Problem {
   int64_t outer = 1;           // iterations of the dims outside the box
   int64_t epilogueOps = 0;     // vector ops of the fused consumer
   double macCost = 1.0;        // issue cost of a vector MAC, in FMAs
+  double decodeOps = 0;        // extra ops per loaded B vector (4-bit codes)
+  // B holds 4-bit codes: an odd number of vectors decodes through a
+  // shuffle of the whole row, so even numbers are taken.
+  bool fourBitB = false;
 };
 
 /// Cycles of one reduction step of a tile with `rows` rows and `vectors`
-/// vectors: FMA issue (integer multiply-adds cost `macCost` FMAs), load
-/// issue and the FMA latency each bound it.
-double cyclesPerStep(const Machine &m, int64_t rows, int64_t vectors,
-                     double macCost) {
-  double fmas = double(rows * vectors) * macCost / m.fmaPorts;
+/// vectors: FMA issue (integer multiply-adds cost `macCost` FMAs, and the
+/// decode of each B vector shares those ports), load issue and the FMA
+/// latency each bound it.
+double cyclesPerStep(const Machine &m, const Problem &p, int64_t rows,
+                     int64_t vectors) {
+  double fmas =
+      (double(rows * vectors) * p.macCost + double(vectors) * p.decodeOps) /
+      m.fmaPorts;
   double loads = double(rows + vectors) / m.loadPorts;
   return std::max({fmas, loads, double(m.fmaLatency)});
 }
@@ -117,9 +124,9 @@ double predictCycles(const Machine &m, const Problem &p,
   }
   double cycles = 0;
   for (const Shape &shape : shapes)
-    cycles += shape.count *
-              (p.k * cyclesPerStep(m, shape.rows, vectors, p.macCost) +
-               storeCycles(m, p, shape.rows, shape.width, vectors));
+    cycles +=
+        shape.count * (p.k * cyclesPerStep(m, p, shape.rows, vectors) +
+                       storeCycles(m, p, shape.rows, shape.width, vectors));
   return cycles * tilesN * p.outer;
 }
 
@@ -149,6 +156,8 @@ Candidate chooseRegisterTile(const Machine &m, Problem &p) {
        ++vectors) {
     if ((vectors - 1) * m.lanes >= p.n)
       break;
+    if (p.fourBitB && vectors % 2 == 1 && p.n > m.lanes)
+      continue;
     int64_t maxRows = std::min<int64_t>(maxAccumulators / vectors, 16);
     if (p.boxDims.size() == 1) {
       int64_t range = p.dims.ranges[p.boxDims[0]];
@@ -299,9 +308,31 @@ bool mlir::effai::isCPUUnrolledCandidate(linalg::LinalgOp op,
          op.getMatchingIndexingMap(b).isProjectedPermutation();
 }
 
-TilingAttr mlir::effai::selectCPUContractionTiling(
-    linalg::LinalgOp op, const ContractionDims &dims, const OpCost &cost,
-    TargetAttr target, int64_t maxThreads, bool epilogue) {
+namespace {
+
+/// Vector ops that 4-bit codes add to the decode of one loaded vector of
+/// B, against i8 codes (whose conversion, the same either way, the model
+/// leaves out): the shifts that take each nibble out, averaged over the low
+/// and the high one. With AVX-512's 16-entry permute
+/// (effai-lower-code-lookups) a table lookup gives a nibble's value in
+/// place of the conversion, so only the high nibble's shift is left (under
+/// f32), or a lookup for the low and a shift for the high one (under i32,
+/// where i8 codes need no op).
+double getFourBitDecodeOps(linalg::LinalgOp op, const Machine &m) {
+  bool toFloat = isa<FloatType>(
+      getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType()));
+  if (m.lanes == 16 && m.target.hasFeature("avx512f"))
+    return toFloat ? 0.5 : 1.0;
+  return getInputWidening(op, 1) == InputWidening::Signed8 ? 1.5 : 1.0;
+}
+
+/// The tiling of a kernel contraction with B's codes as stored, or (with
+/// `fourBitB`) packed two to a byte.
+TilingAttr selectContractionTiling(linalg::LinalgOp op,
+                                   const ContractionDims &dims,
+                                   const OpCost &cost, TargetAttr target,
+                                   int64_t maxThreads, bool epilogue,
+                                   bool fourBitB) {
   Machine machine(target);
   MLIRContext *context = op.getContext();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -328,6 +359,9 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
       peaks.getInt32() > 0)
     p.macCost = double(peaks.getFp32()) / double(peaks.getInt32());
 
+  p.fourBitB = fourBitB;
+  if (fourBitB)
+    p.decodeOps = getFourBitDecodeOps(op, machine);
   Candidate tile = chooseRegisterTile(machine, p);
   bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   // u8 x s8 dot products (AVX-512 VNNI): one instruction per four values
@@ -335,8 +369,8 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   int64_t dot = 1;
   // (B is packed into [N/nr][K/4][nr][4] at compile time: a constant.)
   std::optional<unsigned> dotDim = getDotProductDim(op, dims);
-  if (dotDim && target.hasFeature("avx512vnni") && machine.lanes == 16 &&
-      peaks.getInt8() > 0 && constantB) {
+  if (dotDim && !fourBitB && target.hasFeature("avx512vnni") &&
+      machine.lanes == 16 && peaks.getInt8() > 0 && constantB) {
     Problem grouped = p;
     int64_t range = dims.ranges[*dotDim];
     grouped.k = p.k / range * llvm::divideCeil(range, 4);
@@ -367,8 +401,7 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   bool l2FeedsKernel = false;
   if (machine.levels.size() > 2) {
     double stepBytes = double(nr + rows) * kElementBytes;
-    double stepCycles =
-        cyclesPerStep(machine, rows, tile.vectors, p.macCost);
+    double stepCycles = cyclesPerStep(machine, p, rows, tile.vectors);
     double l2BytesPerCycle = machine.levels[1].getBandwidth() / machine.ghz;
     double panelBytes = double(p.k) * nr * kElementBytes;
     l2FeedsKernel =
@@ -405,10 +438,12 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   if (dot != 1 || getInputWidening(op, 0) != InputWidening::None)
     packA = false;
   StringRef packB = constantB ? "compile" : "none";
+  int64_t bBits = fourBitB ? 4 : 0;
 
   // Traffic per memory level (bytes), from the loop nest's reuse.
   double aBytes = getBytes(op.getDpsInputOperand(0)->get());
-  double bBytes = getBytes(op.getDpsInputOperand(1)->get());
+  double bBytes =
+      getBytes(op.getDpsInputOperand(1)->get()) * (bBits == 4 ? 0.5 : 1.0);
   double cBytes = getBytes(op.getDpsInitOperand(0)->get());
   double tilesN = llvm::divideCeil(p.n, nr);
   double blocksM = llvm::divideCeil(mRange, mc);
@@ -505,10 +540,31 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
 
   double intensity = double(cost.getOps()) / std::max(1.0, traffic.back());
   StringRef bound = getBound(machine, bestComputeUs, bestLevelUs);
-  return TilingAttr::get(context, "contraction", lanes, tile.box, nr, dot, kc, mc,
-                         nc, packA, packB, threads, parallel, epilogue,
-                         std::round(intensity * 1000) / 1000, bound,
+  return TilingAttr::get(context, "contraction", lanes, tile.box, nr, dot, kc,
+                         mc, nc, packA, packB, bBits, threads, parallel,
+                         epilogue, std::round(intensity * 1000) / 1000, bound,
                          std::round(best * 1000) / 1000);
+}
+
+} // namespace
+
+TilingAttr mlir::effai::selectCPUContractionTiling(
+    linalg::LinalgOp op, const ContractionDims &dims, const OpCost &cost,
+    TargetAttr target, int64_t maxThreads, bool epilogue) {
+  TilingAttr asStored = selectContractionTiling(op, dims, cost, target,
+                                                maxThreads, epilogue, false);
+  if (!hasFourBitCodes(op, 1))
+    return asStored;
+  // Codes that all fit 4 bits (int4 weights, small power-of-two sums) may
+  // be packed two to a byte: half the bytes for a costlier decode, which
+  // pays where the weight bytes bound the time (batch-1 layers). Within
+  // 2% (the model's resolution) the smaller weight wins.
+  TilingAttr packed = selectContractionTiling(op, dims, cost, target,
+                                              maxThreads, epilogue, true);
+  return double(packed.getPredictedUs()) <=
+                 1.02 * double(asStored.getPredictedUs())
+             ? packed
+             : asStored;
 }
 
 namespace {
@@ -562,8 +618,8 @@ TilingAttr mlir::effai::selectCPULoopTiling(linalg::LinalgOp op,
                                               : level.getName();
   return TilingAttr::get(op.getContext(), kernel, machine.lanes,
                          ArrayRef<int64_t>{}, 0, 1, 0, 0, 0, false, "none",
-                         threads, threads > 1 ? "batch" : "none", false,
-                         std::round(intensity * 1000) / 1000, bound,
+                         /*bBits=*/0, threads, threads > 1 ? "batch" : "none",
+                         false, std::round(intensity * 1000) / 1000, bound,
                          std::round(best * 1000) / 1000);
 }
 

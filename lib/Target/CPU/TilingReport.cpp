@@ -100,14 +100,18 @@ llvm::json::Object mlir::effai::buildTilingReport(ModuleOp module) {
       llvm::json::Array mr;
       for (int64_t r : tiling.getMr())
         mr.push_back(r);
-      record["tiles"] = llvm::json::Object{
-          {"mr", std::move(mr)},         {"nr", tiling.getNr()},
-          {"dot", tiling.getDot()},
-          {"kc", tiling.getKc()},        {"mc", tiling.getMc()},
-          {"nc", tiling.getNc()},        {"lanes", tiling.getLanes()},
-          {"pack_a", tiling.getPackA()}, {"pack_b", tiling.getPackB()},
-          {"parallel", tiling.getParallel()},
-          {"epilogue", tiling.getEpilogue()}};
+      record["tiles"] = llvm::json::Object{{"mr", std::move(mr)},
+                                           {"nr", tiling.getNr()},
+                                           {"dot", tiling.getDot()},
+                                           {"kc", tiling.getKc()},
+                                           {"mc", tiling.getMc()},
+                                           {"nc", tiling.getNc()},
+                                           {"lanes", tiling.getLanes()},
+                                           {"pack_a", tiling.getPackA()},
+                                           {"pack_b", tiling.getPackB()},
+                                           {"b_bits", tiling.getBBits()},
+                                           {"parallel", tiling.getParallel()},
+                                           {"epilogue", tiling.getEpilogue()}};
     }
     // The (cache-aware) roofline time: the work at the arithmetic's peak on
     // the threads used, or the compulsory bytes at the bandwidth of the

@@ -99,3 +99,11 @@ func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "fft", 
 // -----
 // expected-error @+1 {{conv_algorithm: direct_us and winograd_us must not be negative}}
 func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "direct", direct_us = 1.0, winograd_us = -1.0>}
+
+// -----
+// expected-error @+1 {{tiling: b_bits must be 0 (as stored) or 4, got 2}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, pack_b = "compile", b_bits = 2, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile" and dot = 1}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, b_bits = 4, intensity = 1.0, bound = "compute", predicted_us = 1.0>}

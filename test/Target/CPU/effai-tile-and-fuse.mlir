@@ -639,3 +639,113 @@ func.func @unrolled_not_constant(%a: memref<5x3xf32>, %b: memref<3x2xf32>, %c: m
     outs(%c : memref<5x2xf32>)
   return
 }
+
+// -----
+// b_bits = 4: i8 codes that fit 4 bits are packed two to a byte, column j
+// of a panel row in the low nibble of byte j and column j + nr/2 in the
+// high one (row k = 0: codes 1 2 3 4 | -1 -2 -3 -8 -> bytes 0xF1 0xE2 0xD3
+// 0x84). Each step loads the row's bytes once for both vectors: the low
+// nibble sign-extended by shifts left and right by 28, the high one by an
+// arithmetic shift by 4, then converted.
+// CHECK-LABEL: memref.global "private" constant @nibbles_packed : memref<1x2x4xi8> = dense<{{\[\[\[}}-15, -30, -45, -124], [96, 7, -8, 117]]]>
+// CHECK-LABEL: func.func @four_bit_codes
+// CHECK: %[[PACKED:.*]] = memref.get_global @nibbles_packed : memref<1x2x4xi8>
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: %[[BYTES:.*]] = vector.load %[[PACKED]][{{.*}}] : memref<1x2x4xi8>, vector<4xi8>
+// CHECK: %[[WIDE:.*]] = arith.extsi %[[BYTES]] : vector<4xi8> to vector<4xi32>
+// CHECK: %[[UP:.*]] = arith.shli %[[WIDE]], %[[C28:.*]] : vector<4xi32>
+// CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[C28]] : vector<4xi32>
+// CHECK: %[[LOWF:.*]] = arith.sitofp %[[LOW]] : vector<4xi32> to vector<4xf32>
+// CHECK: %[[HIGH:.*]] = arith.shrsi %{{.*}}, %{{.*}} : vector<4xi32>
+// CHECK: %[[HIGHF:.*]] = arith.sitofp %[[HIGH]] : vector<4xi32> to vector<4xf32>
+// CHECK: vector.fma %{{.*}}, %[[LOWF]], %{{.*}} : vector<4xf32>
+// CHECK: vector.fma %{{.*}}, %[[HIGHF]], %{{.*}} : vector<4xf32>
+memref.global "private" constant @nibbles : memref<2x8xi8> =
+    dense<[[1, 2, 3, 4, -1, -2, -3, -8], [0, 7, -8, 5, 6, 0, -1, 7]]>
+func.func @four_bit_codes(%a: memref<2x2xf32>, %c: memref<2x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @nibbles : memref<2x8xi8>
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x2xf32>, memref<2x8xi8>)
+      outs(%c : memref<2x8xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 4, mr = [2], nr = 8, kc = 2, mc = 2, nc = 8,
+          pack_b = "compile", b_bits = 4, intensity = 1.0,
+          bound = "compute", predicted_us = 1.0>} {
+  ^bb0(%x: f32, %w: i8, %acc: f32):
+    %wf = arith.sitofp %w : i8 to f32
+    %p = arith.mulf %x, %wf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+// Unsigned codes and three vectors (an odd number): the row's nr/2 bytes
+// give the low nibbles (a mask) and the high ones (a logical shift),
+// joined into the row and sliced per vector.
+// CHECK-LABEL: func.func @four_bit_unsigned
+// CHECK: %[[BYTES:.*]] = vector.load %{{.*}} : memref<1x3x6xi8>, vector<6xi8>
+// CHECK: %[[WIDE:.*]] = arith.extui %[[BYTES]] : vector<6xi8> to vector<6xi32>
+// CHECK: %[[LOW:.*]] = arith.andi %[[WIDE]], %{{.*}} : vector<6xi32>
+// CHECK: %[[HIGH:.*]] = arith.shrui %{{.*}}, %{{.*}} : vector<6xi32>
+// CHECK: %[[ROW:.*]] = vector.shuffle %[[LOW]], %[[HIGH]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] : vector<6xi32>, vector<6xi32>
+// CHECK: %[[CODES:.*]] = vector.extract_strided_slice %[[ROW]] {offsets = [0], sizes = [4], strides = [1]} : vector<12xi32> to vector<4xi32>
+// CHECK: arith.sitofp %[[CODES]] : vector<4xi32> to vector<4xf32>
+// CHECK: vector.extract_strided_slice %{{.*}} {offsets = [4], sizes = [4], strides = [1]} : vector<12xi32> to vector<4xi32>
+// CHECK: vector.extract_strided_slice %{{.*}} {offsets = [8], sizes = [4], strides = [1]} : vector<12xi32> to vector<4xi32>
+memref.global "private" constant @unsigned_nibbles : memref<10x3xi8> = dense<13>
+func.func @four_bit_unsigned(%a: memref<1x3xf32>, %c: memref<1x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @unsigned_nibbles : memref<10x3xi8>
+  linalg.fill ins(%zero : f32) outs(%c : memref<1x10xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (n, k)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<1x3xf32>, memref<10x3xi8>)
+      outs(%c : memref<1x10xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 4, mr = [1], nr = 12, kc = 3, mc = 1, nc = 12,
+          pack_b = "compile", b_bits = 4, intensity = 1.0,
+          bound = "compute", predicted_us = 1.0>} {
+  ^bb0(%x: f32, %w: i8, %acc: f32):
+    %wf = arith.uitofp %w : i8 to f32
+    %p = arith.mulf %x, %wf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+// b_bits = 4 on codes that do not fit 4 bits (9): no kernel.
+memref.global "private" constant @wide_codes : memref<2x16xi8> = dense<9>
+func.func @four_bit_too_wide(%a: memref<2x2xf32>, %c: memref<2x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @wide_codes : memref<2x16xi8>
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x16xf32>)
+  // expected-warning @+1 {{effai-tile-and-fuse: keeping loops: b_bits = 4 needs constant i8 codes in [-8, 7] (or [0, 15] when read unsigned)}}
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x2xf32>, memref<2x16xi8>)
+      outs(%c : memref<2x16xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 16, mr = [2], nr = 16, kc = 2, mc = 2, nc = 16,
+          pack_b = "compile", b_bits = 4, intensity = 1.0,
+          bound = "compute", predicted_us = 1.0>} {
+  ^bb0(%x: f32, %w: i8, %acc: f32):
+    %wf = arith.sitofp %w : i8 to f32
+    %p = arith.mulf %x, %wf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

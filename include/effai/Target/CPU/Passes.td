@@ -138,6 +138,34 @@ def ApproximateMath : Pass<"effai-approximate-math"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def LowerCodeLookups : Pass<"effai-lower-code-lookups"> {
+  let summary = "Select 16-entry table lookups (AVX-512 `vpermps`, "
+                "`vpermd`) for the 4-bit code decodes kernels emit";
+  let description = [{
+    Kernels over weight codes packed two to a byte (`b_bits = 4` in their
+    tiling) decode each nibble as what it computes, in pure vector ops:
+
+    ```mlir
+    %w = arith.extsi %bytes : vector<16xi8> to vector<16xi32>
+    %l = arith.shli %w, %c28 : vector<16xi32>
+    %low = arith.shrsi %l, %c28 : vector<16xi32>     // bits 0-3, signed
+    %high = arith.shrsi %w, %c4 : vector<16xi32>     // bits 4-7, signed
+    %f = arith.sitofp %low : vector<16xi32> to vector<16xf32>
+    ```
+
+    (unsigned codes: `arith.andi %w, 15` and `arith.shrui %w, 4` of a
+    zero extension, then `uitofp`). Where the module's `#effai.target` has
+    `avx512f`, the conversion of a 16-lane decoded nibble to f32 becomes
+    one `llvm.x86.avx512.permvar.sf.512` from a table of the 16 code
+    values (the permute reads only an index's low 4 bits, so the low
+    nibble needs no shifts), and a signed low nibble kept as i32 (integer
+    accumulators) one `llvm.x86.avx512.permvar.si.512`. Exact: the table
+    holds every code's value. Other targets keep the shifts.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def LowerDotProducts : Pass<"effai-lower-dot-products"> {
   let summary = "Select u8 x s8 dot-product instructions (AVX-512 VNNI "
                 "`vpdpbusd`) for the 4-way dot products kernels emit";

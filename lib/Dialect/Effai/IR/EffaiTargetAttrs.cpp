@@ -296,9 +296,9 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef kernel, int64_t lanes,
                                  ArrayRef<int64_t> mr, int64_t nr, int64_t dot,
                                  int64_t kc, int64_t mc, int64_t nc, bool packA,
-                                 StringRef packB, int64_t threads,
-                                 StringRef parallel, bool epilogue,
-                                 Real intensity, StringRef bound,
+                                 StringRef packB, int64_t bBits,
+                                 int64_t threads, StringRef parallel,
+                                 bool epilogue, Real intensity, StringRef bound,
                                  Real predictedUs) {
   if (!llvm::is_contained(
           {"contraction", "unrolled", "elementwise", "reduction", "loops"},
@@ -335,6 +335,12 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "tiling: pack_b must be none, compile or runtime, "
                           "got '"
                        << packB << "'";
+  if (bBits != 0 && bBits != 4)
+    return emitError() << "tiling: b_bits must be 0 (as stored) or 4, got "
+                       << bBits;
+  if (bBits == 4 && (kernel != "contraction" || packB != "compile" || dot != 1))
+    return emitError() << "tiling: b_bits = 4 needs a contraction with "
+                          "pack_b = \"compile\" and dot = 1";
   if (threads < 1)
     return emitError() << "tiling: threads must be positive";
   if (!llvm::is_contained({"none", "m", "n", "batch"}, parallel))

@@ -270,7 +270,12 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     `nr`). `pack_b`
     says where the second input is packed into the `[N/nr][K][nr]` panels
     the micro-kernel reads (`compile`: a constant, packed at compile time;
-    `runtime`; `none`: read in place); `pack_a` whether `[mr]`-interleaved
+    `runtime`; `none`: read in place); `b_bits` the bits each element of
+    the second input takes in those panels (0: as stored; 4: i8 weight
+    codes that all fit 4 bits, two to a byte, the codes of columns `j` and
+    `j + nr/2` of a panel row in the low and high nibble of its byte `j`:
+    half the bytes, decoded by shifts as they are loaded; needs
+    `pack_b = "compile"` and `dot = 1`); `pack_a` whether `[mr]`-interleaved
     slivers of the first input are packed at run time. `threads` is the
     number of chunks the op is split into for parallel execution (1: runs
     on the calling thread) and `parallel` the group split (`n`, `m`,
@@ -301,6 +306,7 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     DefaultValuedParameter<"int64_t", "0">:$nc,
     DefaultValuedParameter<"bool", "false">:$pack_a,
     StringRefParameter<"where the second input is packed", "\"none\"">:$pack_b,
+    DefaultValuedParameter<"int64_t", "0">:$b_bits,
     DefaultValuedParameter<"int64_t", "1">:$threads,
     StringRefParameter<"group split across threads", "\"none\"">:$parallel,
     DefaultValuedParameter<"bool", "false">:$epilogue,
