@@ -182,7 +182,9 @@ def build_cases(workdir, only, quick):
         fp32 = Case("MLP batch 1 fp32", path, x, weight_bytes=4 * 25.2e6)
         cases.append(fp32)
         # (int4 codes are packed two to a byte where the tiling model
-        # predicts it pays, as at batch 1; 2-term power-of-two sums need 8.)
+        # predicts it pays, as at batch 1; 2-term power-of-two sums need 8.
+        # The tolerance is against fp32: int4 steps of max|w| / 7 add ~17%
+        # relative noise per layer, 0.30 of the largest logit over three.)
         for label, pipeline, weight_bytes in [
                 ("int8 weight-only", "effai-quantize{weight-bits=8}", 25.2e6),
                 ("int4 weight-only", "effai-quantize{weight-bits=4}", 12.6e6),
@@ -192,7 +194,7 @@ def build_cases(workdir, only, quick):
             cases.append(Case(f"MLP batch 1 {label}", path, x,
                               effai_variant(path, x, workdir, tag, pipeline),
                               weight_bytes=weight_bytes, compare_to=fp32,
-                              tolerance=0.2 if "int4" in label else 0.1))
+                              tolerance=0.5 if "int4" in label else 0.1))
     return cases
 
 
@@ -293,8 +295,9 @@ def main():
             notes.append(f"weights at {row['gbps']:.1f} GB/s = "
                          f"{100 * row['gbps'] / bandwidth:.0f}% of the "
                          "measured read bandwidth")
-        base = row["model"].replace(" int8 w8a8", "").replace(
-            " int8 weight-only", " fp32").replace(" power-of-two", " fp32")
+        base = re.sub(r" (int8 w8a8|int[48] weight-only|power-of-two)$",
+                      " fp32", row["model"]).replace("ResNet-18 fp32",
+                                                     "ResNet-18")
         if base != row["model"] and (base, t) in fp32_ms:
             notes.append(f"{fp32_ms[(base, t)] / row['effai_ms']:.2f}x "
                          "effai fp32's speed")
