@@ -129,6 +129,41 @@ def test_gemm_threads(parallel, fields):
     assert run_gemm(41, 64, 96, threads=2, parallel=parallel, **fields) < 1e-5
 
 
+def conv_function(args, c, h, w, oc, kh, kw, stride, t, codes=False,
+                  extra="", tail="%r"):
+    """@main over a direct convolution generic (NCHW input, OIHW weight
+    `w`; `codes`: i8 codes converted in the body, else f32 and a `bias`
+    resource), `extra` ops after it, returning `tail`."""
+    oh, ow = (h - kh) // stride + 1, (w - kw) // stride + 1
+    shape = f"1x{oc}x{oh}x{ow}xf32"
+    wt = "i8" if codes else "f32"
+    bias = ("" if codes else
+            f"  %bias = arith.constant dense_resource<bias> : tensor<{oc}xf32>\n")
+    convert = "    %wf = arith.sitofp %wt : i8 to f32\n" if codes else ""
+    return f"""func.func @main({args}) -> (tensor<{shape}> {{effai.name = "y"}}) {{
+  %w = arith.constant dense_resource<w> : tensor<{oc}x{c}x{kh}x{kw}x{wt}>
+{bias}  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{shape}>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<{shape}>) -> tensor<{shape}>
+  %r = linalg.generic {{indexing_maps = [
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h * {stride} + kh, w * {stride} + kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
+      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"],
+      effai.tiling = {t}}}
+      ins(%x, %w : tensor<1x{c}x{h}x{w}xf32>, tensor<{oc}x{c}x{kh}x{kw}x{wt}>)
+      outs(%f : tensor<{shape}>) {{
+  ^bb0(%i: f32, %wt: {wt}, %acc: f32):
+{convert}    %p = arith.mulf %i, {"%wf" if codes else "%wt"} : f32
+    %q = arith.addf %acc, %p : f32
+    linalg.yield %q : f32
+  }} -> tensor<{shape}>{extra}
+  return {tail} : tensor<{shape}>
+}}
+"""
+
+
 def run_conv(c, h, w, oc, kh, kw, stride, mr, epilogue=False,
              residual=False, **fields):
     import torch
@@ -167,29 +202,8 @@ def run_conv(c, h, w, oc, kh, kw, stride, mr, epilogue=False,
     args = f'%x: tensor<1x{c}x{h}x{w}xf32> {{effai.name = "x"}}'
     if residual:
         args += f', %res: tensor<{shape}> {{effai.name = "res"}}'
-    text = f"""func.func @main({args}) -> (tensor<{shape}> {{effai.name = "y"}}) {{
-  %w = arith.constant dense_resource<w> : tensor<{oc}x{c}x{kh}x{kw}xf32>
-  %bias = arith.constant dense_resource<bias> : tensor<{oc}xf32>
-  %zero = arith.constant 0.0 : f32
-  %e = tensor.empty() : tensor<{shape}>
-  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<{shape}>) -> tensor<{shape}>
-  %r = linalg.generic {{indexing_maps = [
-      affine_map<(n, o, h, w, c, kh, kw) -> (n, c, h * {stride} + kh, w * {stride} + kw)>,
-      affine_map<(n, o, h, w, c, kh, kw) -> (o, c, kh, kw)>,
-      affine_map<(n, o, h, w, c, kh, kw) -> (n, o, h, w)>],
-      iterator_types = ["parallel", "parallel", "parallel", "parallel",
-                        "reduction", "reduction", "reduction"],
-      effai.tiling = {t}}}
-      ins(%x, %w : tensor<1x{c}x{h}x{w}xf32>, tensor<{oc}x{c}x{kh}x{kw}xf32>)
-      outs(%f : tensor<{shape}>) {{
-  ^bb0(%i: f32, %wt: f32, %acc: f32):
-    %p = arith.mulf %i, %wt : f32
-    %q = arith.addf %acc, %p : f32
-    linalg.yield %q : f32
-  }} -> tensor<{shape}>{extra}
-  return {tail} : tensor<{shape}>
-}}
-"""
+    text = conv_function(args, c, h, w, oc, kh, kw, stride, t, extra=extra,
+                         tail=tail)
     exe = compile_module(text, [blob("w", weight), blob("bias", bias)])
     got = exe(x, res) if residual else exe(x)
     want = torch.nn.functional.conv2d(torch.from_numpy(x),
@@ -291,8 +305,9 @@ def run_four_bit_codes(m, k, n, signed, acc="f32", machine=None,
                        threads=1, **fields):
     """A contraction against constant i8 codes that fit 4 bits, with
     b_bits = 4: packed two to a byte at compile time and decoded in the
-    kernel (table lookups on AVX-512 hosts; shifts with machine =
-    "x86-avx2"). Codes read [N, K] like a linear layer's weight."""
+    kernel (table lookups where the host has AVX-512, shifts elsewhere and
+    with machine = "x86-avx2"). Codes read [N, K] like a linear layer's
+    weight."""
     rng = np.random.default_rng(m * 7 + k * 3 + n + signed)
     low, high = (-8, 8) if signed else (0, 16)
     codes = rng.integers(low, high, (n, k)).astype(np.int8)
@@ -362,9 +377,41 @@ FOUR_BIT = [
 ]
 
 
+@pytest.mark.filterwarnings("error::effai.CompileWarning")  # no kernel: fail
 @pytest.mark.parametrize("machine", [None, "x86-avx2"])
 @pytest.mark.parametrize("m,k,n,signed,acc,threads,fields", FOUR_BIT)
 def test_four_bit_codes(m, k, n, signed, acc, threads, fields, machine):
     error = run_four_bit_codes(m, k, n, signed, acc, machine, threads,
                                **fields)
     assert error < 1e-5 if acc == "f32" else error == 0
+
+
+@pytest.mark.filterwarnings("error::effai.CompileWarning")
+@pytest.mark.parametrize("c,h,w,oc,k,mr,fields", [
+    # two vectors, 40 channels: the second panel half empty
+    (8, 10, 12, 40, 3, "[3, 4]", dict(kc=72, mc=9, nc=64)),
+    # one vector: the odd path, three k dims unrolled around c
+    (3, 9, 9, 8, 3, "[2, 7]", dict(nr=16, kc=27, mc=6, nc=16)),
+])
+def test_four_bit_conv(c, h, w, oc, k, mr, fields):
+    """A convolution against 4-bit codes (b_bits = 4): the codes of every
+    (c, kh, kw) reduction point packed in one panel row, the output rows and
+    columns a register box."""
+    import torch
+    rng = np.random.default_rng(c * 31 + oc)
+    x = rng.standard_normal((1, c, h, w)).astype(np.float32)
+    codes = rng.integers(-8, 8, (oc, c, k, k)).astype(np.int8)
+    t = tiling(mr=mr, b_bits=4, **fields)
+    args = f'%x: tensor<1x{c}x{h}x{w}xf32> {{effai.name = "x"}}'
+    text = conv_function(args, c, h, w, oc, k, k, 1, t, codes=True) + f"""{{-#
+  dialect_resources: {{
+    builtin: {{
+      w: "0x01000000{codes.tobytes().hex()}"
+    }}
+  }}
+#-}}
+"""
+    got = effai.compile(effai.Module.parse(text))(x)
+    want = torch.nn.functional.conv2d(
+        torch.from_numpy(x), torch.from_numpy(codes.astype(np.float32))).numpy()
+    assert relative_error(got, want) < 1e-5

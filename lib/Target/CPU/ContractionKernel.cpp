@@ -878,9 +878,9 @@ void KernelEmitter::packConstantB(Operation *anchor) {
     std::vector<char> nibbles(packed.size() / 2);
     for (size_t row = 0; row < packed.size() / nr; ++row)
       for (int64_t j = 0; j < nr / 2; ++j)
-        nibbles[row * nr / 2 + j] =
-            static_cast<char>((packed[row * nr + j] & 0xF) |
-                              (packed[row * nr + j + nr / 2] << 4));
+        nibbles[row * nr / 2 + j] = static_cast<char>(
+            (packed[row * nr + j] & 0xF) |
+            (static_cast<uint8_t>(packed[row * nr + j + nr / 2]) << 4));
     packed = std::move(nibbles);
     shape.back() = nr / 2;
   }

@@ -32,33 +32,42 @@ bool isShiftBy(Operation *op, int64_t amount) {
          value == amount;
 }
 
-/// The vector whose lanes' low 4 bits hold the code `decoded` is: X for
-/// shrsi(shli(X, 28), 28) (signed) or andi(X, 15) (unsigned); the shifted
-/// value itself for shrsi(extsi(i8), 4) or shrui(extui(i8), 4) (a byte's
-/// high nibble). Null otherwise.
-Value getNibbleIndex(Value decoded, bool isSigned) {
+/// A decoded nibble: the vector whose lanes' low 4 bits hold the code, and
+/// whether the code is signed ([-8, 7]) or not ([0, 15]).
+struct NibbleIndex {
+  Value index;
+  bool isSigned = false;
+};
+
+/// X for shrsi(shli(X, 28), 28) (signed) or andi(X, 15) (unsigned); the
+/// shifted value itself for shrsi(extsi(i8), 4) or shrui(extui(i8), 4) (a
+/// byte's high nibble). None otherwise.
+std::optional<NibbleIndex> getNibbleIndex(Value decoded) {
   Operation *op = decoded.getDefiningOp();
-  if (isSigned && isa_and_nonnull<arith::ShRSIOp>(op)) {
-    Operation *inner = op->getOperand(0).getDefiningOp();
+  if (!op)
+    return std::nullopt;
+  Operation *inner =
+      op->getNumOperands() == 2 ? op->getOperand(0).getDefiningOp() : nullptr;
+  auto isByte = [](Operation *ext) {
+    return getElementTypeOrSelf(ext->getOperand(0)).isInteger(8);
+  };
+  if (isa<arith::ShRSIOp>(op)) {
     if (isShiftBy(op, 28) && isa_and_nonnull<arith::ShLIOp>(inner) &&
         isShiftBy(inner, 28))
-      return inner->getOperand(0);
+      return NibbleIndex{inner->getOperand(0), true};
     if (isShiftBy(op, 4) && isa_and_nonnull<arith::ExtSIOp>(inner) &&
-        getElementTypeOrSelf(inner->getOperand(0)).isInteger(8))
-      return decoded;
+        isByte(inner))
+      return NibbleIndex{decoded, true};
   }
-  if (!isSigned && isa_and_nonnull<arith::AndIOp>(op)) {
+  if (isa<arith::AndIOp>(op)) {
     APInt mask;
     if (matchPattern(op->getOperand(1), m_ConstantInt(&mask)) && mask == 15)
-      return op->getOperand(0);
+      return NibbleIndex{op->getOperand(0), false};
   }
-  if (!isSigned && isa_and_nonnull<arith::ShRUIOp>(op)) {
-    Operation *inner = op->getOperand(0).getDefiningOp();
-    if (isShiftBy(op, 4) && isa_and_nonnull<arith::ExtUIOp>(inner) &&
-        getElementTypeOrSelf(inner->getOperand(0)).isInteger(8))
-      return decoded;
-  }
-  return {};
+  if (isa<arith::ShRUIOp>(op) && isShiftBy(op, 4) &&
+      isa_and_nonnull<arith::ExtUIOp>(inner) && isByte(inner))
+    return NibbleIndex{decoded, false};
+  return std::nullopt;
 }
 
 /// The 16 code values a 4-bit index stands for, as `elementType`.
@@ -96,23 +105,25 @@ bool isLookupType(Type type, Type element) {
          vector.getDimSize(0) == kLanes && vector.getElementType() == element;
 }
 
-/// sitofp / uitofp of a decoded nibble -> vpermps of the float codes.
+/// sitofp / uitofp of a decoded nibble -> vpermps of the float codes. The
+/// kernels convert unsigned codes with sitofp too (exact: they are not
+/// negative, and a 32-bit uitofp costs several instructions before
+/// AVX-512); a uitofp of a signed code is not a nibble's value.
 template <typename CastOp>
 struct NibbleToFloat : public OpRewritePattern<CastOp> {
   using OpRewritePattern<CastOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(CastOp op,
                                 PatternRewriter &rewriter) const override {
-    constexpr bool isSigned = std::is_same_v<CastOp, arith::SIToFPOp>;
-    Builder b(op.getContext());
-    if (!isLookupType(op.getType(), b.getF32Type()) ||
-        !isLookupType(op.getIn().getType(), b.getI32Type()))
+    if (!isLookupType(op.getType(), rewriter.getF32Type()) ||
+        !isLookupType(op.getIn().getType(), rewriter.getI32Type()))
       return rewriter.notifyMatchFailure(op, "not 16 i32 lanes to f32");
-    Value index = getNibbleIndex(op.getIn(), isSigned);
-    if (!index)
+    std::optional<NibbleIndex> nibble = getNibbleIndex(op.getIn());
+    if (!nibble ||
+        (std::is_same_v<CastOp, arith::UIToFPOp> && nibble->isSigned))
       return rewriter.notifyMatchFailure(op, "not a decoded nibble");
-    rewriter.replaceOp(
-        op, buildLookup(rewriter, op.getLoc(), op.getType(), index, isSigned));
+    rewriter.replaceOp(op, buildLookup(rewriter, op.getLoc(), op.getType(),
+                                       nibble->index, nibble->isSigned));
     return success();
   }
 };
@@ -127,14 +138,18 @@ struct SignedNibbleToInteger : public OpRewritePattern<arith::ShRSIOp> {
     if (!isLookupType(op.getType(), rewriter.getI32Type()) ||
         !isShiftBy(op, 28))
       return rewriter.notifyMatchFailure(op, "not a 16-lane shift by 28");
-    // A conversion to float takes the whole chain instead.
-    if (llvm::all_of(op->getUsers(), llvm::IsaPred<arith::SIToFPOp>))
+    // Conversions to float take the whole chain instead (NibbleToFloat).
+    auto isInteger = [](OpOperand &use) {
+      return !isa<arith::SIToFPOp>(use.getOwner());
+    };
+    if (llvm::none_of(op->getUses(), isInteger))
       return rewriter.notifyMatchFailure(op, "only converted to float");
     auto inner = op.getLhs().getDefiningOp<arith::ShLIOp>();
     if (!inner || !isShiftBy(inner, 28))
       return rewriter.notifyMatchFailure(op, "not a decoded nibble");
-    rewriter.replaceOp(op, buildLookup(rewriter, op.getLoc(), op.getType(),
-                                       inner.getLhs(), /*isSigned=*/true));
+    Value lookup = buildLookup(rewriter, op.getLoc(), op.getType(),
+                               inner.getLhs(), /*isSigned=*/true);
+    rewriter.replaceUsesWithIf(op.getResult(), lookup, isInteger);
     return success();
   }
 };

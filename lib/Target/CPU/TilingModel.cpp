@@ -561,7 +561,8 @@ TilingAttr mlir::effai::selectCPUContractionTiling(
   // unpacked nibbles need a decode and a widened i32 multiply each (on
   // AVX-512 VNNI, a 4096 x 4096 u8 layer at batch 1 measured 617 us on
   // dot products, 809 us packed).
-  if (!hasFourBitCodes(op, 1) || asStored.getDot() != 1)
+  if (!hasFourBitCodes(op, 1) || asStored.getDot() != 1 ||
+      asStored.getLanes() % 2 != 0) // a byte holds two lanes' codes
     return asStored;
   TilingAttr packed = selectContractionTiling(op, dims, cost, target,
                                               maxThreads, epilogue, true);

@@ -105,5 +105,9 @@ func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "direct
 func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, pack_b = "compile", b_bits = 2, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 
 // -----
-// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile" and dot = 1}}
+// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile", dot = 1 and an even nr}}
 func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, b_bits = 4, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile", dot = 1 and an even nr}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 1, mr = [4], nr = 3, kc = 8, mc = 4, nc = 3, pack_b = "compile", b_bits = 4, intensity = 1.0, bound = "compute", predicted_us = 1.0>}

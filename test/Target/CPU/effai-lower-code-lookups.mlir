@@ -74,6 +74,58 @@ module attributes {effai.target = #avx512} {
 }
 
 // -----
+// The kernels convert unsigned codes with sitofp (exact: not negative):
+// looked up in the 0..15 table. A uitofp of a signed code is not a code's
+// value and stays. A signed low nibble both converted and multiplied as
+// i32 gives one lookup of each type.
+// CHECK-LABEL: func.func @converted_as_signed
+// CHECK-SAME: (%[[BYTES:.*]]: vector<16xi8>, %[[X:.*]]: vector<16xi32>)
+// CHECK-DAG: %[[UNSIGNED:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, {{.*}}, 1.500000e+01]> : vector<16xf32>
+// CHECK-DAG: %[[SIGNED:.*]] = arith.constant dense<[0.000000e+00, {{.*}}, -1.000000e+00]> : vector<16xf32>
+// CHECK-DAG: %[[INTS:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1]> : vector<16xi32>
+// CHECK-DAG: %[[U:.*]] = arith.extui %[[BYTES]] : vector<16xi8> to vector<16xi32>
+// CHECK-DAG: %[[LOWF:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[UNSIGNED]], %[[U]])
+// CHECK-DAG: %[[HIGH:.*]] = arith.shrui %[[U]], %{{.*}} : vector<16xi32>
+// CHECK-DAG: %[[HIGHF:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[UNSIGNED]], %[[HIGH]])
+// CHECK-DAG: %[[STAYS:.*]] = arith.uitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK-DAG: %[[BOTHF:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[SIGNED]], %[[X]])
+// CHECK-DAG: %[[BOTHI:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.si.512"(%[[INTS]], %[[X]])
+// CHECK-DAG: %[[PRODUCT:.*]] = arith.muli %[[BOTHI]], %[[X]] : vector<16xi32>
+// CHECK: return %[[LOWF]], %[[HIGHF]], %[[STAYS]], %[[BOTHF]], %[[PRODUCT]]
+#avx512 = #effai.target<name = "avx512", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "skylake-avx512",
+    features = ["avx512f"], vector_bits = 512,
+    vector_registers = 32, fma_latency = 4, fma_per_cycle = 2,
+    loads_per_cycle = 2, clock_ghz = 3.0, cores = 1,
+    peaks = <fp32 = 192.0, bf16 = 0.0, int8 = 0.0, int32 = 96.0>,
+    memory = [#effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 1, bandwidth = 15.0, shared_bandwidth = 15.0>],
+    fork_join_us = 2.0>
+module attributes {effai.target = #avx512} {
+  func.func @converted_as_signed(%bytes: vector<16xi8>, %x: vector<16xi32>)
+      -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>,
+          vector<16xi32>) {
+    %c4 = arith.constant dense<4> : vector<16xi32>
+    %c15 = arith.constant dense<15> : vector<16xi32>
+    %c28 = arith.constant dense<28> : vector<16xi32>
+    %u = arith.extui %bytes : vector<16xi8> to vector<16xi32>
+    %low = arith.andi %u, %c15 : vector<16xi32>
+    %lowf = arith.sitofp %low : vector<16xi32> to vector<16xf32>
+    %high = arith.shrui %u, %c4 : vector<16xi32>
+    %highf = arith.sitofp %high : vector<16xi32> to vector<16xf32>
+    %s = arith.extsi %bytes : vector<16xi8> to vector<16xi32>
+    %shigh = arith.shrsi %s, %c4 : vector<16xi32>
+    %stays = arith.uitofp %shigh : vector<16xi32> to vector<16xf32>
+    %up = arith.shli %x, %c28 : vector<16xi32>
+    %both = arith.shrsi %up, %c28 : vector<16xi32>
+    %bothf = arith.sitofp %both : vector<16xi32> to vector<16xf32>
+    %product = arith.muli %both, %x : vector<16xi32>
+    return %lowf, %highf, %stays, %bothf, %product
+        : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>,
+          vector<16xi32>
+  }
+}
+
+// -----
 // Without AVX-512 the decode keeps its shifts and conversion.
 // CHECK-LABEL: func.func @no_avx512
 // CHECK-NOT: llvm.call_intrinsic

@@ -649,14 +649,18 @@ func.func @unrolled_not_constant(%a: memref<5x3xf32>, %b: memref<3x2xf32>, %c: m
 // arithmetic shift by 4, then converted.
 // CHECK-LABEL: memref.global "private" constant @nibbles_packed : memref<1x2x4xi8> = dense<{{\[\[\[}}-15, -30, -45, -124], [96, 7, -8, 117]]]>
 // CHECK-LABEL: func.func @four_bit_codes
+// CHECK-DAG: %[[C4:.*]] = arith.constant dense<4> : vector<4xi32>
+// CHECK-DAG: %[[C28:.*]] = arith.constant dense<28> : vector<4xi32>
 // CHECK: %[[PACKED:.*]] = memref.get_global @nibbles_packed : memref<1x2x4xi8>
 // CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
 // CHECK: %[[BYTES:.*]] = vector.load %[[PACKED]][{{.*}}] : memref<1x2x4xi8>, vector<4xi8>
 // CHECK: %[[WIDE:.*]] = arith.extsi %[[BYTES]] : vector<4xi8> to vector<4xi32>
-// CHECK: %[[UP:.*]] = arith.shli %[[WIDE]], %[[C28:.*]] : vector<4xi32>
+// CHECK: %[[UP:.*]] = arith.shli %[[WIDE]], %[[C28]] : vector<4xi32>
 // CHECK: %[[LOW:.*]] = arith.shrsi %[[UP]], %[[C28]] : vector<4xi32>
 // CHECK: %[[LOWF:.*]] = arith.sitofp %[[LOW]] : vector<4xi32> to vector<4xf32>
-// CHECK: %[[HIGH:.*]] = arith.shrsi %{{.*}}, %{{.*}} : vector<4xi32>
+// CHECK: %[[BYTES2:.*]] = vector.load %[[PACKED]][{{.*}}] : memref<1x2x4xi8>, vector<4xi8>
+// CHECK: %[[WIDE2:.*]] = arith.extsi %[[BYTES2]] : vector<4xi8> to vector<4xi32>
+// CHECK: %[[HIGH:.*]] = arith.shrsi %[[WIDE2]], %[[C4]] : vector<4xi32>
 // CHECK: %[[HIGHF:.*]] = arith.sitofp %[[HIGH]] : vector<4xi32> to vector<4xf32>
 // CHECK: vector.fma %{{.*}}, %[[LOWF]], %{{.*}} : vector<4xf32>
 // CHECK: vector.fma %{{.*}}, %[[HIGHF]], %{{.*}} : vector<4xf32>
@@ -686,11 +690,15 @@ func.func @four_bit_codes(%a: memref<2x2xf32>, %c: memref<2x8xf32>) {
 }
 
 // -----
-// Unsigned codes and three vectors (an odd number): the row's nr/2 bytes
-// give the low nibbles (a mask) and the high ones (a logical shift),
-// joined into the row and sliced per vector.
+// Unsigned codes and three vectors (an odd number): panel row k = 0 holds
+// columns 0-9 (codes 0 7 1 3 5 9 11 13 15 2, then zeros) as bytes 0 | 11,
+// 7 | 13, ... (0xB0 = -80, 0xD7 = -41). A step loads the row's nr/2 bytes,
+// takes the low nibbles (a mask) and the high ones (a logical shift),
+// joins them into the row and slices it per vector; the codes convert
+// with sitofp (exact, not negative).
+// CHECK-LABEL: memref.global "private" constant @unsigned_nibbles_packed : memref<1x2x6xi8> = dense<{{\[\[\[}}-80, -41, -15, 35, 5, 9], [-49, -24, 2, -108, 6, 10]]]>
 // CHECK-LABEL: func.func @four_bit_unsigned
-// CHECK: %[[BYTES:.*]] = vector.load %{{.*}} : memref<1x3x6xi8>, vector<6xi8>
+// CHECK: %[[BYTES:.*]] = vector.load %{{.*}} : memref<1x2x6xi8>, vector<6xi8>
 // CHECK: %[[WIDE:.*]] = arith.extui %[[BYTES]] : vector<6xi8> to vector<6xi32>
 // CHECK: %[[LOW:.*]] = arith.andi %[[WIDE]], %{{.*}} : vector<6xi32>
 // CHECK: %[[HIGH:.*]] = arith.shrui %{{.*}}, %{{.*}} : vector<6xi32>
@@ -699,19 +707,21 @@ func.func @four_bit_codes(%a: memref<2x2xf32>, %c: memref<2x8xf32>) {
 // CHECK: arith.sitofp %[[CODES]] : vector<4xi32> to vector<4xf32>
 // CHECK: vector.extract_strided_slice %{{.*}} {offsets = [4], sizes = [4], strides = [1]} : vector<12xi32> to vector<4xi32>
 // CHECK: vector.extract_strided_slice %{{.*}} {offsets = [8], sizes = [4], strides = [1]} : vector<12xi32> to vector<4xi32>
-memref.global "private" constant @unsigned_nibbles : memref<10x3xi8> = dense<13>
-func.func @four_bit_unsigned(%a: memref<1x3xf32>, %c: memref<1x10xf32>) {
+memref.global "private" constant @unsigned_nibbles : memref<10x2xi8> =
+    dense<[[0, 15], [7, 8], [1, 2], [3, 4], [5, 6], [9, 10], [11, 12],
+           [13, 14], [15, 0], [2, 9]]>
+func.func @four_bit_unsigned(%a: memref<1x2xf32>, %c: memref<1x10xf32>) {
   %zero = arith.constant 0.0 : f32
-  %b = memref.get_global @unsigned_nibbles : memref<10x3xi8>
+  %b = memref.get_global @unsigned_nibbles : memref<10x2xi8>
   linalg.fill ins(%zero : f32) outs(%c : memref<1x10xf32>)
   linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
                                    affine_map<(m, k, n) -> (n, k)>,
                                    affine_map<(m, k, n) -> (m, n)>],
                   iterator_types = ["parallel", "reduction", "parallel"]}
-      ins(%a, %b : memref<1x3xf32>, memref<10x3xi8>)
+      ins(%a, %b : memref<1x2xf32>, memref<10x2xi8>)
       outs(%c : memref<1x10xf32>)
       attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
-          lanes = 4, mr = [1], nr = 12, kc = 3, mc = 1, nc = 12,
+          lanes = 4, mr = [1], nr = 12, kc = 2, mc = 1, nc = 12,
           pack_b = "compile", b_bits = 4, intensity = 1.0,
           bound = "compute", predicted_us = 1.0>} {
   ^bb0(%x: f32, %w: i8, %acc: f32):

@@ -338,9 +338,10 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (bBits != 0 && bBits != 4)
     return emitError() << "tiling: b_bits must be 0 (as stored) or 4, got "
                        << bBits;
-  if (bBits == 4 && (kernel != "contraction" || packB != "compile" || dot != 1))
+  if (bBits == 4 && (kernel != "contraction" || packB != "compile" ||
+                     dot != 1 || nr % 2 != 0))
     return emitError() << "tiling: b_bits = 4 needs a contraction with "
-                          "pack_b = \"compile\" and dot = 1";
+                          "pack_b = \"compile\", dot = 1 and an even nr";
   if (threads < 1)
     return emitError() << "tiling: threads must be positive";
   if (!llvm::is_contained({"none", "m", "n", "batch"}, parallel))
