@@ -135,26 +135,38 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
   return std::nullopt;
 }
 
-bool mlir::effai::fitFourBits(ArrayRef<char> codes, InputWidening widening) {
+bool mlir::effai::fitBits(ArrayRef<char> codes, InputWidening widening,
+                          int64_t bits) {
   bool isSigned = widening == InputWidening::Signed8;
+  int64_t low = isSigned ? -(int64_t(1) << (bits - 1)) : 0;
+  int64_t high = low + (int64_t(1) << bits) - 1;
   return widening != InputWidening::None && llvm::all_of(codes, [&](char c) {
-           auto code = static_cast<int8_t>(c);
-           return isSigned ? code >= -8 && code <= 7 : code >= 0 && code <= 15;
+           int64_t code = static_cast<int8_t>(c);
+           return code >= low && code <= high;
          });
 }
 
-bool mlir::effai::hasFourBitCodes(linalg::LinalgOp op, unsigned index) {
+int64_t mlir::effai::getPackableCodeBits(linalg::LinalgOp op, unsigned index) {
   std::optional<InputWidening> widening = getInputWidening(op, index);
   ElementsAttr attr;
   if (!widening || *widening == InputWidening::None ||
       !matchPattern(op.getDpsInputOperand(index)->get(), m_Constant(&attr)))
-    return false;
-  if (auto splat = dyn_cast<SplatElementsAttr>(attr)) {
-    char code = static_cast<char>(splat.getSplatValue<APInt>().getSExtValue());
-    return fitFourBits(code, *widening);
+    return 0;
+  std::vector<char> splat;
+  std::optional<ArrayRef<char>> bytes;
+  if (auto splatAttr = dyn_cast<SplatElementsAttr>(attr)) {
+    splat.push_back(
+        static_cast<char>(splatAttr.getSplatValue<APInt>().getSExtValue()));
+    bytes = ArrayRef<char>(splat);
+  } else {
+    bytes = getDenseBytes(attr);
   }
-  std::optional<ArrayRef<char>> bytes = getDenseBytes(attr);
-  return bytes && fitFourBits(*bytes, *widening);
+  if (!bytes)
+    return 0;
+  for (int64_t bits : {2, 4})
+    if (fitBits(*bytes, *widening, bits))
+      return bits;
+  return 0;
 }
 
 bool mlir::effai::hasKernelElementTypes(linalg::LinalgOp op) {

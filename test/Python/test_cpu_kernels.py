@@ -301,15 +301,16 @@ def test_weight_only_linear(m, k, n, parallel, bits):
     assert relative_error(got, want) < 1e-5
 
 
-def run_four_bit_codes(m, k, n, signed, acc="f32", machine=None,
-                       threads=1, **fields):
-    """A contraction against constant i8 codes that fit 4 bits, with
-    b_bits = 4: packed two to a byte at compile time and decoded in the
-    kernel (table lookups where the host has AVX-512, shifts elsewhere and
-    with machine = "x86-avx2"). Codes read [N, K] like a linear layer's
-    weight."""
-    rng = np.random.default_rng(m * 7 + k * 3 + n + signed)
-    low, high = (-8, 8) if signed else (0, 16)
+def run_packed_codes(m, k, n, signed, acc="f32", machine=None, threads=1,
+                     bits=4, **fields):
+    """A contraction against constant i8 codes that fit `bits` (4 or 2)
+    bits, with b_bits = bits: packed 8 / bits to a byte at compile time and
+    decoded in the kernel (table lookups where the host has AVX-512, shifts
+    elsewhere and with machine = "x86-avx2"). Codes read [N, K] like a
+    linear layer's weight."""
+    rng = np.random.default_rng(m * 7 + k * 3 + n + signed + bits)
+    half = 2 ** (bits - 1)
+    low, high = (-half, half) if signed else (0, 2 * half)
     codes = rng.integers(low, high, (n, k)).astype(np.int8)
     if acc == "f32":
         x = rng.standard_normal((m, k)).astype(np.float32)
@@ -317,7 +318,7 @@ def run_four_bit_codes(m, k, n, signed, acc="f32", machine=None,
         x = rng.integers(-300, 300, (m, k)).astype(np.int32)
     if threads > 1:
         fields.setdefault("parallel", '"n"')
-    t = tiling(b_bits=4, threads=threads, **fields)
+    t = tiling(b_bits=bits, threads=threads, **fields)
     widen = ("arith.sitofp" if signed else "arith.uitofp") if acc == "f32" \
         else ("arith.extsi" if signed else "arith.extui")
     mul, add, zero = (("arith.mulf", "arith.addf", "0.0") if acc == "f32"
@@ -361,47 +362,71 @@ def run_four_bit_codes(m, k, n, signed, acc="f32", machine=None,
     return int(np.abs(got.astype(np.int64) - want).max())
 
 
-FOUR_BIT = [
-    # (m, k, n, signed, acc, threads, fields)
+PACKED_CODES = [
+    # (m, k, n, signed, acc, threads, bits, fields)
     # two vectors: each loaded byte gives both; n past the last tile
-    (1, 64, 100, True, "f32", 1, dict(mr="[1]", nr=32, kc=64, mc=1, nc=64)),
+    (1, 64, 100, True, "f32", 1, 4,
+     dict(mr="[1]", nr=32, kc=64, mc=1, nc=64)),
     # one vector (odd): the row's 8 bytes give both halves, joined
-    (5, 37, 45, True, "f32", 1, dict(mr="[3]", nr=16, kc=37, mc=6, nc=32)),
+    (5, 37, 45, True, "f32", 1, 4,
+     dict(mr="[3]", nr=16, kc=37, mc=6, nc=32)),
     # three vectors, unsigned codes, a short last k block
-    (3, 50, 70, False, "f32", 1, dict(mr="[2]", nr=48, kc=16, mc=4, nc=96)),
+    (3, 50, 70, False, "f32", 1, 4,
+     dict(mr="[2]", nr=48, kc=16, mc=4, nc=96)),
     # four vectors, n split over threads
-    (4, 64, 130, True, "f32", 2, dict(mr="[4]", nr=64, kc=64, mc=4, nc=64)),
+    (4, 64, 130, True, "f32", 2, 4,
+     dict(mr="[4]", nr=64, kc=64, mc=4, nc=64)),
     # i32 accumulators (integer activations), exact
-    (6, 40, 50, True, "i32", 1, dict(mr="[3]", nr=32, kc=40, mc=6, nc=64)),
-    (2, 33, 20, False, "i32", 1, dict(mr="[2]", nr=16, kc=33, mc=2, nc=32)),
+    (6, 40, 50, True, "i32", 1, 4,
+     dict(mr="[3]", nr=32, kc=40, mc=6, nc=64)),
+    (2, 33, 20, False, "i32", 1, 4,
+     dict(mr="[2]", nr=16, kc=33, mc=2, nc=32)),
+    # 2 bits, four codes a byte: four vectors (each byte once), eight (two
+    # groups of bytes), two and three (the row joined), unsigned, i32
+    (1, 64, 100, True, "f32", 1, 2,
+     dict(mr="[1]", nr=64, kc=64, mc=1, nc=128)),
+    (3, 45, 200, True, "f32", 2, 2,
+     dict(mr="[1]", nr=128, kc=45, mc=3, nc=128)),
+    (2, 30, 40, True, "f32", 1, 2,
+     dict(mr="[2]", nr=32, kc=30, mc=2, nc=64)),
+    (2, 30, 40, False, "f32", 1, 2,
+     dict(mr="[2]", nr=48, kc=16, mc=2, nc=48)),
+    (5, 40, 70, True, "i32", 1, 2,
+     dict(mr="[2]", nr=64, kc=40, mc=4, nc=64)),
+    (3, 20, 50, False, "i32", 1, 2,
+     dict(mr="[3]", nr=16, kc=20, mc=3, nc=16)),
 ]
 
 
 @pytest.mark.filterwarnings("error::effai.CompileWarning")  # no kernel: fail
 @pytest.mark.parametrize("machine", [None, "x86-avx2"])
-@pytest.mark.parametrize("m,k,n,signed,acc,threads,fields", FOUR_BIT)
-def test_four_bit_codes(m, k, n, signed, acc, threads, fields, machine):
-    error = run_four_bit_codes(m, k, n, signed, acc, machine, threads,
-                               **fields)
+@pytest.mark.parametrize("m,k,n,signed,acc,threads,bits,fields",
+                         PACKED_CODES)
+def test_packed_codes(m, k, n, signed, acc, threads, bits, fields, machine):
+    error = run_packed_codes(m, k, n, signed, acc, machine, threads, bits,
+                             **fields)
     assert error < 1e-5 if acc == "f32" else error == 0
 
 
 @pytest.mark.filterwarnings("error::effai.CompileWarning")
-@pytest.mark.parametrize("c,h,w,oc,k,mr,fields", [
+@pytest.mark.parametrize("c,h,w,oc,k,mr,bits,fields", [
     # two vectors, 40 channels: the second panel half empty
-    (8, 10, 12, 40, 3, "[3, 4]", dict(kc=72, mc=9, nc=64)),
+    (8, 10, 12, 40, 3, "[3, 4]", 4, dict(kc=72, mc=9, nc=64)),
     # one vector: the odd path, three k dims unrolled around c
-    (3, 9, 9, 8, 3, "[2, 7]", dict(nr=16, kc=27, mc=6, nc=16)),
+    (3, 9, 9, 8, 3, "[2, 7]", 4, dict(nr=16, kc=27, mc=6, nc=16)),
+    # 2 bits, four vectors: one byte per four channels
+    (8, 10, 12, 40, 3, "[3, 4]", 2, dict(nr=64, kc=72, mc=9, nc=64)),
 ])
-def test_four_bit_conv(c, h, w, oc, k, mr, fields):
-    """A convolution against 4-bit codes (b_bits = 4): the codes of every
-    (c, kh, kw) reduction point packed in one panel row, the output rows and
-    columns a register box."""
+def test_packed_conv(c, h, w, oc, k, mr, bits, fields):
+    """A convolution against codes packed 8 / bits to a byte (b_bits): the
+    codes of every (c, kh, kw) reduction point in one panel row, the output
+    rows and columns a register box."""
     import torch
     rng = np.random.default_rng(c * 31 + oc)
     x = rng.standard_normal((1, c, h, w)).astype(np.float32)
-    codes = rng.integers(-8, 8, (oc, c, k, k)).astype(np.int8)
-    t = tiling(mr=mr, b_bits=4, **fields)
+    half = 2 ** (bits - 1)
+    codes = rng.integers(-half, half, (oc, c, k, k)).astype(np.int8)
+    t = tiling(mr=mr, b_bits=bits, **fields)
     args = f'%x: tensor<1x{c}x{h}x{w}xf32> {{effai.name = "x"}}'
     text = conv_function(args, c, h, w, oc, k, k, 1, t, codes=True) + f"""{{-#
   dialect_resources: {{

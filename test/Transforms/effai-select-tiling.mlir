@@ -429,8 +429,9 @@ module attributes {effai.target = #target} {
 // x 4096 steps x (8 FMAs + 8 x 0.5 decode ops: the lookups replace the
 // conversion, the high nibble adds a shift) / 2 ports = 6 cycles, is 65.5
 // us. At batch 64 the layer is compute-bound and the decode only adds:
-// the codes stay a byte each. Codes that do not fit 4 bits (9) are never
-// packed.
+// the codes stay a byte each. Ternary codes (1) fit 2 bits, four to a
+// byte: 1048576 + 20480 B = 71.27 us. Codes that do not fit 4 bits (9)
+// are never packed.
 #target = #effai.target<name = "test-avx512", kind = cpu,
     triple = "x86_64-unknown-linux-gnu", cpu = "skylake-avx512",
     features = ["avx512f"], vector_bits = 512,
@@ -447,6 +448,8 @@ module attributes {effai.target = #target} {
   // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [1], nr = 128, kc = 4096, mc = 1, nc = 128, pack_b = "compile", b_bits = 4, intensity = 3.961, bound = "DRAM", predicted_us = 141.175>
   // CHECK-LABEL: func.func @int4_batch
   // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [12], nr = 32, {{.*}}pack_b = "compile", intensity = 97.524, bound = "compute"
+  // CHECK-LABEL: func.func @ternary_gemv
+  // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [1], nr = 128, kc = 4096, mc = 1, nc = 128, pack_b = "compile", b_bits = 2, intensity = 7.847, bound = "DRAM", predicted_us = 71.27>
   // CHECK-LABEL: func.func @wide_codes
   // CHECK: effai.tiling = #effai.tiling<kernel = "contraction", lanes = 16, mr = [1], nr = 128, kc = 4096, mc = 1, nc = 128, pack_b = "compile", intensity = 1.99, bound = "DRAM", predicted_us = 280.986>
   func.func @int4_gemv(%x: tensor<1x4096xf32>) -> tensor<1x1024xf32> {
@@ -476,6 +479,20 @@ module attributes {effai.target = #target} {
       linalg.yield %s : f32
     } -> tensor<64x1024xf32>
     return %y : tensor<64x1024xf32>
+  }
+  func.func @ternary_gemv(%x: tensor<1x4096xf32>) -> tensor<1x1024xf32> {
+    %w = arith.constant dense<1> : tensor<1024x4096xi8>
+    %zero = arith.constant 0.0 : f32
+    %e = tensor.empty() : tensor<1x1024xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1024xf32>) -> tensor<1x1024xf32>
+    %y = linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (n, k)>, affine_map<(m, k, n) -> (m, n)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x, %w : tensor<1x4096xf32>, tensor<1024x4096xi8>) outs(%f : tensor<1x1024xf32>) {
+    ^bb0(%a: f32, %b: i8, %acc: f32):
+      %bf = arith.sitofp %b : i8 to f32
+      %p = arith.mulf %a, %bf : f32
+      %s = arith.addf %acc, %p : f32
+      linalg.yield %s : f32
+    } -> tensor<1x1024xf32>
+    return %y : tensor<1x1024xf32>
   }
   func.func @wide_codes(%x: tensor<1x4096xf32>) -> tensor<1x1024xf32> {
     %w = arith.constant dense<9> : tensor<1024x4096xi8>

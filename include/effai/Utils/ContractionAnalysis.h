@@ -64,13 +64,14 @@ enum class InputWidening { None, Signed8, Unsigned8 };
 std::optional<InputWidening> getInputWidening(linalg::LinalgOp op,
                                               unsigned index);
 
-/// Whether i8 codes read with `widening` (Signed8 or Unsigned8) all fit 4
-/// bits ([-8, 7] or [0, 15]): then the kernels can store them two to a byte.
-bool fitFourBits(ArrayRef<char> codes, InputWidening widening);
+/// Whether i8 codes read with `widening` (Signed8 or Unsigned8) all fit
+/// `bits` bits ([-2^(bits-1), 2^(bits-1)) or [0, 2^bits)): then the kernels
+/// can store 8 / bits of them in a byte.
+bool fitBits(ArrayRef<char> codes, InputWidening widening, int64_t bits);
 
-/// Whether input `index` of `op` is a constant of i8 codes, widened in the
-/// body, that all fit 4 bits.
-bool hasFourBitCodes(linalg::LinalgOp op, unsigned index);
+/// The fewest bits, 2 or 4, that every code of input `index` of `op` fits
+/// when it is a constant of i8 codes widened in the body; 0 otherwise.
+int64_t getPackableCodeBits(linalg::LinalgOp op, unsigned index);
 
 /// Whether the register-blocked kernels take `op`'s element types: f32 or
 /// i32 results, inputs of the result's type or 8-bit codes widened in the

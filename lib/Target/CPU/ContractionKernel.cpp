@@ -38,11 +38,12 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
-#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cstring>
 #include "mlir/IR/SymbolTable.h"
@@ -354,8 +355,10 @@ private:
                  int64_t row);
   Value laneMask(OpBuilder &b, Value n0, int64_t v);
   Value loadB(OpBuilder &b, const Point &point, Value n0, int64_t v);
-  /// Vector v of the tile's codes from 4-bit packed B, as i32.
-  Value loadNibbles(OpBuilder &b, const Point &point, Value n0, int64_t v);
+  /// Vector v of the tile's codes from packed B (b_bits), as i32.
+  Value loadPackedCodes(OpBuilder &b, const Point &point, Value n0, int64_t v);
+  /// The codes in slot `slot` of each of `bytes` (b_bits wide), as i32.
+  Value decodeCodes(OpBuilder &b, Value bytes, int64_t slot);
   /// Indices of the packed B panel row holding `point`'s k for the tile at
   /// n0, before the element index within the row.
   SmallVector<Value> packedRowIndices(OpBuilder &b, const Point &point,
@@ -399,7 +402,8 @@ private:
                               Value n0, int64_t v);
   bool packA = false;
   Value packedB; // [batch...][N/nr][K][nr], or null: B read in place
-  // 4: packed B holds i8 codes two to a byte ([batch...][N/nr][K][nr/2]).
+  // 4 or 2: packed B holds i8 codes 8 / bBits to a byte
+  // ([batch...][N/nr][K][nr * bBits / 8]).
   int64_t bBits = 0;
   VectorType vectorType;
   Type elementType;
@@ -600,12 +604,15 @@ LogicalResult KernelEmitter::analyze(std::string &reason) {
     return failure();
   }
   bBits = tiling.getBBits();
-  if (bBits == 4) {
+  if (bBits) {
     std::optional<ConstantGlobal> codes = getConstantGlobal(inputB);
     if (widenB == InputWidening::None || !codes ||
-        !fitFourBits(codes->data(), widenB)) {
-      reason = "b_bits = 4 needs constant i8 codes in [-8, 7] (or [0, 15] "
-               "when read unsigned)";
+        !fitBits(codes->data(), widenB, bBits)) {
+      int64_t half = int64_t(1) << (bBits - 1);
+      reason = llvm::formatv("b_bits = {0} needs constant i8 codes in [{1}, "
+                             "{2}] (or [0, {3}] when read unsigned)",
+                             bBits, -half, half - 1, 2 * half - 1)
+                   .str();
       return failure();
     }
   }
@@ -657,8 +664,8 @@ Value KernelEmitter::laneMask(OpBuilder &b, Value n0, int64_t v) {
 
 Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
                            int64_t v) {
-  if (bBits == 4) {
-    Value codes = loadNibbles(b, point, n0, v);
+  if (bBits) {
+    Value codes = loadPackedCodes(b, point, n0, v);
     if (isa<IntegerType>(elementType))
       return codes;
     // Exact either way: the i32 holds the signed or unsigned code.
@@ -713,49 +720,61 @@ KernelEmitter::packedRowIndices(OpBuilder &b, const Point &point, Value n0) {
   return indices;
 }
 
-Value KernelEmitter::loadNibbles(OpBuilder &b, const Point &point, Value n0,
-                                 int64_t v) {
-  // Byte j of a panel row holds the codes of columns j (low nibble) and
-  // j + nr/2 (high). The bytes are widened to i32 first: x86 has no byte
-  // shifts, and an i32 shift is one instruction.
+Value KernelEmitter::decodeCodes(OpBuilder &b, Value bytes, int64_t slot) {
+  // Slot q of a byte holds bits [q * w, (q + 1) * w). The bytes are widened
+  // to i32 first: x86 has no byte shifts, and an i32 shift is one
+  // instruction.
   bool isSigned = widenB == InputWidening::Signed8;
-  auto nibbles = [&](Value bytes, bool high) -> Value {
-    auto byteType = cast<VectorType>(bytes.getType());
-    auto wideType = byteType.clone(b.getI32Type());
-    Value wide =
-        isSigned ? arith::ExtSIOp::create(b, loc, wideType, bytes).getResult()
-                 : arith::ExtUIOp::create(b, loc, wideType, bytes).getResult();
-    auto splat = [&](int64_t c) -> Value {
-      return arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(wideType, b.getI32IntegerAttr(c)));
-    };
-    if (high)
-      return isSigned
-                 ? arith::ShRSIOp::create(b, loc, wide, splat(4)).getResult()
-                 : arith::ShRUIOp::create(b, loc, wide, splat(4)).getResult();
-    if (!isSigned)
-      return arith::AndIOp::create(b, loc, wide, splat(15));
-    return arith::ShRSIOp::create(
-        b, loc, arith::ShLIOp::create(b, loc, wide, splat(28)), splat(28));
+  auto wideType = cast<VectorType>(bytes.getType()).clone(b.getI32Type());
+  Value wide =
+      isSigned ? arith::ExtSIOp::create(b, loc, wideType, bytes).getResult()
+               : arith::ExtUIOp::create(b, loc, wideType, bytes).getResult();
+  auto splat = [&](int64_t c) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(wideType, b.getI32IntegerAttr(c)));
   };
+  int64_t low = slot * bBits;
+  bool top = low + bBits == 8; // the byte's extension fills the bits above
+  if (isSigned) {
+    if (top)
+      return arith::ShRSIOp::create(b, loc, wide, splat(low));
+    Value up = arith::ShLIOp::create(b, loc, wide, splat(32 - bBits - low));
+    return arith::ShRSIOp::create(b, loc, up, splat(32 - bBits));
+  }
+  Value shifted =
+      low ? arith::ShRUIOp::create(b, loc, wide, splat(low)).getResult() : wide;
+  if (top)
+    return shifted;
+  return arith::AndIOp::create(b, loc, shifted, splat((1 << bBits) - 1));
+}
+
+Value KernelEmitter::loadPackedCodes(OpBuilder &b, const Point &point, Value n0,
+                                     int64_t v) {
+  // Byte j of a panel row holds the codes of columns j + q * nr / perByte
+  // in its slots q.
+  int64_t perByte = 8 / bBits;
   SmallVector<Value> indices = packedRowIndices(b, point, n0);
-  int64_t half = vectorsPerTile / 2;
-  if (vectorsPerTile % 2 == 0) {
-    // Vector v and v + half share the bytes of vector v % half.
-    indices.push_back(index(b, (v % half) * lanes));
+  int64_t groups = vectorsPerTile / perByte;
+  if (vectorsPerTile % perByte == 0) {
+    // Vector v reads slot v / groups of the bytes of vector v % groups.
+    indices.push_back(index(b, (v % groups) * lanes));
     Value bytes = vector::LoadOp::create(
         b, loc, VectorType::get({lanes}, b.getI8Type()), packedB, indices);
-    return nibbles(bytes, v >= half);
+    return decodeCodes(b, bytes, v / groups);
   }
-  // An odd number of vectors: the row's nr/2 bytes give both halves of the
-  // row, joined, and vector v is a slice of it.
+  // Otherwise the row's nr / perByte bytes give every slot, joined into the
+  // row, and vector v is a slice of it.
   indices.push_back(index(b, 0));
   Value bytes = vector::LoadOp::create(
-      b, loc, VectorType::get({nr / 2}, b.getI8Type()), packedB, indices);
-  Value low = nibbles(bytes, false);
-  Value high = nibbles(bytes, true);
-  SmallVector<int64_t> joined = llvm::to_vector(llvm::seq<int64_t>(0, nr));
-  Value row = vector::ShuffleOp::create(b, loc, low, high, joined);
+      b, loc, VectorType::get({nr / perByte}, b.getI8Type()), packedB, indices);
+  Value row = decodeCodes(b, bytes, 0);
+  for (int64_t slot = 1; slot < perByte; ++slot) {
+    Value next = decodeCodes(b, bytes, slot);
+    int64_t length = cast<VectorType>(row.getType()).getDimSize(0);
+    SmallVector<int64_t> joined =
+        llvm::to_vector(llvm::seq<int64_t>(0, length + nr / perByte));
+    row = vector::ShuffleOp::create(b, loc, row, next, joined);
+  }
   return vector::ExtractStridedSliceOp::create(
       b, loc, row, ArrayRef<int64_t>{v * lanes}, ArrayRef<int64_t>{lanes},
       ArrayRef<int64_t>{1});
@@ -872,17 +891,22 @@ void KernelEmitter::packConstantB(Operation *anchor) {
       }
     }
   }
-  if (bBits == 4) {
-    // Each panel row of nr codes becomes nr/2 bytes: column j in the low
-    // nibble of byte j, column j + nr/2 in the high one.
-    std::vector<char> nibbles(packed.size() / 2);
+  if (bBits) {
+    // Each panel row of nr codes becomes nr / perByte bytes: column
+    // j + q * nr / perByte in slot q of byte j.
+    int64_t perByte = 8 / bBits, rowBytes = nr / perByte;
+    std::vector<char> slots(packed.size() / perByte);
     for (size_t row = 0; row < packed.size() / nr; ++row)
-      for (int64_t j = 0; j < nr / 2; ++j)
-        nibbles[row * nr / 2 + j] = static_cast<char>(
-            (packed[row * nr + j] & 0xF) |
-            (static_cast<uint8_t>(packed[row * nr + j + nr / 2]) << 4));
-    packed = std::move(nibbles);
-    shape.back() = nr / 2;
+      for (int64_t j = 0; j < rowBytes; ++j) {
+        unsigned byte = 0;
+        for (int64_t q = 0; q < perByte; ++q)
+          byte |= (static_cast<uint8_t>(packed[row * nr + j + q * rowBytes]) &
+                   ((1u << bBits) - 1))
+                  << (q * bBits);
+        slots[row * rowBytes + j] = static_cast<char>(byte);
+      }
+    packed = std::move(slots);
+    shape.back() = rowBytes;
   }
   auto tensorType = RankedTensorType::get(shape, storedType);
   auto memrefType = MemRefType::get(shape, storedType);

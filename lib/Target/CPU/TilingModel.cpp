@@ -69,9 +69,10 @@ struct Problem {
   int64_t epilogueOps = 0;     // vector ops of the fused consumer
   double macCost = 1.0;        // issue cost of a vector MAC, in FMAs
   double decodeOps = 0;        // extra ops per loaded B vector (4-bit codes)
-  // B holds 4-bit codes: an odd number of vectors decodes through a
-  // shuffle of the whole row, so even numbers are taken.
-  bool fourBitB = false;
+  // B holds codes of this many bits (2 or 4; 0: a byte each). A number of
+  // vectors that is not a multiple of the codes a byte holds decodes
+  // through shuffles of the whole row, so multiples are taken.
+  int64_t codeBits = 0;
 };
 
 /// Cycles of one reduction step of a tile with `rows` rows and `vectors`
@@ -156,8 +157,11 @@ Candidate chooseRegisterTile(const Machine &m, Problem &p) {
        ++vectors) {
     if ((vectors - 1) * m.lanes >= p.n)
       break;
-    if (p.fourBitB && vectors % 2 == 1 && p.n > m.lanes)
-      continue;
+    if (p.codeBits) {
+      int64_t perByte = 8 / p.codeBits;
+      if (vectors % perByte != 0 && (perByte - 1) * m.lanes < p.n)
+        continue;
+    }
     int64_t maxRows = std::min<int64_t>(maxAccumulators / vectors, 16);
     if (p.boxDims.size() == 1) {
       int64_t range = p.dims.ranges[p.boxDims[0]];
@@ -310,29 +314,36 @@ bool mlir::effai::isCPUUnrolledCandidate(linalg::LinalgOp op,
 
 namespace {
 
-/// Vector ops that 4-bit codes add to the decode of one loaded vector of
-/// B, against i8 codes (whose conversion, the same either way, the model
-/// leaves out): the shifts that take each nibble out, averaged over the low
-/// and the high one. With AVX-512's 16-entry permute
-/// (effai-lower-code-lookups) a table lookup gives a nibble's value in
-/// place of the conversion, so only the high nibble's shift is left (under
-/// f32), or a lookup for the low and a shift for the high one (under i32,
-/// where i8 codes need no op).
-double getFourBitDecodeOps(linalg::LinalgOp op, const Machine &m) {
+/// Vector ops that codes of `bits` bits add to the decode of one loaded
+/// vector of B, against i8 codes (whose conversion, the same either way,
+/// the model leaves out): the shifts that take each code out of its byte,
+/// averaged over its slots (4 bits: a low nibble costs two shifts signed,
+/// a mask unsigned; a high one a shift; 2 bits: middle slots a shift more).
+/// With AVX-512's 16-entry permute (effai-lower-code-lookups) a table
+/// lookup of the byte's low 4 bits gives a code's value in place of the
+/// conversion: only slots above them need a shift (under f32), and under
+/// i32, where i8 codes need no op, each slot costs its lookup or shift.
+double getCodeDecodeOps(linalg::LinalgOp op, const Machine &m, int64_t bits) {
   bool toFloat = isa<FloatType>(
       getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType()));
-  if (m.lanes == 16 && m.target.hasFeature("avx512f"))
-    return toFloat ? 0.5 : 1.0;
-  return getInputWidening(op, 1) == InputWidening::Signed8 ? 1.5 : 1.0;
+  if (m.lanes == 16 && m.target.hasFeature("avx512f")) {
+    if (toFloat)
+      return 0.5;
+    return bits == 4 ? 1.0 : 1.25;
+  }
+  bool isSigned = getInputWidening(op, 1) == InputWidening::Signed8;
+  if (bits == 4)
+    return isSigned ? 1.5 : 1.0;
+  return isSigned ? 1.75 : 1.5;
 }
 
-/// The tiling of a kernel contraction with B's codes as stored, or (with
-/// `fourBitB`) packed two to a byte.
+/// The tiling of a kernel contraction with B's codes as stored (`codeBits`
+/// 0) or packed at `codeBits` bits.
 TilingAttr selectContractionTiling(linalg::LinalgOp op,
                                    const ContractionDims &dims,
                                    const OpCost &cost, TargetAttr target,
                                    int64_t maxThreads, bool epilogue,
-                                   bool fourBitB) {
+                                   int64_t codeBits) {
   Machine machine(target);
   MLIRContext *context = op.getContext();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -359,9 +370,9 @@ TilingAttr selectContractionTiling(linalg::LinalgOp op,
       peaks.getInt32() > 0)
     p.macCost = double(peaks.getFp32()) / double(peaks.getInt32());
 
-  p.fourBitB = fourBitB;
-  if (fourBitB)
-    p.decodeOps = getFourBitDecodeOps(op, machine);
+  p.codeBits = codeBits;
+  if (codeBits)
+    p.decodeOps = getCodeDecodeOps(op, machine, codeBits);
   Candidate tile = chooseRegisterTile(machine, p);
   bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   // u8 x s8 dot products (AVX-512 VNNI): one instruction per four values
@@ -369,7 +380,7 @@ TilingAttr selectContractionTiling(linalg::LinalgOp op,
   int64_t dot = 1;
   // (B is packed into [N/nr][K/4][nr][4] at compile time: a constant.)
   std::optional<unsigned> dotDim = getDotProductDim(op, dims);
-  if (dotDim && !fourBitB && target.hasFeature("avx512vnni") &&
+  if (dotDim && !codeBits && target.hasFeature("avx512vnni") &&
       machine.lanes == 16 && peaks.getInt8() > 0 && constantB) {
     Problem grouped = p;
     int64_t range = dims.ranges[*dotDim];
@@ -438,12 +449,11 @@ TilingAttr selectContractionTiling(linalg::LinalgOp op,
   if (dot != 1 || getInputWidening(op, 0) != InputWidening::None)
     packA = false;
   StringRef packB = constantB ? "compile" : "none";
-  int64_t bBits = fourBitB ? 4 : 0;
 
   // Traffic per memory level (bytes), from the loop nest's reuse.
   double aBytes = getBytes(op.getDpsInputOperand(0)->get());
-  double bBytes =
-      getBytes(op.getDpsInputOperand(1)->get()) * (bBits == 4 ? 0.5 : 1.0);
+  double bBytes = getBytes(op.getDpsInputOperand(1)->get()) *
+                  (codeBits ? double(codeBits) / 8 : 1.0);
   double cBytes = getBytes(op.getDpsInitOperand(0)->get());
   double tilesN = llvm::divideCeil(p.n, nr);
   double blocksM = llvm::divideCeil(mRange, mc);
@@ -541,7 +551,7 @@ TilingAttr selectContractionTiling(linalg::LinalgOp op,
   double intensity = double(cost.getOps()) / std::max(1.0, traffic.back());
   StringRef bound = getBound(machine, bestComputeUs, bestLevelUs);
   return TilingAttr::get(context, "contraction", lanes, tile.box, nr, dot, kc,
-                         mc, nc, packA, packB, bBits, threads, parallel,
+                         mc, nc, packA, packB, codeBits, threads, parallel,
                          epilogue, std::round(intensity * 1000) / 1000, bound,
                          std::round(best * 1000) / 1000);
 }
@@ -551,25 +561,29 @@ TilingAttr selectContractionTiling(linalg::LinalgOp op,
 TilingAttr mlir::effai::selectCPUContractionTiling(
     linalg::LinalgOp op, const ContractionDims &dims, const OpCost &cost,
     TargetAttr target, int64_t maxThreads, bool epilogue) {
-  TilingAttr asStored = selectContractionTiling(op, dims, cost, target,
-                                                maxThreads, epilogue, false);
-  // Codes that all fit 4 bits (int4 weights, small power-of-two sums) may
-  // be packed two to a byte: half the bytes for a costlier decode, which
-  // pays where the weight bytes bound the time (batch-1 layers). Within
-  // 2% (the model's resolution) the smaller weight wins. Not against dot
-  // products: a vpdpbusd takes four codes a lane in one instruction, while
-  // unpacked nibbles need a decode and a widened i32 multiply each (on
-  // AVX-512 VNNI, a 4096 x 4096 u8 layer at batch 1 measured 617 us on
-  // dot products, 809 us packed).
-  if (!hasFourBitCodes(op, 1) || asStored.getDot() != 1 ||
-      asStored.getLanes() % 2 != 0) // a byte holds two lanes' codes
-    return asStored;
-  TilingAttr packed = selectContractionTiling(op, dims, cost, target,
-                                              maxThreads, epilogue, true);
-  return double(packed.getPredictedUs()) <=
-                 1.02 * double(asStored.getPredictedUs())
-             ? packed
-             : asStored;
+  TilingAttr asStored =
+      selectContractionTiling(op, dims, cost, target, maxThreads, epilogue, 0);
+  // Codes that all fit 4 or 2 bits (int4, int3, ternary weights, small
+  // power-of-two sums) may be packed two or four to a byte: fewer bytes
+  // for a costlier decode, which pays where the weight bytes bound the
+  // time (batch-1 layers). Within 2% (the model's resolution) the smaller
+  // weight wins. Not against dot products: a vpdpbusd takes four codes a
+  // lane in one instruction, while unpacked codes need a decode and a
+  // widened i32 multiply each (on AVX-512 VNNI, a 4096 x 4096 u8 layer at
+  // batch 1 measured 617 us on dot products, 809 us at 4 bits).
+  int64_t fewest = getPackableCodeBits(op, 1);
+  TilingAttr best = asStored;
+  if (!fewest || asStored.getDot() != 1)
+    return best;
+  for (int64_t bits : {4, 2}) {
+    if (bits < fewest || asStored.getLanes() % (8 / bits) != 0)
+      continue;
+    TilingAttr packed = selectContractionTiling(op, dims, cost, target,
+                                                maxThreads, epilogue, bits);
+    if (double(packed.getPredictedUs()) <= 1.02 * double(best.getPredictedUs()))
+      best = packed;
+  }
+  return best;
 }
 
 namespace {

@@ -101,13 +101,17 @@ func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "fft", 
 func.func private @f() attributes {a = #effai.conv_algorithm<algorithm = "direct", direct_us = 1.0, winograd_us = -1.0>}
 
 // -----
-// expected-error @+1 {{tiling: b_bits must be 0 (as stored) or 4, got 2}}
-func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, pack_b = "compile", b_bits = 2, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+// expected-error @+1 {{tiling: b_bits must be 0 (as stored), 2 or 4, got 3}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, pack_b = "compile", b_bits = 3, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 
 // -----
-// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile", dot = 1 and an even nr}}
+// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile", dot = 1 and nr a multiple of 2}}
 func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 16, mr = [4], nr = 32, kc = 8, mc = 4, nc = 32, b_bits = 4, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 
 // -----
-// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile", dot = 1 and an even nr}}
+// expected-error @+1 {{tiling: b_bits = 4 needs a contraction with pack_b = "compile", dot = 1 and nr a multiple of 2}}
 func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 1, mr = [4], nr = 3, kc = 8, mc = 4, nc = 3, pack_b = "compile", b_bits = 4, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{tiling: b_bits = 2 needs a contraction with pack_b = "compile", dot = 1 and nr a multiple of 4}}
+func.func private @f() attributes {t = #effai.tiling<kernel = "contraction", lanes = 2, mr = [4], nr = 6, kc = 8, mc = 4, nc = 6, pack_b = "compile", b_bits = 2, intensity = 1.0, bound = "compute", predicted_us = 1.0>}

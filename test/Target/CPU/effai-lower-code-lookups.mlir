@@ -1,5 +1,5 @@
 // effai-lower-code-lookups selects one 16-entry permute (vpermps, vpermd)
-// for the 4-bit code decodes that b_bits = 4 kernels write, where
+// for the code decodes that b_bits = 4 and 2 kernels write, where
 // #effai.target has AVX-512; elsewhere the shifts stay.
 // RUN: %effai_opt %s --effai-lower-code-lookups --split-input-file | FileCheck %s
 
@@ -122,6 +122,83 @@ module attributes {effai.target = #avx512} {
     return %lowf, %highf, %stays, %bothf, %product
         : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>,
           vector<16xi32>
+  }
+}
+
+// -----
+// 2-bit codes (four a byte): a field in the low 4 bits is looked up as the
+// byte stands, from a table of that field's values (slot 0: 0 1 -2 -1
+// repeated; slot 1: each value four times); the fields above take one
+// shift by 4 (slot 2, in place of two) or keep their own (the top slot).
+// Unsigned fields alike, masks and all.
+// CHECK-LABEL: func.func @two_bit
+// CHECK-SAME: (%[[BYTES:.*]]: vector<16xi8>)
+// CHECK-DAG: %[[U1:.*]] = arith.constant dense<[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 2.000000e+00, 3.000000e+00, 3.000000e+00, 3.000000e+00, 3.000000e+00]> : vector<16xf32>
+// CHECK-DAG: %[[U0:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]> : vector<16xf32>
+// CHECK-DAG: %[[S1:.*]] = arith.constant dense<[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, 1.000000e+00, -2.000000e+00, -2.000000e+00, -2.000000e+00, -2.000000e+00, -1.000000e+00, -1.000000e+00, -1.000000e+00, -1.000000e+00]> : vector<16xf32>
+// CHECK-DAG: %[[S0:.*]] = arith.constant dense<[0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00, 0.000000e+00, 1.000000e+00, -2.000000e+00, -1.000000e+00]> : vector<16xf32>
+// CHECK-DAG: %[[C4:.*]] = arith.constant dense<4> : vector<16xi32>
+// CHECK-DAG: %[[C6:.*]] = arith.constant dense<6> : vector<16xi32>
+// CHECK: %[[S:.*]] = arith.extsi %[[BYTES]]
+// CHECK-NEXT: %[[F0:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[S0]], %[[S]])
+// CHECK-NEXT: %[[F1:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[S1]], %[[S]])
+// CHECK-NEXT: %[[D2:.*]] = arith.shrui %[[S]], %[[C4]]
+// CHECK-NEXT: %[[F2:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[S0]], %[[D2]])
+// CHECK-NEXT: %[[D3:.*]] = arith.shrsi %[[S]], %[[C6]]
+// CHECK-NEXT: %[[F3:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[S0]], %[[D3]])
+// CHECK-NEXT: %[[Z:.*]] = arith.extui %[[BYTES]]
+// CHECK-NEXT: %[[G0:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[U0]], %[[Z]])
+// CHECK-NEXT: %[[G1:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[U1]], %[[Z]])
+// CHECK-NEXT: %[[E2:.*]] = arith.shrui %[[Z]], %[[C4]]
+// CHECK-NEXT: %[[G2:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[U0]], %[[E2]])
+// CHECK-NEXT: %[[E3:.*]] = arith.shrui %[[Z]], %[[C6]]
+// CHECK-NEXT: %[[G3:.*]] = llvm.call_intrinsic "llvm.x86.avx512.permvar.sf.512"(%[[U0]], %[[E3]])
+// CHECK-NEXT: return %[[F0]], %[[F1]], %[[F2]], %[[F3]], %[[G0]], %[[G1]], %[[G2]], %[[G3]]
+#avx512 = #effai.target<name = "avx512", kind = cpu,
+    triple = "x86_64-unknown-linux-gnu", cpu = "skylake-avx512",
+    features = ["avx512f"], vector_bits = 512,
+    vector_registers = 32, fma_latency = 4, fma_per_cycle = 2,
+    loads_per_cycle = 2, clock_ghz = 3.0, cores = 1,
+    peaks = <fp32 = 192.0, bf16 = 0.0, int8 = 0.0, int32 = 96.0>,
+    memory = [#effai.memory<name = "DRAM", size = 17179869184, line = 64, ways = 0, shared_by = 1, bandwidth = 15.0, shared_bandwidth = 15.0>],
+    fork_join_us = 2.0>
+module attributes {effai.target = #avx512} {
+  func.func @two_bit(%bytes: vector<16xi8>)
+      -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>,
+          vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+    %c2 = arith.constant dense<2> : vector<16xi32>
+    %c3 = arith.constant dense<3> : vector<16xi32>
+    %c4 = arith.constant dense<4> : vector<16xi32>
+    %c6 = arith.constant dense<6> : vector<16xi32>
+    %c26 = arith.constant dense<26> : vector<16xi32>
+    %c28 = arith.constant dense<28> : vector<16xi32>
+    %c30 = arith.constant dense<30> : vector<16xi32>
+    %s = arith.extsi %bytes : vector<16xi8> to vector<16xi32>
+    %u0 = arith.shli %s, %c30 : vector<16xi32>
+    %s0 = arith.shrsi %u0, %c30 : vector<16xi32>
+    %f0 = arith.sitofp %s0 : vector<16xi32> to vector<16xf32>
+    %u1 = arith.shli %s, %c28 : vector<16xi32>
+    %s1 = arith.shrsi %u1, %c30 : vector<16xi32>
+    %f1 = arith.sitofp %s1 : vector<16xi32> to vector<16xf32>
+    %u2 = arith.shli %s, %c26 : vector<16xi32>
+    %s2 = arith.shrsi %u2, %c30 : vector<16xi32>
+    %f2 = arith.sitofp %s2 : vector<16xi32> to vector<16xf32>
+    %s3 = arith.shrsi %s, %c6 : vector<16xi32>
+    %f3 = arith.sitofp %s3 : vector<16xi32> to vector<16xf32>
+    %z = arith.extui %bytes : vector<16xi8> to vector<16xi32>
+    %z0 = arith.andi %z, %c3 : vector<16xi32>
+    %g0 = arith.sitofp %z0 : vector<16xi32> to vector<16xf32>
+    %d1 = arith.shrui %z, %c2 : vector<16xi32>
+    %z1 = arith.andi %d1, %c3 : vector<16xi32>
+    %g1 = arith.sitofp %z1 : vector<16xi32> to vector<16xf32>
+    %d2 = arith.shrui %z, %c4 : vector<16xi32>
+    %z2 = arith.andi %d2, %c3 : vector<16xi32>
+    %g2 = arith.uitofp %z2 : vector<16xi32> to vector<16xf32>
+    %z3 = arith.shrui %z, %c6 : vector<16xi32>
+    %g3 = arith.sitofp %z3 : vector<16xi32> to vector<16xf32>
+    return %f0, %f1, %f2, %f3, %g0, %g1, %g2, %g3
+        : vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>,
+          vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>
   }
 }
 

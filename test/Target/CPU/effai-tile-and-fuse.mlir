@@ -759,3 +759,82 @@ func.func @four_bit_too_wide(%a: memref<2x2xf32>, %c: memref<2x16xf32>) {
   }
   return
 }
+
+// -----
+// b_bits = 2 (ternary codes): four codes a byte, column j + 4q of a panel
+// row in bits [2q, 2q + 2) of byte j (row k = 0: codes 1, 0, -2, 1 of
+// columns 0, 4, 8, 12 -> 0b01100001 = 97). With four vectors each step
+// loads the row's 4 bytes once; slot q is sign-extended by shifts left by
+// 30 - 2q and right by 30, the top one by a shift right by 6.
+// CHECK-LABEL: memref.global "private" constant @ternary_packed : memref<1x2x4xi8> = dense<{{\[\[\[}}97, -28, 7, 30], [-76, -76, -76, -76]]]>
+// CHECK-LABEL: func.func @ternary_codes
+// CHECK-DAG: %[[C6:.*]] = arith.constant dense<6> : vector<4xi32>
+// CHECK-DAG: %[[C26:.*]] = arith.constant dense<26> : vector<4xi32>
+// CHECK-DAG: %[[C28:.*]] = arith.constant dense<28> : vector<4xi32>
+// CHECK-DAG: %[[C30:.*]] = arith.constant dense<30> : vector<4xi32>
+// CHECK: scf.for {{.*}} -> (vector<4xf32>, vector<4xf32>, vector<4xf32>, vector<4xf32>)
+// CHECK: %[[W0:.*]] = arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
+// CHECK: %[[U0:.*]] = arith.shli %[[W0]], %[[C30]] : vector<4xi32>
+// CHECK: arith.shrsi %[[U0]], %[[C30]] : vector<4xi32>
+// CHECK: %[[W1:.*]] = arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
+// CHECK: %[[U1:.*]] = arith.shli %[[W1]], %[[C28]] : vector<4xi32>
+// CHECK: arith.shrsi %[[U1]], %[[C30]] : vector<4xi32>
+// CHECK: %[[W2:.*]] = arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
+// CHECK: %[[U2:.*]] = arith.shli %[[W2]], %[[C26]] : vector<4xi32>
+// CHECK: arith.shrsi %[[U2]], %[[C30]] : vector<4xi32>
+// CHECK: %[[W3:.*]] = arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
+// CHECK: arith.shrsi %[[W3]], %[[C6]] : vector<4xi32>
+memref.global "private" constant @ternary : memref<2x16xi8> =
+    dense<[[1, 0, -1, -2, 0, 1, 1, -1, -2, -2, 0, 1, 1, -1, 0, 0],
+           [0, 0, 0, 0, 1, 1, 1, 1, -1, -1, -1, -1, -2, -2, -2, -2]]>
+func.func @ternary_codes(%a: memref<3x2xf32>, %c: memref<3x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @ternary : memref<2x16xi8>
+  linalg.fill ins(%zero : f32) outs(%c : memref<3x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<3x2xf32>, memref<2x16xi8>)
+      outs(%c : memref<3x16xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 4, mr = [1], nr = 16, kc = 2, mc = 1, nc = 16,
+          pack_b = "compile", b_bits = 2, intensity = 1.0,
+          bound = "compute", predicted_us = 1.0>} {
+  ^bb0(%x: f32, %w: i8, %acc: f32):
+    %wf = arith.sitofp %w : i8 to f32
+    %p = arith.mulf %x, %wf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+// b_bits = 2 on codes that need 4 bits (2): no kernel.
+memref.global "private" constant @wide_for_two_bits : memref<2x16xi8> =
+    dense<[[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+           [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -2]]>
+func.func @two_bit_overflow(%a: memref<2x2xf32>, %c: memref<2x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.get_global @wide_for_two_bits : memref<2x16xi8>
+  linalg.fill ins(%zero : f32) outs(%c : memref<2x16xf32>)
+  // expected-warning @+1 {{effai-tile-and-fuse: keeping loops: b_bits = 2 needs constant i8 codes in [-2, 1] (or [0, 3] when read unsigned)}}
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>,
+                                   affine_map<(m, k, n) -> (k, n)>,
+                                   affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<2x2xf32>, memref<2x16xi8>)
+      outs(%c : memref<2x16xf32>)
+      attrs = {effai.tiling = #effai.tiling<kernel = "contraction",
+          lanes = 4, mr = [2], nr = 16, kc = 2, mc = 2, nc = 16,
+          pack_b = "compile", b_bits = 2, intensity = 1.0,
+          bound = "compute", predicted_us = 1.0>} {
+  ^bb0(%x: f32, %w: i8, %acc: f32):
+    %wf = arith.sitofp %w : i8 to f32
+    %p = arith.mulf %x, %wf : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}

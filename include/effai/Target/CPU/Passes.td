@@ -140,10 +140,10 @@ def ApproximateMath : Pass<"effai-approximate-math"> {
 
 def LowerCodeLookups : Pass<"effai-lower-code-lookups"> {
   let summary = "Select 16-entry table lookups (AVX-512 `vpermps`, "
-                "`vpermd`) for the 4-bit code decodes kernels emit";
+                "`vpermd`) for the packed-code decodes kernels emit";
   let description = [{
-    Kernels over weight codes packed two to a byte (`b_bits = 4` in their
-    tiling) decode each nibble as what it computes, in pure vector ops:
+    Kernels over weight codes packed 2 or 4 to a byte (`b_bits` in their
+    tiling) decode each code as what it computes, in pure vector ops:
 
     ```mlir
     %w = arith.extsi %bytes : vector<16xi8> to vector<16xi32>
@@ -153,14 +153,17 @@ def LowerCodeLookups : Pass<"effai-lower-code-lookups"> {
     %f = arith.sitofp %low : vector<16xi32> to vector<16xf32>
     ```
 
-    (unsigned codes: `arith.andi %w, 15` and `arith.shrui %w, 4` of a
-    zero extension, then `uitofp`). Where the module's `#effai.target` has
-    `avx512f`, the conversion of a 16-lane decoded nibble to f32 becomes
-    one `llvm.x86.avx512.permvar.sf.512` from a table of the 16 code
-    values (the permute reads only an index's low 4 bits, so the low
-    nibble needs no shifts), and a signed low nibble kept as i32 (integer
-    accumulators) one `llvm.x86.avx512.permvar.si.512`. Exact: the table
-    holds every code's value. Other targets keep the shifts.
+    (2-bit codes: `shli` by 28 - 2q and `shrsi` by 30 for slot q, `shrsi`
+    by 6 for the top one; unsigned codes: `arith.andi` with 15 or 3 after
+    an `arith.shrui`, of a zero extension, converted with `sitofp` or
+    `uitofp`). Where the module's `#effai.target` has `avx512f`, the
+    conversion of 16 such lanes to f32 becomes one
+    `llvm.x86.avx512.permvar.sf.512` from a table of the values the lane's
+    low 4 bits stand for (the permute reads only those, so a code in them
+    needs no shifts, and one above them a single shift by 4), and a signed
+    code in the low 4 bits kept as i32 (integer accumulators) one
+    `llvm.x86.avx512.permvar.si.512`. Exact: the table holds every code's
+    value. Other targets keep the shifts.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::arith::ArithDialect"];

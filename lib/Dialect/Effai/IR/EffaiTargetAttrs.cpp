@@ -335,13 +335,15 @@ LogicalResult TilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "tiling: pack_b must be none, compile or runtime, "
                           "got '"
                        << packB << "'";
-  if (bBits != 0 && bBits != 4)
-    return emitError() << "tiling: b_bits must be 0 (as stored) or 4, got "
+  if (bBits != 0 && bBits != 2 && bBits != 4)
+    return emitError() << "tiling: b_bits must be 0 (as stored), 2 or 4, got "
                        << bBits;
-  if (bBits == 4 && (kernel != "contraction" || packB != "compile" ||
-                     dot != 1 || nr % 2 != 0))
-    return emitError() << "tiling: b_bits = 4 needs a contraction with "
-                          "pack_b = \"compile\", dot = 1 and an even nr";
+  if (bBits != 0 && (kernel != "contraction" || packB != "compile" ||
+                     dot != 1 || nr % (8 / bBits) != 0))
+    return emitError() << "tiling: b_bits = " << bBits
+                       << " needs a contraction with pack_b = \"compile\", "
+                          "dot = 1 and nr a multiple of "
+                       << 8 / bBits;
   if (threads < 1)
     return emitError() << "tiling: threads must be positive";
   if (!llvm::is_contained({"none", "m", "n", "batch"}, parallel))

@@ -271,11 +271,13 @@ def Effai_TilingAttr : Effai_Attr<"Tiling", "tiling"> {
     says where the second input is packed into the `[N/nr][K][nr]` panels
     the micro-kernel reads (`compile`: a constant, packed at compile time;
     `runtime`; `none`: read in place); `b_bits` the bits each element of
-    the second input takes in those panels (0: as stored; 4: i8 weight
-    codes that all fit 4 bits, two to a byte, the codes of columns `j` and
-    `j + nr/2` of a panel row in the low and high nibble of its byte `j`:
-    half the bytes, decoded by shifts as they are loaded; needs
-    `pack_b = "compile"` and `dot = 1`); `pack_a` whether `[mr]`-interleaved
+    the second input takes in those panels (0: as stored; 4 or 2: i8
+    weight codes that all fit that many bits, 8 / `b_bits` to a byte, the
+    codes of columns `j + q * nr * b_bits / 8` of a panel row in bits
+    `[q * b_bits, (q + 1) * b_bits)` of its byte `j`: a half or a quarter
+    of the bytes, decoded by shifts as they are loaded; needs
+    `pack_b = "compile"`, `dot = 1` and `nr` a multiple of 8 / `b_bits`);
+    `pack_a` whether `[mr]`-interleaved
     slivers of the first input are packed at run time. `threads` is the
     number of chunks the op is split into for parallel execution (1: runs
     on the calling thread) and `parallel` the group split (`n`, `m`,
