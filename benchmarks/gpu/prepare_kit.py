@@ -50,6 +50,9 @@ LINEAR_VARIANTS = {
     "fp32": None,
     "int8": "effai-quantize{weight-bits=8}",
     "pow2": "effai-shift-quantize{terms=1 bits=4}",
+    # Integer from layer to layer (u8 x s8 -> s32): tensor cores (mma.sync)
+    # once the batch is a multiple of 16.
+    "w8a8": "integer",
 }
 
 
@@ -80,9 +83,21 @@ def resnet18_module(batch):
 
 def linear_module(batch, features, variant):
     module = effai.import_onnx(kit_models.linear_onnx(batch, features))
-    if LINEAR_VARIANTS[variant]:
+    if variant == "w8a8":
+        effai.quantize(module, [kit_models.linear_input(batch, features)],
+                       weight_bits=8, integer_only=True)
+    elif LINEAR_VARIANTS[variant]:
         module.run_pipeline(LINEAR_VARIANTS[variant])
     return module
+
+
+def linear_entry(batch, features, variant):
+    return (f"linear{features}_{variant}_b{batch}",
+            lambda: linear_module(batch, features, variant),
+            {"kind": "linear", "batch": batch, "features": features},
+            {"rtol": 0} if variant == "w8a8" else {"rtol": 1e-5},
+            {"kind": "linear", "batch": batch, "features": features,
+             "variant": variant})
 
 
 def entries(quick):
@@ -102,6 +117,8 @@ def entries(quick):
                lambda n=name: digits_module(n, "fp32", 1),
                {"kind": "digits", "count": 1}, {"rtol": 1e-5},
                {"kind": f"digits_{name}"})
+    # A small w8a8 layer on tensor cores.
+    yield linear_entry(64, 1024, "w8a8")
     if quick:
         return
     for batch in [1, 32]:
@@ -109,13 +126,10 @@ def entries(quick):
                {"kind": "resnet18", "batch": batch}, {"rtol": 1e-4},
                {"kind": "resnet18", "batch": batch})
     for batch in [1, 4, 16]:
-        for variant in LINEAR_VARIANTS:
-            yield (f"linear8192_{variant}_b{batch}",
-                   lambda b=batch, v=variant: linear_module(b, 8192, v),
-                   {"kind": "linear", "batch": batch, "features": 8192},
-                   {"rtol": 1e-5},
-                   {"kind": "linear", "batch": batch, "features": 8192,
-                    "variant": variant})
+        for variant in ["fp32", "int8", "pow2"]:
+            yield linear_entry(batch, 8192, variant)
+    for batch in [64, 256]:
+        yield linear_entry(batch, 8192, "w8a8")
 
 
 def _add_one():

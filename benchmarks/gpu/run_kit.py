@@ -96,6 +96,19 @@ def torch_peer(spec):
         cls = train_digits.MLP if kind == "digits_mlp" else train_digits.CNN
         return kit_models.set_pattern_weights(cls().eval()).cuda(), \
             torch.float32
+    if kind == "linear" and spec["variant"] == "w8a8":
+        # The int8 GEMM alone (cuBLASLt through torch._int_mm; B column-
+        # major), fed int8 activations: timing only.
+        features = spec["features"]
+        weight = torch.randint(-128, 128, (features, features),
+                               dtype=torch.int8).cuda().t()
+        try:
+            torch._int_mm(torch.zeros(spec["batch"], features,
+                                      dtype=torch.int8).cuda(), weight)
+        except RuntimeError as error:
+            print(f"no torch._int_mm peer: {error}")
+            return None
+        return (lambda x: torch._int_mm(x, weight)), torch.int8
     if kind == "linear":
         features = spec["features"]
         weight = torch.from_numpy(kit_models.pattern(

@@ -15,6 +15,7 @@
 #include "effai/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -53,6 +54,12 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createGPUTileAndMap());
 
   buildEffaiBufferization(pm);
+  // Tensor-core tiles: warp-level contractions in the m16n8k32 shape,
+  // distributed over the lanes as nvgpu.mma.sync (on the GPU only: the
+  // emulation runs the warp-level form).
+  GPUWarpMmaOptions warpMma;
+  warpMma.distribute = !options.emulate;
+  pm.addNestedPass<func::FuncOp>(createGPUWarpMma(warpMma));
   pm.addNestedPass<func::FuncOp>(createGPUMapToLaunch());
   // cse before canonicalize: bufferization leaves copies between identical
   // subviews of a thread's tile, which cse merges and canonicalize then
@@ -64,6 +71,9 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
     // The same kernels, as host loops, through the CPU back end.
     pm.addNestedPass<func::FuncOp>(createGPUCopiesToLaunches());
     pm.addNestedPass<func::FuncOp>(createGPULaunchToHostLoops());
+    VectorTransferToSCFOptions transfers;
+    transfers.enableFullUnroll();
+    pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass(transfers));
     SetTargetOptions host;
     host.target = options.hostTarget.getValue();
     pm.addPass(createSetTarget(host));
@@ -126,6 +136,8 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   kernels.addPass(createSCFToControlFlowPass());
   kernels.addPass(memref::createExpandStridedMetadataPass());
   kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(createConvertVectorToLLVMPass());
   ConvertGpuOpsToNVVMOpsOptions toNVVM;
   toNVVM.useBarePtrCallConv = true;
   toNVVM.indexBitwidth = 64;

@@ -85,6 +85,17 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
           contraction
               ? selectGPUContractionTiling(op, *dims, *cost, target)
               : selectGPULoopTiling(op, getLoopKernel(op), *cost, target);
+      // i8 products on tensor cores where the roofline predicts them
+      // faster; their results leave the warps' fragments as they are
+      // (the epilogue is a kernel of its own).
+      if (std::optional<TensorCoreContraction> match =
+              contraction ? matchTensorCoreContraction(op) : std::nullopt)
+        if (GPUTilingAttr mma =
+                selectGPUTensorCoreTiling(op, *match, *cost, target))
+          if (mma.getPredictedUs() <= tiling.getPredictedUs()) {
+            op->setAttr(GPUTilingAttr::getAttrName(), mma);
+            return;
+          }
       op->setAttr(GPUTilingAttr::getAttrName(), tiling);
       if (contraction)
         contractions.push_back(op);

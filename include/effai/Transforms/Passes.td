@@ -208,7 +208,15 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
     peak; each thread loads `TM + TN` operands per `TM x TN` FMAs from
     L1/shared; each block streams its input slices through L2; HBM moves
     the compulsory bytes; a launch costs `fork_join_us`. Register tiles
-    stay within 128 registers a thread, blocks within 512 threads. Other
+    stay within 128 registers a thread, blocks within 512 threads. An
+    i8 x i8 -> i32 product whose dimensions are whole `mma.sync.m16n8k32`
+    tiles (and, with u8 activations, constant weights, an elementwise
+    producer of the activations and one elementwise consumer of the sum)
+    gets `kernel = "mma"` instead where that predicts no slower: block
+    tiles of whole warps, `thread` each warp's tile of 16 x 8 results, at
+    the chip's int8 tensor-core peak (scaled by the instructions each SM
+    has in flight), the warps' operand loads through L1, L2 and HBM as
+    above; its epilogue stays a kernel of its own. Other
     ops get one thread per point of their parallel loops, 256 to a block,
     consecutive threads along the result's innermost dimension. An
     elementwise consumer of a contraction's result that can update it in

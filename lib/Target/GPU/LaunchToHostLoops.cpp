@@ -62,6 +62,24 @@ LogicalResult lowerLaunch(RewriterBase &rewriter, gpu::LaunchOp launch) {
   return success();
 }
 
+/// A warp's i8 contraction (mma.sync s8 on the GPU) in the accumulator's
+/// type: the host's vector lowering multiplies same-typed operands.
+void signExtendContractions(RewriterBase &rewriter, gpu::LaunchOp launch) {
+  launch.getBody().walk([&](vector::ContractionOp contract) {
+    Type accType = getElementTypeOrSelf(contract.getAccType());
+    rewriter.setInsertionPoint(contract);
+    for (OpOperand *operand :
+         {&contract.getLhsMutable(), &contract.getRhsMutable()}) {
+      auto type = cast<VectorType>(operand->get().getType());
+      if (type.getElementType() == accType || !isa<IntegerType>(accType))
+        continue;
+      Value extended = arith::ExtSIOp::create(
+          rewriter, contract.getLoc(), type.clone(accType), operand->get());
+      rewriter.modifyOpInPlace(contract, [&] { operand->set(extended); });
+    }
+  });
+}
+
 struct GPULaunchToHostLoopsPass
     : public impl::GPULaunchToHostLoopsBase<GPULaunchToHostLoopsPass> {
   void runOnOperation() override {
@@ -69,6 +87,8 @@ struct GPULaunchToHostLoopsPass
     getOperation().walk(
         [&](gpu::LaunchOp launch) { launches.push_back(launch); });
     IRRewriter rewriter(&getContext());
+    for (gpu::LaunchOp launch : launches)
+      signExtendContractions(rewriter, launch);
     for (gpu::LaunchOp launch : launches)
       if (failed(lowerLaunch(rewriter, launch)))
         return signalPassFailure();

@@ -129,20 +129,30 @@ void inlineBody(RewriterBase &rewriter, scf::ForallOp loop, Block *into,
   rewriter.eraseOp(loop);
 }
 
-/// A thread loop inside a launch: its body under `if (in bounds)`.
+/// A thread (or warp) loop inside a launch: its body under `if (in
+/// bounds)`. A warp loop's id is the thread id over the warp size: the 32
+/// lanes of a warp run the same iteration (warp-level operations).
 LogicalResult mapThreads(RewriterBase &rewriter, scf::ForallOp loop,
-                         Value threadId, int64_t blockThreads) {
+                         Value threadId, int64_t blockThreads,
+                         int64_t warpSize) {
   rewriter.setInsertionPoint(loop);
+  bool warps = isMappedTo<gpu::GPUWarpMappingAttr>(loop);
+  int64_t ids = warps ? blockThreads / warpSize : blockThreads;
+  Value id = threadId;
+  if (warps)
+    id = arith::DivUIOp::create(
+        rewriter, loop.getLoc(), threadId,
+        arith::ConstantIndexOp::create(rewriter, loop.getLoc(), warpSize));
   SmallVector<Value> ivs;
   int64_t total;
   Value guard;
-  if (failed(bindToId(rewriter, loop, threadId, /*surplusIds=*/true, ivs, total,
-                      guard)))
+  if (failed(
+          bindToId(rewriter, loop, id, /*surplusIds=*/true, ivs, total, guard)))
     return failure();
-  if (total > blockThreads)
+  if (total > ids)
     return loop.emitError("effai-gpu-map-to-launch: ")
-           << total << " thread tiles but the block has " << blockThreads
-           << " threads";
+           << total << (warps ? " warp" : " thread") << " tiles but the block "
+           << "has " << ids << (warps ? " warps" : " threads");
   auto ifOp = scf::IfOp::create(rewriter, loop.getLoc(), guard,
                                 /*withElseRegion=*/false);
   Block *then = ifOp.thenBlock();
@@ -157,7 +167,8 @@ LogicalResult mapBlocks(RewriterBase &rewriter, scf::ForallOp loop) {
                           "bufferized (it has results)");
   SmallVector<scf::ForallOp> threadLoops;
   loop.getBody()->walk([&](scf::ForallOp inner) {
-    if (isMappedTo<gpu::GPUThreadMappingAttr>(inner))
+    if (isMappedTo<gpu::GPUThreadMappingAttr>(inner) ||
+        isMappedTo<gpu::GPUWarpMappingAttr>(inner))
       threadLoops.push_back(inner);
   });
   // Threads of the block: as the tiling says, else the largest thread loop.
@@ -209,9 +220,12 @@ LogicalResult mapBlocks(RewriterBase &rewriter, scf::ForallOp loop) {
                       /*surplusIds=*/false, ivs, blocks, guard)))
     return failure();
   inlineBody(rewriter, loop, &body, terminator->getIterator(), ivs);
+  TargetAttr target = TargetAttr::lookup(launch);
+  int64_t warpSize =
+      target && target.getGpu() ? target.getGpu().getWarpSize() : 32;
   for (scf::ForallOp inner : threadLoops)
-    if (failed(
-            mapThreads(rewriter, inner, launch.getThreadIds().x, blockThreads)))
+    if (failed(mapThreads(rewriter, inner, launch.getThreadIds().x,
+                          blockThreads, warpSize)))
       return failure();
   return success();
 }

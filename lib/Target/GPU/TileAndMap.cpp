@@ -9,6 +9,7 @@
 
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Target/GPU/Passes.h"
+#include "effai/Target/GPU/TensorCores.h"
 #include "effai/Target/GPU/TilingModel.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -24,11 +25,27 @@ namespace mlir::effai {
 
 namespace {
 
+/// What the loops of a tiling level are mapped to.
+enum class MappingLevel { Block, Warp, Thread };
+
+Attribute getMappingId(MLIRContext *context, MappingLevel level,
+                       gpu::MappingId id) {
+  switch (level) {
+  case MappingLevel::Block:
+    return gpu::GPUBlockMappingAttr::get(context, id);
+  case MappingLevel::Warp:
+    return gpu::GPUWarpMappingAttr::get(context, id);
+  case MappingLevel::Thread:
+    return gpu::GPUThreadMappingAttr::get(context, id);
+  }
+  llvm_unreachable("unknown mapping level");
+}
+
 /// The mapping of the loops `sizes` tiles (non-zero entries, in loop
 /// order): linear ids in the order of the result's dimensions, innermost
 /// first, so that linear_dim_0 (the fastest) walks the innermost one.
 SmallVector<Attribute> getMapping(linalg::LinalgOp op, ArrayRef<int64_t> sizes,
-                                  bool blocks) {
+                                  MappingLevel level) {
   SmallVector<unsigned> order = getGPUThreadOrder(op);
   // Tiled loops, fastest first.
   SmallVector<unsigned> tiled;
@@ -39,19 +56,14 @@ SmallVector<Attribute> getMapping(linalg::LinalgOp op, ArrayRef<int64_t> sizes,
   MLIRContext *context = op.getContext();
   // An op without parallel loops runs on one block of one thread.
   if (tiled.empty())
-    return {blocks ? Attribute(gpu::GPUBlockMappingAttr::get(
-                         context, gpu::MappingId::LinearDim0))
-                   : Attribute(gpu::GPUThreadMappingAttr::get(
-                         context, gpu::MappingId::LinearDim0))};
+    return {getMappingId(context, level, gpu::MappingId::LinearDim0)};
   for (auto [dim, size] : llvm::enumerate(sizes)) {
     if (size == 0)
       continue;
     auto id = static_cast<gpu::MappingId>(
         static_cast<uint64_t>(gpu::MappingId::LinearDim0) +
         llvm::find(tiled, unsigned(dim)) - tiled.begin());
-    mapping.push_back(
-        blocks ? Attribute(gpu::GPUBlockMappingAttr::get(context, id))
-               : Attribute(gpu::GPUThreadMappingAttr::get(context, id)));
+    mapping.push_back(getMappingId(context, level, id));
   }
   return mapping;
 }
@@ -267,6 +279,27 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
           << target.getName() << "' is not a GPU";
       return signalPassFailure();
     }
+    // Tensor-core contractions read their operands as mma.sync does.
+    SmallVector<linalg::LinalgOp> mmaOps;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      auto tiling =
+          op->getAttrOfType<GPUTilingAttr>(GPUTilingAttr::getAttrName());
+      if (tiling && tiling.getKernel() == "mma")
+        mmaOps.push_back(op);
+    });
+    for (linalg::LinalgOp op : mmaOps) {
+      IRRewriter rewriter(op);
+      std::optional<TensorCoreContraction> match =
+          matchTensorCoreContraction(op);
+      if (!match) {
+        op->emitError("effai-gpu-tile-and-map: an mma tiling on an op tensor "
+                      "cores cannot compute (i8 x i8 -> i32, dimensions "
+                      "multiples of 16, 8 and 32)");
+        return signalPassFailure();
+      }
+      if (failed(prepareTensorCoreOperands(rewriter, op, *match)))
+        return signalPassFailure();
+    }
     // Contractions first: their fills are fused, not tiled on their own.
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
@@ -355,18 +388,24 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
       threadSizes = getEpilogueSizes(op, threadSizes);
     }
     scf::ForallOp blockLoop, threadLoop;
-    FailureOr<linalg::LinalgOp> blockTile =
-        tileToForall(rewriter, root, blockSizes,
-                     getMapping(root, blockSizes, /*blocks=*/true), blockLoop);
+    FailureOr<linalg::LinalgOp> blockTile = tileToForall(
+        rewriter, root, blockSizes,
+        getMapping(root, blockSizes, MappingLevel::Block), blockLoop);
     if (failed(blockTile))
       return op->emitError("effai-gpu-tile-and-map: cannot tile into blocks");
     linalg::LinalgOp tileOp = *blockTile;
+    // Tensor-core tiles belong to warps: all 32 lanes compute one.
+    bool mma = tiling.getKernel() == "mma";
     FailureOr<linalg::LinalgOp> threadTile = tileToForall(
         rewriter, tileOp, threadSizes,
-        getMapping(tileOp, threadSizes, /*blocks=*/false), threadLoop);
+        getMapping(tileOp, threadSizes,
+                   mma ? MappingLevel::Warp : MappingLevel::Thread),
+        threadLoop);
     if (failed(threadTile))
       return blockLoop->emitError("effai-gpu-tile-and-map: cannot tile into "
                                   "threads");
+    if (mma)
+      (*threadTile)->setAttr(kGPUMmaTileAttrName, rewriter.getUnitAttr());
     dropDeadBlockTiles(rewriter, blockLoop);
     // The tiles (and fused fills) are not tiled again.
     blockLoop.walk([](linalg::LinalgOp tile) {

@@ -57,6 +57,13 @@ struct Machine {
                             level.getSharedBandwidth());
   }
   double launchUs() const { return target.getForkJoinUs(); }
+  /// Blocks of `threads` threads using `registers` registers each that one
+  /// SM holds at once (at least one).
+  int64_t residentBlocks(int64_t threads, int64_t registers) const {
+    return std::max<int64_t>(
+        1, std::min(gpu.getMaxThreadsPerSm() / threads,
+                    gpu.getRegistersPerSm() / (registers * threads)));
+  }
 
   TargetAttr target;
   GPUAttr gpu;
@@ -120,6 +127,20 @@ SmallVector<int64_t> getSplitCandidates(linalg::LinalgOp op,
        split *= 2)
     splits.push_back(split);
   return splits;
+}
+
+/// The roof that limits `c`: compute or the slowest memory level.
+StringRef getBound(const Machine &machine, const Candidate &c) {
+  StringRef bound = "compute";
+  double worst = c.computeUs;
+  for (auto [name, us] : {std::pair{machine.shared.getName(), c.sharedUs},
+                          std::pair{machine.l2.getName(), c.l2Us},
+                          std::pair{machine.hbm.getName(), c.hbmUs}})
+    if (us > worst) {
+      worst = us;
+      bound = name;
+    }
+  return bound;
 }
 
 } // namespace
@@ -212,10 +233,7 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
             for (auto [range, tile] : llvm::zip(ranges, c.block))
               points *= tile > 0 ? double(ceilDiv(range, tile) * tile) : range;
             int64_t registers = tm * tn + tm + tn + 24;
-            int64_t resident = std::max<int64_t>(
-                1, std::min(machine.gpu.getMaxThreadsPerSm() / threads,
-                            machine.gpu.getRegistersPerSm() /
-                                (registers * threads)));
+            int64_t resident = machine.residentBlocks(threads, registers);
             int64_t active = std::min(machine.sms, blocks);
             // Each SM runs its share of the blocks at its FMA peak, scaled
             // by the share of issue slots FMAs get (the tm + tn operand
@@ -270,20 +288,88 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
     }
     best->us = best->computeUs = machine.launchUs();
   }
-  StringRef bound = "compute";
-  double worst = best->computeUs;
-  for (auto [name, us] : {std::pair{machine.shared.getName(), best->sharedUs},
-                          std::pair{machine.l2.getName(), best->l2Us},
-                          std::pair{machine.hbm.getName(), best->hbmUs}})
-    if (us > worst) {
-      worst = us;
-      bound = name;
-    }
   return GPUTilingAttr::get(
       op.getContext(), "contraction", best->block, best->thread,
       countThreads(best->block, best->thread),
       countBlocks(ranges, best->block) * best->splitK,
-      rounded(cost.getIntensity()), bound, rounded(best->us), best->splitK);
+      rounded(cost.getIntensity()), getBound(machine, *best), rounded(best->us),
+      best->splitK);
+}
+
+GPUTilingAttr
+mlir::effai::selectGPUTensorCoreTiling(linalg::LinalgOp op,
+                                       const TensorCoreContraction &match,
+                                       const OpCost &cost, TargetAttr target) {
+  Machine machine(target);
+  double peak = machine.gpu.getTensorInt8();
+  if (peak <= 0)
+    return {};
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t m = ranges[match.m], n = ranges[match.n], k = ranges[match.k];
+  int64_t warpSize = machine.gpu.getWarpSize();
+  int64_t registerBudget =
+      std::min<int64_t>(machine.gpu.getMaxRegistersPerThread(), 128);
+  int64_t maxWarpsPerSm = machine.gpu.getMaxThreadsPerSm() / warpSize;
+  std::optional<Candidate> best;
+  for (int64_t bm : {16, 32, 64, 128})
+    for (int64_t bn : {8, 16, 32, 64, 128})
+      for (int64_t wm : {16, 32, 64})
+        for (int64_t wn : {8, 16, 32, 64}) {
+          // Whole tiles only: the warps read and write without guards.
+          if (m % bm != 0 || n % bn != 0 || bm % wm != 0 || bn % wn != 0)
+            continue;
+          int64_t warps = (bm / wm) * (bn / wn);
+          int64_t tilesM = wm / kMmaM, tilesN = wn / kMmaN;
+          // Per lane: 4 accumulators per 16 x 8 tile, the A (4) and B (2)
+          // fragments of one k step, addresses.
+          int64_t registers =
+              tilesM * tilesN * 4 + tilesM * 4 + tilesN * 2 + 32;
+          int64_t threads = warps * warpSize;
+          if (warps > 16 || registers > registerBudget)
+            continue;
+          Candidate c;
+          c.block.assign(ranges.size(), 0);
+          c.thread.assign(ranges.size(), 0);
+          c.block[match.m] = bm;
+          c.block[match.n] = bn;
+          c.thread[match.m] = wm;
+          c.thread[match.n] = wn;
+          int64_t blocks = (m / bm) * (n / bn);
+          int64_t resident = machine.residentBlocks(threads, registers);
+          int64_t active = std::min(machine.sms, blocks);
+          int64_t blocksPerSm = ceilDiv(blocks, machine.sms);
+          double warpsPerSm = double(std::min(blocksPerSm, resident) * warps);
+          // The SM's four tensor cores stay busy with about four
+          // independent mma.sync each in flight: a warp has one per tile.
+          double hiding = std::min(1.0, warpsPerSm * tilesM * tilesN / 16.0);
+          c.computeUs = blocksPerSm * 2.0 * bm * bn * k / (peak * 1e3 * hiding);
+          // Each warp loads (wm + wn) x 32 bytes per wm x wn x 32 MACs.
+          double operandBytes = cost.macs * (1.0 / wm + 1.0 / wn);
+          c.sharedUs =
+              operandBytes / (Machine::bandwidth(machine.shared, active) * 1e3);
+          double l2Bytes = double(blocks) * double(bm + bn) * k;
+          c.l2Us = l2Bytes / (Machine::bandwidth(machine.l2, active) * 1e3);
+          double occupancy =
+              std::min(1.0, 2 * warpsPerSm / double(maxWarpsPerSm));
+          c.hbmUs = cost.getBytes() /
+                    (Machine::bandwidth(machine.hbm, active) * occupancy * 1e3);
+          c.us = std::max({c.computeUs, c.sharedUs, c.l2Us, c.hbmUs}) +
+                 machine.launchUs();
+          if (!best || c.us < best->us * 0.999 ||
+              (c.us <= best->us * 1.001 &&
+               threads > countThreads(best->block, best->thread) * warpSize))
+            best = std::move(c);
+        }
+  if (!best)
+    return {};
+  int64_t warps = 1;
+  for (auto [b, t] : llvm::zip(best->block, best->thread))
+    if (b > 0)
+      warps *= b / t;
+  return GPUTilingAttr::get(
+      op.getContext(), "mma", best->block, best->thread, warps * warpSize,
+      countBlocks(ranges, best->block), rounded(cost.getIntensity()),
+      getBound(machine, *best), rounded(best->us), /*splitK=*/1);
 }
 
 GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,

@@ -77,8 +77,16 @@ func.func private @f() attributes {g = #effai.gpu<chip = "sm_90", ptx = 80, warp
 func.func private @f() attributes {g = #effai.gpu<chip = "sm_90", ptx = 80, warp_size = 32, registers_per_sm = 65536, max_registers_per_thread = 255, shared_per_sm = 1024, shared_per_block = 1024, max_threads_per_sm = 2048, max_threads_per_block = 1024, tensor_fp16 = -1.0, tensor_bf16 = 0.0, tensor_tf32 = 0.0, tensor_int8 = 0.0>}
 
 // -----
-// expected-error @+1 {{gpu_tiling: unknown kernel 'gemm' (expected contraction, elementwise, reduction or loops)}}
+// expected-error @+1 {{gpu_tiling: unknown kernel 'gemm' (expected contraction, mma, elementwise, reduction or loops)}}
 func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "gemm", block = [1], thread = [1], intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{gpu_tiling: an mma tiling has whole warps (threads a multiple of 32) and no split_k}}
+func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 48, intensity = 1.0, bound = "compute", predicted_us = 1.0>}
+
+// -----
+// expected-error @+1 {{gpu_tiling: an mma tiling has whole warps (threads a multiple of 32) and no split_k}}
+func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 2>}
 
 // -----
 // expected-error @+1 {{gpu_tiling: block has 2 entries but thread has 1}}

@@ -41,3 +41,24 @@ func.func @barrier(%c: memref<64xf32>) {
   }
   return
 }
+
+// -----
+// A warp's i8 contraction (mma.sync s8 on the GPU) runs in i32 on the
+// host: both operands sign-extended first.
+// CHECK-LABEL: func.func @warp_contraction
+// CHECK: %[[A:.*]] = arith.extsi %{{.*}} : vector<16x32xi8> to vector<16x32xi32>
+// CHECK: %[[B:.*]] = arith.extsi %{{.*}} : vector<8x32xi8> to vector<8x32xi32>
+// CHECK: vector.contract {{.*}} %[[A]], %[[B]], %{{.*}} : vector<16x32xi32>, vector<8x32xi32> into vector<16x8xi32>
+func.func @warp_contraction(%a: vector<16x32xi8>, %b: vector<8x32xi8>, %c: memref<16x8xi32>) {
+  %one = arith.constant 1 : index
+  %warp = arith.constant 32 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %one, %gy = %one, %gz = %one)
+             threads(%tx, %ty, %tz) in (%sx = %warp, %sy = %one, %sz = %one) {
+    %zero = arith.constant dense<0> : vector<16x8xi32>
+    %d = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %zero : vector<16x32xi8>, vector<8x32xi8> into vector<16x8xi32>
+    %c0 = arith.constant 0 : index
+    vector.transfer_write %d, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xi32>, memref<16x8xi32>
+    gpu.terminator
+  }
+  return
+}

@@ -88,3 +88,36 @@ func.func @untiled_block(%c: memref<8x8xf32>) {
   } {mapping = [#gpu.block<linear_dim_0>]}
   return
 }
+
+// -----
+// A loop over warp tiles (tensor cores): the warp id is the thread id over
+// the warp size, so all 32 lanes of a warp run the same tile; warps past
+// the loop's tiles idle.
+// CHECK-LABEL: func.func @warps
+// CHECK-DAG: %[[THREADS:.*]] = arith.constant 128 : index
+// CHECK: gpu.launch {{.*}} threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[THREADS]],
+// CHECK: %[[WARP:.*]] = arith.divui %[[TX]], %c32 : index
+// CHECK: %[[W:.*]]:2 = affine.delinearize_index %[[WARP]] into (2, 2)
+// CHECK: %[[IN:.*]] = arith.cmpi ult, %[[WARP]], %c4 : index
+// CHECK: scf.if %[[IN]]
+func.func @warps(%c: memref<32x16xi32>) {
+  %zero = arith.constant 0 : i32
+  scf.forall (%i) in (1) {
+    scf.forall (%a, %b) = (0, 0) to (32, 16) step (16, 8) {
+      memref.store %zero, %c[%a, %b] : memref<32x16xi32>
+    } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+  } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, intensity = 1.0, bound = "HBM", predicted_us = 1.0>, mapping = [#gpu.block<linear_dim_0>]}
+  return
+}
+
+// -----
+func.func @too_many_warps(%c: memref<64x16xi32>) {
+  %zero = arith.constant 0 : i32
+  scf.forall (%i) in (1) {
+    // expected-error @+1 {{effai-gpu-map-to-launch: 8 warp tiles but the block has 4 warps}}
+    scf.forall (%a, %b) = (0, 0) to (64, 16) step (16, 8) {
+      memref.store %zero, %c[%a, %b] : memref<64x16xi32>
+    } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+  } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [64, 16, 0], thread = [16, 8, 0], threads = 128, intensity = 1.0, bound = "HBM", predicted_us = 1.0>, mapping = [#gpu.block<linear_dim_0>]}
+  return
+}

@@ -157,3 +157,70 @@ func.func @split(%x: tensor<1x1024xf32>, %w: tensor<1024x512xf32>, %b: tensor<51
   } -> tensor<1x512xf32>
   return %r : tensor<1x512xf32>
 }
+
+// -----
+// A tensor-core tiling: the block loop around a loop over warp tiles
+// (#gpu.warp), each warp's tile marked for effai-gpu-warp-mma. The
+// operands are rewritten as mma.sync (s8) reads them: the constant
+// weights, stored [k, n], transposed to [n, k]; the u8 activations read as
+// s8 with their top bit flipped (x ^ 0x80, in the op that makes them);
+// 128 * sum_k w[k, n] (here 128 * 64 * 1) added where the sum is read.
+// CHECK-LABEL: func.func @mma_u8
+// CHECK:       scf.forall
+// CHECK:           %[[T:.*]] = arith.trunci
+// CHECK:           %[[FLIP:.*]] = arith.xori %[[T]], %c-128_i8 : i8
+// CHECK:           linalg.yield %[[FLIP]] : i8
+// CHECK:       %[[W:.*]] = arith.constant dense_resource<mma_weight> : tensor<16x64xi8>
+// CHECK:       %[[SUM:.*]] = scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 16) step (32, 16)
+// CHECK:         tensor.extract_slice %[[W]][%{{.*}}, 0] [16, 64] [1, 1]
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 16) step (16, 8)
+// CHECK:           linalg.fill {{.*}} -> tensor<16x8xi32>
+// CHECK:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<16x64xi8>, tensor<8x64xi8>) outs(%{{.*}} : tensor<16x8xi32>) attrs = {effai.gpu_mma_tile}
+// CHECK:             arith.extsi
+// CHECK:             arith.extsi
+// CHECK:         } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+// CHECK:       } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma"{{.*}}mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
+// CHECK:       %[[CORRECTION:.*]] = arith.constant dense_resource<mma_correction> : tensor<16xi32>
+// CHECK:       scf.forall
+// CHECK:         tensor.extract_slice %[[SUM]]
+// CHECK:         tensor.extract_slice %[[CORRECTION]]
+// CHECK:           ^bb0(%[[READ:.*]]: i32, %[[CORR:.*]]: i32, %{{.*}}: i32):
+// CHECK:             %[[CORRECTED:.*]] = arith.addi %[[READ]], %[[CORR]] : i32
+// CHECK:             arith.maxsi %[[CORRECTED]]
+func.func @mma_u8(%x: tensor<32x64xi32>) -> tensor<32x16xi32> {
+  %zero = arith.constant 0 : i32
+  %w = arith.constant dense<1> : tensor<64x16xi8>
+  %e8 = tensor.empty() : tensor<32x64xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"], effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [4, 64], thread = [1, 1], threads = 256, blocks = 8, intensity = 0.2, bound = "HBM", predicted_us = 2.5>} ins(%x : tensor<32x64xi32>) outs(%e8 : tensor<32x64xi8>) {
+  ^bb0(%v: i32, %o: i8):
+    %t = arith.trunci %v : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<32x64xi8>
+  %e = tensor.empty() : tensor<32x16xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<32x16xi32>) -> tensor<32x16xi32>
+  %m = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, blocks = 1, intensity = 10.0, bound = "HBM", predicted_us = 2.6>} ins(%q, %w : tensor<32x64xi8>, tensor<64x16xi8>) outs(%f : tensor<32x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<32x16xi32>
+  %r = linalg.generic {indexing_maps = [affine_map<(m, n) -> (m, n)>, affine_map<(m, n) -> (m, n)>], iterator_types = ["parallel", "parallel"], effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise", block = [16, 16], thread = [1, 1], threads = 256, blocks = 2, intensity = 0.2, bound = "HBM", predicted_us = 2.5>} ins(%m : tensor<32x16xi32>) outs(%e : tensor<32x16xi32>) {
+  ^bb0(%v: i32, %o: i32):
+    %z = arith.maxsi %v, %zero : i32
+    linalg.yield %z : i32
+  } -> tensor<32x16xi32>
+  return %r : tensor<32x16xi32>
+}
+
+// -----
+// An mma tiling on an op tensor cores cannot compute is an error.
+func.func @mma_f32(%a: tensor<32x64xf32>, %b: tensor<64x16xf32>) -> tensor<32x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<32x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x16xf32>) -> tensor<32x16xf32>
+  // expected-error @+1 {{an mma tiling on an op tensor cores cannot compute (i8 x i8 -> i32, dimensions multiples of 16, 8 and 32)}}
+  %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, blocks = 1, intensity = 10.0, bound = "HBM", predicted_us = 2.6>} ins(%a, %b : tensor<32x64xf32>, tensor<64x16xf32>) outs(%f : tensor<32x16xf32>) -> tensor<32x16xf32>
+  return %m : tensor<32x16xf32>
+}

@@ -163,3 +163,129 @@ func.func @zero_size(%x: tensor<0x8xf32>, %y: tensor<8x4xf32>, %z: tensor<0x4xf3
   %m = linalg.matmul ins(%x, %y : tensor<0x8xf32>, tensor<8x4xf32>) outs(%z : tensor<0x4xf32>) -> tensor<0x4xf32>
   return %r, %m : tensor<0x8xf32>, tensor<0x4xf32>
 }
+
+// -----
+// An i8 x i8 -> i32 product whose dimensions are whole mma.sync tiles
+// (m16n8k32) runs on tensor cores: block tiles of whole warps, each warp
+// a tile of 16 x 8 results (`thread`), `threads` counting lanes. Its
+// epilogue stays a kernel of its own (the fragments are stored as they are).
+// SM90-LABEL: func.func @s8_gemm
+// SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{16|32|64}}, {{8|16|32|64}}, 0], threads = {{[0-9]+}}, blocks = {{[0-9]+}}, {{.*}}predicted_us = {{[0-9.]+}}>
+// SM90-NOT: effai.epilogue_of
+// SM80-LABEL: func.func @s8_gemm
+// SM80: effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma"
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mBkn = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @s8_gemm(%a: tensor<512x1024xi8>, %b: tensor<1024x1024xi8>) -> tensor<512x1024xi32> {
+  %zero = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<512x1024xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<512x1024xi32>) -> tensor<512x1024xi32>
+  %m = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<512x1024xi8>, tensor<1024x1024xi8>) outs(%f : tensor<512x1024xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<512x1024xi32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<512x1024xi32>) outs(%e : tensor<512x1024xi32>) {
+  ^bb0(%x: i32, %o: i32):
+    %z = arith.maxsi %x, %zero : i32
+    linalg.yield %z : i32
+  } -> tensor<512x1024xi32>
+  return %r : tensor<512x1024xi32>
+}
+
+// -----
+// Unsigned activations (u8, after a ReLU) with constant weights stored
+// [k, n]: tensor cores too (the mechanism flips the activations' top bit
+// where they are made, transposes the weights and corrects the sum where
+// it is read).
+// SM90-LABEL: func.func @u8_activations
+// SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma"
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mBkn = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @u8_activations(%x: tensor<256x512xi32>) -> tensor<256x512xi32> {
+  %zero = arith.constant 0 : i32
+  %w = arith.constant dense<3> : tensor<512x512xi8>
+  %e8 = tensor.empty() : tensor<256x512xi8>
+  %q = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<256x512xi32>) outs(%e8 : tensor<256x512xi8>) {
+  ^bb0(%v: i32, %o: i8):
+    %t = arith.trunci %v : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<256x512xi8>
+  %e = tensor.empty() : tensor<256x512xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<256x512xi32>) -> tensor<256x512xi32>
+  %m = linalg.generic {indexing_maps = [#mA, #mBkn, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%q, %w : tensor<256x512xi8>, tensor<512x512xi8>) outs(%f : tensor<256x512xi32>) {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %p = arith.muli %ae, %be : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<256x512xi32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<256x512xi32>) outs(%e : tensor<256x512xi32>) {
+  ^bb0(%v: i32, %o: i32):
+    %z = arith.maxsi %v, %zero : i32
+    linalg.yield %z : i32
+  } -> tensor<256x512xi32>
+  return %r : tensor<256x512xi32>
+}
+
+// -----
+// Not for tensor cores: a batch-1 row (m is not a multiple of 16), a
+// reduction of 48 (not a multiple of 32), unsigned activations that come
+// from the caller (no producer to flip them in).
+// SM90-LABEL: func.func @not_mma
+// SM90-NOT: kernel = "mma"
+// SM90: kernel = "contraction"
+// SM90-NOT: kernel = "mma"
+// SM90: kernel = "contraction"
+// SM90-NOT: kernel = "mma"
+// SM90: kernel = "contraction"
+// SM90-NOT: kernel = "mma"
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mBkn = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tensor<256x48xi8>, %b48: tensor<256x48xi8>, %u: tensor<256x1024xi8>) -> (tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>) {
+  %zero = arith.constant 0 : i32
+  %e1 = tensor.empty() : tensor<1x1024xi32>
+  %f1 = linalg.fill ins(%zero : i32) outs(%e1 : tensor<1x1024xi32>) -> tensor<1x1024xi32>
+  %m1 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a1, %b : tensor<1x1024xi8>, tensor<1024x1024xi8>) outs(%f1 : tensor<1x1024xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<1x1024xi32>
+  %e2 = tensor.empty() : tensor<256x256xi32>
+  %f2 = linalg.fill ins(%zero : i32) outs(%e2 : tensor<256x256xi32>) -> tensor<256x256xi32>
+  %m2 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a48, %b48 : tensor<256x48xi8>, tensor<256x48xi8>) outs(%f2 : tensor<256x256xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<256x256xi32>
+  %e3 = tensor.empty() : tensor<256x1024xi32>
+  %f3 = linalg.fill ins(%zero : i32) outs(%e3 : tensor<256x1024xi32>) -> tensor<256x1024xi32>
+  %m3 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%u, %b : tensor<256x1024xi8>, tensor<1024x1024xi8>) outs(%f3 : tensor<256x1024xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extui %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<256x1024xi32>
+  return %m1, %m2, %m3 : tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>
+}

@@ -43,11 +43,67 @@ def GPUTileAndMap : Pass<"effai-gpu-tile-and-map", "::mlir::func::FuncOp"> {
     } {mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
     ```
 
+    An `mma` tiling (tensor cores) tiles by warps instead of threads: the
+    inner loop is mapped to `#gpu.warp` and each warp's tile, marked
+    `effai.gpu_mma_tile`, is left for `effai-gpu-warp-mma`. First the
+    operands are rewritten as `mma.sync` (s8) reads them: constant
+    weights read [k, n] are transposed to [n, k] at compile time; u8
+    activations are flipped to s8 where they are made (the producing
+    elementwise op yields x ^ 0x80, i.e. x - 128) and the one elementwise
+    consumer of the sum adds 128 * sum_k w[k, n] to what it reads.
+
     An op without a tiling is left alone.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
+  let summary = "Tensor-core warp tiles as warp-level vector contractions in "
+                "the shape of mma.sync";
+  let description = [{
+    Each bufferized `linalg.generic` marked `effai.gpu_mma_tile` by
+    `effai-gpu-tile-and-map` (a warp's tile of an i8 x i8 -> i32 product:
+    A [m, k], B [n, k], C [m, n], both operands sign-extended) becomes a
+    loop over k in steps of 32 that reads 16 x 32 slices of A and 8 x 32
+    slices of B once per step and accumulates every 16 x 8 tile of C in a
+    `vector.contract` of those shapes: the shape of
+    `mma.sync.aligned.m16n8k32` (s8), which `convert-vector-to-gpu
+    {use-nvgpu}` then distributes over the warp's 32 lanes. The
+    accumulators stay in registers across the loop: they start from the
+    constant of a `linalg.fill` of C just before the tile (which is
+    erased), else from C, and are written to C once at the end. Every
+    index is a constant or the loop's induction variable, as
+    `convert-vector-to-gpu` needs.
+
+    ```mlir
+    %r:2 = scf.for %k = %c0 to %c64 step %c32 iter_args(%c00 = %zero,
+        %c01 = %zero) -> (vector<16x8xi32>, vector<16x8xi32>) {
+      %a = vector.transfer_read %A[%c0, %k], %pad : ..., vector<16x32xi8>
+      %b0 = vector.transfer_read %B[%c0, %k], %pad : ..., vector<8x32xi8>
+      %b1 = vector.transfer_read %B[%c8, %k], %pad : ..., vector<8x32xi8>
+      %d0 = vector.contract {...} %a, %b0, %c00 : ... into vector<16x8xi32>
+      %d1 = vector.contract {...} %a, %b1, %c01 : ... into vector<16x8xi32>
+      scf.yield %d0, %d1 : vector<16x8xi32>, vector<16x8xi32>
+    }
+    ```
+
+    A marked tile whose shapes are not whole instruction tiles, or whose
+    operands are not sign-extended i8, is an error naming it.
+  }];
+  let options = [
+    Option<"distribute", "distribute", "bool", /*default=*/"true",
+           "Distribute each warp's contractions over its lanes as "
+           "nvgpu.mma.sync (upstream's vector-to-nvgpu conversion, rooted at "
+           "the warp's loop); off keeps the warp-level form, which GPU "
+           "emulation runs on the host">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def GPUMapToLaunch : Pass<"effai-gpu-map-to-launch", "::mlir::func::FuncOp"> {
@@ -61,7 +117,10 @@ def GPUMapToLaunch : Pass<"effai-gpu-map-to-launch", "::mlir::func::FuncOp"> {
     variables (`linear_dim_0` fastest); each nested `scf.forall` mapped to
     `#gpu.thread` becomes its body guarded by `scf.if`, with the thread id
     delinearized the same way over the loop's largest trip counts, so
-    partial tiles at the edges idle their surplus threads.
+    partial tiles at the edges idle their surplus threads. A nested loop
+    mapped to `#gpu.warp` is bound the same way to the warp id (the thread
+    id over the target's warp size): the 32 lanes of a warp run one
+    iteration together, as warp-level operations need.
 
     A block loop with a dynamic trip count, a mapping that is not linear,
     or more threads than the block holds is an error naming the loop.
@@ -84,7 +143,10 @@ def GPULaunchToHostLoops : Pass<"effai-gpu-launch-to-host-loops",
     their tiling, index arithmetic and guards are tested against the CPU
     pipeline's numbers on machines without a GPU. Sound for kernels
     whose threads do not communicate: a launch containing `gpu.barrier`
-    is an error.
+    is an error. Warp-level `vector.contract`s of i8 (the tensor-core
+    tiles of `effai-gpu-warp-mma`, which every lane of the warp computes
+    whole here) sign-extend their operands to the accumulator's type, as
+    `mma.sync` (s8) reads them.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];

@@ -13,6 +13,7 @@
 
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Dialect/Effai/IR/EffaiInterfaces.h"
+#include "effai/Target/GPU/TensorCores.h"
 #include "effai/Utils/ContractionAnalysis.h"
 
 namespace mlir::effai {
@@ -34,6 +35,15 @@ SmallVector<unsigned> getGPUThreadOrder(linalg::LinalgOp op);
 GPUTilingAttr selectGPUContractionTiling(linalg::LinalgOp op,
                                          const ContractionDims &dims,
                                          const OpCost &cost, TargetAttr target);
+
+/// The tensor-core tiling of `op`, which matchTensorCoreContraction took:
+/// whole block tiles of whole warps, each warp computing a tile of 16 x 8
+/// mma.sync results along the whole reduction, from the candidate the
+/// roofline (int8 tensor-core peak, operand loads through L1, L2 and HBM
+/// traffic) predicts fastest; null when no tiling fits.
+GPUTilingAttr selectGPUTensorCoreTiling(linalg::LinalgOp op,
+                                        const TensorCoreContraction &match,
+                                        const OpCost &cost, TargetAttr target);
 
 /// The tiling of any other op (`kernel`: elementwise, reduction or loops):
 /// one thread per point of the parallel loops, consecutive threads along

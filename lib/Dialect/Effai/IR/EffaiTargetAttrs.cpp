@@ -397,11 +397,14 @@ GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       ArrayRef<int64_t> thread, int64_t threads, int64_t blocks,
                       Real intensity, StringRef bound, Real predictedUs,
                       int64_t splitK) {
-  if (!llvm::is_contained({"contraction", "elementwise", "reduction", "loops"},
-                          kernel))
+  if (!llvm::is_contained(
+          {"contraction", "mma", "elementwise", "reduction", "loops"}, kernel))
     return emitError() << "gpu_tiling: unknown kernel '" << kernel
-                       << "' (expected contraction, elementwise, reduction or "
-                          "loops)";
+                       << "' (expected contraction, mma, elementwise, "
+                          "reduction or loops)";
+  if (kernel == "mma" && (splitK != 1 || threads % 32 != 0))
+    return emitError() << "gpu_tiling: an mma tiling has whole warps (threads "
+                          "a multiple of 32) and no split_k";
   if (block.size() != thread.size())
     return emitError() << "gpu_tiling: block has " << block.size()
                        << " entries but thread has " << thread.size();

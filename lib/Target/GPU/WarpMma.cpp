@@ -1,0 +1,214 @@
+//===- WarpMma.cpp - tensor-core tiles as vector contractions ---*- C++ -*-===//
+//
+// effai-gpu-warp-mma: the mechanism between a warp's tile (a linalg op on
+// memref slices) and upstream's vector-to-nvgpu conversion, which takes
+// vector.contract in the exact m16n8k32 shape with its operands read by
+// vector.transfer_read. The same IR runs on the host in GPU emulation (one
+// lane computing the whole warp's tile), so the tiling, the operand
+// layouts and the accumulation are checked without a GPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "effai/Target/GPU/Passes.h"
+#include "effai/Target/GPU/TensorCores.h"
+#include "effai/Utils/ContractionAnalysis.h"
+
+#include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::effai {
+#define GEN_PASS_DEF_GPUWARPMMA
+#include "effai/Target/GPU/Passes.h.inc"
+
+namespace {
+
+/// The constant a `linalg.fill` of `init` just before `op` writes (only
+/// views and constants in between), which is erased: the accumulators
+/// start from it. Null when there is none.
+Value takeFillConstant(RewriterBase &rewriter, Operation *op, Value init) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      Value value = fill.getInputs().front();
+      if (fill.getDpsInitOperand(0)->get() != init ||
+          !matchPattern(value, m_Constant()))
+        return {};
+      rewriter.eraseOp(fill);
+      return value;
+    }
+    if (!isa<memref::SubViewOp, arith::ConstantOp>(prev))
+      return {};
+  }
+  return {};
+}
+
+/// Replaces the tile by its vector code, inside an scf.execute_region of
+/// its own (returned): the scope the lane distribution converts.
+FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
+                                             linalg::GenericOp op) {
+  auto fail = [&](const Twine &why) {
+    return op->emitError("effai-gpu-warp-mma: ") << why;
+  };
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1)
+    return fail("a tensor-core tile is a bufferized op with two inputs and "
+                "one init");
+  std::optional<InputWidening> widenA = getInputWidening(op, 0);
+  std::optional<InputWidening> widenB = getInputWidening(op, 1);
+  if (widenA != InputWidening::Signed8 || widenB != InputWidening::Signed8)
+    return fail("a tensor-core tile multiplies sign-extended i8 operands");
+  FailureOr<ContractionDims> dims = analyzeContraction(op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1 || !dims->batch.empty())
+    return fail("a tensor-core tile is a product with one m, n and k loop");
+  unsigned m = dims->m.front(), n = dims->n.front(), k = dims->k.front();
+  MLIRContext *context = op.getContext();
+  auto dim = [&](unsigned d) { return getAffineDimExpr(d, context); };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] !=
+          AffineMap::get(maps[0].getNumDims(), 0, {dim(m), dim(k)}, context) ||
+      maps[1] !=
+          AffineMap::get(maps[1].getNumDims(), 0, {dim(n), dim(k)}, context) ||
+      maps[2] !=
+          AffineMap::get(maps[2].getNumDims(), 0, {dim(m), dim(n)}, context))
+    return fail("a tensor-core tile reads A as [m, k], B as [n, k] and C as "
+                "[m, n]");
+  int64_t rows = dims->ranges[m], cols = dims->ranges[n],
+          depth = dims->ranges[k];
+  if (rows % kMmaM != 0 || cols % kMmaN != 0 || depth % kMmaK != 0)
+    return fail("the tile (") << rows << " x " << cols << ", k = " << depth
+                              << ") is not made of whole " << kMmaM << " x "
+                              << kMmaN << " x " << kMmaK << " instructions";
+
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  rewriter.setInsertionPoint(op);
+  Value fill = takeFillConstant(rewriter, op, c);
+  rewriter.setInsertionPoint(op);
+  auto scope = scf::ExecuteRegionOp::create(rewriter, loc, TypeRange{});
+  rewriter.setInsertionPointToStart(&scope.getRegion().emplaceBlock());
+  scf::YieldOp::create(rewriter, loc);
+  rewriter.setInsertionPointToStart(&scope.getRegion().front());
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  auto accType = VectorType::get({kMmaM, kMmaN}, i32);
+  auto aType = VectorType::get({kMmaM, kMmaK}, i8);
+  auto bType = VectorType::get({kMmaN, kMmaK}, i8);
+  // Index constants, made once before the loop.
+  llvm::SmallDenseMap<int64_t, Value> indices;
+  auto index = [&](int64_t value) -> Value {
+    Value &constant = indices[value];
+    if (!constant)
+      constant = arith::ConstantIndexOp::create(rewriter, loc, value);
+    return constant;
+  };
+  int64_t tilesM = rows / kMmaM, tilesN = cols / kMmaN;
+  for (int64_t i = 0; i < std::max(tilesM, tilesN); ++i) {
+    index(i * kMmaM);
+    index(i * kMmaN);
+  }
+  SmallVector<bool> inBounds = {true, true};
+  // The accumulators, tile (i, j) at i * tilesN + j.
+  SmallVector<Value> accumulators;
+  Value zero = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
+  for (int64_t i = 0; i < tilesM; ++i)
+    for (int64_t j = 0; j < tilesN; ++j)
+      accumulators.push_back(
+          fill ? vector::BroadcastOp::create(rewriter, loc, accType, fill)
+                     .getResult()
+               : vector::TransferReadOp::create(
+                     rewriter, loc, accType, c,
+                     ValueRange{index(i * kMmaM), index(j * kMmaN)}, zero,
+                     inBounds)
+                     .getResult());
+
+  Value pad = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
+  AffineExpr dm = getAffineDimExpr(0, context),
+             dn = getAffineDimExpr(1, context),
+             dk = getAffineDimExpr(2, context);
+  SmallVector<SmallVector<AffineExpr>> contractMaps = {
+      {dm, dk}, {dn, dk}, {dm, dn}};
+  SmallVector<vector::IteratorType> iterators = {
+      vector::IteratorType::parallel, vector::IteratorType::parallel,
+      vector::IteratorType::reduction};
+  auto loop = scf::ForOp::create(
+      rewriter, loc, index(0), index(depth), index(kMmaK), accumulators,
+      [&](OpBuilder &builder, Location loc, Value kk, ValueRange accs) {
+        SmallVector<Value> aTiles, bTiles, results;
+        for (int64_t i = 0; i < tilesM; ++i)
+          aTiles.push_back(vector::TransferReadOp::create(
+              builder, loc, aType, a, ValueRange{index(i * kMmaM), kk}, pad,
+              inBounds));
+        for (int64_t j = 0; j < tilesN; ++j)
+          bTiles.push_back(vector::TransferReadOp::create(
+              builder, loc, bType, b, ValueRange{index(j * kMmaN), kk}, pad,
+              inBounds));
+        for (int64_t i = 0; i < tilesM; ++i)
+          for (int64_t j = 0; j < tilesN; ++j)
+            results.push_back(vector::ContractionOp::create(
+                builder, loc, aTiles[i], bTiles[j], accs[i * tilesN + j],
+                ArrayRef<ArrayRef<AffineExpr>>(
+                    llvm::to_vector_of<ArrayRef<AffineExpr>>(contractMaps)),
+                iterators));
+        scf::YieldOp::create(builder, loc, results);
+      });
+  for (int64_t i = 0; i < tilesM; ++i)
+    for (int64_t j = 0; j < tilesN; ++j)
+      vector::TransferWriteOp::create(
+          rewriter, loc, loop.getResult(i * tilesN + j), c,
+          ValueRange{index(i * kMmaM), index(j * kMmaN)}, inBounds);
+  rewriter.eraseOp(op);
+  return scope;
+}
+
+struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
+  using GPUWarpMmaBase::GPUWarpMmaBase;
+
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> tiles;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (op->hasAttr(kGPUMmaTileAttrName))
+        tiles.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    RewritePatternSet prepare(&getContext());
+    populatePrepareVectorToMMAPatterns(prepare, /*useNvGpu=*/true);
+    FrozenRewritePatternSet prepared(std::move(prepare));
+    // Drops what the conversion leaves dead (the warp-level contractions,
+    // their loop-carried accumulators).
+    RewritePatternSet cleanup(&getContext());
+    scf::ForOp::getCanonicalizationPatterns(cleanup, &getContext());
+    FrozenRewritePatternSet cleaned(std::move(cleanup));
+    for (linalg::GenericOp op : tiles) {
+      FailureOr<scf::ExecuteRegionOp> scope = lowerMmaTile(rewriter, op);
+      if (failed(scope))
+        return signalPassFailure();
+      if (distribute) {
+        SmallVector<Operation *> ops = llvm::to_vector(llvm::make_pointer_range(
+            scope->getRegion().front().without_terminator()));
+        if (failed(applyOpPatternsGreedily(ops, prepared)) ||
+            failed(convertVectorToNVVMCompatibleMMASync(rewriter, *scope))) {
+          scope->emitError("effai-gpu-warp-mma: cannot distribute the warp's "
+                           "contractions over its lanes");
+          return signalPassFailure();
+        }
+        (void)applyPatternsGreedily(scope->getRegion(), cleaned);
+      }
+      // The scope's code in its place.
+      Block &body = scope->getRegion().front();
+      rewriter.eraseOp(body.getTerminator());
+      rewriter.inlineBlockBefore(&body, *scope);
+      rewriter.eraseOp(*scope);
+    }
+  }
+};
+
+} // namespace
+} // namespace mlir::effai

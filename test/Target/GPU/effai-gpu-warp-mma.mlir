@@ -1,0 +1,110 @@
+// effai-gpu-warp-mma: a warp's tensor-core tile (a bufferized i8 x i8 ->
+// i32 product marked effai.gpu_mma_tile) becomes a loop over k in steps of
+// 32 of vector.contracts in the mma.sync m16n8k32 shape, accumulators in
+// registers; with distribute (the GPU pipeline) upstream's vector-to-nvgpu
+// conversion spreads them over the warp's lanes as nvgpu.mma.sync.
+// RUN: %effai_opt %s --effai-gpu-warp-mma=distribute=false -split-input-file -verify-diagnostics | FileCheck %s
+// RUN: %effai_opt %s --effai-gpu-warp-mma -split-input-file -verify-diagnostics | FileCheck %s --check-prefix=LANES
+
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+// A 16 x 16 tile over k = 64: two 16 x 8 accumulators started from the
+// fill's zero (the fill is gone), A read once per step for both, B's two
+// 8-row slices, two contractions, one write of each accumulator.
+// CHECK-LABEL: func.func @warp_tile
+// CHECK-NOT:   linalg.fill
+// CHECK:       %[[ZERO:.*]] = vector.broadcast %{{.*}} : i32 to vector<16x8xi32>
+// CHECK:       %[[ACC:.*]]:2 = scf.for %[[K:.*]] = %c0 to %c64 step %c32 iter_args(%[[A0:.*]] = %[[ZERO]], %[[A1:.*]] = %{{.*}}) -> (vector<16x8xi32>, vector<16x8xi32>)
+// CHECK:         %[[A:.*]] = vector.transfer_read %arg0[%c0, %[[K]]], %{{.*}} {in_bounds = [true, true]} : memref<16x64xi8, {{.*}}>, vector<16x32xi8>
+// CHECK:         %[[B0:.*]] = vector.transfer_read %arg1[%c0, %[[K]]], {{.*}} vector<8x32xi8>
+// CHECK:         %[[B1:.*]] = vector.transfer_read %arg1[%c8, %[[K]]], {{.*}} vector<8x32xi8>
+// CHECK:         %[[D0:.*]] = vector.contract {{.*}}iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %[[A]], %[[B0]], %[[A0]] : vector<16x32xi8>, vector<8x32xi8> into vector<16x8xi32>
+// CHECK:         %[[D1:.*]] = vector.contract {{.*}} %[[A]], %[[B1]], %[[A1]]
+// CHECK:         scf.yield %[[D0]], %[[D1]]
+// CHECK:       vector.transfer_write %[[ACC]]#0, %arg2[%c0, %c0] {in_bounds = [true, true]}
+// CHECK:       vector.transfer_write %[[ACC]]#1, %arg2[%c0, %c8] {in_bounds = [true, true]}
+// CHECK-NOT:   linalg.generic
+// LANES-LABEL: func.func @warp_tile
+// LANES:       gpu.lane_id
+// LANES-COUNT-2: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
+// LANES-NOT:   vector.contract
+func.func @warp_tile(%a: memref<16x64xi8, strided<[64, 1], offset: ?>>, %b: memref<16x64xi8, strided<[64, 1], offset: ?>>, %c: memref<16x16xi32, strided<[128, 1], offset: ?>>) {
+  %zero = arith.constant 0 : i32
+  linalg.fill ins(%zero : i32) outs(%c : memref<16x16xi32, strided<[128, 1], offset: ?>>)
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x64xi8, strided<[64, 1], offset: ?>>, memref<16x64xi8, strided<[64, 1], offset: ?>>) outs(%c : memref<16x16xi32, strided<[128, 1], offset: ?>>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// Without a fill the accumulators start from C; unmarked products stay.
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @accumulate
+// CHECK:       %[[C00:.*]] = vector.transfer_read %arg2[%c0, %c0], %{{.*}} {in_bounds = [true, true]} : memref<32x8xi32>, vector<16x8xi32>
+// CHECK:       %[[C10:.*]] = vector.transfer_read %arg2[%c16, %c0]
+// CHECK:       scf.for {{.*}} = %c0 to %c32 step %c32 iter_args({{.*}} = %[[C00]], {{.*}} = %[[C10]])
+// CHECK:       linalg.generic
+func.func @accumulate(%a: memref<32x32xi8>, %b: memref<8x32xi8>, %c: memref<32x8xi32>) {
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<32x32xi8>, memref<8x32xi8>) outs(%c : memref<32x8xi32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<32x32xi8>, memref<8x32xi8>) outs(%c : memref<32x8xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// A tile that is not whole 16 x 8 x 32 instructions.
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @partial(%a: memref<16x32xi8>, %b: memref<12x32xi8>, %c: memref<16x12xi32>) {
+  // expected-error @+1 {{the tile (16 x 12, k = 32) is not made of whole 16 x 8 x 32 instructions}}
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xi8>, memref<12x32xi8>) outs(%c : memref<16x12xi32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// Unsigned codes: effai-gpu-tile-and-map flips them first.
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @unsigned(%a: memref<16x32xi8>, %b: memref<8x32xi8>, %c: memref<16x8xi32>) {
+  // expected-error @+1 {{a tensor-core tile multiplies sign-extended i8 operands}}
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extui %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
