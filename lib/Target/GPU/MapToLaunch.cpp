@@ -129,6 +129,12 @@ void inlineBody(RewriterBase &rewriter, scf::ForallOp loop, Block *into,
   rewriter.eraseOp(loop);
 }
 
+/// The lanes of a warp on the target of `op`'s module (32 without one).
+int64_t getWarpSize(Operation *op) {
+  TargetAttr target = TargetAttr::lookup(op);
+  return target && target.getGpu() ? target.getGpu().getWarpSize() : 32;
+}
+
 /// A thread (or warp) loop inside a launch: its body under `if (in
 /// bounds)`. A warp loop's id is the thread id over the warp size: the 32
 /// lanes of a warp run the same iteration (warp-level operations).
@@ -186,6 +192,9 @@ LogicalResult mapBlocks(RewriterBase &rewriter, scf::ForallOp loop) {
             std::max<int64_t>(0, getConstantUpperBound(ub).value_or(1) -
                                      getConstantIntValue(lb).value_or(0)),
             std::max<int64_t>(1, getConstantIntValue(step).value_or(1)));
+      // A warp loop's iterations are warps of the target's lanes.
+      if (isMappedTo<gpu::GPUWarpMappingAttr>(inner))
+        count *= getWarpSize(loop);
       blockThreads = std::max(blockThreads, count);
     }
 
@@ -220,12 +229,9 @@ LogicalResult mapBlocks(RewriterBase &rewriter, scf::ForallOp loop) {
                       /*surplusIds=*/false, ivs, blocks, guard)))
     return failure();
   inlineBody(rewriter, loop, &body, terminator->getIterator(), ivs);
-  TargetAttr target = TargetAttr::lookup(launch);
-  int64_t warpSize =
-      target && target.getGpu() ? target.getGpu().getWarpSize() : 32;
   for (scf::ForallOp inner : threadLoops)
     if (failed(mapThreads(rewriter, inner, launch.getThreadIds().x,
-                          blockThreads, warpSize)))
+                          blockThreads, getWarpSize(launch))))
       return failure();
   return success();
 }

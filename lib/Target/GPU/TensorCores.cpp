@@ -113,6 +113,13 @@ mlir::effai::matchTensorCoreContraction(linalg::LinalgOp op) {
   if (dims->ranges[match.m] % kMmaM != 0 ||
       dims->ranges[match.n] % kMmaN != 0 || dims->ranges[match.k] % kMmaK != 0)
     return std::nullopt;
+  // mma.sync saturates (.satfinite) where the CPU wraps: from a zero
+  // fill, |sum| <= k * 128 * 128 stays below 2^31 for k < 2^17. (The
+  // kernels also start their accumulators from that fill.)
+  auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+  if (!fill || !matchPattern(fill.getInputs().front(), m_Zero()) ||
+      dims->ranges[match.k] >= (int64_t(1) << 17))
+    return std::nullopt;
   match.unsignedA = *widenA == InputWidening::Unsigned8;
   bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   if ((match.transposeB || match.unsignedA) && !constantB)

@@ -20,7 +20,9 @@
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::effai {
@@ -61,8 +63,10 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
                 "one init");
   std::optional<InputWidening> widenA = getInputWidening(op, 0);
   std::optional<InputWidening> widenB = getInputWidening(op, 1);
-  if (widenA != InputWidening::Signed8 || widenB != InputWidening::Signed8)
-    return fail("a tensor-core tile multiplies sign-extended i8 operands");
+  if (!hasMultiplyAccumulateBody(op) || widenA != InputWidening::Signed8 ||
+      widenB != InputWidening::Signed8)
+    return fail("a tensor-core tile multiplies sign-extended i8 operands and "
+                "accumulates");
   FailureOr<ContractionDims> dims = analyzeContraction(op);
   if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
       dims->k.size() != 1 || !dims->batch.empty())
@@ -90,8 +94,14 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   Value a = op.getDpsInputOperand(0)->get();
   Value b = op.getDpsInputOperand(1)->get();
   Value c = op.getDpsInitOperand(0)->get();
+  // The accumulators start from the fill of C (emulation runs the tile
+  // whole in every lane, one after another: a read-modify-write of C there
+  // would add the product once per lane).
   rewriter.setInsertionPoint(op);
   Value fill = takeFillConstant(rewriter, op, c);
+  if (!fill)
+    return fail("a tensor-core tile starts from a linalg.fill of its result "
+                "with a constant just before it");
   rewriter.setInsertionPoint(op);
   auto scope = scf::ExecuteRegionOp::create(rewriter, loc, TypeRange{});
   rewriter.setInsertionPointToStart(&scope.getRegion().emplaceBlock());
@@ -115,19 +125,10 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
     index(i * kMmaN);
   }
   SmallVector<bool> inBounds = {true, true};
-  // The accumulators, tile (i, j) at i * tilesN + j.
-  SmallVector<Value> accumulators;
-  Value zero = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
-  for (int64_t i = 0; i < tilesM; ++i)
-    for (int64_t j = 0; j < tilesN; ++j)
-      accumulators.push_back(
-          fill ? vector::BroadcastOp::create(rewriter, loc, accType, fill)
-                     .getResult()
-               : vector::TransferReadOp::create(
-                     rewriter, loc, accType, c,
-                     ValueRange{index(i * kMmaM), index(j * kMmaN)}, zero,
-                     inBounds)
-                     .getResult());
+  // The accumulators, tile (i, j) at i * tilesN + j, from the fill.
+  SmallVector<Value> accumulators(
+      tilesM * tilesN,
+      vector::BroadcastOp::create(rewriter, loc, accType, fill));
 
   Value pad = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
   AffineExpr dm = getAffineDimExpr(0, context),
@@ -186,13 +187,23 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
     RewritePatternSet cleanup(&getContext());
     scf::ForOp::getCanonicalizationPatterns(cleanup, &getContext());
     FrozenRewritePatternSet cleaned(std::move(cleanup));
+    SetVector<Operation *> warpLoops;
     for (linalg::GenericOp op : tiles) {
+      if (auto loop = dyn_cast<scf::ForallOp>(op->getParentOp());
+          loop && loop.getMapping() &&
+          llvm::all_of(*loop.getMapping(), [](Attribute id) {
+            return isa<gpu::GPUWarpMappingAttr>(id);
+          }))
+        warpLoops.insert(loop);
       FailureOr<scf::ExecuteRegionOp> scope = lowerMmaTile(rewriter, op);
       if (failed(scope))
         return signalPassFailure();
       if (distribute) {
-        SmallVector<Operation *> ops = llvm::to_vector(llvm::make_pointer_range(
-            scope->getRegion().front().without_terminator()));
+        SmallVector<Operation *> ops;
+        scope->getRegion().walk([&](Operation *inner) {
+          if (!isa<scf::YieldOp>(inner))
+            ops.push_back(inner);
+        });
         if (failed(applyOpPatternsGreedily(ops, prepared)) ||
             failed(convertVectorToNVVMCompatibleMMASync(rewriter, *scope))) {
           scope->emitError("effai-gpu-warp-mma: cannot distribute the warp's "
@@ -207,6 +218,35 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
       rewriter.inlineBlockBefore(&body, *scope);
       rewriter.eraseOp(*scope);
     }
+    if (failed(checkWarpLoops(rewriter, warpLoops.getArrayRef())))
+      signalPassFailure();
+  }
+
+  /// Every lane of a warp runs what its loop holds: besides the warp-level
+  /// code, only per-lane work may stay. Bufferization's copies between
+  /// identical views of the tile go (merged, then dropped as self-copies);
+  /// a copy or linalg op still there would have 32 lanes each move the
+  /// whole tile while others store their fragments.
+  LogicalResult checkWarpLoops(RewriterBase &rewriter,
+                               ArrayRef<Operation *> warpLoops) {
+    DominanceInfo dominance;
+    RewritePatternSet selfCopies(&getContext());
+    memref::CopyOp::getCanonicalizationPatterns(selfCopies, &getContext());
+    FrozenRewritePatternSet frozen(std::move(selfCopies));
+    for (Operation *loop : warpLoops) {
+      eliminateCommonSubExpressions(rewriter, dominance, loop);
+      (void)applyPatternsGreedily(loop->getRegion(0), frozen);
+      WalkResult left = loop->walk([&](Operation *inner) {
+        if (!isa<memref::CopyOp, linalg::LinalgOp>(inner))
+          return WalkResult::advance();
+        inner->emitError("effai-gpu-warp-mma: each lane of the warp would run "
+                         "this on the whole tile");
+        return WalkResult::interrupt();
+      });
+      if (left.wasInterrupted())
+        return failure();
+    }
+    return success();
   }
 };
 

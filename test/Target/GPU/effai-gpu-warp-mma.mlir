@@ -44,16 +44,14 @@ func.func @warp_tile(%a: memref<16x64xi8, strided<[64, 1], offset: ?>>, %b: memr
 }
 
 // -----
-// Without a fill the accumulators start from C; unmarked products stay.
+// The accumulators start from a fill of C (GPU emulation runs a warp's tile
+// whole in each lane in turn: reading C back would add the product once per
+// lane).
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (n, k)>
 #mC = affine_map<(m, n, k) -> (m, n)>
-// CHECK-LABEL: func.func @accumulate
-// CHECK:       %[[C00:.*]] = vector.transfer_read %arg2[%c0, %c0], %{{.*}} {in_bounds = [true, true]} : memref<32x8xi32>, vector<16x8xi32>
-// CHECK:       %[[C10:.*]] = vector.transfer_read %arg2[%c16, %c0]
-// CHECK:       scf.for {{.*}} = %c0 to %c32 step %c32 iter_args({{.*}} = %[[C00]], {{.*}} = %[[C10]])
-// CHECK:       linalg.generic
-func.func @accumulate(%a: memref<32x32xi8>, %b: memref<8x32xi8>, %c: memref<32x8xi32>) {
+func.func @no_fill(%a: memref<32x32xi8>, %b: memref<8x32xi8>, %c: memref<32x8xi32>) {
+  // expected-error @+1 {{a tensor-core tile starts from a linalg.fill of its result with a constant just before it}}
   linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<32x32xi8>, memref<8x32xi8>) outs(%c : memref<32x8xi32>) attrs = {effai.gpu_mma_tile} {
   ^bb0(%x: i8, %y: i8, %acc: i32):
     %xe = arith.extsi %x : i8 to i32
@@ -62,14 +60,60 @@ func.func @accumulate(%a: memref<32x32xi8>, %b: memref<8x32xi8>, %c: memref<32x8
     %s = arith.addi %acc, %p : i32
     linalg.yield %s : i32
   }
-  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<32x32xi8>, memref<8x32xi8>) outs(%c : memref<32x8xi32>) {
-  ^bb0(%x: i8, %y: i8, %acc: i32):
-    %xe = arith.extsi %x : i8 to i32
-    %ye = arith.extsi %y : i8 to i32
-    %p = arith.muli %xe, %ye : i32
-    %s = arith.addi %acc, %p : i32
-    linalg.yield %s : i32
-  }
+  return
+}
+
+// -----
+// In a warp loop, every lane runs what is left besides the warp-level code:
+// bufferization's copy between identical views of the tile goes (merged
+// views, then a self-copy); a linalg op left there is an error.
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @warp_loop
+// CHECK:       scf.forall
+// CHECK:         scf.for
+// CHECK-NOT:     memref.copy
+// CHECK:       } {mapping = [#gpu.warp<linear_dim_0>]}
+func.func @warp_loop(%a: memref<16x32xi8>, %b: memref<16x32xi8>, %c: memref<16x16xi32>) {
+  %zero = arith.constant 0 : i32
+  scf.forall (%j) = (0) to (16) step (8) {
+    %bs = memref.subview %b[%j, 0] [8, 32] [1, 1] : memref<16x32xi8> to memref<8x32xi8, strided<[32, 1], offset: ?>>
+    %cs = memref.subview %c[0, %j] [16, 8] [1, 1] : memref<16x16xi32> to memref<16x8xi32, strided<[16, 1], offset: ?>>
+    linalg.fill ins(%zero : i32) outs(%cs : memref<16x8xi32, strided<[16, 1], offset: ?>>)
+    linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %bs : memref<16x32xi8>, memref<8x32xi8, strided<[32, 1], offset: ?>>) outs(%cs : memref<16x8xi32, strided<[16, 1], offset: ?>>) attrs = {effai.gpu_mma_tile} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extsi %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %same = memref.subview %c[0, %j] [16, 8] [1, 1] : memref<16x16xi32> to memref<16x8xi32, strided<[16, 1], offset: ?>>
+    memref.copy %cs, %same : memref<16x8xi32, strided<[16, 1], offset: ?>> to memref<16x8xi32, strided<[16, 1], offset: ?>>
+  } {mapping = [#gpu.warp<linear_dim_0>]}
+  return
+}
+
+// -----
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @lanes_would_race(%a: memref<16x32xi8>, %b: memref<8x32xi8>, %c: memref<16x8xi32>, %d: memref<16x8xi32>) {
+  %zero = arith.constant 0 : i32
+  scf.forall (%j) in (1) {
+    linalg.fill ins(%zero : i32) outs(%c : memref<16x8xi32>)
+    linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>) attrs = {effai.gpu_mma_tile} {
+    ^bb0(%x: i8, %y: i8, %acc: i32):
+      %xe = arith.extsi %x : i8 to i32
+      %ye = arith.extsi %y : i8 to i32
+      %p = arith.muli %xe, %ye : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    // expected-error @+1 {{effai-gpu-warp-mma: each lane of the warp would run this on the whole tile}}
+    memref.copy %c, %d : memref<16x8xi32> to memref<16x8xi32>
+  } {mapping = [#gpu.warp<linear_dim_0>]}
   return
 }
 

@@ -241,22 +241,21 @@ func.func @u8_activations(%x: tensor<256x512xi32>) -> tensor<256x512xi32> {
 // -----
 // Not for tensor cores: a batch-1 row (m is not a multiple of 16), a
 // reduction of 48 (not a multiple of 32), unsigned activations that come
-// from the caller (no producer to flip them in).
+// from the caller (no op makes them to flip them in; the weights are
+// constant and the sum has an elementwise consumer), a sum that starts
+// from the caller's values instead of a fill of zeros.
 // SM90-LABEL: func.func @not_mma
 // SM90-NOT: kernel = "mma"
-// SM90: kernel = "contraction"
-// SM90-NOT: kernel = "mma"
-// SM90: kernel = "contraction"
-// SM90-NOT: kernel = "mma"
-// SM90: kernel = "contraction"
+// SM90-COUNT-4: kernel = "contraction"
 // SM90-NOT: kernel = "mma"
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (n, k)>
 #mBkn = affine_map<(m, n, k) -> (k, n)>
 #mC = affine_map<(m, n, k) -> (m, n)>
 #id = affine_map<(m, n) -> (m, n)>
-func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tensor<256x48xi8>, %b48: tensor<256x48xi8>, %u: tensor<256x1024xi8>) -> (tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>) {
+func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tensor<256x48xi8>, %b48: tensor<256x48xi8>, %u: tensor<256x1024xi8>, %init: tensor<256x1024xi32>) -> (tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>, tensor<256x1024xi32>) {
   %zero = arith.constant 0 : i32
+  %wc = arith.constant dense<1> : tensor<1024x1024xi8>
   %e1 = tensor.empty() : tensor<1x1024xi32>
   %f1 = linalg.fill ins(%zero : i32) outs(%e1 : tensor<1x1024xi32>) -> tensor<1x1024xi32>
   %m1 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a1, %b : tensor<1x1024xi8>, tensor<1024x1024xi8>) outs(%f1 : tensor<1x1024xi32>) {
@@ -279,7 +278,7 @@ func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tenso
   } -> tensor<256x256xi32>
   %e3 = tensor.empty() : tensor<256x1024xi32>
   %f3 = linalg.fill ins(%zero : i32) outs(%e3 : tensor<256x1024xi32>) -> tensor<256x1024xi32>
-  %m3 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%u, %b : tensor<256x1024xi8>, tensor<1024x1024xi8>) outs(%f3 : tensor<256x1024xi32>) {
+  %m3 = linalg.generic {indexing_maps = [#mA, #mBkn, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%u, %wc : tensor<256x1024xi8>, tensor<1024x1024xi8>) outs(%f3 : tensor<256x1024xi32>) {
   ^bb0(%x: i8, %y: i8, %acc: i32):
     %xe = arith.extui %x : i8 to i32
     %ye = arith.extsi %y : i8 to i32
@@ -287,5 +286,18 @@ func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tenso
     %s = arith.addi %acc, %p : i32
     linalg.yield %s : i32
   } -> tensor<256x1024xi32>
-  return %m1, %m2, %m3 : tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>
+  %r3 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%m3 : tensor<256x1024xi32>) outs(%e3 : tensor<256x1024xi32>) {
+  ^bb0(%v: i32, %o: i32):
+    %z = arith.maxsi %v, %zero : i32
+    linalg.yield %z : i32
+  } -> tensor<256x1024xi32>
+  %m4 = linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%u, %b : tensor<256x1024xi8>, tensor<1024x1024xi8>) outs(%init : tensor<256x1024xi32>) {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  } -> tensor<256x1024xi32>
+  return %m1, %m2, %r3, %m4 : tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>, tensor<256x1024xi32>
 }

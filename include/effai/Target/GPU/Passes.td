@@ -72,10 +72,17 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
     `mma.sync.aligned.m16n8k32` (s8), which `convert-vector-to-gpu
     {use-nvgpu}` then distributes over the warp's 32 lanes. The
     accumulators stay in registers across the loop: they start from the
-    constant of a `linalg.fill` of C just before the tile (which is
-    erased), else from C, and are written to C once at the end. Every
-    index is a constant or the loop's induction variable, as
-    `convert-vector-to-gpu` needs.
+    constant of the `linalg.fill` of C just before the tile (which is
+    erased) and are written to C once at the end. Every index is a
+    constant or the loop's induction variable, as the conversion needs;
+    it runs on each tile alone (on a whole function it also tries the
+    scalar arithmetic of other kernels).
+
+    All 32 lanes run whatever else a warp loop holds, so after the
+    rewrite bufferization's copies between identical views of the tile
+    are merged and dropped there, and a copy or linalg op still left in a
+    warp loop is an error (each lane would move the whole tile while the
+    others store their fragments).
 
     ```mlir
     %r:2 = scf.for %k = %c0 to %c64 step %c32 iter_args(%c00 = %zero,
@@ -89,8 +96,9 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
     }
     ```
 
-    A marked tile whose shapes are not whole instruction tiles, or whose
-    operands are not sign-extended i8, is an error naming it.
+    A marked tile whose shapes are not whole instruction tiles, whose
+    operands are not sign-extended i8, or that does not start from a fill,
+    is an error naming it.
   }];
   let options = [
     Option<"distribute", "distribute", "bool", /*default=*/"true",

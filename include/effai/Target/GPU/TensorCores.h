@@ -26,9 +26,10 @@ inline constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 32;
 /// contractions.
 inline constexpr StringLiteral kGPUMmaTileAttrName = "effai.gpu_mma_tile";
 
-/// A contraction tensor cores can compute: C[m, n] += A[m, k] * B[., .]
-/// with i8 A and B (B read as [k, n] or [n, k]) and an i32 C, every
-/// dimension a multiple of the instruction's.
+/// A contraction tensor cores can compute: C[m, n] = A[m, k] * B[., .]
+/// with i8 A and B (B read as [k, n] or [n, k]) and an i32 C filled with
+/// zeros, every dimension a multiple of the instruction's and k < 2^17 (so
+/// that mma.sync's saturating sum never saturates).
 struct TensorCoreContraction {
   /// The loops of `op` in each role.
   unsigned m, n, k;
