@@ -31,6 +31,7 @@ void mlir::effai::buildEffaiLinalgFrontEnd(
   // effai ops -> linalg/tensor/arith/math/scf; quantized values -> integers.
   EffaiConvertShiftKernelsOptions shift;
   shift.integerCodes = options.integerShiftCodes;
+  shift.convolutions = options.shiftConvolutions;
   pm.addPass(createEffaiConvertShiftKernels(shift));
   EffaiConvertSparseKernelsOptions sparse;
   sparse.batchInner = options.sparseBatchInner;

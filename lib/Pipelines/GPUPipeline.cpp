@@ -33,14 +33,16 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   SetTargetOptions setTarget;
   setTarget.target = options.chip.getValue();
   pm.addPass(createSetTarget(setTarget));
-  // Power-of-two layers keep their shift kernels: codes read as stored,
-  // and no multiply on data (what the multiplier-free model promises).
+  // Power-of-two layers and convolutions keep their shift kernels: codes
+  // read as stored, and no multiply on data (what the multiplier-free
+  // model promises).
   // Sparse layers gather per output: one kernel, no host loop over their
   // stored weights; bitmap rows are scanned position by position, the
   // same trip count in every thread (set-bit walks also spilled on sm_90).
   LinalgFrontEndOptions frontEnd;
   frontEnd.fuseElementwise = options.fuseElementwise;
   frontEnd.integerShiftCodes = false;
+  frontEnd.shiftConvolutions = true;
   frontEnd.sparseBatchInner = false;
   frontEnd.sparseSetBitWalk = false;
   buildEffaiLinalgFrontEnd(pm, frontEnd);

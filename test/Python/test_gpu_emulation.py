@@ -148,3 +148,52 @@ def test_tensor_core_w8a8_linear_matches_cpu(shape):
     for chip in ["sm_80", "sm_90"]:
         got = effai.compile(module, emulate_gpu=chip)(x)
         np.testing.assert_array_equal(got, want, err_msg=chip)
+
+
+@pytest.mark.parametrize("compression", [
+    "effai-shift-quantize{terms=1 bits=4}",
+    "effai-shift-quantize{terms=2 bits=4}",
+    "effai-shift-quantize{terms=2 bits=5}"])
+@pytest.mark.parametrize("conv", [
+    dict(group=1, strides=[1, 1], pads=[1, 1, 1, 1], dilations=[1, 1]),
+    dict(group=2, strides=[2, 1], pads=[0, 1, 2, 1], dilations=[1, 2]),
+    dict(group=8, strides=[1, 1], pads=[1, 1, 1, 1], dilations=[1, 1])])
+def test_shift_convolution_matches_cpu(compression, conv):
+    # Power-of-two convolutions are shift kernels on the GPU (exponent adds
+    # on codes read as stored: one term's byte, two 4-bit terms' nibbles,
+    # wider pairs' i16), grouped, strided, dilated and depthwise alike; the
+    # CPU pipeline multiplies decoded weights. Same numbers within float
+    # rounding.
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(conv["group"])
+    channels_out = 8 if conv["group"] == 8 else 16
+    w = rng.standard_normal((channels_out, 8 // conv["group"], 3, 3),
+                            dtype=np.float32) / 4
+    b = rng.standard_normal(channels_out, dtype=np.float32)
+    spatial = [(12 + conv["pads"][i] + conv["pads"][i + 2] -
+                conv["dilations"][i] * 2 - 1) // conv["strides"][i] + 1
+               for i in range(2)]
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["input", "w", "b"], ["y"],
+                          kernel_shape=[3, 3], **conv)], "conv",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                       [2, 8, 12, 12])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [2, channels_out, *spatial])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    module = effai.import_onnx(model.SerializeToString())
+    module.run_pipeline(compression)
+    lowered = effai.Module.parse(str(module))
+    lowered.run_pipeline("effai-convert-shift-kernels{convolutions=1}")
+    assert "effai.conv2d" not in str(lowered) and \
+        "effai.depthwise_conv2d" not in str(lowered)
+    x = rng.standard_normal((2, 8, 12, 12), dtype=np.float32)
+    want = effai.compile(module)(x)
+    for chip in ["sm_80", "sm_90"]:
+        got = effai.compile(module, emulate_gpu=chip)(x)
+        np.testing.assert_allclose(got, want, rtol=1e-5,
+                                   atol=1e-5 * np.abs(want).max(),
+                                   err_msg=chip)

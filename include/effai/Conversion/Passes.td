@@ -95,8 +95,9 @@ def EffaiLowerQuantizeCasts : Pass<"effai-lower-quantize-casts"> {
 }
 
 def EffaiConvertShiftKernels : Pass<"effai-convert-shift-kernels"> {
-  let summary = "Lower power-of-two linear layers with float activations to "
-                "multiplication-free shift/add kernels";
+  let summary = "Lower power-of-two linear layers (and, optionally, "
+                "convolutions) with float activations to multiplication-free "
+                "shift/add kernels";
   let description = [{
     Rewrites `effai.linear` with f32 activations and a dense `#effai.pow2`
     weight into a `linalg.generic` whose body has no multiply: each term
@@ -123,11 +124,23 @@ def EffaiConvertShiftKernels : Pass<"effai-convert-shift-kernels"> {
     `2^min_exp` once: the f32 x i8 contraction kernels then read a quarter
     of the f32 weight bytes. The shift kernel remains for the rest (and is
     what multiplier-free targets keep).
+
+    With `convolutions` (what `effai-gpu-pipeline` sets), power-of-two
+    `effai.conv2d` and `effai.depthwise_conv2d` become one generic over the
+    zero-padded input with the same multiplication-free body, each weight's
+    codes read once as stored (one term: its i8 code; two terms of at most
+    4 bits: the two nibbles of one byte; wider pairs: the bytes of an
+    i16), scales and bias applied once per output. The CPU pipeline keeps
+    its register-blocked float convolutions (decoded weights), which
+    multiply-add faster than the exponent arithmetic.
   }];
   let options = [
     Option<"integerCodes", "integer-codes", "bool", /*default=*/"false",
            "Lower layers whose term sums fit i8 to exact integer codes "
            "times the scale">,
+    Option<"convolutions", "convolutions", "bool", /*default=*/"false",
+           "Also lower power-of-two effai.conv2d and effai.depthwise_conv2d "
+           "to shift kernels (what effai-gpu-pipeline sets)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",

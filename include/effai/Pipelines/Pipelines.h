@@ -71,6 +71,9 @@ struct LinalgFrontEndOptions {
   /// times a scale (a CPU multiplies as fast as it adds), else
   /// multiplication-free shift kernels.
   bool integerShiftCodes = true;
+  /// Power-of-two convolutions as shift kernels too (else decoded floats,
+  /// which the CPU's convolution kernels multiply-add faster).
+  bool shiftConvolutions = false;
   /// Batched sparse linear layers loop over stored weights on the host,
   /// with the batch in vector registers (CPU), else one gather per output.
   bool sparseBatchInner = true;

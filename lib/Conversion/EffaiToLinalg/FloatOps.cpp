@@ -28,32 +28,6 @@ bool hasFloatActivations(Operation *op) {
              cast<ShapedType>(op->getResult(0).getType()).getElementType());
 }
 
-/// result (op) vector broadcast along `axis` of `type`.
-template <typename CombineOp>
-Value combineAlong(OpBuilder &b, Location loc, Value result, Value vector,
-                   int64_t axis) {
-  auto type = cast<RankedTensorType>(result.getType());
-  SmallVector<int64_t> shape(type.getRank() - axis, 1);
-  shape[0] = type.getDimSize(axis);
-  Value shaped = buildReshape(
-      b, loc, vector,
-      RankedTensorType::get(
-          shape, cast<ShapedType>(vector.getType()).getElementType()));
-  return buildElementwise(b, loc, type, {result, shaped},
-                          [](OpBuilder &b, Location loc, ValueRange a) {
-                            return CombineOp::create(b, loc, a[0], a[1])
-                                .getResult();
-                          });
-}
-
-/// result + bias broadcast along `axis` of `type`.
-Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
-              int64_t axis) {
-  if (!bias)
-    return result;
-  return combineAlong<arith::AddFOp>(b, loc, result, bias, axis);
-}
-
 struct LowerFloatLinear : public OpRewritePattern<LinearOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -113,6 +87,13 @@ template <typename OpTy> struct LowerFloatConv : public OpRewritePattern<OpTy> {
   }
 };
 } // namespace
+
+Value mlir::effai::addBias(OpBuilder &b, Location loc, Value result, Value bias,
+                           int64_t axis) {
+  if (!bias)
+    return result;
+  return combineAlong<arith::AddFOp>(b, loc, result, bias, axis);
+}
 
 /// Constant integer codes narrower than a byte as an i8 constant,
 /// sign- or zero-extended; none when `codes` is not a constant.

@@ -9,6 +9,8 @@
 
 #include "effai/Dialect/Effai/IR/EffaiOps.h"
 #include "effai/Dialect/Effai/IR/WeightCodec.h"
+#include "effai/Utils/LinalgBuilders.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Builders.h"
 
@@ -181,6 +183,28 @@ Value buildCodesLinear(OpBuilder &b, Location loc, Value x, Value codes,
 /// constant or a sum leaves [-127, 127].
 std::optional<Value> buildPow2Int8Codes(OpBuilder &b, Location loc,
                                         PackOp pack);
+
+/// `result` (op) `vector` broadcast along `axis` of `result`'s type.
+template <typename CombineOp>
+Value combineAlong(OpBuilder &b, Location loc, Value result, Value vector,
+                   int64_t axis) {
+  auto type = cast<RankedTensorType>(result.getType());
+  SmallVector<int64_t> shape(type.getRank() - axis, 1);
+  shape[0] = type.getDimSize(axis);
+  Value shaped = buildReshape(
+      b, loc, vector,
+      RankedTensorType::get(
+          shape, cast<ShapedType>(vector.getType()).getElementType()));
+  return buildElementwise(
+      b, loc, type, {result, shaped},
+      [](OpBuilder &b, Location loc, ValueRange a) {
+        return CombineOp::create(b, loc, a[0], a[1]).getResult();
+      });
+}
+
+/// `result` + `bias` broadcast along `axis` (`result` when no bias).
+Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
+              int64_t axis);
 
 } // namespace mlir::effai
 

@@ -328,6 +328,92 @@ static Value buildPackedShiftGeneric(OpBuilder &b, Location loc, Value x,
       });
 }
 
+/// The term codes of a dense power-of-two convolution weight as one
+/// integer per weight, for a kernel that reads each weight once: one term's
+/// i8 codes as stored; two terms of at most 4 bits as the nibbles of one
+/// byte (term 0 low); wider pairs as the bytes of an i16 (term 0 low).
+/// None when two terms' codes are not constants.
+static std::optional<Value> buildConvTermCodes(OpBuilder &b, Location loc,
+                                               ArrayRef<Value> termCodes,
+                                               Pow2FormatAttr pow2) {
+  if (termCodes.size() == 1)
+    return termCodes.front();
+  if (termCodes.size() != 2)
+    return std::nullopt;
+  std::optional<std::vector<int64_t>> low = readIntegerConstant(termCodes[0]);
+  std::optional<std::vector<int64_t>> high = readIntegerConstant(termCodes[1]);
+  if (!low || !high || low->size() != high->size())
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(termCodes[0].getType());
+  if (pow2.getBits() <= 4) {
+    std::vector<int8_t> bytes(low->size());
+    for (size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = packNibbles((*low)[i], (*high)[i]);
+    return buildConstant(b, loc, type, ArrayRef<int8_t>(bytes),
+                         "pow2_packed_codes");
+  }
+  std::vector<int16_t> pairs(low->size());
+  for (size_t i = 0; i < pairs.size(); ++i)
+    pairs[i] =
+        static_cast<int16_t>(((*low)[i] & 0xFF) | (((*high)[i] & 0xFF) << 8));
+  return buildConstant(b, loc, type.clone(b.getI16Type()),
+                       ArrayRef<int16_t>(pairs), "pow2_code_pairs");
+}
+
+/// acc + the terms of the weight whose codes buildConvTermCodes packed
+/// into `codes`, applied to `x`: exponent adds, no multiply.
+static Value buildConvShiftMulAdd(OpBuilder &b, Location loc, Value acc,
+                                  Value x, Value codes, unsigned terms,
+                                  int64_t minExp) {
+  Value sum;
+  if (terms == 1) {
+    sum = buildShiftTerm(b, loc, x, codes, minExp);
+  } else {
+    Value low, high;
+    if (codes.getType().isInteger(8)) {
+      low = unpackNibble(b, loc, codes, /*high=*/false);
+      high = unpackNibble(b, loc, codes, /*high=*/true);
+    } else {
+      Type i8 = b.getI8Type();
+      low = arith::TruncIOp::create(b, loc, i8, codes);
+      high = arith::TruncIOp::create(
+          b, loc, i8,
+          arith::ShRSIOp::create(
+              b, loc, codes,
+              arith::ConstantIntOp::create(b, loc, codes.getType(), 8)));
+    }
+    sum = arith::AddFOp::create(b, loc, buildShiftTerm(b, loc, x, low, minExp),
+                                buildShiftTerm(b, loc, x, high, minExp));
+  }
+  return arith::AddFOp::create(b, loc, acc, sum);
+}
+
+/// A shift kernel's weight: its pack and power-of-two format.
+struct ShiftWeight {
+  PackOp pack;
+  Pow2FormatAttr pow2;
+};
+
+/// The weight of `op` (an effai.linear or convolution) when a shift kernel
+/// takes it: static f32 activations and result, a dense #effai.pow2 weight
+/// packed here.
+static FailureOr<ShiftWeight> matchShiftWeight(PatternRewriter &rewriter,
+                                               Operation *op) {
+  auto input = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto result = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!input.getElementType().isF32() || !result.getElementType().isF32() ||
+      !input.hasStaticShape() || !result.hasStaticShape())
+    return rewriter.notifyMatchFailure(op, "needs static f32 activations");
+  Value weight = op->getOperand(1);
+  auto pack = weight.getDefiningOp<PackOp>();
+  auto type = cast<WeightType>(weight.getType());
+  auto pow2 = dyn_cast<Pow2FormatAttr>(type.getEncoding().getValue());
+  if (!pack || !pow2 ||
+      !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()))
+    return rewriter.notifyMatchFailure(op, "needs a dense pow2 weight");
+  return ShiftWeight{pack, pow2};
+}
+
 namespace {
 
 /// On CPUs a multiply-add costs what the exponent arithmetic does: a float
@@ -371,15 +457,11 @@ struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
                                 PatternRewriter &rewriter) const override {
     RankedTensorType inputType = op.getInput().getType();
     RankedTensorType resultType = op.getResult().getType();
-    if (!inputType.getElementType().isF32() ||
-        !resultType.getElementType().isF32() || !inputType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static f32 activations");
-    auto pack = op.getWeight().getDefiningOp<PackOp>();
+    FailureOr<ShiftWeight> weight = matchShiftWeight(rewriter, op);
+    if (failed(weight))
+      return failure();
+    auto [pack, pow2] = *weight;
     auto type = cast<WeightType>(op.getWeight().getType());
-    auto pow2 = dyn_cast<Pow2FormatAttr>(type.getEncoding().getValue());
-    if (!pack || !pow2 ||
-        !isa<DenseSparsityAttr>(type.getEncoding().getSparsity()))
-      return rewriter.notifyMatchFailure(op, "needs a dense pow2 weight");
 
     Location loc = op.getLoc();
     int64_t k = inputType.getShape().back();
@@ -430,6 +512,58 @@ struct LinearToShiftKernel : public OpRewritePattern<LinearOp> {
   }
 };
 
+/// A power-of-two convolution (dense weight, f32 activations) as one
+/// generic over the padded input whose body adds each weight's terms'
+/// exponents to the activation's (buildConvShiftMulAdd): the codes are read
+/// as stored (two 4-bit terms in one byte), per-channel scales and the bias
+/// applied once per output.
+template <typename OpTy>
+struct ConvToShiftKernel : public OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType resultType = op.getResult().getType();
+    FailureOr<ShiftWeight> weight = matchShiftWeight(rewriter, op);
+    if (failed(weight))
+      return failure();
+    auto [pack, pow2] = *weight;
+    Location loc = op.getLoc();
+    std::optional<Value> codes = buildConvTermCodes(
+        rewriter, loc, getPow2TermCodes(rewriter, loc, pack), pow2);
+    if (!codes)
+      return rewriter.notifyMatchFailure(op, "two terms' codes not constant");
+    unsigned terms = pow2.getTerms();
+    int64_t minExp = pow2.getMinExp();
+    Value y = buildConvGeneric(
+        rewriter, loc, op.getInput(), *codes, resultType, op.getStrides(),
+        op.getPads(), op.getDilations(), getGroups(op),
+        [&](OpBuilder &b, Location loc, Value acc, Value x, Value w) {
+          return buildConvShiftMulAdd(b, loc, acc, x, w, terms, minExp);
+        },
+        /*directNCHW=*/true);
+    if (pow2.getScales()) {
+      int64_t channels = resultType.getDimSize(1);
+      SmallVector<float> scales;
+      for (int64_t c = 0; c < channels; ++c)
+        scales.push_back(static_cast<float>(pow2.getScaleForChannel(c)));
+      Value scaleValues = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({channels}, rewriter.getF32Type()),
+              ArrayRef<float>(scales)));
+      y = combineAlong<arith::MulFOp>(rewriter, loc, y, scaleValues, 1);
+    }
+    rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), 1));
+    return success();
+  }
+
+  static int64_t getGroups(Conv2DOp op) { return op.getGroups(); }
+  static int64_t getGroups(DepthwiseConv2DOp op) {
+    return op.getInput().getType().getDimSize(1);
+  }
+};
+
 struct ConvertShiftKernelsPass
     : public effai::impl::EffaiConvertShiftKernelsBase<
           ConvertShiftKernelsPass> {
@@ -438,6 +572,9 @@ struct ConvertShiftKernelsPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<LinearToShiftKernel>(&getContext());
+    if (convolutions)
+      patterns.add<ConvToShiftKernel<Conv2DOp>,
+                   ConvToShiftKernel<DepthwiseConv2DOp>>(&getContext());
     if (integerCodes)
       patterns.add<LinearToIntegerCodes>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
