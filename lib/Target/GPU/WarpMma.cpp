@@ -169,6 +169,24 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   return scope;
 }
 
+/// Each lane's fragment loads and stores (4 bytes of A or B, two i32 of
+/// C) lie at a multiple of their size: whole tiles over dimensions that
+/// are multiples of 32 (k) and 8 (n), in buffers the runtime aligns to
+/// 256 bytes. Saying so lets each be one 32- or 64-bit access instead of
+/// byte loads.
+void alignFragmentAccesses(Operation *scope) {
+  auto sizeOf = [](VectorType type) -> uint64_t {
+    uint64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
+    return llvm::isPowerOf2_64(bytes) ? bytes : 1;
+  };
+  scope->walk([&](Operation *op) {
+    if (auto load = dyn_cast<vector::LoadOp>(op))
+      load.setAlignment(sizeOf(load.getVectorType()));
+    else if (auto store = dyn_cast<vector::StoreOp>(op))
+      store.setAlignment(sizeOf(store.getVectorType()));
+  });
+}
+
 struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
   using GPUWarpMmaBase::GPUWarpMmaBase;
 
@@ -211,6 +229,7 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
           return signalPassFailure();
         }
         (void)applyPatternsGreedily(scope->getRegion(), cleaned);
+        alignFragmentAccesses(*scope);
       }
       // The scope's code in its place.
       Block &body = scope->getRegion().front();

@@ -27,8 +27,11 @@
 // CHECK-NOT:   linalg.generic
 // LANES-LABEL: func.func @warp_tile
 // LANES:       gpu.lane_id
+// Each lane's fragment loads are 4 aligned bytes, its stores two i32.
+// LANES:       vector.load %arg0[{{.*}}] {alignment = 4 : i64} : memref<16x64xi8, {{.*}}>, vector<4xi8>
 // LANES-COUNT-2: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
 // LANES-NOT:   vector.contract
+// LANES:       vector.store %{{.*}}, %arg2[{{.*}}] {alignment = 8 : i64} : memref<16x16xi32, {{.*}}>, vector<2xi32>
 func.func @warp_tile(%a: memref<16x64xi8, strided<[64, 1], offset: ?>>, %b: memref<16x64xi8, strided<[64, 1], offset: ?>>, %c: memref<16x16xi32, strided<[128, 1], offset: ?>>) {
   %zero = arith.constant 0 : i32
   linalg.fill ins(%zero : i32) outs(%c : memref<16x16xi32, strided<[128, 1], offset: ?>>)
