@@ -13,15 +13,19 @@
 #include "effai/Target/GPU/TensorCores.h"
 #include "effai/Utils/ContractionAnalysis.h"
 
+#include <numeric>
+
 #include "mlir/Conversion/VectorToGPU/VectorToGPU.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -169,21 +173,97 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   return scope;
 }
 
-/// Each lane's fragment loads and stores (4 bytes of A or B, two i32 of
-/// C) lie at a multiple of their size: whole tiles over dimensions that
-/// are multiples of 32 (k) and 8 (n), in buffers the runtime aligns to
-/// 256 bytes. Saying so lets each be one 32- or 64-bit access instead of
-/// byte loads.
-void alignFragmentAccesses(Operation *scope) {
-  auto sizeOf = [](VectorType type) -> uint64_t {
-    uint64_t bytes = type.getNumElements() * type.getElementTypeBitWidth() / 8;
-    return llvm::isPowerOf2_64(bytes) ? bytes : 1;
-  };
+/// Buffers (allocations, globals, arguments) start at least this aligned:
+/// the runtime's are 256-byte aligned, planned workspace slots 64.
+constexpr int64_t kBufferAlignment = 16;
+
+/// A multiple every value of `index` is known to be (in elements): a
+/// constant, or a loop's induction variable with a static lower bound and
+/// step (tile offsets); 1 when nothing is known.
+int64_t getKnownMultiple(OpFoldResult index) {
+  if (std::optional<int64_t> constant = getConstantIntValue(index))
+    return *constant;
+  auto arg = dyn_cast<BlockArgument>(cast<Value>(index));
+  auto loop = arg ? dyn_cast<scf::ForallOp>(arg.getOwner()->getParentOp())
+                  : scf::ForallOp();
+  if (!loop || arg.getArgNumber() >= loop.getRank())
+    return 1;
+  std::optional<int64_t> lb =
+      getConstantIntValue(loop.getMixedLowerBound()[arg.getArgNumber()]);
+  std::optional<int64_t> step =
+      getConstantIntValue(loop.getMixedStep()[arg.getArgNumber()]);
+  return lb && step ? std::gcd(*lb, *step) : 1;
+}
+
+/// A power of two the address of `view`'s first element is known to be a
+/// multiple of: from its buffer through subviews (offsets times strides)
+/// and reshapes; 1 for anything else.
+int64_t getKnownAlignment(Value view) {
+  auto type = cast<MemRefType>(view.getType());
+  Operation *def = view.getDefiningOp();
+  // A buffer: its own start, or an argument's at a static offset.
+  if (isa_and_nonnull<memref::AllocOp, memref::GetGlobalOp>(def) ||
+      (!def && isa<FunctionOpInterface>(
+                   cast<BlockArgument>(view).getOwner()->getParentOp()))) {
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (failed(type.getStridesAndOffset(strides, offset)) ||
+        ShapedType::isDynamic(offset))
+      return 1;
+    int64_t known =
+        std::gcd(kBufferAlignment, offset * type.getElementTypeBitWidth() / 8);
+    return known & -known;
+  }
+  if (!def)
+    return 1;
+  if (isa<memref::CollapseShapeOp, memref::ExpandShapeOp>(def))
+    return getKnownAlignment(def->getOperand(0));
+  auto subview = dyn_cast<memref::SubViewOp>(def);
+  if (!subview)
+    return 1;
+  MemRefType source = subview.getSourceType();
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(source.getStridesAndOffset(strides, offset)))
+    return 1;
+  int64_t bytes = source.getElementTypeBitWidth() / 8;
+  int64_t known = getKnownAlignment(subview.getSource());
+  for (auto [index, stride] : llvm::zip(subview.getMixedOffsets(), strides)) {
+    if (ShapedType::isDynamic(stride))
+      return 1;
+    known = std::gcd(known, getKnownMultiple(index) * stride * bytes);
+  }
+  return known & -known;
+}
+
+/// The alignment each lane's fragment accesses of `view` have: every one
+/// lies at a multiple of `bytes` from a row start (whole tiles over k % 32
+/// and n % 8), so `bytes` when the view's start and its row stride are
+/// multiples of it, else what they share.
+int64_t getFragmentAlignment(Value view, int64_t bytes) {
+  auto type = cast<MemRefType>(view.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(strides.front()))
+    return 1;
+  int64_t rowBytes = strides.front() * type.getElementTypeBitWidth() / 8;
+  int64_t known = std::gcd(std::gcd(getKnownAlignment(view), rowBytes), bytes);
+  return known & -known;
+}
+
+/// Marks each lane's fragment loads and stores of the views in `alignment`
+/// aligned: one 32- or 64-bit access each instead of byte loads.
+void alignFragmentAccesses(Operation *scope,
+                           const DenseMap<Value, int64_t> &alignment) {
   scope->walk([&](Operation *op) {
-    if (auto load = dyn_cast<vector::LoadOp>(op))
-      load.setAlignment(sizeOf(load.getVectorType()));
-    else if (auto store = dyn_cast<vector::StoreOp>(op))
-      store.setAlignment(sizeOf(store.getVectorType()));
+    if (auto load = dyn_cast<vector::LoadOp>(op)) {
+      if (int64_t bytes = alignment.lookup(load.getBase()); bytes > 1)
+        load.setAlignment(bytes);
+    } else if (auto store = dyn_cast<vector::StoreOp>(op)) {
+      if (int64_t bytes = alignment.lookup(store.getBase()); bytes > 1)
+        store.setAlignment(bytes);
+    }
   });
 }
 
@@ -213,6 +293,14 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
             return isa<gpu::GPUWarpMappingAttr>(id);
           }))
         warpLoops.insert(loop);
+      // A lane loads 4 bytes of A or B and stores 2 i32 of C at a time.
+      DenseMap<Value, int64_t> alignment = {
+          {op.getDpsInputOperand(0)->get(),
+           getFragmentAlignment(op.getDpsInputOperand(0)->get(), 4)},
+          {op.getDpsInputOperand(1)->get(),
+           getFragmentAlignment(op.getDpsInputOperand(1)->get(), 4)},
+          {op.getDpsInitOperand(0)->get(),
+           getFragmentAlignment(op.getDpsInitOperand(0)->get(), 8)}};
       FailureOr<scf::ExecuteRegionOp> scope = lowerMmaTile(rewriter, op);
       if (failed(scope))
         return signalPassFailure();
@@ -229,7 +317,7 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
           return signalPassFailure();
         }
         (void)applyPatternsGreedily(scope->getRegion(), cleaned);
-        alignFragmentAccesses(*scope);
+        alignFragmentAccesses(*scope, alignment);
       }
       // The scope's code in its place.
       Block &body = scope->getRegion().front();

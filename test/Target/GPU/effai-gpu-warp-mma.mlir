@@ -16,7 +16,7 @@
 // CHECK-NOT:   linalg.fill
 // CHECK:       %[[ZERO:.*]] = vector.broadcast %{{.*}} : i32 to vector<16x8xi32>
 // CHECK:       %[[ACC:.*]]:2 = scf.for %[[K:.*]] = %c0 to %c64 step %c32 iter_args(%[[A0:.*]] = %[[ZERO]], %[[A1:.*]] = %{{.*}}) -> (vector<16x8xi32>, vector<16x8xi32>)
-// CHECK:         %[[A:.*]] = vector.transfer_read %arg0[%c0, %[[K]]], %{{.*}} {in_bounds = [true, true]} : memref<16x64xi8, {{.*}}>, vector<16x32xi8>
+// CHECK:         %[[A:.*]] = vector.transfer_read %arg0[%c0, %[[K]]], %{{.*}} {in_bounds = [true, true]} : memref<16x64xi8>, vector<16x32xi8>
 // CHECK:         %[[B0:.*]] = vector.transfer_read %arg1[%c0, %[[K]]], {{.*}} vector<8x32xi8>
 // CHECK:         %[[B1:.*]] = vector.transfer_read %arg1[%c8, %[[K]]], {{.*}} vector<8x32xi8>
 // CHECK:         %[[D0:.*]] = vector.contract {{.*}}iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %[[A]], %[[B0]], %[[A0]] : vector<16x32xi8>, vector<8x32xi8> into vector<16x8xi32>
@@ -28,14 +28,14 @@
 // LANES-LABEL: func.func @warp_tile
 // LANES:       gpu.lane_id
 // Each lane's fragment loads are 4 aligned bytes, its stores two i32.
-// LANES:       vector.load %arg0[{{.*}}] {alignment = 4 : i64} : memref<16x64xi8, {{.*}}>, vector<4xi8>
+// LANES:       vector.load %arg0[{{.*}}] {alignment = 4 : i64} : memref<16x64xi8>, vector<4xi8>
 // LANES-COUNT-2: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 32]} : (vector<4x4xi8>, vector<2x4xi8>, vector<2x2xi32>) -> vector<2x2xi32>
 // LANES-NOT:   vector.contract
 // LANES:       vector.store %{{.*}}, %arg2[{{.*}}] {alignment = 8 : i64} : memref<16x16xi32, {{.*}}>, vector<2xi32>
-func.func @warp_tile(%a: memref<16x64xi8, strided<[64, 1], offset: ?>>, %b: memref<16x64xi8, strided<[64, 1], offset: ?>>, %c: memref<16x16xi32, strided<[128, 1], offset: ?>>) {
+func.func @warp_tile(%a: memref<16x64xi8>, %b: memref<16x64xi8>, %c: memref<16x16xi32, strided<[128, 1]>>) {
   %zero = arith.constant 0 : i32
-  linalg.fill ins(%zero : i32) outs(%c : memref<16x16xi32, strided<[128, 1], offset: ?>>)
-  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x64xi8, strided<[64, 1], offset: ?>>, memref<16x64xi8, strided<[64, 1], offset: ?>>) outs(%c : memref<16x16xi32, strided<[128, 1], offset: ?>>) attrs = {effai.gpu_mma_tile} {
+  linalg.fill ins(%zero : i32) outs(%c : memref<16x16xi32, strided<[128, 1]>>)
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x64xi8>, memref<16x64xi8>) outs(%c : memref<16x16xi32, strided<[128, 1]>>) attrs = {effai.gpu_mma_tile} {
   ^bb0(%x: i8, %y: i8, %acc: i32):
     %xe = arith.extsi %x : i8 to i32
     %ye = arith.extsi %y : i8 to i32
@@ -78,6 +78,9 @@ func.func @no_fill(%a: memref<32x32xi8>, %b: memref<8x32xi8>, %c: memref<32x8xi3
 // CHECK:         scf.for
 // CHECK-NOT:     memref.copy
 // CHECK:       } {mapping = [#gpu.warp<linear_dim_0>]}
+// The loop steps by 8 columns: C's fragments stay 8-byte aligned.
+// LANES-LABEL: func.func @warp_loop
+// LANES:       vector.store {{.*}} {alignment = 8 : i64} : memref<16x8xi32, strided<[16, 1], offset: ?>>, vector<2xi32>
 func.func @warp_loop(%a: memref<16x32xi8>, %b: memref<16x32xi8>, %c: memref<16x16xi32>) {
   %zero = arith.constant 0 : i32
   scf.forall (%j) = (0) to (16) step (8) {
@@ -148,6 +151,30 @@ func.func @unsigned(%a: memref<16x32xi8>, %b: memref<8x32xi8>, %c: memref<16x8xi
   linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xi8>, memref<8x32xi8>) outs(%c : memref<16x8xi32>) attrs = {effai.gpu_mma_tile} {
   ^bb0(%x: i8, %y: i8, %acc: i32):
     %xe = arith.extui %x : i8 to i32
+    %ye = arith.extsi %y : i8 to i32
+    %p = arith.muli %xe, %ye : i32
+    %s = arith.addi %acc, %p : i32
+    linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// A view 3 bytes into its rows: nothing known about the fragments'
+// alignment, so the loads stay unmarked (byte loads).
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+// LANES-LABEL: func.func @odd_offset
+// LANES:       vector.load %{{.*}} : memref<16x32xi8, strided<[35, 1], offset: 3>>, vector<4xi8>
+// LANES:       vector.load %{{.*}} {alignment = 4 : i64} : memref<8x32xi8>, vector<4xi8>
+func.func @odd_offset(%big: memref<16x35xi8>, %b: memref<8x32xi8>, %c: memref<16x8xi32>) {
+  %zero = arith.constant 0 : i32
+  %a = memref.subview %big[0, 3] [16, 32] [1, 1] : memref<16x35xi8> to memref<16x32xi8, strided<[35, 1], offset: 3>>
+  linalg.fill ins(%zero : i32) outs(%c : memref<16x8xi32>)
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xi8, strided<[35, 1], offset: 3>>, memref<8x32xi8>) outs(%c : memref<16x8xi32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: i8, %y: i8, %acc: i32):
+    %xe = arith.extsi %x : i8 to i32
     %ye = arith.extsi %y : i8 to i32
     %p = arith.muli %xe, %ye : i32
     %s = arith.addi %acc, %p : i32

@@ -71,8 +71,9 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
     `vector.contract` of those shapes: the shape of
     `mma.sync.aligned.m16n8k32` (s8), which `convert-vector-to-gpu
     {use-nvgpu}` then distributes over the warp's 32 lanes (each lane's
-    fragment loads and stores then marked aligned to their size: 32-bit
-    loads instead of bytes). The
+    fragment loads and stores then marked aligned to their size where the
+    views' buffers, tile offsets and row strides show it: 32-bit loads
+    instead of bytes). The
     accumulators stay in registers across the loop: they start from the
     constant of the `linalg.fill` of C just before the tile (which is
     erased) and are written to C once at the end. Every index is a
