@@ -88,8 +88,13 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
 
   // An artifact: results into the runtime's buffers, intermediates planned
   // in one device workspace (before deallocation, as on the CPU).
-  if (options.entryPoint)
-    pm.addPass(createPlanBuffers());
+  // Slots at multiples of 64 bytes: the tensor-core kernels' aligned
+  // fragment accesses count on at least 16 (effai-gpu-warp-mma).
+  if (options.entryPoint) {
+    PlanBuffersOptions plan;
+    plan.alignment = 64;
+    pm.addPass(createPlanBuffers(plan));
+  }
   // The host cannot touch device buffers: strided copies become kernels.
   pm.addNestedPass<func::FuncOp>(createGPUCopiesToLaunches());
   bufferization::buildBufferDeallocationPipeline(pm);

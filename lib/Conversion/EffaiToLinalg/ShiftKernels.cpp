@@ -330,8 +330,9 @@ static Value buildPackedShiftGeneric(OpBuilder &b, Location loc, Value x,
 
 /// The term codes of a dense power-of-two convolution weight as one
 /// integer per weight, for a kernel that reads each weight once: one term's
-/// i8 codes as stored; two terms of at most 4 bits as the nibbles of one
-/// byte (term 0 low); wider pairs as the bytes of an i16 (term 0 low).
+/// i8 codes as stored; two terms of at most 4 bits (codes in [-8, 7]) as
+/// the nibbles of one byte (term 0 low); other pairs as the bytes of an
+/// i16 (term 0 low).
 /// None when two terms' codes are not constants.
 static std::optional<Value> buildConvTermCodes(OpBuilder &b, Location loc,
                                                ArrayRef<Value> termCodes,
@@ -345,7 +346,9 @@ static std::optional<Value> buildConvTermCodes(OpBuilder &b, Location loc,
   if (!low || !high || low->size() != high->size())
     return std::nullopt;
   auto type = cast<RankedTensorType>(termCodes[0].getType());
-  if (pow2.getBits() <= 4) {
+  auto fitsNibble = [](int64_t code) { return code >= -8 && code <= 7; };
+  if (pow2.getBits() <= 4 && llvm::all_of(*low, fitsNibble) &&
+      llvm::all_of(*high, fitsNibble)) {
     std::vector<int8_t> bytes(low->size());
     for (size_t i = 0; i < bytes.size(); ++i)
       bytes[i] = packNibbles((*low)[i], (*high)[i]);

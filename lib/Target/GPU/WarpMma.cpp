@@ -174,7 +174,10 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
 }
 
 /// Buffers (allocations, globals, arguments) start at least this aligned:
-/// the runtime's are 256-byte aligned, planned workspace slots 64.
+/// the runtime's are 256-byte aligned, workspace slots 64 (effai-gpu-
+/// pipeline's effai-plan-buffers), device mallocs 16. A caller passing
+/// its own memrefs (no entry point) must align their data as cudaMalloc
+/// does.
 constexpr int64_t kBufferAlignment = 16;
 
 /// A multiple every value of `index` is known to be (in elements): a
@@ -245,7 +248,8 @@ int64_t getFragmentAlignment(Value view, int64_t bytes) {
   SmallVector<int64_t> strides;
   int64_t offset;
   if (failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(strides.front()))
+      ShapedType::isDynamic(strides.front()) || strides.back() != 1 ||
+      type.getElementTypeBitWidth() % 8 != 0)
     return 1;
   int64_t rowBytes = strides.front() * type.getElementTypeBitWidth() / 8;
   int64_t known = std::gcd(std::gcd(getKnownAlignment(view), rowBytes), bytes);
