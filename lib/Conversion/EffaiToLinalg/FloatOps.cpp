@@ -72,18 +72,13 @@ template <typename OpTy> struct LowerFloatConv : public OpRewritePattern<OpTy> {
         !op.getInput().getType().hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic shapes");
     Location loc = op.getLoc();
-    int64_t groups = getGroups(op);
+    int64_t groups = getConvGroups(op);
     Value w = getDecodedWeight(rewriter, loc, op.getWeight());
     Value y = buildConvGeneric(rewriter, loc, op.getInput(), w, resultType,
                                op.getStrides(), op.getPads(), op.getDilations(),
                                groups, /*mulAdd=*/nullptr, /*directNCHW=*/true);
     rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), 1));
     return success();
-  }
-
-  static int64_t getGroups(Conv2DOp op) { return op.getGroups(); }
-  static int64_t getGroups(DepthwiseConv2DOp op) {
-    return op.getInput().getType().getDimSize(1);
   }
 };
 } // namespace

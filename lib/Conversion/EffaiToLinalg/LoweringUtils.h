@@ -202,6 +202,13 @@ Value combineAlong(OpBuilder &b, Location loc, Value result, Value vector,
       });
 }
 
+/// The channel groups of a convolution: its `groups`, or one per input
+/// channel for a depthwise one.
+inline int64_t getConvGroups(Conv2DOp op) { return op.getGroups(); }
+inline int64_t getConvGroups(DepthwiseConv2DOp op) {
+  return op.getInput().getType().getDimSize(1);
+}
+
 /// `result` + `bias` broadcast along `axis` (`result` when no bias).
 Value addBias(OpBuilder &b, Location loc, Value result, Value bias,
               int64_t axis);

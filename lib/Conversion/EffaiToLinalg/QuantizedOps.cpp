@@ -396,7 +396,7 @@ struct LowerQuantizedConv : public OpRewritePattern<OpTy> {
                                 PatternRewriter &rewriter) const override {
     if (!isa<quant::QuantizedType>(op.getInput().getType().getElementType()))
       return rewriter.notifyMatchFailure(op, "float activations");
-    int64_t groups = getGroups(op);
+    int64_t groups = getConvGroups(op);
     return lowerQuantized(
         rewriter, op, op.getInput(), op.getWeight(), op.getBias(), 1,
         [&](Value x, Value w, RankedTensorType accType, MulAddFn mulAdd,
@@ -429,11 +429,6 @@ struct LowerQuantizedConv : public OpRewritePattern<OpTy> {
       return 0;
     int64_t read = (ow - 1) * op.getStrides()[1] + llvm::divideCeil(kw, 4) * 4;
     return std::max<int64_t>(0, read - width);
-  }
-
-  static int64_t getGroups(Conv2DOp op) { return op.getGroups(); }
-  static int64_t getGroups(DepthwiseConv2DOp op) {
-    return op.getInput().getType().getDimSize(1);
   }
 };
 

@@ -540,7 +540,7 @@ struct ConvToShiftKernel : public OpRewritePattern<OpTy> {
     int64_t minExp = pow2.getMinExp();
     Value y = buildConvGeneric(
         rewriter, loc, op.getInput(), *codes, resultType, op.getStrides(),
-        op.getPads(), op.getDilations(), getGroups(op),
+        op.getPads(), op.getDilations(), getConvGroups(op),
         [&](OpBuilder &b, Location loc, Value acc, Value x, Value w) {
           return buildConvShiftMulAdd(b, loc, acc, x, w, terms, minExp);
         },
@@ -559,11 +559,6 @@ struct ConvToShiftKernel : public OpRewritePattern<OpTy> {
     }
     rewriter.replaceOp(op, addBias(rewriter, loc, y, op.getBias(), 1));
     return success();
-  }
-
-  static int64_t getGroups(Conv2DOp op) { return op.getGroups(); }
-  static int64_t getGroups(DepthwiseConv2DOp op) {
-    return op.getInput().getType().getDimSize(1);
   }
 };
 

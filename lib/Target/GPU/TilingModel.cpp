@@ -362,10 +362,8 @@ mlir::effai::selectGPUTensorCoreTiling(linalg::LinalgOp op,
         }
   if (!best)
     return {};
-  int64_t warps = 1;
-  for (auto [b, t] : llvm::zip(best->block, best->thread))
-    if (b > 0)
-      warps *= b / t;
+  // Over warp tiles, the thread count is the block's warps.
+  int64_t warps = countThreads(best->block, best->thread);
   return GPUTilingAttr::get(
       op.getContext(), "mma", best->block, best->thread, warps * warpSize,
       countBlocks(ranges, best->block), rounded(cost.getIntensity()),
