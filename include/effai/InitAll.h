@@ -16,6 +16,7 @@
 #include "effai/Pipelines/Pipelines.h"
 #include "effai/Target/CPU/Passes.h"
 #include "effai/Target/FPGA/Passes.h"
+#include "effai/Target/GPU/BarrierEffects.h"
 #include "effai/Target/GPU/Passes.h"
 #include "effai/Transforms/Passes.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -32,6 +33,7 @@ inline void registerAllDialects(DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registerLinalgCostModels(registry);
+  registerGPUBarrierEffects(registry);
   // gpu-module-to-binary translates kernels to LLVM IR in the pass.
   mlir::registerAllToLLVMIRTranslations(registry);
 }

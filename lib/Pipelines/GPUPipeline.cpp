@@ -62,6 +62,13 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   GPUWarpMmaOptions warpMma;
   warpMma.distribute = !options.emulate;
   pm.addNestedPass<func::FuncOp>(createGPUWarpMma(warpMma));
+  // The thread tiles of reductions accumulate in registers (the register
+  // tiles effai-select-tiling sized), their operands staged through
+  // shared memory where it chose to (emulation: no barriers, each thread
+  // copies whole chunks).
+  GPURegisterAccumulatorsOptions accumulators;
+  accumulators.distribute = !options.emulate;
+  pm.addNestedPass<func::FuncOp>(createGPURegisterAccumulators(accumulators));
   pm.addNestedPass<func::FuncOp>(createGPUMapToLaunch());
   // cse before canonicalize: bufferization leaves copies between identical
   // subviews of a thread's tile, which cse merges and canonicalize then
@@ -115,6 +122,8 @@ void mlir::effai::buildEffaiGPUPipeline(OpPassManager &pm,
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createGPUMergeKernelModules());
+  // Staging buffers: the kernels' shared memory.
+  pm.addNestedPass<gpu::GPUModuleOp>(createGPUWorkgroupBuffers());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUNativeMath());
   pm.addNestedPass<gpu::GPUModuleOp>(createGPUFuseMultiplyAdd());
   // Serialization links libdevice from the toolkit (and runs its ptxas).

@@ -3,6 +3,8 @@
 // PTX for sm_80 and sm_90 without spills; a cubin when format=bin.
 // RUN: %effai_opt %s --effai-gpu-pipeline=chip=sm_90 | FileCheck %s
 // RUN: %effai_opt %s --effai-gpu-pipeline=chip=sm_90 | %python %S/../Target/GPU/Inputs/extract_ptx.py | FileCheck %s --check-prefix=PTX
+// RUN: %effai_opt %s --effai-gpu-pipeline=chip=sm_80 | %python %S/../Target/GPU/Inputs/extract_ptx.py | FileCheck %s --check-prefix=LOOP
+// RUN: %effai_opt %s --effai-gpu-pipeline=chip=sm_90 | %python %S/../Target/GPU/Inputs/extract_ptx.py | FileCheck %s --check-prefix=STAGE
 // RUN: %effai_opt %s --effai-gpu-pipeline="chip=sm_80 entry-point=1 host-target=x86-avx2" | FileCheck %s --check-prefix=ARTIFACT
 // RUN: not %effai_opt %s --effai-gpu-pipeline=chip=sm_61 2>&1 | FileCheck %s --check-prefix=CHIP
 // RUN: not %effai_opt %s --effai-gpu-pipeline=chip=zen5 2>&1 | FileCheck %s --check-prefix=NOTGPU
@@ -28,6 +30,31 @@
 // PTX-NOT: mul.rn.f32
 // PTX: max.NaN.f32
 // PTX-NOT: .entry
+
+// Each thread's accumulators stay in registers (effai-gpu-register-
+// accumulators): the loop over k loads operands and multiply-adds but
+// stores nothing; the tile is stored once, after it.
+// LOOP: .entry forward_kernel(
+// LOOP: [[LOOP:\$L__BB0_[0-9]+]]:
+// LOOP-NOT: st.global
+// LOOP: fma.rn.f32
+// LOOP-NOT: st.global
+// LOOP: bra{{.*}} [[LOOP]];
+// LOOP: st.global.b32
+
+// The blocks stage their operands through shared memory, a chunk of k at a
+// time (stage_k): the threads copy it in, synchronize, multiply-add from
+// shared memory, and synchronize again before the next chunk.
+// STAGE: .entry forward_kernel(
+// STAGE: .shared .align 16 .b8 __wg_forward_kernel_0[
+// STAGE: ld.global.b32
+// STAGE: st.shared.b32
+// STAGE: bar.sync 0;
+// STAGE-NOT: ld.global
+// STAGE: ld.shared
+// STAGE: fma.rn.f32
+// STAGE-NOT: ld.global
+// STAGE: bar.sync 0;
 
 // With entry-point: the runtime artifact. Host code for the host target
 // launching through the runtime; the C entry point; the image and the

@@ -10,30 +10,16 @@
 
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Target/GPU/Passes.h"
+#include "effai/Target/GPU/TileUtils.h"
 
 #include "mlir/Dialect/SCF/IR/DeviceMappingInterface.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 namespace mlir::effai {
 #define GEN_PASS_DEF_GPUMAPTOLAUNCH
 #include "effai/Target/GPU/Passes.h.inc"
 
 namespace {
-
-/// The largest value `bound` takes: a constant, or what value-bounds
-/// analysis proves for the size of a partial tile (an affine.min, the dim
-/// of a subview of one).
-std::optional<int64_t> getConstantUpperBound(OpFoldResult bound) {
-  if (std::optional<int64_t> constant = getConstantIntValue(bound))
-    return constant;
-  FailureOr<int64_t> largest = ValueBoundsConstraintSet::computeConstantBound(
-      presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(bound),
-      /*stopCondition=*/nullptr, /*closedUB=*/true);
-  if (failed(largest))
-    return std::nullopt;
-  return *largest;
-}
 
 /// Binds the induction variables of `loop` to the hardware id `linear`:
 /// delinearized over the loops' largest trip counts (linear_dim_0

@@ -16,6 +16,7 @@
 #include "mlir/Analysis/SliceAnalysis.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cmath>
 
@@ -127,6 +128,55 @@ SmallVector<int64_t> getSplitCandidates(linalg::LinalgOp op,
        split *= 2)
     splits.push_back(split);
   return splits;
+}
+
+/// Bytes of shared memory one block may stage into: a quarter of what a
+/// block may declare statically (48 KiB without the opt-in to more), so
+/// that several blocks stay resident on an SM.
+int64_t getStagingBudget(GPUAttr gpu) {
+  constexpr int64_t kStaticSharedLimit = 48 * 1024;
+  return std::min(gpu.getSharedPerBlock(), kStaticSharedLimit) / 4;
+}
+
+/// The chunk of the reduction a block stages its operands for through
+/// shared memory (0: none): the largest of 32, 16 and 8 that divides the
+/// one reduction loop and whose operand slices fit the staging budget.
+/// Staged are the inputs the reduction reads, through plain dimensions;
+/// the block tiles must be whole (no partial tile, whose idle threads
+/// would skip the barriers) and the body free of memory effects.
+int64_t selectStageK(linalg::LinalgOp op, const ContractionDims &dims,
+                     const Candidate &c, GPUAttr gpu) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (c.splitK != 1 || dims.k.size() != 1 || op.getNumDpsInits() != 1 ||
+      !op.hasOnlyProjectedPermutations() || countThreads(c.block, c.thread) < 2)
+    return 0;
+  for (auto [range, tile] : llvm::zip(ranges, c.block))
+    if (ShapedType::isDynamic(range) || (tile > 0 && range % tile != 0))
+      return 0;
+  for (Operation &inner : op.getBlock()->without_terminator())
+    if (!isPure(&inner) || inner.getNumRegions() != 0)
+      return 0;
+  unsigned k = dims.k.front();
+  for (int64_t chunk : {32, 16, 8}) {
+    if (ranges[k] % chunk != 0)
+      continue;
+    int64_t bytes = 0;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      auto type = dyn_cast<ShapedType>(input->get().getType());
+      AffineMap map = op.getMatchingIndexingMap(input);
+      if (!type || !map.isFunctionOfDim(k))
+        continue;
+      int64_t elements = 1;
+      for (AffineExpr expr : map.getResults()) {
+        unsigned dim = cast<AffineDimExpr>(expr).getPosition();
+        elements *= dim == k ? chunk : c.block[dim];
+      }
+      bytes += elements * llvm::divideCeil(type.getElementTypeBitWidth(), 8);
+    }
+    if (bytes > 0 && bytes <= getStagingBudget(gpu))
+      return chunk;
+  }
+  return 0;
 }
 
 /// The roof that limits `c`: compute or the slowest memory level.
@@ -293,7 +343,7 @@ mlir::effai::selectGPUContractionTiling(linalg::LinalgOp op,
       countThreads(best->block, best->thread),
       countBlocks(ranges, best->block) * best->splitK,
       rounded(cost.getIntensity()), getBound(machine, *best), rounded(best->us),
-      best->splitK);
+      best->splitK, selectStageK(op, dims, *best, machine.gpu));
 }
 
 GPUTilingAttr
@@ -367,7 +417,8 @@ mlir::effai::selectGPUTensorCoreTiling(linalg::LinalgOp op,
   return GPUTilingAttr::get(
       op.getContext(), "mma", best->block, best->thread, warps * warpSize,
       countBlocks(ranges, best->block), rounded(cost.getIntensity()),
-      getBound(machine, *best), rounded(best->us), /*splitK=*/1);
+      getBound(machine, *best), rounded(best->us), /*splitK=*/1,
+      /*stageK=*/0);
 }
 
 GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
@@ -422,5 +473,5 @@ GPUTilingAttr mlir::effai::selectGPULoopTiling(linalg::LinalgOp op,
       blocks, rounded(cost.getIntensity()),
       computeUs >= memoryUs ? StringRef("compute") : machine.hbm.getName(),
       rounded(std::max(computeUs, memoryUs) + machine.launchUs() * launches),
-      split);
+      split, /*stageK=*/0);
 }

@@ -11,6 +11,7 @@
 
 #include "effai/Target/GPU/Passes.h"
 #include "effai/Target/GPU/TensorCores.h"
+#include "effai/Target/GPU/TileUtils.h"
 #include "effai/Utils/ContractionAnalysis.h"
 
 #include <numeric>
@@ -24,7 +25,6 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Dominance.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -34,25 +34,6 @@ namespace mlir::effai {
 #include "effai/Target/GPU/Passes.h.inc"
 
 namespace {
-
-/// The constant a `linalg.fill` of `init` just before `op` writes (only
-/// views and constants in between), which is erased: the accumulators
-/// start from it. Null when there is none.
-Value takeFillConstant(RewriterBase &rewriter, Operation *op, Value init) {
-  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
-    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
-      Value value = fill.getInputs().front();
-      if (fill.getDpsInitOperand(0)->get() != init ||
-          !matchPattern(value, m_Constant()))
-        return {};
-      rewriter.eraseOp(fill);
-      return value;
-    }
-    if (!isa<memref::SubViewOp, arith::ConstantOp>(prev))
-      return {};
-  }
-  return {};
-}
 
 /// Replaces the tile by its vector code, inside an scf.execute_region of
 /// its own (returned): the scope the lane distribution converts.
@@ -101,11 +82,12 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   // The accumulators start from the fill of C (emulation runs the tile
   // whole in every lane, one after another: a read-modify-write of C there
   // would add the product once per lane).
-  rewriter.setInsertionPoint(op);
-  Value fill = takeFillConstant(rewriter, op, c);
-  if (!fill)
+  linalg::FillOp tileFill = getTileFill(op, c);
+  if (!tileFill)
     return fail("a tensor-core tile starts from a linalg.fill of its result "
                 "with a constant just before it");
+  Value fill = tileFill.getInputs().front();
+  rewriter.eraseOp(tileFill);
   rewriter.setInsertionPoint(op);
   auto scope = scf::ExecuteRegionOp::create(rewriter, loc, TypeRange{});
   rewriter.setInsertionPointToStart(&scope.getRegion().emplaceBlock());

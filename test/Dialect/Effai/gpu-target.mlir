@@ -89,6 +89,16 @@ func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "mma", block =
 func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 2>}
 
 // -----
+// Shared-memory staging is for contractions whose reduction is whole in
+// each block.
+// expected-error @+1 {{gpu_tiling: stage_k (shared-memory chunks of the reduction) is for contractions without split_k}}
+func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "contraction", block = [32, 16, 0], thread = [4, 4, 0], threads = 32, intensity = 1.0, bound = "compute", predicted_us = 1.0, split_k = 2, stage_k = 16>}
+
+// -----
+// expected-error @+1 {{gpu_tiling: stage_k (shared-memory chunks of the reduction) is for contractions without split_k}}
+func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "loops", block = [32, 16], thread = [1, 1], threads = 512, intensity = 1.0, bound = "compute", predicted_us = 1.0, stage_k = 16>}
+
+// -----
 // expected-error @+1 {{gpu_tiling: block has 2 entries but thread has 1}}
 func.func private @f() attributes {t = #effai.gpu_tiling<kernel = "loops", block = [1, 2], thread = [1], intensity = 1.0, bound = "compute", predicted_us = 1.0>}
 

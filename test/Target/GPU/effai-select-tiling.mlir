@@ -7,8 +7,11 @@
 
 // A large matmul is compute bound: big block tiles, 8x8 register tiles;
 // its outputs fill the GPU, so its reduction stays whole (no split_k).
+// The blocks stage their operands through shared memory in chunks of 8
+// along k: (128 + 128) x 8 floats is 8 KiB, within a quarter of the 48 KiB
+// a block declares statically (chunks of 16 would take 16 KiB).
 // SM90-LABEL: func.func @matmul_large
-// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [128, 128, 0], thread = [8, 8, 0], threads = 256, blocks = 256, {{.*}}bound = "compute", predicted_us = {{[0-9.]+}}>}
+// SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [128, 128, 0], thread = [8, 8, 0], threads = 256, blocks = 256, {{.*}}bound = "compute", predicted_us = {{[0-9.]+}}, stage_k = 8>}
 // SM80-LABEL: func.func @matmul_large
 // SM80: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{[48]}}, {{[48]}}, 0],
 func.func @matmul_large(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
@@ -38,9 +41,11 @@ func.func @linear_batch1(%x: tensor<1x4096xf32>, %w: tensor<4096x4096xf32>) -> t
 // -----
 // An NCHW convolution: the register tile lies along the output width
 // (innermost m) and channels (n); the small feature map spreads the block
-// tile over rows too. Reductions stay whole (0).
+// tile over rows too. Reductions stay whole (0). Its input is read
+// through windows (oh + kh), not plain dimensions: no staging.
 // SM90-LABEL: func.func @conv
 // SM90: linalg.conv_2d_nchw_fchw {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [1, {{[0-9]+}}, {{[0-9]+}}, {{[0-9]+}}, 0, 0, 0], thread = [1, {{[0-9]+}}, 1, {{[0-9]+}}, 0, 0, 0],
+// SM90-NOT: stage_k
 func.func @conv(%x: tensor<1x64x58x58xf32>, %w: tensor<64x64x3x3xf32>) -> tensor<1x64x56x56xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x64x56x56xf32>

@@ -117,6 +117,108 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def GPURegisterAccumulators : Pass<"effai-gpu-register-accumulators",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Each thread's tile of a reduction accumulates in registers";
+  let description = [{
+    The register tile effai-select-tiling sized (`thread` of
+    `#effai.gpu_tiling`, TM x TN accumulators for TM + TN operand loads per
+    step) made real. Each bufferized linalg op with reduction loops and at
+    most 256 output points (up to the bounds of a partial tile's sizes),
+    directly in an `scf.forall` mapped to `#gpu.thread`, becomes an `scf.for` nest over its reduction
+    loops whose body computes every output point of the tile, unrolled,
+    with each point's accumulator an iteration argument: the operands are
+    loaded once per step (duplicate loads of a point's row or column are
+    merged by cse) and the result is stored once, after the loop. Without
+    it the tile's loops store the accumulator to global memory after every
+    multiply-add.
+
+    ```mlir
+    linalg.fill ins(%zero : f32) outs(%c : memref<8x8xf32, ...>)
+    linalg.matmul ins(%a, %b : memref<8x1024xf32, ...>, memref<1024x8xf32, ...>)
+                  outs(%c : memref<8x8xf32, ...>)
+    // becomes
+    %acc:64 = scf.for %k = %c0 to %c1024 step %c1
+        iter_args(%c00 = %zero, ..., %c77 = %zero) -> (f32, ..., f32) {
+      %a0 = memref.load %a[%c0, %k] ...
+      %b0 = memref.load %b[%k, %c0] ...
+      %m00 = arith.mulf %a0, %b0 : f32
+      %s00 = arith.addf %c00, %m00 : f32
+      ...
+      scf.yield %s00, ..., %s77 : f32, ..., f32
+    }
+    memref.store %acc#0, %c[%c0, %c0] ...
+    ```
+
+    The accumulators start from the constant of a `linalg.fill` of the
+    result just before the op (which is erased), or else from the result's
+    values. A partial tile at the edge of the data computes up to its
+    bound, its points past the edge on the last real one, and stores only
+    the real ones. Other ops (no reduction, more points) are left to the
+    plain loops of `convert-linalg-to-loops`.
+
+    Where the block's tiling has `stage_k` > 0, the reduction runs in
+    chunks of that many steps. At the start of each chunk the block's
+    threads copy the chunk of each input the reduction reads (the block's
+    view of it, of which the thread's view is a slice) into a buffer in
+    shared memory (a `memref.alloca` in `#gpu.address_space<workgroup>`
+    before the thread loop, aligned to 16 bytes, which
+    effai-gpu-workgroup-buffers declares on the kernel), consecutive
+    threads taking consecutive elements, then
+    synchronize (`gpu.barrier`); the tile's points read from the buffers,
+    and a second barrier ends the chunk. A tiling that stages a tile that
+    is partial, has no single static reduction of a multiple of
+    `stage_k`, or whose thread loop has other reductions or not exactly
+    one iteration per thread of the block (a thread would skip the
+    barriers) is an error.
+  }];
+  let options = [
+    Option<"distribute", "distribute", "bool", /*default=*/"true",
+           "Share each staged chunk's copy among the block's threads, "
+           "synchronized by barriers; off (GPU emulation, which runs blocks "
+           "and threads one after another) each thread copies the whole "
+           "chunk, every thread's share in turn, into one host buffer per "
+           "staged input made at the function's entry">
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def GPUWorkgroupBuffers : Pass<"effai-gpu-workgroup-buffers"> {
+  let summary = "Shared-memory buffers of a kernel as its workgroup "
+                "attributions";
+  let description = [{
+    Each `memref.alloca` of a static shape in shared memory
+    (`#gpu.address_space<workgroup>`) in the body of a `gpu.func` (the
+    staging buffers of effai-gpu-register-accumulators, carried into the
+    kernel by outlining) becomes a workgroup attribution of the kernel,
+    aligned (`llvm.align`) to the allocation's alignment and at least 16
+    bytes, which the NVVM conversion makes a `.shared` array: one per
+    block, alive for the kernel. The buffers are stack allocations until
+    then because buffer deallocation, which runs before outlining, leaves
+    those alone but does not know attributions.
+
+    ```mlir
+    gpu.func @k(...) kernel {
+      %buffer = memref.alloca() {alignment = 16 : i64}
+          : memref<16x8xf32, #gpu.address_space<workgroup>>
+      ...
+    // becomes
+    gpu.func @k(...) workgroup(%buffer : memref<16x8xf32,
+        #gpu.address_space<workgroup>> {llvm.align = 16 : i64}) kernel {
+    ```
+
+    A shared-memory allocation that is dynamic, or outside a kernel, is an
+    error.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def GPUMapToLaunch : Pass<"effai-gpu-map-to-launch", "::mlir::func::FuncOp"> {
   let summary = "Turn bufferized block/thread scf.forall nests into "
                 "gpu.launch";

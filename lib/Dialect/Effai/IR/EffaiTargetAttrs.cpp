@@ -396,7 +396,7 @@ GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       StringRef kernel, ArrayRef<int64_t> block,
                       ArrayRef<int64_t> thread, int64_t threads, int64_t blocks,
                       Real intensity, StringRef bound, Real predictedUs,
-                      int64_t splitK) {
+                      int64_t splitK, int64_t stageK) {
   if (!llvm::is_contained(
           {"contraction", "mma", "elementwise", "reduction", "loops"}, kernel))
     return emitError() << "gpu_tiling: unknown kernel '" << kernel
@@ -425,6 +425,9 @@ GPUTilingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "gpu_tiling: bound must name a roof";
   if (splitK < 1)
     return emitError() << "gpu_tiling: split_k must be at least 1";
+  if (stageK < 0 || (stageK > 0 && (kernel != "contraction" || splitK != 1)))
+    return emitError() << "gpu_tiling: stage_k (shared-memory chunks of the "
+                          "reduction) is for contractions without split_k";
   return success();
 }
 

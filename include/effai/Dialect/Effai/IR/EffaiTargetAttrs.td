@@ -352,6 +352,14 @@ def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
     (a batch-1 linear layer) otherwise have too few outputs to keep the
     GPU's memory busy.
 
+    `stage_k` > 0 (contractions with one reduction loop, whole block
+    tiles) stages the operands through shared memory: the block runs its
+    reduction in chunks of `stage_k`, and for each chunk its threads copy
+    the block's slices of the inputs the reduction reads (coalesced:
+    consecutive threads, consecutive elements) into shared memory,
+    synchronize, and compute their register tiles from there. Each input
+    element then leaves L2 once per block, as the model's L2 term counts.
+
     ```mlir
     #effai.gpu_tiling<kernel = "contraction", block = [64, 64, 0],
                       thread = [4, 4, 0], threads = 256, blocks = 256,
@@ -372,7 +380,8 @@ def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
     Effai_RealParameter<>:$intensity,
     StringRefParameter<"limiting roof">:$bound,
     Effai_RealParameter<>:$predicted_us,
-    DefaultValuedParameter<"int64_t", "1">:$split_k);
+    DefaultValuedParameter<"int64_t", "1">:$split_k,
+    DefaultValuedParameter<"int64_t", "0">:$stage_k);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
