@@ -125,9 +125,9 @@ public:
       : rewriter(rewriter), op(op), loc(op.getLoc()), distribute(distribute) {}
 
   /// Failure (with an error) when the tiling stages operands this tile
-  /// cannot stage; `rewritten` false when the tile is left to the plain
-  /// loops (more than kMaxAccumulators points, a size without a bound).
-  LogicalResult run(bool &rewritten);
+  /// cannot stage. A tile of more than kMaxAccumulators points, or with a
+  /// size without a bound, is left to the plain loops.
+  LogicalResult run();
 
 private:
   /// The loop values of `point` at the reduction values `reduction`: the
@@ -136,6 +136,9 @@ private:
                                           ArrayRef<int64_t> point,
                                           ArrayRef<OpFoldResult> reduction,
                                           bool clamp);
+  /// `input` read from its own buffer at a point's loop values.
+  Value loadDirect(OpBuilder &builder, OpOperand *input,
+                   ArrayRef<OpFoldResult> indices);
   /// Every point's next accumulator after one reduction step; `load`
   /// reads an input at a point's loop values.
   using Loader =
@@ -177,6 +180,13 @@ RegisterTile::loopIndicesOf(OpBuilder &builder, ArrayRef<int64_t> point,
   for (auto [dim, value] : llvm::zip(reductionDims, reduction))
     indices[dim] = value;
   return indices;
+}
+
+Value RegisterTile::loadDirect(OpBuilder &builder, OpOperand *input,
+                               ArrayRef<OpFoldResult> indices) {
+  return memref::LoadOp::create(
+      builder, loc, input->get(),
+      applyMap(builder, loc, op.getMatchingIndexingMap(input), indices));
 }
 
 scf::ValueVector RegisterTile::computePoints(OpBuilder &builder,
@@ -261,12 +271,11 @@ SmallVector<Value> RegisterTile::buildStagedLoop(ArrayRef<Value> initial,
   auto loaderAt = [this, k](Value kk) {
     return [this, k, kk](OpBuilder &builder, OpOperand *input,
                          ArrayRef<OpFoldResult> indices) -> Value {
-      AffineMap map = op.getMatchingIndexingMap(input);
       const std::optional<StagedInput> &stage =
           staged[input->getOperandNumber()];
       if (!stage)
-        return memref::LoadOp::create(builder, loc, input->get(),
-                                      applyMap(builder, loc, map, indices));
+        return loadDirect(builder, input, indices);
+      AffineMap map = op.getMatchingIndexingMap(input);
       // The chunk is the block's view along a chunk of the reduction: the
       // thread view's offsets added, the reduction's index within it.
       SmallVector<OpFoldResult> inChunk(indices);
@@ -315,8 +324,7 @@ SmallVector<Value> RegisterTile::buildStagedLoop(ArrayRef<Value> initial,
   return chunks.getResults();
 }
 
-LogicalResult RegisterTile::run(bool &rewritten) {
-  rewritten = false;
+LogicalResult RegisterTile::run() {
   OpOperand *init = op.getDpsInitOperand(0);
   linalg::FillOp tileFill = getTileFill(op, init->get());
   rewriter.setInsertionPoint(op);
@@ -447,11 +455,9 @@ LogicalResult RegisterTile::run(bool &rewritten) {
       steps.push_back(
           getValueOrCreateConstantIndexOp(rewriter, loc, ranges[dim].stride));
     }
-    auto load = [&](OpBuilder &builder, OpOperand *input,
-                    ArrayRef<OpFoldResult> indices) -> Value {
-      return memref::LoadOp::create(
-          builder, loc, input->get(),
-          applyMap(builder, loc, op.getMatchingIndexingMap(input), indices));
+    auto load = [this](OpBuilder &builder, OpOperand *input,
+                       ArrayRef<OpFoldResult> indices) {
+      return loadDirect(builder, input, indices);
     };
     scf::LoopNest nest = scf::buildLoopNest(
         rewriter, loc, lbs, ubs, steps, initial,
@@ -490,7 +496,6 @@ LogicalResult RegisterTile::run(bool &rewritten) {
   rewriter.eraseOp(op);
   if (tileFill)
     rewriter.eraseOp(tileFill);
-  rewritten = true;
   return success();
 }
 
@@ -504,11 +509,9 @@ struct GPURegisterAccumulatorsPass
         tiles.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : tiles) {
-      bool rewritten;
-      if (failed(RegisterTile(rewriter, op, distribute).run(rewritten)))
+    for (linalg::LinalgOp op : tiles)
+      if (failed(RegisterTile(rewriter, op, distribute).run()))
         return signalPassFailure();
-    }
   }
 };
 
