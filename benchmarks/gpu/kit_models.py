@@ -25,16 +25,26 @@ def pattern(shape, scale=1.0, offset=0):
         shape)
 
 
-def linear_onnx(batch, features, seed_offset=0):
+def linear_onnx(batch, features, seed_offset=0, half=False):
     """y = x W + b for a features x features W (an effai.linear once
-    imported), as an onnx.ModelProto."""
+    imported), as an onnx.ModelProto. `half`: W, b and the product in f16
+    (float32 in and out, cast at the ends)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     weight = pattern((features, features), features ** -0.5, seed_offset)
     bias = pattern((features,), 0.1, seed_offset + 1)
+    nodes = [helper.make_node("MatMul", ["input", "w"], ["xw"]),
+             helper.make_node("Add", ["xw", "b"], ["logits"])]
+    if half:
+        weight, bias = weight.astype(np.float16), bias.astype(np.float16)
+        nodes = [helper.make_node("Cast", ["input"], ["x16"],
+                                  to=TensorProto.FLOAT16),
+                 helper.make_node("MatMul", ["x16", "w"], ["xw"]),
+                 helper.make_node("Add", ["xw", "b"], ["y16"]),
+                 helper.make_node("Cast", ["y16"], ["logits"],
+                                  to=TensorProto.FLOAT)]
     graph = helper.make_graph(
-        [helper.make_node("MatMul", ["input", "w"], ["xw"]),
-         helper.make_node("Add", ["xw", "b"], ["logits"])],
+        nodes,
         "linear",
         [helper.make_tensor_value_info("input", TensorProto.FLOAT,
                                        [batch, features])],

@@ -53,7 +53,13 @@ LINEAR_VARIANTS = {
     # Integer from layer to layer (u8 x s8 -> s32): tensor cores (mma.sync)
     # once the batch is a multiple of 16.
     "w8a8": "integer",
+    # f16 weights and activations summed in f32: tensor cores (mma.sync
+    # m16n8k16) once the batch is a multiple of 16.
+    "f16": "half",
 }
+#: Checks against the CPU path: bit for bit for integers, within f16
+#: rounding (sums added in another order) for f16.
+LINEAR_RTOL = {"w8a8": 0, "f16": 2e-3}
 
 
 def digits_module(name, variant, batch):
@@ -82,11 +88,12 @@ def resnet18_module(batch):
 
 
 def linear_module(batch, features, variant):
-    module = effai.import_onnx(kit_models.linear_onnx(batch, features))
+    module = effai.import_onnx(kit_models.linear_onnx(
+        batch, features, half=variant == "f16"))
     if variant == "w8a8":
         effai.quantize(module, [kit_models.linear_input(batch, features)],
                        weight_bits=8, integer_only=True)
-    elif LINEAR_VARIANTS[variant]:
+    elif LINEAR_VARIANTS[variant] not in (None, "half"):
         module.run_pipeline(LINEAR_VARIANTS[variant])
     return module
 
@@ -95,7 +102,7 @@ def linear_entry(batch, features, variant):
     return (f"linear{features}_{variant}_b{batch}",
             lambda: linear_module(batch, features, variant),
             {"kind": "linear", "batch": batch, "features": features},
-            {"rtol": 0} if variant == "w8a8" else {"rtol": 1e-5},
+            {"rtol": LINEAR_RTOL.get(variant, 1e-5)},
             {"kind": "linear", "batch": batch, "features": features,
              "variant": variant})
 
@@ -117,8 +124,9 @@ def entries(quick):
                lambda n=name: digits_module(n, "fp32", 1),
                {"kind": "digits", "count": 1}, {"rtol": 1e-5},
                {"kind": f"digits_{name}"})
-    # A small w8a8 layer on tensor cores.
+    # Small layers on tensor cores.
     yield linear_entry(64, 1024, "w8a8")
+    yield linear_entry(64, 1024, "f16")
     if quick:
         return
     for batch in [1, 32]:
@@ -126,10 +134,11 @@ def entries(quick):
                {"kind": "resnet18", "batch": batch}, {"rtol": 1e-4},
                {"kind": "resnet18", "batch": batch})
     for batch in [1, 4, 16]:
-        for variant in ["fp32", "int8", "pow2"]:
+        for variant in ["fp32", "int8", "pow2", "f16"]:
             yield linear_entry(batch, 8192, variant)
     for batch in [64, 256]:
         yield linear_entry(batch, 8192, "w8a8")
+        yield linear_entry(batch, 8192, "f16")
 
 
 def _add_one():

@@ -115,7 +115,7 @@ def torch_peer(spec):
             (features, features), features ** -0.5)).t().contiguous()
         bias = torch.from_numpy(kit_models.pattern((features,), 0.1, 1))
         dtype = {"fp32": torch.float32, "int8": torch.float16,
-                 "pow2": torch.float16}[spec["variant"]]
+                 "pow2": torch.float16, "f16": torch.float16}[spec["variant"]]
         weight, bias = weight.cuda().to(dtype), bias.cuda().to(dtype)
         return (lambda x: F.linear(x, weight, bias)), dtype
     return None
@@ -208,7 +208,7 @@ def main():
                 row["torch_dtype"] = str(peer[1]).replace("torch.", "")
                 if entry["peer"]["kind"] in ("resnet18", "add_one") or (
                         entry["peer"]["kind"] == "linear"
-                        and entry["peer"]["variant"] == "fp32"):
+                        and entry["peer"]["variant"] in ("fp32", "f16")):
                     row["vs_torch_error"] = check(got, reference, 1e-4)[0]
             results.append(row)
             print(json.dumps(row), flush=True)

@@ -85,7 +85,7 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
           contraction
               ? selectGPUContractionTiling(op, *dims, *cost, target)
               : selectGPULoopTiling(op, getLoopKernel(op), *cost, target);
-      // i8 products on tensor cores where the roofline predicts them
+      // i8 and f16 products on tensor cores where the roofline predicts them
       // faster; their results leave the warps' fragments as they are
       // (the epilogue is a kernel of its own).
       if (std::optional<TensorCoreContraction> match =

@@ -119,14 +119,16 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
       getElementTypeOrSelf(op.getDpsInputOperand(index)->get().getType());
   if (inputType == resultType)
     return InputWidening::None;
+  Value arg = op.getBlock()->getArgument(index);
+  Operation *cast = arg.hasOneUse() ? *arg.getUsers().begin() : nullptr;
+  if (!cast || cast->getNumResults() != 1 ||
+      cast->getResult(0).getType() != resultType)
+    return std::nullopt;
+  if ((inputType.isF16() || inputType.isBF16()) && resultType.isF32())
+    return isa<arith::ExtFOp>(cast) ? std::optional(InputWidening::Half)
+                                    : std::nullopt;
   if (!inputType.isInteger(8) ||
       !(isa<FloatType>(resultType) || resultType.isInteger(32)))
-    return std::nullopt;
-  Value arg = op.getBlock()->getArgument(index);
-  if (!arg.hasOneUse())
-    return std::nullopt;
-  Operation *cast = *arg.getUsers().begin();
-  if (cast->getResult(0).getType() != resultType)
     return std::nullopt;
   if (isa<arith::SIToFPOp, arith::ExtSIOp>(cast))
     return InputWidening::Signed8;
@@ -137,19 +139,23 @@ mlir::effai::getInputWidening(linalg::LinalgOp op, unsigned index) {
 
 bool mlir::effai::fitBits(ArrayRef<char> codes, InputWidening widening,
                           int64_t bits) {
+  if (widening != InputWidening::Signed8 &&
+      widening != InputWidening::Unsigned8)
+    return false;
   bool isSigned = widening == InputWidening::Signed8;
   int64_t low = isSigned ? -(int64_t(1) << (bits - 1)) : 0;
   int64_t high = low + (int64_t(1) << bits) - 1;
-  return widening != InputWidening::None && llvm::all_of(codes, [&](char c) {
-           int64_t code = static_cast<int8_t>(c);
-           return code >= low && code <= high;
-         });
+  return llvm::all_of(codes, [&](char c) {
+    int64_t code = static_cast<int8_t>(c);
+    return code >= low && code <= high;
+  });
 }
 
 int64_t mlir::effai::getPackableCodeBits(linalg::LinalgOp op, unsigned index) {
   std::optional<InputWidening> widening = getInputWidening(op, index);
   ElementsAttr attr;
-  if (!widening || *widening == InputWidening::None ||
+  if ((widening != InputWidening::Signed8 &&
+       widening != InputWidening::Unsigned8) ||
       !matchPattern(op.getDpsInputOperand(index)->get(), m_Constant(&attr)))
     return 0;
   std::vector<char> splat;
@@ -172,9 +178,10 @@ int64_t mlir::effai::getPackableCodeBits(linalg::LinalgOp op, unsigned index) {
 bool mlir::effai::hasKernelElementTypes(linalg::LinalgOp op) {
   Type accType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
   std::optional<InputWidening> widenA = getInputWidening(op, 0);
+  std::optional<InputWidening> widenB = getInputWidening(op, 1);
   return (accType.isF32() || accType.isInteger(32)) && widenA &&
-         (*widenA == InputWidening::None || accType.isInteger(32)) &&
-         getInputWidening(op, 1);
+         (*widenA == InputWidening::None || accType.isInteger(32)) && widenB &&
+         *widenA != InputWidening::Half && *widenB != InputWidening::Half;
 }
 
 bool mlir::effai::hasOnlyF32Operands(Operation *op) {

@@ -231,16 +231,35 @@ Value mlir::effai::buildContraction(OpBuilder &b, Location loc,
                                     ArrayRef<AffineMap> maps,
                                     ArrayRef<utils::IteratorType> iterators,
                                     MulAddFn mulAdd) {
-  Value acc = buildFill(b, loc, type, getScalarAttr(type.getElementType(), 0));
-  return linalg::GenericOp::create(
-             b, loc, type, ValueRange{x, w}, acc, maps, iterators,
-             [&](OpBuilder &b, Location loc, ValueRange a) {
-               linalg::YieldOp::create(
-                   b, loc,
-                   mulAdd ? mulAdd(b, loc, a[2], a[0], a[1])
-                          : buildMulAdd(b, loc, a[2], a[0], a[1]));
-             })
-      .getResult(0);
+  Type elt = type.getElementType();
+  // Half floats accumulate in f32 and round once at the end, as cuBLAS's
+  // and PyTorch's half products do (a long f16 sum keeps few of its bits);
+  // tensor cores (mma.sync f16 x f16 -> f32) compute exactly this.
+  Type accType = !mulAdd && (elt.isF16() || elt.isBF16())
+                     ? Float32Type::get(b.getContext())
+                     : elt;
+  auto wideType = RankedTensorType::get(type.getShape(), accType);
+  Value acc = buildFill(b, loc, wideType, getScalarAttr(accType, 0));
+  Value sum =
+      linalg::GenericOp::create(
+          b, loc, wideType, ValueRange{x, w}, acc, maps, iterators,
+          [&](OpBuilder &b, Location loc, ValueRange a) {
+            if (mulAdd) {
+              linalg::YieldOp::create(b, loc, mulAdd(b, loc, a[2], a[0], a[1]));
+              return;
+            }
+            Value xWide = castScalar(b, loc, a[0], accType, false, false);
+            Value wWide = castScalar(b, loc, a[1], accType, false, false);
+            linalg::YieldOp::create(b, loc,
+                                    buildMulAdd(b, loc, a[2], xWide, wWide));
+          })
+          .getResult(0);
+  if (accType == elt)
+    return sum;
+  return buildElementwise(
+      b, loc, type, sum, [&](OpBuilder &b, Location loc, ValueRange args) {
+        return castScalar(b, loc, args[0], elt, false, false);
+      });
 }
 
 Value mlir::effai::buildZeroPad(OpBuilder &b, Location loc, Value input,

@@ -211,10 +211,12 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
     stay within 128 registers a thread, blocks within 512 threads. An
     i8 x i8 -> i32 product whose dimensions are whole `mma.sync.m16n8k32`
     tiles (and, with u8 activations, constant weights, an elementwise
-    producer of the activations and one elementwise consumer of the sum)
-    gets `kernel = "mma"` instead where that predicts no slower: block
-    tiles of whole warps, `thread` each warp's tile of 16 x 8 results, at
-    the chip's int8 tensor-core peak (scaled by the instructions each SM
+    producer of the activations and one elementwise consumer of the sum),
+    or an f16 x f16 -> f32 one of whole `m16n8k16` tiles (weights stored
+    [k, n] constant), gets `kernel = "mma"` instead where that predicts no
+    slower: block tiles of whole warps, `thread` each warp's tile of 16 x 8
+    results, at the chip's int8 or fp16 tensor-core peak (scaled by the
+    instructions each SM
     has in flight), the warps' operand loads through L1, L2 and HBM as
     above; its epilogue stays a kernel of its own. Other
     ops get one thread per point of their parallel loops, 256 to a block,

@@ -53,14 +53,16 @@ bool isContiguousAlong(AffineMap map, unsigned dim);
 bool hasMultiplyAccumulateBody(linalg::LinalgOp op);
 
 /// How a float contraction's body reads one of its inputs: as is (the
-/// accumulator's type), or as 8-bit integer codes converted to float before
-/// the multiply (weight-only quantized weights, scaled after the sum).
-enum class InputWidening { None, Signed8, Unsigned8 };
+/// accumulator's type), as 8-bit integer codes converted to float before
+/// the multiply (weight-only quantized weights, scaled after the sum), or
+/// as f16/bf16 extended to an f32 accumulator (half-float products).
+enum class InputWidening { None, Signed8, Unsigned8, Half };
 
 /// The widening of input `index` of a multiply-accumulate body: `None` when
 /// its element type is the result's, `Signed8`/`Unsigned8` when it is an
-/// i8 whose block argument's only use is one sitofp/uitofp to the result's
-/// type; none otherwise.
+/// i8 whose block argument's only use is one sitofp/uitofp (or extsi/extui)
+/// to the result's type, `Half` when it is an f16 or bf16 whose only use is
+/// one extf to an f32 result; none otherwise.
 std::optional<InputWidening> getInputWidening(linalg::LinalgOp op,
                                               unsigned index);
 

@@ -91,7 +91,9 @@ using MulAddFn =
     function_ref<Value(OpBuilder &, Location, Value acc, Value x, Value w)>;
 
 /// A generic over `maps` and `iterators` accumulating `mulAdd(acc, x, w)`
-/// (buildMulAdd when null) into a zero-filled `type`.
+/// (buildMulAdd when null) into a zero-filled `type`. With buildMulAdd, f16
+/// and bf16 operands are widened and summed in f32, then rounded to `type`
+/// by an elementwise generic.
 Value buildContraction(OpBuilder &b, Location loc, RankedTensorType type,
                        Value x, Value w, ArrayRef<AffineMap> maps,
                        ArrayRef<utils::IteratorType> iterators,

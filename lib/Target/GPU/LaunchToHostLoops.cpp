@@ -62,19 +62,27 @@ LogicalResult lowerLaunch(RewriterBase &rewriter, gpu::LaunchOp launch) {
   return success();
 }
 
-/// A warp's i8 contraction (mma.sync s8 on the GPU) in the accumulator's
-/// type: the host's vector lowering multiplies same-typed operands.
-void signExtendContractions(RewriterBase &rewriter, gpu::LaunchOp launch) {
+/// A warp's i8 or f16 contraction (mma.sync on the GPU) in the
+/// accumulator's type: the host's vector lowering multiplies same-typed
+/// operands.
+void widenContractionOperands(RewriterBase &rewriter, gpu::LaunchOp launch) {
   launch.getBody().walk([&](vector::ContractionOp contract) {
     Type accType = getElementTypeOrSelf(contract.getAccType());
     rewriter.setInsertionPoint(contract);
     for (OpOperand *operand :
          {&contract.getLhsMutable(), &contract.getRhsMutable()}) {
       auto type = cast<VectorType>(operand->get().getType());
-      if (type.getElementType() == accType || !isa<IntegerType>(accType))
+      if (type.getElementType() == accType)
         continue;
-      Value extended = arith::ExtSIOp::create(
-          rewriter, contract.getLoc(), type.clone(accType), operand->get());
+      Location loc = contract.getLoc();
+      Value extended =
+          isa<FloatType>(accType)
+              ? arith::ExtFOp::create(rewriter, loc, type.clone(accType),
+                                      operand->get())
+                    .getResult()
+              : arith::ExtSIOp::create(rewriter, loc, type.clone(accType),
+                                       operand->get())
+                    .getResult();
       rewriter.modifyOpInPlace(contract, [&] { operand->set(extended); });
     }
   });
@@ -88,7 +96,7 @@ struct GPULaunchToHostLoopsPass
         [&](gpu::LaunchOp launch) { launches.push_back(launch); });
     IRRewriter rewriter(&getContext());
     for (gpu::LaunchOp launch : launches)
-      signExtendContractions(rewriter, launch);
+      widenContractionOperands(rewriter, launch);
     for (gpu::LaunchOp launch : launches)
       if (failed(lowerLaunch(rewriter, launch)))
         return signalPassFailure();

@@ -1,10 +1,10 @@
-//===- TensorCores.cpp - int8 contractions on mma.sync ----------*- C++ -*-===//
+//===- TensorCores.cpp - int8 and f16 contractions on mma.sync --*- C++ -*-===//
 //
-// mma.sync multiplies signed bytes (s8) and reads B column-major: [n, k].
-// Weights are constants, so B is transposed at compile time. Activations
-// after a ReLU are unsigned (u8): x = (x ^ 0x80) + 128 with x ^ 0x80 read
-// as s8, so sum_k x * b = sum_k (x ^ 0x80) * b + 128 * sum_k b; the flip
-// costs one xor in the op that produces x, the constant sum one add in the
+// mma.sync multiplies signed bytes (s8) or f16 and reads B column-major:
+// [n, k]. Weights are constants, so B is transposed at compile time.
+// Activations after a ReLU are unsigned (u8): x = (x ^ 0x80) + 128 with x ^
+// 0x80 read as s8, so sum_k x * b = sum_k (x ^ 0x80) * b + 128 * sum_k b; the
+// flip costs one xor in the op that produces x, the constant sum one add in the
 // op that consumes the result (the requantization).
 //
 //===----------------------------------------------------------------------===//
@@ -13,6 +13,7 @@
 
 #include "effai/Utils/ConstantData.h"
 #include "effai/Utils/ContractionAnalysis.h"
+#include "effai/Utils/LinalgBuilders.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -83,8 +84,13 @@ std::optional<TensorCoreContraction>
 mlir::effai::matchTensorCoreContraction(linalg::LinalgOp op) {
   if (!isa<linalg::GenericOp>(op) || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op->getNumResults() != 1 ||
-      !op.hasPureTensorSemantics() ||
-      !getElementTypeOrSelf(op->getResult(0)).isInteger(32))
+      !op.hasPureTensorSemantics())
+    return std::nullopt;
+  Type accType = getElementTypeOrSelf(op->getResult(0));
+  Type typeA = getElementTypeOrSelf(op.getDpsInputOperand(0)->get());
+  Type typeB = getElementTypeOrSelf(op.getDpsInputOperand(1)->get());
+  bool integer = accType.isInteger(32);
+  if (!integer && !(accType.isF32() && typeA.isF16() && typeB.isF16()))
     return std::nullopt;
   FailureOr<ContractionDims> dims = analyzeContraction(op);
   if (failed(dims) || !hasMultiplyAccumulateBody(op) || !dims->batch.empty() ||
@@ -92,10 +98,13 @@ mlir::effai::matchTensorCoreContraction(linalg::LinalgOp op) {
     return std::nullopt;
   std::optional<InputWidening> widenA = getInputWidening(op, 0);
   std::optional<InputWidening> widenB = getInputWidening(op, 1);
-  if (!widenA || *widenA == InputWidening::None ||
-      widenB != InputWidening::Signed8)
+  if (integer ? (widenA != InputWidening::Signed8 &&
+                 widenA != InputWidening::Unsigned8) ||
+                    widenB != InputWidening::Signed8
+              : widenA != InputWidening::Half || widenB != InputWidening::Half)
     return std::nullopt;
   TensorCoreContraction match;
+  match.operandType = typeB;
   match.m = dims->m.front();
   match.n = dims->n.front();
   match.k = dims->k.front();
@@ -111,16 +120,19 @@ mlir::effai::matchTensorCoreContraction(linalg::LinalgOp op) {
   else
     return std::nullopt;
   if (dims->ranges[match.m] % kMmaM != 0 ||
-      dims->ranges[match.n] % kMmaN != 0 || dims->ranges[match.k] % kMmaK != 0)
+      dims->ranges[match.n] % kMmaN != 0 ||
+      dims->ranges[match.k] % getMmaK(match.operandType) != 0)
     return std::nullopt;
   // mma.sync saturates (.satfinite) where the CPU wraps: from a zero
   // fill, |sum| <= k * 128 * 128 stays below 2^31 for k < 2^17. (The
   // kernels also start their accumulators from that fill.)
   auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
-  if (!fill || !matchPattern(fill.getInputs().front(), m_Zero()) ||
-      dims->ranges[match.k] >= (int64_t(1) << 17))
+  if (!fill ||
+      !(matchPattern(fill.getInputs().front(), m_Zero()) ||
+        matchPattern(fill.getInputs().front(), m_PosZeroFloat())) ||
+      (integer && dims->ranges[match.k] >= (int64_t(1) << 17)))
     return std::nullopt;
-  match.unsignedA = *widenA == InputWidening::Unsigned8;
+  match.unsignedA = widenA == InputWidening::Unsigned8;
   bool constantB = matchPattern(op.getDpsInputOperand(1)->get(), m_Constant());
   if ((match.transposeB || match.unsignedA) && !constantB)
     return std::nullopt;
@@ -141,7 +153,8 @@ mlir::effai::prepareTensorCoreOperands(RewriterBase &rewriter,
   int64_t n = ranges[match.n], k = ranges[match.k];
   Value b = op.getDpsInputOperand(1)->get();
   std::optional<std::vector<int64_t>> values;
-  if (match.transposeB || match.unsignedA) {
+  bool integer = match.operandType.isInteger(8);
+  if (integer && (match.transposeB || match.unsignedA)) {
     values = readIntegerConstant(b);
     if (!values || int64_t(values->size()) != n * k)
       return op->emitError("effai-gpu-tile-and-map: the tensor-core operand "
@@ -154,7 +167,10 @@ mlir::effai::prepareTensorCoreOperands(RewriterBase &rewriter,
   };
 
   rewriter.setInsertionPoint(op);
-  if (match.transposeB) {
+  // Float weights are transposed as they are stored (bytes).
+  if (match.transposeB && !integer) {
+    b = buildPermutedView(rewriter, loc, b, {k, n}, {1, 0});
+  } else if (match.transposeB) {
     std::vector<int8_t> transposed(n * k);
     for (int64_t nn = 0; nn < n; ++nn)
       for (int64_t kk = 0; kk < k; ++kk)
@@ -219,7 +235,7 @@ mlir::effai::prepareTensorCoreOperands(RewriterBase &rewriter,
     rewriter.replaceOp(consumer, corrected->getResults());
   }
 
-  // The contraction on s8 x s8 with B as [n, k].
+  // The contraction with B as [n, k] (s8 x s8 for integers).
   rewriter.setInsertionPoint(op);
   auto prepared = cast<linalg::GenericOp>(rewriter.clone(*op));
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();

@@ -293,8 +293,8 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
           matchTensorCoreContraction(op);
       if (!match) {
         op->emitError("effai-gpu-tile-and-map: an mma tiling on an op tensor "
-                      "cores cannot compute (i8 x i8 -> i32, dimensions "
-                      "multiples of 16, 8 and 32)");
+                      "cores cannot compute (i8 x i8 -> i32 or f16 x f16 -> "
+                      "f32, dimensions multiples of 16, 8 and 32 or 16)");
         return signalPassFailure();
       }
       if (failed(prepareTensorCoreOperands(rewriter, op, *match)))

@@ -351,7 +351,10 @@ mlir::effai::selectGPUTensorCoreTiling(linalg::LinalgOp op,
                                        const TensorCoreContraction &match,
                                        const OpCost &cost, TargetAttr target) {
   Machine machine(target);
-  double peak = machine.gpu.getTensorInt8();
+  bool integer = match.operandType.isInteger(8);
+  double peak =
+      integer ? machine.gpu.getTensorInt8() : machine.gpu.getTensorFp16();
+  int64_t operandBytes = integer ? 1 : 2;
   if (peak <= 0)
     return {};
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -393,11 +396,12 @@ mlir::effai::selectGPUTensorCoreTiling(linalg::LinalgOp op,
           // independent mma.sync each in flight: a warp has one per tile.
           double hiding = std::min(1.0, warpsPerSm * tilesM * tilesN / 16.0);
           c.computeUs = blocksPerSm * 2.0 * bm * bn * k / (peak * 1e3 * hiding);
-          // Each warp loads (wm + wn) x 32 bytes per wm x wn x 32 MACs.
-          double operandBytes = cost.macs * (1.0 / wm + 1.0 / wn);
+          // Each warp loads wm + wn operand elements per wm x wn MACs.
+          double warpBytes =
+              cost.macs * (1.0 / wm + 1.0 / wn) * double(operandBytes);
           c.sharedUs =
-              operandBytes / (Machine::bandwidth(machine.shared, active) * 1e3);
-          double l2Bytes = double(blocks) * double(bm + bn) * k;
+              warpBytes / (Machine::bandwidth(machine.shared, active) * 1e3);
+          double l2Bytes = double(blocks) * double(bm + bn) * k * operandBytes;
           c.l2Us = l2Bytes / (Machine::bandwidth(machine.l2, active) * 1e3);
           double occupancy =
               std::min(1.0, 2 * warpsPerSm / double(maxWarpsPerSm));

@@ -2,10 +2,10 @@
 //
 // effai-gpu-warp-mma: the mechanism between a warp's tile (a linalg op on
 // memref slices) and upstream's vector-to-nvgpu conversion, which takes
-// vector.contract in the exact m16n8k32 shape with its operands read by
-// vector.transfer_read. The same IR runs on the host in GPU emulation (one
-// lane computing the whole warp's tile), so the tiling, the operand
-// layouts and the accumulation are checked without a GPU.
+// vector.contract in the exact m16n8k32 (i8) or m16n8k16 (f16) shape with
+// its operands read by vector.transfer_read. The same IR runs on the host in
+// GPU emulation (one lane computing the whole warp's tile), so the tiling, the
+// operand layouts and the accumulation are checked without a GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,10 +48,16 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
                 "one init");
   std::optional<InputWidening> widenA = getInputWidening(op, 0);
   std::optional<InputWidening> widenB = getInputWidening(op, 1);
-  if (!hasMultiplyAccumulateBody(op) || widenA != InputWidening::Signed8 ||
-      widenB != InputWidening::Signed8)
-    return fail("a tensor-core tile multiplies sign-extended i8 operands and "
-                "accumulates");
+  Type operandType = getElementTypeOrSelf(op.getDpsInputOperand(0)->get());
+  Type accElementType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get());
+  bool integer = widenA == InputWidening::Signed8 &&
+                 widenB == InputWidening::Signed8 && operandType.isInteger(8);
+  bool half = widenA == InputWidening::Half && widenB == InputWidening::Half &&
+              operandType.isF16() &&
+              getElementTypeOrSelf(op.getDpsInputOperand(1)->get()).isF16();
+  if (!hasMultiplyAccumulateBody(op) || !(integer || half))
+    return fail("a tensor-core tile multiplies sign-extended i8 operands "
+                "(or f16 ones extended to f32) and accumulates");
   FailureOr<ContractionDims> dims = analyzeContraction(op);
   if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
       dims->k.size() != 1 || !dims->batch.empty())
@@ -70,6 +76,7 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
                 "[m, n]");
   int64_t rows = dims->ranges[m], cols = dims->ranges[n],
           depth = dims->ranges[k];
+  int64_t kMmaK = getMmaK(operandType);
   if (rows % kMmaM != 0 || cols % kMmaN != 0 || depth % kMmaK != 0)
     return fail("the tile (") << rows << " x " << cols << ", k = " << depth
                               << ") is not made of whole " << kMmaM << " x "
@@ -93,10 +100,9 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   rewriter.setInsertionPointToStart(&scope.getRegion().emplaceBlock());
   scf::YieldOp::create(rewriter, loc);
   rewriter.setInsertionPointToStart(&scope.getRegion().front());
-  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-  auto accType = VectorType::get({kMmaM, kMmaN}, i32);
-  auto aType = VectorType::get({kMmaM, kMmaK}, i8);
-  auto bType = VectorType::get({kMmaN, kMmaK}, i8);
+  auto accType = VectorType::get({kMmaM, kMmaN}, accElementType);
+  auto aType = VectorType::get({kMmaM, kMmaK}, operandType);
+  auto bType = VectorType::get({kMmaN, kMmaK}, operandType);
   // Index constants, made once before the loop.
   llvm::SmallDenseMap<int64_t, Value> indices;
   auto index = [&](int64_t value) -> Value {
@@ -116,7 +122,8 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
       tilesM * tilesN,
       vector::BroadcastOp::create(rewriter, loc, accType, fill));
 
-  Value pad = arith::ConstantIntOp::create(rewriter, loc, i8, 0);
+  Value pad = arith::ConstantOp::create(
+      rewriter, loc, cast<TypedAttr>(rewriter.getZeroAttr(operandType)));
   AffineExpr dm = getAffineDimExpr(0, context),
              dn = getAffineDimExpr(1, context),
              dk = getAffineDimExpr(2, context);
@@ -279,7 +286,8 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
             return isa<gpu::GPUWarpMappingAttr>(id);
           }))
         warpLoops.insert(loop);
-      // A lane loads 4 bytes of A or B and stores 2 i32 of C at a time.
+      // A lane loads 4 bytes of A or B (4 i8 or 2 f16) and stores 2 i32
+      // or f32 of C at a time.
       DenseMap<Value, int64_t> alignment = {
           {op.getDpsInputOperand(0)->get(),
            getFragmentAlignment(op.getDpsInputOperand(0)->get(), 4)},

@@ -34,6 +34,39 @@ func.func @constant_linear(%x: tensor<1x2xf32>) -> tensor<1x3xf32> {
 }
 
 // -----
+// Half floats (f16, bf16) are summed in f32, as cuBLAS and PyTorch sum
+// them: the contraction extends both operands, accumulates from an f32
+// zero, and an elementwise generic rounds the sum once; the bias is added
+// after, in the layer's type. Convolutions likewise.
+// CHECK-LABEL: func.func @half_linear
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[ACC:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<2x5xf32>)
+// CHECK: %[[SUM:.*]] = linalg.generic {{.*}} ins(%arg0, %{{.*}} : tensor<2x4xf16>, tensor<4x5xf16>) outs(%[[ACC]] : tensor<2x5xf32>)
+// CHECK: ^bb0(%[[A:.*]]: f16, %[[B:.*]]: f16, %[[C:.*]]: f32):
+// CHECK:   %[[AE:.*]] = arith.extf %[[A]] : f16 to f32
+// CHECK:   %[[BE:.*]] = arith.extf %[[B]] : f16 to f32
+// CHECK:   %[[P:.*]] = arith.mulf %[[AE]], %[[BE]] fastmath<contract> : f32
+// CHECK:   arith.addf %[[C]], %[[P]] fastmath<contract> : f32
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<2x5xf32>) outs(%{{.*}} : tensor<2x5xf16>)
+// CHECK:   arith.truncf %{{.*}} : f32 to f16
+// CHECK: linalg.generic {{.*}} ins(%[[Y]], %arg2 : tensor<2x5xf16>, tensor<5xf16>)
+// CHECK:   arith.addf %{{.*}} : f16
+// CHECK-LABEL: func.func @bf16_conv
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x2x3x3xf32>)
+// CHECK:   arith.extf %{{.*}} : bf16 to f32
+// CHECK:   arith.truncf %{{.*}} : f32 to bf16
+func.func @half_linear(%x: tensor<2x4xf16>, %v: tensor<5x4xf16>, %b: tensor<5xf16>) -> tensor<2x5xf16> {
+  %w = effai.pack %v : tensor<5x4xf16> -> !effai.weight<5x4xf16, #effai.encoding<value = #effai.float>>
+  %y = effai.linear %x, %w, %b : (tensor<2x4xf16>, !effai.weight<5x4xf16, #effai.encoding<value = #effai.float>>, tensor<5xf16>) -> tensor<2x5xf16>
+  return %y : tensor<2x5xf16>
+}
+func.func @bf16_conv(%x: tensor<1x1x5x5xbf16>, %v: tensor<2x1x3x3xbf16>) -> tensor<1x2x3x3xbf16> {
+  %w = effai.pack %v : tensor<2x1x3x3xbf16> -> !effai.weight<2x1x3x3xbf16, #effai.encoding<value = #effai.float>>
+  %y = effai.conv2d %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x1x5x5xbf16>, !effai.weight<2x1x3x3xbf16, #effai.encoding<value = #effai.float>>) -> tensor<1x2x3x3xbf16>
+  return %y : tensor<1x2x3x3xbf16>
+}
+
+// -----
 // Sparse weights decode by scattering only the stored ones: a loop over the
 // 8 kept weights, not over all 16 positions.
 // CHECK-LABEL: func.func @unpack_nm

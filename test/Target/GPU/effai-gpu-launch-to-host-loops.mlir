@@ -62,3 +62,24 @@ func.func @warp_contraction(%a: vector<16x32xi8>, %b: vector<8x32xi8>, %c: memre
   }
   return
 }
+
+// -----
+// A warp's f16 contraction (mma.sync f16 -> f32) runs in f32 on the
+// host: both operands extended first.
+// CHECK-LABEL: func.func @warp_f16_contraction
+// CHECK: %[[A:.*]] = arith.extf %{{.*}} : vector<16x16xf16> to vector<16x16xf32>
+// CHECK: %[[B:.*]] = arith.extf %{{.*}} : vector<8x16xf16> to vector<8x16xf32>
+// CHECK: vector.contract {{.*}} %[[A]], %[[B]], %{{.*}} : vector<16x16xf32>, vector<8x16xf32> into vector<16x8xf32>
+func.func @warp_f16_contraction(%a: vector<16x16xf16>, %b: vector<8x16xf16>, %c: memref<16x8xf32>) {
+  %one = arith.constant 1 : index
+  %warp = arith.constant 32 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %one, %gy = %one, %gz = %one)
+             threads(%tx, %ty, %tz) in (%sx = %warp, %sy = %one, %sz = %one) {
+    %zero = arith.constant dense<0.0> : vector<16x8xf32>
+    %d = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %zero : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+    %c0 = arith.constant 0 : index
+    vector.transfer_write %d, %c[%c0, %c0] {in_bounds = [true, true]} : vector<16x8xf32>, memref<16x8xf32>
+    gpu.terminator
+  }
+  return
+}

@@ -224,7 +224,7 @@ func.func @mma_f32(%a: tensor<32x64xf32>, %b: tensor<64x16xf32>) -> tensor<32x16
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<32x16xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<32x16xf32>) -> tensor<32x16xf32>
-  // expected-error @+1 {{an mma tiling on an op tensor cores cannot compute (i8 x i8 -> i32, dimensions multiples of 16, 8 and 32)}}
+  // expected-error @+1 {{an mma tiling on an op tensor cores cannot compute (i8 x i8 -> i32 or f16 x f16 -> f32, dimensions multiples of 16, 8 and 32 or 16)}}
   %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, blocks = 1, intensity = 10.0, bound = "HBM", predicted_us = 2.6>} ins(%a, %b : tensor<32x64xf32>, tensor<64x16xf32>) outs(%f : tensor<32x16xf32>) -> tensor<32x16xf32>
   return %m : tensor<32x16xf32>
 }

@@ -1,6 +1,7 @@
 // effai-gpu-warp-mma: a warp's tensor-core tile (a bufferized i8 x i8 ->
-// i32 product marked effai.gpu_mma_tile) becomes a loop over k in steps of
-// 32 of vector.contracts in the mma.sync m16n8k32 shape, accumulators in
+// i32 or f16 x f16 -> f32 product marked effai.gpu_mma_tile) becomes a loop
+// over k in steps of 32 (16 for f16) of vector.contracts in the mma.sync
+// m16n8k32 (m16n8k16) shape, accumulators in
 // registers; with distribute (the GPU pipeline) upstream's vector-to-nvgpu
 // conversion spreads them over the warp's lanes as nvgpu.mma.sync.
 // RUN: %effai_opt %s --effai-gpu-warp-mma=distribute=false -split-input-file -verify-diagnostics | FileCheck %s
@@ -42,6 +43,58 @@ func.func @warp_tile(%a: memref<16x64xi8>, %b: memref<16x64xi8>, %c: memref<16x1
     %p = arith.muli %xe, %ye : i32
     %s = arith.addi %acc, %p : i32
     linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+// An f16 x f16 -> f32 tile: the same loop in steps of 16 (m16n8k16), f32
+// accumulators; each lane reads its fragments two halves (4 bytes) at a
+// time and the instruction is nvgpu.mma.sync on f16 into f32.
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+// CHECK-LABEL: func.func @f16_tile
+// CHECK:       %[[ZERO:.*]] = vector.broadcast %{{.*}} : f32 to vector<16x8xf32>
+// CHECK:       scf.for %[[K:.*]] = %c0 to %c32 step %c16 iter_args({{.*}}) -> (vector<16x8xf32>)
+// CHECK:         vector.transfer_read %arg0[%c0, %[[K]]], %{{.*}} {in_bounds = [true, true]} : memref<16x32xf16>, vector<16x16xf16>
+// CHECK:         vector.transfer_read %arg1[%c0, %[[K]]], {{.*}} vector<8x16xf16>
+// CHECK:         vector.contract {{.*}} : vector<16x16xf16>, vector<8x16xf16> into vector<16x8xf32>
+// LANES-LABEL: func.func @f16_tile
+// LANES:       vector.load %arg0[{{.*}}] {alignment = 4 : i64} : memref<16x32xf16>, vector<2xf16>
+// LANES:       nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// LANES-NOT:   vector.contract
+// LANES:       vector.store %{{.*}}, %arg2[{{.*}}] {alignment = 8 : i64} : memref<16x8xf32>, vector<2xf32>
+func.func @f16_tile(%a: memref<16x32xf16>, %b: memref<8x32xf16>, %c: memref<16x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<16x8xf32>)
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xf16>, memref<8x32xf16>) outs(%c : memref<16x8xf32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: f16, %y: f16, %acc: f32):
+    %xe = arith.extf %x : f16 to f32
+    %ye = arith.extf %y : f16 to f32
+    %p = arith.mulf %xe, %ye : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+// bf16 is not a tensor-core tile (MLIR 22 distributes no bf16 fragments).
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @bf16_tile(%a: memref<16x32xbf16>, %b: memref<8x32xbf16>, %c: memref<16x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<16x8xf32>)
+  // expected-error @+1 {{a tensor-core tile multiplies sign-extended i8 operands (or f16 ones extended to f32) and accumulates}}
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xbf16>, memref<8x32xbf16>) outs(%c : memref<16x8xf32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xe = arith.extf %x : bf16 to f32
+    %ye = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xe, %ye : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
   }
   return
 }

@@ -306,3 +306,79 @@ func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tenso
   } -> tensor<256x1024xi32>
   return %m1, %m2, %r3, %m4 : tensor<1x1024xi32>, tensor<256x256xi32>, tensor<256x1024xi32>, tensor<256x1024xi32>
 }
+
+// -----
+// An f16 x f16 product summed in f32 (how effai-lower-to-linalg lowers half
+// floats) runs on tensor cores, m16n8k16: both chips' fp16 peak is many
+// times their CUDA cores'. Weights stored [k, n] are constants, which the
+// mechanism transposes.
+// SM90-LABEL: func.func @f16_gemm
+// SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{16|32|64}}, {{8|16|32|64}}, 0]
+// SM80-LABEL: func.func @f16_gemm
+// SM80: effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma"
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mBkn = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @f16_gemm(%a: tensor<512x1024xf16>) -> tensor<512x1024xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<1024x1024xf16>
+  %e = tensor.empty() : tensor<512x1024xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<512x1024xf32>) -> tensor<512x1024xf32>
+  %m = linalg.generic {indexing_maps = [#mA, #mBkn, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %w : tensor<512x1024xf16>, tensor<1024x1024xf16>) outs(%f : tensor<512x1024xf32>) {
+  ^bb0(%x: f16, %y: f16, %acc: f32):
+    %xe = arith.extf %x : f16 to f32
+    %ye = arith.extf %y : f16 to f32
+    %p = arith.mulf %xe, %ye : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<512x1024xf32>
+  return %m : tensor<512x1024xf32>
+}
+
+// -----
+// Not for tensor cores: bf16 (MLIR 22's vector-to-nvgpu and nvgpu-to-nvvm
+// conversions reject bf16 fragments), an f16 sum kept in f16 (mma.sync
+// f16 accumulators round differently from the CPU's f32 ones) and f16
+// weights that come from the caller stored [k, n] (nothing to transpose
+// at compile time). They run on CUDA cores.
+// SM90-LABEL: func.func @half_not_mma
+// SM90-NOT: kernel = "mma"
+// SM90-COUNT-3: kernel = "contraction"
+// SM90-NOT: kernel = "mma"
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mBkn = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+func.func @half_not_mma(%a: tensor<512x1024xbf16>, %h: tensor<512x1024xf16>, %b: tensor<1024x1024xf16>) -> (tensor<512x1024xf32>, tensor<512x1024xf16>, tensor<512x1024xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %zero16 = arith.constant 0.0 : f16
+  %w = arith.constant dense<0.5> : tensor<1024x1024xbf16>
+  %w16 = arith.constant dense<0.5> : tensor<1024x1024xf16>
+  %e = tensor.empty() : tensor<512x1024xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<512x1024xf32>) -> tensor<512x1024xf32>
+  %m1 = linalg.generic {indexing_maps = [#mA, #mBkn, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %w : tensor<512x1024xbf16>, tensor<1024x1024xbf16>) outs(%f : tensor<512x1024xf32>) {
+  ^bb0(%x: bf16, %y: bf16, %acc: f32):
+    %xe = arith.extf %x : bf16 to f32
+    %ye = arith.extf %y : bf16 to f32
+    %p = arith.mulf %xe, %ye : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<512x1024xf32>
+  %e16 = tensor.empty() : tensor<512x1024xf16>
+  %f16 = linalg.fill ins(%zero16 : f16) outs(%e16 : tensor<512x1024xf16>) -> tensor<512x1024xf16>
+  %m2 = linalg.generic {indexing_maps = [#mA, #mBkn, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%h, %w16 : tensor<512x1024xf16>, tensor<1024x1024xf16>) outs(%f16 : tensor<512x1024xf16>) {
+  ^bb0(%x: f16, %y: f16, %acc: f16):
+    %p = arith.mulf %x, %y : f16
+    %s = arith.addf %acc, %p : f16
+    linalg.yield %s : f16
+  } -> tensor<512x1024xf16>
+  %f3 = linalg.fill ins(%zero : f32) outs(%e : tensor<512x1024xf32>) -> tensor<512x1024xf32>
+  %m3 = linalg.generic {indexing_maps = [#mA, #mBkn, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%h, %b : tensor<512x1024xf16>, tensor<1024x1024xf16>) outs(%f3 : tensor<512x1024xf32>) {
+  ^bb0(%x: f16, %y: f16, %acc: f32):
+    %xe = arith.extf %x : f16 to f32
+    %ye = arith.extf %y : f16 to f32
+    %p = arith.mulf %xe, %ye : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<512x1024xf32>
+  return %m1, %m2, %m3 : tensor<512x1024xf32>, tensor<512x1024xf16>, tensor<512x1024xf32>
+}

@@ -46,7 +46,7 @@ def GPUTileAndMap : Pass<"effai-gpu-tile-and-map", "::mlir::func::FuncOp"> {
     An `mma` tiling (tensor cores) tiles by warps instead of threads: the
     inner loop is mapped to `#gpu.warp` and each warp's tile, marked
     `effai.gpu_mma_tile`, is left for `effai-gpu-warp-mma`. First the
-    operands are rewritten as `mma.sync` (s8) reads them: constant
+    operands are rewritten as `mma.sync` (s8 or f16) reads them: constant
     weights read [k, n] are transposed to [n, k] at compile time; u8
     activations are flipped to s8 where they are made (the producing
     elementwise op yields x ^ 0x80, i.e. x - 128) and the one elementwise
@@ -64,12 +64,14 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
                 "the shape of mma.sync";
   let description = [{
     Each bufferized `linalg.generic` marked `effai.gpu_mma_tile` by
-    `effai-gpu-tile-and-map` (a warp's tile of an i8 x i8 -> i32 product:
-    A [m, k], B [n, k], C [m, n], both operands sign-extended) becomes a
-    loop over k in steps of 32 that reads 16 x 32 slices of A and 8 x 32
-    slices of B once per step and accumulates every 16 x 8 tile of C in a
-    `vector.contract` of those shapes: the shape of
-    `mma.sync.aligned.m16n8k32` (s8), which `convert-vector-to-gpu
+    `effai-gpu-tile-and-map` (a warp's tile of an i8 x i8 -> i32 product,
+    both operands sign-extended, or of an f16 x f16 -> f32 one, both
+    extended: A [m, k], B [n, k], C [m, n]) becomes a loop over k in steps
+    of 32 (16 for f16) that reads 16 x 32 (16 x 16) slices of A and 8 x 32
+    (8 x 16) slices of B once per step and accumulates every 16 x 8 tile of
+    C in a `vector.contract` of those shapes: the shape of
+    `mma.sync.aligned.m16n8k32` (s8) or `m16n8k16` (f16 into f32), which
+    `convert-vector-to-gpu
     {use-nvgpu}` then distributes over the warp's 32 lanes (each lane's
     fragment loads and stores then marked aligned to their size where the
     views' buffers, tile offsets and row strides show it: 32-bit loads
@@ -256,10 +258,10 @@ def GPULaunchToHostLoops : Pass<"effai-gpu-launch-to-host-loops",
     their tiling, index arithmetic and guards are tested against the CPU
     pipeline's numbers on machines without a GPU. Sound for kernels
     whose threads do not communicate: a launch containing `gpu.barrier`
-    is an error. Warp-level `vector.contract`s of i8 (the tensor-core
-    tiles of `effai-gpu-warp-mma`, which every lane of the warp computes
-    whole here) sign-extend their operands to the accumulator's type, as
-    `mma.sync` (s8) reads them.
+    is an error. Warp-level `vector.contract`s of i8 or f16 (the
+    tensor-core tiles of `effai-gpu-warp-mma`, which every lane of the warp
+    computes whole here) extend their operands to the accumulator's type
+    (i8 sign-extended), as `mma.sync` reads them.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];

@@ -1,7 +1,8 @@
-//===- TensorCores.h - int8 contractions on mma.sync ------------*- C++ -*-===//
+//===- TensorCores.h - int8 and f16 contractions on mma.sync ----*- C++ -*-===//
 //
-// What the tensor-core kernels take: i8 x i8 -> i32 matrix products, one
-// warp-wide `mma.sync.m16n8k32` (s8) at a time. The policy
+// What the tensor-core kernels take: i8 x i8 -> i32 and f16 x f16 -> f32
+// matrix products, one warp-wide `mma.sync` (m16n8k32 for s8, m16n8k16 for
+// f16) at a time. The policy
 // (effai-select-tiling) asks matchTensorCoreContraction whether an op
 // qualifies; the mechanism (effai-gpu-tile-and-map) rewrites its operands
 // into the layout the instruction reads.
@@ -18,8 +19,11 @@
 
 namespace mlir::effai {
 
-/// The instruction shape: m16n8k32 for 8-bit integers.
-inline constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 32;
+/// The instruction shape: m16n8, and k 32 for 8-bit integers, 16 for f16.
+inline constexpr int64_t kMmaM = 16, kMmaN = 8;
+inline int64_t getMmaK(Type operandType) {
+  return operandType.isInteger(8) ? 32 : 16;
+}
 
 /// Set by effai-gpu-tile-and-map on a warp's tile of a tensor-core
 /// contraction, which effai-gpu-warp-mma turns into warp-level vector
@@ -27,10 +31,14 @@ inline constexpr int64_t kMmaM = 16, kMmaN = 8, kMmaK = 32;
 inline constexpr StringLiteral kGPUMmaTileAttrName = "effai.gpu_mma_tile";
 
 /// A contraction tensor cores can compute: C[m, n] = A[m, k] * B[., .]
-/// with i8 A and B (B read as [k, n] or [n, k]) and an i32 C filled with
-/// zeros, every dimension a multiple of the instruction's and k < 2^17 (so
-/// that mma.sync's saturating sum never saturates).
+/// (B read as [k, n] or [n, k]) into a C filled with zeros, every dimension
+/// a multiple of the instruction's: i8 A and B into i32 C with k < 2^17
+/// (so that mma.sync's saturating sum never saturates), or f16 A and B
+/// extended to an f32 C. (bf16 is not taken: MLIR 22's vector-to-nvgpu and
+/// nvgpu-to-nvvm conversions reject bf16 fragments.)
 struct TensorCoreContraction {
+  /// The operands' element type: i8 or f16.
+  Type operandType;
   /// The loops of `op` in each role.
   unsigned m, n, k;
   /// B is read [k, n] (a constant the mechanism transposes to [n, k],

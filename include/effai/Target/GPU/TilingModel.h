@@ -39,8 +39,8 @@ GPUTilingAttr selectGPUContractionTiling(linalg::LinalgOp op,
 /// The tensor-core tiling of `op`, which matchTensorCoreContraction took:
 /// whole block tiles of whole warps, each warp computing a tile of 16 x 8
 /// mma.sync results along the whole reduction, from the candidate the
-/// roofline (int8 tensor-core peak, operand loads through L1, L2 and HBM
-/// traffic) predicts fastest; null when no tiling fits.
+/// roofline (int8 or fp16 tensor-core peak, operand loads through L1, L2
+/// and HBM traffic) predicts fastest; null when no tiling fits.
 GPUTilingAttr selectGPUTensorCoreTiling(linalg::LinalgOp op,
                                         const TensorCoreContraction &match,
                                         const OpCost &cost, TargetAttr target);

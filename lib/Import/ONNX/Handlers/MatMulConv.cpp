@@ -68,15 +68,9 @@ Value mlir::effai::onnx_import::buildMatMul(OpBuilder &b, Location loc,
   SmallVector<utils::IteratorType> iterators(loops - 1,
                                              utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
-  auto outType = RankedTensorType::get(shape, elt);
-  Value acc = buildFill(b, loc, outType, getScalarAttr(elt, 0));
-  auto generic = linalg::GenericOp::create(
-      b, loc, outType, ValueRange{lhs, rhs}, acc, maps, iterators,
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        linalg::YieldOp::create(b, loc,
-                                buildMulAdd(b, loc, args[2], args[0], args[1]));
-      });
-  return buildReshape(b, loc, generic.getResult(0), resultType);
+  Value product = buildContraction(b, loc, RankedTensorType::get(shape, elt),
+                                   lhs, rhs, maps, iterators);
+  return buildReshape(b, loc, product, resultType);
 }
 
 namespace {

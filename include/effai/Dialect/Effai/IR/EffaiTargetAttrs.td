@@ -340,10 +340,11 @@ def Effai_GPUTilingAttr : Effai_Attr<"GPUTiling", "gpu_tiling"> {
     (through L1). `kernel`, `intensity`, `bound` and `predicted_us` read
     as on `#effai.tiling`.
 
-    `kernel = "mma"` (i8 x i8 -> i32 products on tensor cores) tiles by
-    warps instead: each block's tile is split into `thread` tiles, one per
-    warp of 32 lanes (`threads` counts the lanes), which the warp computes
-    as 16 x 8 `mma.sync.m16n8k32` results along the whole reduction.
+    `kernel = "mma"` (i8 x i8 -> i32 and f16 x f16 -> f32 products on
+    tensor cores) tiles by warps instead: each block's tile is split into
+    `thread` tiles, one per warp of 32 lanes (`threads` counts the lanes),
+    which the warp computes as 16 x 8 `mma.sync` results (m16n8k32 for
+    i8, m16n8k16 for f16) along the whole reduction.
 
     `split_k` > 1 (ops with one reduction loop) splits the reduction into
     that many slices computed by separate blocks (`blocks`
