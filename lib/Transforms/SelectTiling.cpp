@@ -62,11 +62,11 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
   using SelectTilingBase::SelectTilingBase;
 
   /// On a GPU every static linalg op becomes a kernel: contractions get
-  /// register tiles, the rest one thread per result point. An elementwise
-  /// consumer a contraction can update in place (bias, activation,
-  /// residual: same element type) runs in the contraction's kernel on each
-  /// thread's tile: `effai.epilogue_of` names the input it reads the
-  /// contraction from, and it has no tiling of its own.
+  /// register tiles, the rest one thread per result point. The elementwise
+  /// consumer of a contraction (bias, activation, residual, the rounding
+  /// of an f32 sum to f16, a requantization) runs in the contraction's
+  /// kernel on each thread's tile: `effai.epilogue_of` names the input it
+  /// reads the contraction from, and it has no tiling of its own.
   void selectGPUTilings(ModuleOp module, TargetAttr target) {
     SmallVector<linalg::LinalgOp> contractions;
     module.walk([&](linalg::LinalgOp op) {
@@ -86,26 +86,38 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
               ? selectGPUContractionTiling(op, *dims, *cost, target)
               : selectGPULoopTiling(op, getLoopKernel(op), *cost, target);
       // i8 and f16 products on tensor cores where the roofline predicts them
-      // faster; their results leave the warps' fragments as they are
-      // (the epilogue is a kernel of its own).
+      // faster.
       if (std::optional<TensorCoreContraction> match =
               contraction ? matchTensorCoreContraction(op) : std::nullopt)
         if (GPUTilingAttr mma =
                 selectGPUTensorCoreTiling(op, *match, *cost, target))
-          if (mma.getPredictedUs() <= tiling.getPredictedUs()) {
-            op->setAttr(GPUTilingAttr::getAttrName(), mma);
-            return;
-          }
+          if (mma.getPredictedUs() <= tiling.getPredictedUs())
+            tiling = mma;
       op->setAttr(GPUTilingAttr::getAttrName(), tiling);
       if (contraction)
         contractions.push_back(op);
     });
     for (linalg::LinalgOp op : contractions) {
-      linalg::GenericOp epilogue = findFusableEpilogue(op);
+      linalg::GenericOp epilogue =
+          findFusableEpilogue(op, /*halfResults=*/true);
       Value result = op->getResult(0);
+      // One of another element type reads the contraction instead of
+      // updating it: it writes a tensor of its own, and the result is not
+      // a scalar (whose tiling is one point, no loops to fuse into). A
+      // tensor-core kernel takes only those: its warps apply them to their
+      // fragments as they store them.
+      bool inPlace = epilogue && getElementTypeOrSelf(epilogue->getResult(0)) ==
+                                     getElementTypeOrSelf(result);
+      bool mma = op->getAttrOfType<GPUTilingAttr>(GPUTilingAttr::getAttrName())
+                     .getKernel() == "mma";
+      bool ownResult = epilogue &&
+                       epilogue.getDpsInitOperand(0)
+                           ->get()
+                           .getDefiningOp<tensor::EmptyOp>() &&
+                       cast<ShapedType>(result.getType()).getRank() > 0;
+      if (epilogue && (inPlace ? mma : !ownResult))
+        continue;
       if (!epilogue || epilogue->hasAttr(kGPUEpilogueOfAttrName) ||
-          getElementTypeOrSelf(epilogue->getResult(0)) !=
-              getElementTypeOrSelf(result) ||
           !epilogue.getIndexingMapsArray().back().isIdentity() ||
           !op.getMatchingIndexingMap(op.getDpsInitOperand(0))
                .isProjectedPermutation())

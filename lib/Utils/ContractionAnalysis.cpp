@@ -190,18 +190,23 @@ bool mlir::effai::hasOnlyF32Operands(Operation *op) {
   });
 }
 
-linalg::GenericOp mlir::effai::findFusableEpilogue(linalg::LinalgOp op) {
+linalg::GenericOp mlir::effai::findFusableEpilogue(linalg::LinalgOp op,
+                                                   bool halfResults) {
   Value result = op->getResult(0);
   if (!result.hasOneUse())
     return {};
   auto consumer = dyn_cast<linalg::GenericOp>(*result.getUsers().begin());
   Type accType = getElementTypeOrSelf(result.getType());
-  if (!consumer || consumer.getNumReductionLoops() != 0 ||
-      consumer.getNumDpsInits() != 1 || consumer.hasIndexSemantics() ||
+  if (!consumer || consumer->getNumResults() != 1)
+    return {};
+  Type resultType = getElementTypeOrSelf(consumer->getResult(0));
+  if (consumer.getNumReductionLoops() != 0 || consumer.getNumDpsInits() != 1 ||
+      consumer.hasIndexSemantics() ||
       cast<ShapedType>(consumer->getResult(0).getType()).getShape() !=
           cast<ShapedType>(result.getType()).getShape() ||
       !(accType.isF32() || accType.isInteger(32)) ||
-      !isEpilogueElementType(getElementTypeOrSelf(consumer->getResult(0))) ||
+      !(isEpilogueElementType(resultType) ||
+        (halfResults && (resultType.isF16() || resultType.isBF16()))) ||
       !hasByteSizedInputs(consumer))
     return {};
   for (OpOperand *input : consumer.getDpsInputOperands())

@@ -140,3 +140,19 @@ def test_emulated_gpu_matches_cpu(dtype, tensor_cores):
         # the next layer's sum by about as much again.
         err = np.abs(got - want) / ulp(np.abs(want) + np.abs(bias), dtype)
         assert err.max() <= 2.0, f"{chip}: {err.max():.1f} ulp"
+
+
+@pytest.mark.parametrize("dtype", ["f16", "bf16"])
+def test_emulated_partial_tiles_match_cpu(dtype):
+    # Shapes no tile divides (batch 3, 100 -> 60 -> 30): CUDA-core kernels
+    # whose edge tiles are partial, each rounding its f32 sums to the
+    # layer's type (and adding the bias) as it stores them.
+    module, params = model(dtype, [100, 60, 30], batch=3)
+    bias = params[-1][1]
+    x = np.random.default_rng(4).standard_normal((3, 100), dtype=np.float32)
+    want = effai.compile(module)(x)
+    for chip in ["sm_80", "sm_90"]:
+        assert "mma" not in gpu_kernels(module, chip)
+        got = effai.compile(module, emulate_gpu=chip)(x)
+        err = np.abs(got - want) / ulp(np.abs(want) + np.abs(bias), dtype)
+        assert err.max() <= 2.0, f"{chip}: {err.max():.1f} ulp"

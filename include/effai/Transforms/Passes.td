@@ -218,14 +218,17 @@ def SelectTiling : Pass<"effai-select-tiling", "::mlir::ModuleOp"> {
     results, at the chip's int8 or fp16 tensor-core peak (scaled by the
     instructions each SM
     has in flight), the warps' operand loads through L1, L2 and HBM as
-    above; its epilogue stays a kernel of its own. Other
+    above; an epilogue of another element type (the requantization, the
+    rounding to f16) runs in its kernel, others stay kernels of their
+    own. Other
     ops get one thread per point of their parallel loops, 256 to a block,
     consecutive threads along the result's innermost dimension. An
-    elementwise consumer of a contraction's result that can update it in
-    place (the only reader, same shape and element type, reading it
-    unpermuted: bias, activation, residual add) runs in the contraction's
-    kernel instead: it gets `effai.epilogue_of = <input operand number>`
-    and no tiling.
+    elementwise consumer of a contraction's result (the only reader, same
+    shape, reading it unpermuted: bias, activation, residual add, and of
+    another element type the rounding of an f32 sum to f16 or the
+    requantization of an i32 one) runs in the contraction's kernel
+    instead: it gets `effai.epilogue_of = <input operand number>` and no
+    tiling.
 
     ```mlir
     %y = linalg.matmul {effai.tiling = #effai.tiling<kernel = "contraction",

@@ -96,8 +96,10 @@ bool hasOnlyF32Operands(Operation *op);
 /// The elementwise generic that is the only user of `op`'s result and
 /// iterates over exactly its shape (reading it unpermuted): what a kernel
 /// can compute on its register tile before the store (inputs of whole
-/// bytes only). Null when none.
-linalg::GenericOp findFusableEpilogue(linalg::LinalgOp op);
+/// bytes only; results of isEpilogueElementType, or also f16 and bf16 with
+/// `halfResults`: the GPU kernels store any). Null when none.
+linalg::GenericOp findFusableEpilogue(linalg::LinalgOp op,
+                                      bool halfResults = false);
 
 /// The reduction dimension a 4-way u8 x s8 -> i32 dot product can group:
 /// `op` accumulates i32 from zero-extended i8 activations (input 0) and

@@ -52,19 +52,6 @@ bool isThreadReductionTile(linalg::LinalgOp op) {
   });
 }
 
-/// The indices `map` gives for the loop values `loopIndices` (constants
-/// folded).
-SmallVector<Value> applyMap(OpBuilder &builder, Location loc, AffineMap map,
-                            ArrayRef<OpFoldResult> loopIndices) {
-  SmallVector<Value> indices;
-  for (unsigned i = 0; i < map.getNumResults(); ++i)
-    indices.push_back(getValueOrCreateConstantIndexOp(
-        builder, loc,
-        affine::makeComposedFoldedAffineApply(builder, loc, map.getSubMap({i}),
-                                              loopIndices)));
-  return indices;
-}
-
 /// The tiling of the block loop around `op` (null when none).
 GPUTilingAttr getBlockTiling(Operation *op) {
   for (auto loop = op->getParentOfType<scf::ForallOp>(); loop;
@@ -151,6 +138,11 @@ private:
   /// The block's threads copy the chunk of `staged` starting at `k0`
   /// into its buffer, consecutive threads taking consecutive elements.
   void copyChunk(OpBuilder &builder, const StagedInput &staged, Value k0);
+  /// Stores one point's final accumulator at `indices` of the result, or,
+  /// with `epilogue`, what the epilogue makes of it at `indices` of the
+  /// epilogue's result.
+  void storePoint(OpBuilder &builder, Value accumulator,
+                  ArrayRef<Value> indices, linalg::GenericOp epilogue);
 
   RewriterBase &rewriter;
   linalg::LinalgOp op;
@@ -324,6 +316,17 @@ SmallVector<Value> RegisterTile::buildStagedLoop(ArrayRef<Value> initial,
   return chunks.getResults();
 }
 
+void RegisterTile::storePoint(OpBuilder &builder, Value accumulator,
+                              ArrayRef<Value> indices,
+                              linalg::GenericOp epilogue) {
+  Value result = op.getDpsInitOperand(0)->get();
+  if (!epilogue) {
+    memref::StoreOp::create(builder, loc, accumulator, result, indices);
+    return;
+  }
+  storeThroughEpilogue(builder, loc, epilogue, result, accumulator, indices);
+}
+
 LogicalResult RegisterTile::run() {
   OpOperand *init = op.getDpsInitOperand(0);
   linalg::FillOp tileFill = getTileFill(op, init->get());
@@ -469,6 +472,13 @@ LogicalResult RegisterTile::run() {
     results = nest.results;
   }
 
+  // An epilogue of another element type is applied as the points are
+  // stored (where it is, after the views it reads): the accumulators go
+  // to its result, not to the tile's.
+  linalg::GenericOp epilogue =
+      getStoreEpilogue(op, op.getDpsInitOperand(0)->get());
+  if (epilogue)
+    rewriter.setInsertionPoint(epilogue);
   for (auto [point, result] : llvm::zip(points, results)) {
     SmallVector<Value> indices =
         applyMap(rewriter, loc, initMap,
@@ -485,14 +495,16 @@ LogicalResult RegisterTile::run() {
       inside = inside ? arith::AndIOp::create(rewriter, loc, inside, in) : in;
     }
     if (!inside) {
-      memref::StoreOp::create(rewriter, loc, result, init->get(), indices);
+      storePoint(rewriter, result, indices, epilogue);
       continue;
     }
     auto guard = scf::IfOp::create(rewriter, loc, inside);
     OpBuilder::InsertionGuard insideGuard(rewriter);
     rewriter.setInsertionPointToStart(guard.thenBlock());
-    memref::StoreOp::create(rewriter, loc, result, init->get(), indices);
+    storePoint(rewriter, result, indices, epilogue);
   }
+  if (epilogue)
+    rewriter.eraseOp(epilogue);
   rewriter.eraseOp(op);
   if (tileFill)
     rewriter.eraseOp(tileFill);

@@ -10,6 +10,7 @@
 #include "effai/Dialect/Effai/IR/EffaiAttrs.h"
 #include "effai/Target/GPU/Passes.h"
 #include "effai/Target/GPU/TensorCores.h"
+#include "effai/Target/GPU/TileUtils.h"
 #include "effai/Target/GPU/TilingModel.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -98,13 +99,13 @@ FailureOr<linalg::LinalgOp> wrapInOnePointLoop(RewriterBase &rewriter,
 }
 
 /// Tiles `op` into an scf.forall with `sizes` and `mapping`, fusing the
-/// linalg.fill that produces its init (and an in-place epilogue's
-/// contraction); returns the tiled op.
-FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
-                                         linalg::LinalgOp op,
-                                         ArrayRef<int64_t> sizes,
-                                         ArrayRef<Attribute> mapping,
-                                         scf::ForallOp &loop) {
+/// linalg.fill that produces its init and an epilogue's contraction: its
+/// init in place, or `inputProducer`, the contraction an epilogue of
+/// another element type reads. Returns the tiled op.
+FailureOr<linalg::LinalgOp>
+tileToForall(RewriterBase &rewriter, linalg::LinalgOp op,
+             ArrayRef<int64_t> sizes, ArrayRef<Attribute> mapping,
+             scf::ForallOp &loop, Operation *inputProducer = nullptr) {
   if (llvm::all_of(sizes, [](int64_t size) { return size == 0; }))
     return wrapInOnePointLoop(rewriter, op, mapping.front(), loop);
   scf::SCFTilingOptions tiling;
@@ -114,15 +115,24 @@ FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
   // Destinations are computed in the tile: a contraction's zero fill, and
-  // an in-place epilogue's contraction (then the contraction's fill).
+  // an in-place epilogue's contraction (then the contraction's fill). So is
+  // the contraction an epilogue of another type reads, its result yielded
+  // by the loops: its tiles are written in place into their slice of the
+  // whole (bufferization writes no tensor from outside a parallel loop in
+  // place), and its fill is fused as their destination.
   options.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+      [inputProducer](tensor::ExtractSliceOp, OpResult producer,
+                      bool isDestination)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
-        if (isDestination && linalgOp &&
-            (isa<linalg::FillOp>(linalgOp) ||
-             linalgOp.getNumReductionLoops() > 0))
+        if (!linalgOp)
+          return std::nullopt;
+        if (isDestination && (isa<linalg::FillOp>(linalgOp) ||
+                              linalgOp.getNumReductionLoops() > 0))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        if (!isDestination && linalgOp == inputProducer)
+          return scf::SCFTileAndFuseOptions::ControlFnResult{
+              /*yieldProducerReplacement=*/true};
         return std::nullopt;
       });
   rewriter.setInsertionPoint(op);
@@ -131,11 +141,30 @@ FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
           rewriter, cast<TilingInterface>(op.getOperation()), options);
   if (failed(result))
     return failure();
-  for (OpResult value : op->getResults())
-    rewriter.replaceAllUsesWith(value, result->replacements.lookup(value));
+  // The root's results, and those of the producer the loops yield, read
+  // after them (at the thread level: the block tile's slice of it); its
+  // uses in the loop and its shape queries (dropDeadBlockTiles moves those
+  // to the loop's init) stay.
+  loop = cast<scf::ForallOp>(result->loops.front().getOperation());
+  for (auto [value, replacement] : result->replacements) {
+    if (value.getDefiningOp() == op.getOperation()) {
+      rewriter.replaceAllUsesWith(value, replacement);
+      continue;
+    }
+    rewriter.replaceUsesWithIf(value, replacement, [&](OpOperand &use) {
+      return !loop->isAncestor(use.getOwner()) &&
+             !isa<tensor::DimOp>(use.getOwner());
+    });
+  }
   // The fused producers die with their consumer (an epilogue's
-  // contraction first, then its fill).
+  // contraction first, then its fill). An input's producer (an epilogue's
+  // contraction of another element type) is fused through a slice of its
+  // result that stays behind unread: it goes first.
   rewriter.eraseOp(op);
+  loop.walk([&](tensor::ExtractSliceOp slice) {
+    if (slice->use_empty())
+      rewriter.eraseOp(slice);
+  });
   SmallVector<Operation *> producers(result->fusedProducers.begin(),
                                      result->fusedProducers.end());
   for (bool erased = true; erased;) {
@@ -147,15 +176,12 @@ FailureOr<linalg::LinalgOp> tileToForall(RewriterBase &rewriter,
         erased = true;
       }
   }
-  loop = cast<scf::ForallOp>(result->loops.front().getOperation());
   return cast<linalg::LinalgOp>(result->tiledAndFusedOps.front());
 }
 
-/// The epilogue effai-select-tiling fused into `op`, rewritten to update
-/// `op`'s result in place: `op`'s result becomes its init, and the block
-/// argument that read it reads the init's instead. Null when there is none.
-linalg::GenericOp makeInPlaceEpilogue(RewriterBase &rewriter,
-                                      linalg::LinalgOp op) {
+/// The epilogue effai-select-tiling fused into `op` (its result's one
+/// reader, marked `effai.epilogue_of` at the operand reading it), or null.
+linalg::GenericOp getMarkedEpilogue(linalg::LinalgOp op) {
   Value result = op->getResult(0);
   if (!result.hasOneUse())
     return {};
@@ -165,6 +191,17 @@ linalg::GenericOp makeInPlaceEpilogue(RewriterBase &rewriter,
                : IntegerAttr();
   if (!index || epilogue->getOperand(index.getInt()) != result)
     return {};
+  return epilogue;
+}
+
+/// `epilogue` (the marked epilogue of `op`, of `op`'s element type)
+/// rewritten to update `op`'s result in place: `op`'s result becomes its
+/// init, and the block argument that read it reads the init's instead.
+linalg::GenericOp makeInPlaceEpilogue(RewriterBase &rewriter,
+                                      linalg::LinalgOp op,
+                                      linalg::GenericOp epilogue) {
+  Value result = op->getResult(0);
+  auto index = epilogue->getAttrOfType<IntegerAttr>(kGPUEpilogueOfAttrName);
   OpOperand &read = epilogue->getOpOperand(index.getInt());
   SmallVector<Value> inputs;
   SmallVector<AffineMap> maps;
@@ -212,16 +249,17 @@ SmallVector<int64_t> getEpilogueSizes(linalg::LinalgOp op,
 }
 
 /// Drops what the block-level tile left behind once the thread loop took
-/// over its work: a fused fill now only read for its shape (tensor.dim
-/// reads the shape of the init instead), and ops that became dead.
+/// over its work: fused ops now only read for their shape (tensor.dim
+/// reads the shape of the init they write, through a chain of them: a
+/// contraction's, then its fill's), and ops that became dead.
 void dropDeadBlockTiles(RewriterBase &rewriter, scf::ForallOp blockLoop) {
   blockLoop.walk([&](tensor::DimOp dim) {
-    if (auto producer =
-            dim.getSource().getDefiningOp<DestinationStyleOpInterface>())
-      rewriter.modifyOpInPlace(dim, [&] {
-        dim.getSourceMutable().assign(
-            producer.getTiedOpOperand(cast<OpResult>(dim.getSource()))->get());
-      });
+    Value source = dim.getSource();
+    while (auto producer = source.getDefiningOp<DestinationStyleOpInterface>())
+      source = producer.getTiedOpOperand(cast<OpResult>(source))->get();
+    if (source != dim.getSource())
+      rewriter.modifyOpInPlace(dim,
+                               [&] { dim.getSourceMutable().assign(source); });
   });
   // Users before their operands, so one sweep erases chains.
   for (Operation &op : llvm::make_early_inc_range(
@@ -380,17 +418,28 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
                            SmallVector<int64_t> threadSizes,
                            GPUTilingAttr tiling) {
     // With a fused epilogue the epilogue is the root and the contraction
-    // (and its fill) are fused into its tiles.
+    // (and its fill) are fused into its tiles: as its init when it keeps
+    // the contraction's element type, else as the input it reads.
     linalg::LinalgOp root = op;
-    if (linalg::GenericOp epilogue = makeInPlaceEpilogue(rewriter, op)) {
-      root = epilogue;
+    // The operand of the epilogue that reads the contraction, when it is
+    // not in place.
+    std::optional<int64_t> epilogueInput;
+    if (linalg::GenericOp epilogue = getMarkedEpilogue(op)) {
+      bool inPlace = getElementTypeOrSelf(epilogue->getResult(0)) ==
+                     getElementTypeOrSelf(op->getResult(0));
+      if (!inPlace)
+        epilogueInput =
+            epilogue->getAttrOfType<IntegerAttr>(kGPUEpilogueOfAttrName)
+                .getInt();
+      root = inPlace ? makeInPlaceEpilogue(rewriter, op, epilogue) : epilogue;
       blockSizes = getEpilogueSizes(op, blockSizes);
       threadSizes = getEpilogueSizes(op, threadSizes);
     }
     scf::ForallOp blockLoop, threadLoop;
-    FailureOr<linalg::LinalgOp> blockTile = tileToForall(
-        rewriter, root, blockSizes,
-        getMapping(root, blockSizes, MappingLevel::Block), blockLoop);
+    FailureOr<linalg::LinalgOp> blockTile =
+        tileToForall(rewriter, root, blockSizes,
+                     getMapping(root, blockSizes, MappingLevel::Block),
+                     blockLoop, epilogueInput ? op.getOperation() : nullptr);
     if (failed(blockTile))
       return op->emitError("effai-gpu-tile-and-map: cannot tile into blocks");
     linalg::LinalgOp tileOp = *blockTile;
@@ -400,12 +449,24 @@ struct GPUTileAndMapPass : public impl::GPUTileAndMapBase<GPUTileAndMapPass> {
         rewriter, tileOp, threadSizes,
         getMapping(tileOp, threadSizes,
                    mma ? MappingLevel::Warp : MappingLevel::Thread),
-        threadLoop);
+        threadLoop,
+        epilogueInput ? tileOp->getOperand(*epilogueInput).getDefiningOp()
+                      : nullptr);
     if (failed(threadTile))
       return blockLoop->emitError("effai-gpu-tile-and-map: cannot tile into "
                                   "threads");
+    // The contraction's tile: the root's, or the one the epilogue reads.
+    Operation *contractionTile =
+        epilogueInput
+            ? (*threadTile)->getOperand(*epilogueInput).getDefiningOp()
+            : threadTile->getOperation();
+    if (!isa_and_nonnull<linalg::LinalgOp>(contractionTile))
+      return op->emitError("effai-gpu-tile-and-map: the contraction was not "
+                           "fused into its epilogue's thread tiles");
     if (mma)
-      (*threadTile)->setAttr(kGPUMmaTileAttrName, rewriter.getUnitAttr());
+      contractionTile->setAttr(kGPUMmaTileAttrName, rewriter.getUnitAttr());
+    if (epilogueInput)
+      (*threadTile)->setAttr(kGPUEpilogueTileAttrName, rewriter.getUnitAttr());
     dropDeadBlockTiles(rewriter, blockLoop);
     // The tiles (and fused fills) are not tiled again.
     blockLoop.walk([](linalg::LinalgOp tile) {

@@ -295,9 +295,15 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
            getFragmentAlignment(op.getDpsInputOperand(1)->get(), 4)},
           {op.getDpsInitOperand(0)->get(),
            getFragmentAlignment(op.getDpsInitOperand(0)->get(), 8)}};
+      // An epilogue of another element type after the tile (the f32 sum
+      // rounded to f16, the i32 one requantized): each lane applies it to
+      // its fragments as it stores them; emulated, it reads the tile back.
+      Value result = op.getDpsInitOperand(0)->get();
+      linalg::GenericOp epilogue = getStoreEpilogue(op, result);
       FailureOr<scf::ExecuteRegionOp> scope = lowerMmaTile(rewriter, op);
       if (failed(scope))
         return signalPassFailure();
+      SmallVector<vector::StoreOp> fragmentStores;
       if (distribute) {
         SmallVector<Operation *> ops;
         scope->getRegion().walk([&](Operation *inner) {
@@ -312,15 +318,78 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
         }
         (void)applyPatternsGreedily(scope->getRegion(), cleaned);
         alignFragmentAccesses(*scope, alignment);
+        if (epilogue &&
+            failed(collectFragmentStores(*scope, result, fragmentStores)))
+          return signalPassFailure();
       }
       // The scope's code in its place.
       Block &body = scope->getRegion().front();
       rewriter.eraseOp(body.getTerminator());
       rewriter.inlineBlockBefore(&body, *scope);
       rewriter.eraseOp(*scope);
+      if (!fragmentStores.empty())
+        applyEpilogueToFragments(rewriter, epilogue, result, fragmentStores);
     }
     if (failed(checkWarpLoops(rewriter, warpLoops.getArrayRef())))
       signalPassFailure();
+  }
+
+  /// The lanes' stores of the tile's fragments into `result` (after the
+  /// distribution, each a vector.store of consecutive elements of a row);
+  /// failure (with an error) when `result` is written otherwise.
+  static LogicalResult
+  collectFragmentStores(scf::ExecuteRegionOp scope, Value result,
+                        SmallVectorImpl<vector::StoreOp> &stores) {
+    Block *top = &scope.getRegion().front();
+    WalkResult walk = scope.getRegion().walk([&](Operation *inner) {
+      // Stores at the scope's top level: their values and indices are
+      // there for the epilogue, after it.
+      if (auto store = dyn_cast<vector::StoreOp>(inner);
+          store && store->getBlock() == top &&
+          isSameView(store.getBase(), result) &&
+          store.getValueToStore().getType().getRank() == 1) {
+        stores.push_back(store);
+        return WalkResult::advance();
+      }
+      auto effects = dyn_cast<MemoryEffectOpInterface>(inner);
+      if (effects && llvm::any_of(inner->getOperands(), [&](Value value) {
+            return isSameView(value, result) &&
+                   effects.getEffectOnValue<MemoryEffects::Write>(value);
+          })) {
+        inner->emitError("effai-gpu-warp-mma: the tile's result is written "
+                         "other than by fragment stores, so its epilogue "
+                         "cannot be applied to them");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    return failure(walk.wasInterrupted());
+  }
+
+  /// Replaces each lane's fragment store by `epilogue` applied to each of
+  /// its elements, stored into the epilogue's result (where the epilogue
+  /// is, after the views it reads); the epilogue is erased.
+  static void applyEpilogueToFragments(RewriterBase &rewriter,
+                                       linalg::GenericOp epilogue, Value result,
+                                       ArrayRef<vector::StoreOp> stores) {
+    rewriter.setInsertionPoint(epilogue);
+    for (vector::StoreOp store : stores) {
+      Location loc = store.getLoc();
+      SmallVector<Value> indices(store.getIndices());
+      Value column = indices.back();
+      int64_t width = store.getValueToStore().getType().getNumElements();
+      for (int64_t j = 0; j < width; ++j) {
+        Value element = vector::ExtractOp::create(
+            rewriter, loc, store.getValueToStore(), ArrayRef<int64_t>{j});
+        if (j > 0)
+          indices.back() = arith::AddIOp::create(
+              rewriter, loc, column,
+              arith::ConstantIndexOp::create(rewriter, loc, j));
+        storeThroughEpilogue(rewriter, loc, epilogue, result, element, indices);
+      }
+      rewriter.eraseOp(store);
+    }
+    rewriter.eraseOp(epilogue);
   }
 
   /// Every lane of a warp runs what its loop holds: besides the warp-level
@@ -338,8 +407,19 @@ struct GPUWarpMmaPass : public impl::GPUWarpMmaBase<GPUWarpMmaPass> {
       eliminateCommonSubExpressions(rewriter, dominance, loop);
       (void)applyPatternsGreedily(loop->getRegion(0), frozen);
       WalkResult left = loop->walk([&](Operation *inner) {
-        if (!isa<memref::CopyOp, linalg::LinalgOp>(inner))
+        // Emulated, every lane applies the epilogue to the whole tile,
+        // one after another: the same values each time.
+        if (!isa<memref::CopyOp, linalg::LinalgOp>(inner) ||
+            (!distribute && inner->hasAttr(kGPUEpilogueTileAttrName)))
           return WalkResult::advance();
+        if (inner->hasAttr(kGPUEpilogueTileAttrName)) {
+          inner->emitError("effai-gpu-warp-mma: this epilogue cannot be "
+                           "applied to the tile's fragments (it must follow "
+                           "the tile, past views and self-copies, and read "
+                           "its result once, unpermuted, with nothing else "
+                           "reading it later)");
+          return WalkResult::interrupt();
+        }
         inner->emitError("effai-gpu-warp-mma: each lane of the warp would run "
                          "this on the whole tile");
         return WalkResult::interrupt();

@@ -241,3 +241,97 @@ func.func @staged_idle_threads(%a: memref<64x64xf32>, %b: memref<64x64xf32>, %c:
   } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [16, 8, 0], thread = [4, 8, 0], threads = 8, blocks = 32, intensity = 1.0, bound = "compute", predicted_us = 1.0, stage_k = 16>, mapping = [#gpu.block<linear_dim_1>, #gpu.block<linear_dim_0>]}
   return
 }
+
+// -----
+// An epilogue of another element type after the tile (marked by
+// effai-gpu-tile-and-map), reading the tile's view (here through an
+// equivalent view, past a copy of it onto itself) is applied to each
+// accumulator as it is stored: a requantization of the i32 sum with a
+// per-column shift, stored as i8 into the epilogue's result; the i32 tile
+// is not written and the epilogue is gone.
+// CHECK-LABEL: func.func @store_epilogue
+// CHECK:       %[[ACC:.*]]:2 = scf.for
+// CHECK-NOT:   memref.store %{{.*}} : memref<1x2xi32
+// CHECK:       %[[S0:.*]] = memref.load %{{.*}}[%c0{{.*}}] : memref<2xi32
+// CHECK:       %[[Q0:.*]] = arith.shrsi %[[ACC]]#0, %[[S0]]
+// CHECK:       %[[T0:.*]] = arith.trunci %[[Q0]] : i32 to i8
+// CHECK:       memref.store %[[T0]], %[[Y:.*]][%c0{{.*}}, %c0{{.*}}] : memref<1x2xi8
+// CHECK:       %[[S1:.*]] = memref.load %{{.*}}[%c1{{.*}}] : memref<2xi32
+// CHECK:       arith.shrsi %[[ACC]]#1, %[[S1]]
+// CHECK:       memref.store %{{.*}}, %[[Y]][%c0{{.*}}, %c1{{.*}}] : memref<1x2xi8
+// CHECK-NOT:   linalg.generic
+// CHECK-NOT:   memref.store %{{.*}} : memref<1x2xi32
+// EMULATE-LABEL: func.func @store_epilogue
+// EMULATE:     arith.trunci
+// EMULATE-NOT: linalg.generic
+// EMULATE:     return
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#col = affine_map<(m, n) -> (n)>
+func.func @store_epilogue(%a: memref<4x64xi8>, %b: memref<64x8xi8>, %shift: memref<8xi32>, %c: memref<4x8xi32>, %y: memref<4x8xi8>) {
+  %zero = arith.constant 0 : i32
+  scf.forall (%i, %j) = (0, 0) to (4, 8) step (1, 2) {
+    %ta = memref.subview %a[%i, 0] [1, 64] [1, 1] : memref<4x64xi8> to memref<1x64xi8, strided<[64, 1], offset: ?>>
+    %tb = memref.subview %b[0, %j] [64, 2] [1, 1] : memref<64x8xi8> to memref<64x2xi8, strided<[8, 1], offset: ?>>
+    %tc = memref.subview %c[%i, %j] [1, 2] [1, 1] : memref<4x8xi32> to memref<1x2xi32, strided<[8, 1], offset: ?>>
+    linalg.fill ins(%zero : i32) outs(%tc : memref<1x2xi32, strided<[8, 1], offset: ?>>)
+    linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%ta, %tb : memref<1x64xi8, strided<[64, 1], offset: ?>>, memref<64x2xi8, strided<[8, 1], offset: ?>>) outs(%tc : memref<1x2xi32, strided<[8, 1], offset: ?>>) {
+    ^bb0(%x: i8, %w: i8, %acc: i32):
+      %xe = arith.extsi %x : i8 to i32
+      %we = arith.extsi %w : i8 to i32
+      %p = arith.muli %xe, %we : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %tc2 = memref.subview %c[%i, %j] [1, 2] [1, 1] : memref<4x8xi32> to memref<1x2xi32, strided<[8, 1], offset: ?>>
+    memref.copy %tc, %tc2 : memref<1x2xi32, strided<[8, 1], offset: ?>> to memref<1x2xi32, strided<[8, 1], offset: ?>>
+    %ts = memref.subview %shift[%j] [2] [1] : memref<8xi32> to memref<2xi32, strided<[1], offset: ?>>
+    %ty = memref.subview %y[%i, %j] [1, 2] [1, 1] : memref<4x8xi8> to memref<1x2xi8, strided<[8, 1], offset: ?>>
+    linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%tc2, %ts : memref<1x2xi32, strided<[8, 1], offset: ?>>, memref<2xi32, strided<[1], offset: ?>>) outs(%ty : memref<1x2xi8, strided<[8, 1], offset: ?>>) attrs = {effai.gpu_epilogue_tile} {
+    ^bb0(%v: i32, %sh: i32, %o: i8):
+      %q = arith.shrsi %v, %sh : i32
+      %t = arith.trunci %q : i32 to i8
+      linalg.yield %t : i8
+    }
+  } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+  return
+}
+
+// -----
+// An epilogue that does not read the tile's view (another buffer) is left
+// as it is: the accumulators are stored, and it runs after them.
+// CHECK-LABEL: func.func @other_epilogue
+// CHECK:       %[[ACC:.*]] = scf.for
+// CHECK:       memref.store %[[ACC]], %{{.*}} : memref<1x1xi32
+// CHECK:       linalg.generic {{.*}}effai.gpu_epilogue_tile
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (k, n)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @other_epilogue(%a: memref<4x64xi8>, %b: memref<64x8xi8>, %c: memref<4x8xi32>, %d: memref<4x8xi32>, %y: memref<4x8xi8>) {
+  %zero = arith.constant 0 : i32
+  scf.forall (%i, %j) in (4, 8) {
+    %ta = memref.subview %a[%i, 0] [1, 64] [1, 1] : memref<4x64xi8> to memref<1x64xi8, strided<[64, 1], offset: ?>>
+    %tb = memref.subview %b[0, %j] [64, 1] [1, 1] : memref<64x8xi8> to memref<64x1xi8, strided<[8, 1], offset: ?>>
+    %tc = memref.subview %c[%i, %j] [1, 1] [1, 1] : memref<4x8xi32> to memref<1x1xi32, strided<[8, 1], offset: ?>>
+    linalg.fill ins(%zero : i32) outs(%tc : memref<1x1xi32, strided<[8, 1], offset: ?>>)
+    linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%ta, %tb : memref<1x64xi8, strided<[64, 1], offset: ?>>, memref<64x1xi8, strided<[8, 1], offset: ?>>) outs(%tc : memref<1x1xi32, strided<[8, 1], offset: ?>>) {
+    ^bb0(%x: i8, %w: i8, %acc: i32):
+      %xe = arith.extsi %x : i8 to i32
+      %we = arith.extsi %w : i8 to i32
+      %p = arith.muli %xe, %we : i32
+      %s = arith.addi %acc, %p : i32
+      linalg.yield %s : i32
+    }
+    %td = memref.subview %d[%i, %j] [1, 1] [1, 1] : memref<4x8xi32> to memref<1x1xi32, strided<[8, 1], offset: ?>>
+    %ty = memref.subview %y[%i, %j] [1, 1] [1, 1] : memref<4x8xi8> to memref<1x1xi8, strided<[8, 1], offset: ?>>
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%td : memref<1x1xi32, strided<[8, 1], offset: ?>>) outs(%ty : memref<1x1xi8, strided<[8, 1], offset: ?>>) attrs = {effai.gpu_epilogue_tile} {
+    ^bb0(%v: i32, %o: i8):
+      %t = arith.trunci %v : i32 to i8
+      linalg.yield %t : i8
+    }
+  } {mapping = [#gpu.thread<linear_dim_1>, #gpu.thread<linear_dim_0>]}
+  return
+}

@@ -122,6 +122,75 @@ func.func @epilogue(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor<
 }
 
 // -----
+// An epilogue of another element type (the f32 sum rounded to f16) cannot
+// update the matmul's tile in place: it is still the root of both nests,
+// and the matmul (with its fill) is fused as the input it reads, its tiles
+// yielded by both loops so that they are written into their slice of the
+// whole f32 result rather than a copy per thread. The thread's epilogue
+// tile is marked for effai-gpu-register-accumulators, which applies it to
+// the accumulators as it stores them.
+// CHECK-LABEL: func.func @rounding_epilogue
+// CHECK-NOT:   linalg.matmul
+// CHECK:       %[[ALL:.*]]:2 = scf.forall {{.*}} to (64, 128) step (8, 32) shared_outs(%[[Y:.*]] = %{{.*}}, %[[C:.*]] = %{{.*}}) -> (tensor<64x128xf16>, tensor<64x128xf32>)
+// CHECK-NOT:     linalg.
+// CHECK:         %[[THREADS:.*]]:2 = scf.forall {{.*}} to (8, 32) step (2, 4) shared_outs(%[[YT:.*]] = %{{.*}}, %[[CT:.*]] = %{{.*}}) -> (tensor<8x32xf16>, tensor<8x32xf32>)
+// CHECK:           %[[CS:.*]] = tensor.extract_slice %[[CT]]
+// CHECK:           %[[FILL:.*]] = linalg.fill {{.*}} outs(%[[CS]] : tensor<2x4xf32>)
+// CHECK:           %[[MM:.*]] = linalg.matmul {{.*}} outs(%[[FILL]] : tensor<2x4xf32>)
+// CHECK:           %[[EPI:.*]] = linalg.generic {{.*}} ins(%[[MM]] : tensor<2x4xf32>) outs(%{{.*}} : tensor<2x4xf16>) attrs = {effai.gpu_epilogue_tile}
+// CHECK:             arith.truncf
+// CHECK:           tensor.parallel_insert_slice %[[EPI]] into %[[YT]]
+// CHECK:           tensor.parallel_insert_slice %[[MM]] into %[[CT]]
+// CHECK-NOT:     linalg.
+// CHECK:         tensor.parallel_insert_slice %[[THREADS]]#0 into %[[Y]]
+// CHECK:         tensor.parallel_insert_slice %[[THREADS]]#1 into %[[C]]
+// CHECK:       return %[[ALL]]#0
+// CHECK-NOT:   linalg.
+func.func @rounding_epilogue(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>) -> tensor<64x128xf16> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<64x128xf32>
+  %f = linalg.fill {effai.gpu_tiling = #effai.gpu_tiling<kernel = "loops", block = [2, 128], thread = [1, 1], threads = 256, blocks = 32, intensity = 0.25, bound = "HBM", predicted_us = 2.52>} ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [8, 32, 0], thread = [2, 4, 0], threads = 32, blocks = 32, intensity = 18.286, bound = "compute", predicted_us = 3.405>} ins(%x, %w : tensor<64x256xf32>, tensor<256x128xf32>) outs(%f : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %eh = tensor.empty() : tensor<64x128xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"], effai.epilogue_of = 0 : i64} ins(%m : tensor<64x128xf32>) outs(%eh : tensor<64x128xf16>) {
+  ^bb0(%a: f32, %o: f16):
+    %t = arith.truncf %a : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<64x128xf16>
+  return %r : tensor<64x128xf16>
+}
+
+// -----
+// The same with partial block tiles (60 rows in blocks of 8): the thread
+// loop's bound reads the shape of the block's slice of the f32 result, and
+// nothing of the block-level matmul or fill is left between the loops.
+// CHECK-LABEL: func.func @partial_rounding_epilogue
+// CHECK:       scf.forall {{.*}} to (60, 128) step (8, 32) shared_outs(%{{.*}} = %{{.*}}, %[[C:.*]] = %{{.*}}) -> (tensor<60x128xf16>, tensor<60x128xf32>)
+// CHECK:         %[[CB:.*]] = tensor.extract_slice %[[C]]
+// CHECK-NOT:     linalg.
+// CHECK:         %[[ROWS:.*]] = tensor.dim %[[CB]], %c0
+// CHECK-NOT:     linalg.
+// CHECK:         scf.forall {{.*}} to (%[[ROWS]], 32) step (2, 4)
+// CHECK:           linalg.fill
+// CHECK:           linalg.matmul
+// CHECK:           linalg.generic {{.*}}effai.gpu_epilogue_tile
+// CHECK:             linalg.yield
+// CHECK-NOT:   linalg.
+func.func @partial_rounding_epilogue(%x: tensor<60x256xf32>, %w: tensor<256x128xf32>) -> tensor<60x128xf16> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<60x128xf32>
+  %f = linalg.fill {effai.gpu_tiling = #effai.gpu_tiling<kernel = "loops", block = [2, 128], thread = [1, 1], threads = 256, blocks = 30, intensity = 0.25, bound = "HBM", predicted_us = 2.52>} ins(%zero : f32) outs(%e : tensor<60x128xf32>) -> tensor<60x128xf32>
+  %m = linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction", block = [8, 32, 0], thread = [2, 4, 0], threads = 32, blocks = 32, intensity = 18.286, bound = "compute", predicted_us = 3.405>} ins(%x, %w : tensor<60x256xf32>, tensor<256x128xf32>) outs(%f : tensor<60x128xf32>) -> tensor<60x128xf32>
+  %eh = tensor.empty() : tensor<60x128xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"], effai.epilogue_of = 0 : i64} ins(%m : tensor<60x128xf32>) outs(%eh : tensor<60x128xf16>) {
+  ^bb0(%a: f32, %o: f16):
+    %t = arith.truncf %a : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<60x128xf16>
+  return %r : tensor<60x128xf16>
+}
+
+// -----
 
 // split_k = 4: the matmul's 1024-long reduction becomes 4 slices of 256,
 // each a block of its own writing a partial result (the slices are its
@@ -216,6 +285,42 @@ func.func @mma_u8(%x: tensor<32x64xi32>) -> tensor<32x16xi32> {
     linalg.yield %z : i32
   } -> tensor<32x16xi32>
   return %r : tensor<32x16xi32>
+}
+
+// -----
+// A tensor-core product with an epilogue of another element type (the f32
+// sum rounded to f16, plus a bias): the epilogue is the root of the block
+// and warp nests, the product fused as the input it reads; the product's
+// warp tile is marked for effai-gpu-warp-mma, the epilogue's for applying
+// it to the fragments.
+// CHECK-LABEL: func.func @mma_f16_epilogue
+// CHECK:       scf.forall {{.*}} shared_outs(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<32x16xf16>, tensor<32x16xf32>)
+// CHECK:         scf.forall {{.*}} -> (tensor<32x16xf16>, tensor<32x16xf32>)
+// CHECK:           %[[MM:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<16x64xf16>, tensor<8x64xf16>) outs(%{{.*}} : tensor<16x8xf32>) attrs = {effai.gpu_mma_tile}
+// CHECK:           linalg.generic {{.*}} ins(%[[MM]], %{{.*}} : tensor<16x8xf32>, tensor<8xf16>) outs(%{{.*}} : tensor<16x8xf16>) attrs = {effai.gpu_epilogue_tile}
+// CHECK:         } {mapping = [#gpu.warp<linear_dim_1>, #gpu.warp<linear_dim_0>]}
+// CHECK:       } {effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma"
+func.func @mma_f16_epilogue(%x: tensor<32x64xf16>, %b: tensor<16xf16>) -> tensor<32x16xf16> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<64x16xf16>
+  %e = tensor.empty() : tensor<32x16xf32>
+  %f = linalg.fill {effai.gpu_tiling = #effai.gpu_tiling<kernel = "loops", block = [2, 16], thread = [1, 1], threads = 32, blocks = 16, intensity = 0.25, bound = "HBM", predicted_us = 2.52>} ins(%zero : f32) outs(%e : tensor<32x16xf32>) -> tensor<32x16xf32>
+  %m = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [32, 16, 0], thread = [16, 8, 0], threads = 128, blocks = 1, intensity = 10.0, bound = "HBM", predicted_us = 2.6>} ins(%x, %w : tensor<32x64xf16>, tensor<64x16xf16>) outs(%f : tensor<32x16xf32>) {
+  ^bb0(%a: f16, %c: f16, %acc: f32):
+    %ae = arith.extf %a : f16 to f32
+    %ce = arith.extf %c : f16 to f32
+    %p = arith.mulf %ae, %ce : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<32x16xf32>
+  %eh = tensor.empty() : tensor<32x16xf16>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"], effai.epilogue_of = 0 : i64} ins(%m, %b : tensor<32x16xf32>, tensor<16xf16>) outs(%eh : tensor<32x16xf16>) {
+  ^bb0(%v: f32, %bv: f16, %o: f16):
+    %t = arith.truncf %v : f32 to f16
+    %y = arith.addf %t, %bv : f16
+    linalg.yield %y : f16
+  } -> tensor<32x16xf16>
+  return %r : tensor<32x16xf16>
 }
 
 // -----

@@ -80,6 +80,62 @@ func.func @f16_tile(%a: memref<16x32xf16>, %b: memref<8x32xf16>, %c: memref<16x8
 }
 
 // -----
+// An epilogue of another element type after the tile (marked by
+// effai-gpu-tile-and-map: the f32 sum rounded to f16, plus a bias): each
+// lane applies it to its fragments' elements as it stores them, into the
+// epilogue's result, and nothing is stored into the f32 tile (LANES).
+// Emulated, the tile is stored whole and the epilogue reads it back.
+#mA = affine_map<(m, n, k) -> (m, k)>
+#mB = affine_map<(m, n, k) -> (n, k)>
+#mC = affine_map<(m, n, k) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+#col = affine_map<(m, n) -> (n)>
+// CHECK-LABEL: func.func @f16_tile_epilogue
+// CHECK:       vector.transfer_write %{{.*}}, %arg2
+// CHECK:       linalg.generic {{.*}}effai.gpu_epilogue_tile
+// Each lane's two fragment rows of two columns: the bias read at the
+// element's column, the second column one further.
+// LANES-LABEL: func.func @f16_tile_epilogue
+// LANES:       nvgpu.mma.sync
+// LANES-NOT:   vector.store
+// LANES-NOT:   memref.store {{.*}}%arg2
+// LANES:       %[[E:.*]] = vector.extract %{{.*}}[0] : f32 from vector<2xf32>
+// LANES:       %[[B:.*]] = memref.load %arg3[%{{.*}}] : memref<8xf16>
+// LANES:       %[[T:.*]] = arith.truncf %[[E]] : f32 to f16
+// LANES:       %[[S:.*]] = arith.addf %[[T]], %[[B]] : f16
+// LANES:       memref.store %[[S]], %arg4[%[[ROW:.*]], %[[COL:.*]]] : memref<16x8xf16>
+// LANES:       %[[E1:.*]] = vector.extract %{{.*}}[1] : f32 from vector<2xf32>
+// LANES:       %[[COL1:.*]] = arith.addi %[[COL]], %c1
+// LANES:       memref.load %arg3[%[[COL1]]] : memref<8xf16>
+// LANES:       arith.truncf %[[E1]]
+// LANES:       memref.store %{{.*}}, %arg4[%[[ROW]], %[[COL1]]] : memref<16x8xf16>
+// LANES-COUNT-2: arith.truncf
+// LANES-NOT:   arith.truncf
+// LANES-NOT:   vector.store
+// LANES-NOT:   memref.store {{.*}}%arg2
+// LANES-NOT:   linalg.generic
+// LANES:       return
+func.func @f16_tile_epilogue(%a: memref<16x32xf16>, %b: memref<8x32xf16>, %c: memref<16x8xf32>, %bias: memref<8xf16>, %y: memref<16x8xf16>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<16x8xf32>)
+  linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xf16>, memref<8x32xf16>) outs(%c : memref<16x8xf32>) attrs = {effai.gpu_mma_tile} {
+  ^bb0(%x: f16, %w: f16, %acc: f32):
+    %xe = arith.extf %x : f16 to f32
+    %we = arith.extf %w : f16 to f32
+    %p = arith.mulf %xe, %we : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%c, %bias : memref<16x8xf32>, memref<8xf16>) outs(%y : memref<16x8xf16>) attrs = {effai.gpu_epilogue_tile} {
+  ^bb0(%v: f32, %bv: f16, %o: f16):
+    %t = arith.truncf %v : f32 to f16
+    %r = arith.addf %t, %bv : f16
+    linalg.yield %r : f16
+  }
+  return
+}
+
+// -----
 // bf16 is not a tensor-core tile (MLIR 22 distributes no bf16 fragments).
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mB = affine_map<(m, n, k) -> (n, k)>

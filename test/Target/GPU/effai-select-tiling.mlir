@@ -89,14 +89,16 @@ func.func @sum(%x: tensor<1000xf32>) -> tensor<f32> {
 // -----
 // A bias + ReLU consumer of the matmul's f32 result runs in its kernel:
 // it names the input it reads the matmul from and has no tiling of its own.
-// A consumer of another element type (a dequantization of an i32
-// accumulator) cannot update the result in place: it stays a kernel.
+// So does a consumer of another element type (a dequantization of an i32
+// accumulator, applied as the accumulators are stored), and the rounding
+// of an f32 sum to f16.
 // SM90-LABEL: func.func @epilogues
 // SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction"
 // SM90: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<64x128xf32>, tensor<128xf32>) outs(%{{.*}} : tensor<64x128xf32>) attrs = {effai.epilogue_of = 0 : i64} {
 // SM90: linalg.matmul {effai.gpu_tiling = #effai.gpu_tiling<kernel = "contraction"
-// SM90: linalg.generic {{.*}} ins(%{{.*}} : tensor<64x128xi32>) outs(%{{.*}} : tensor<64x128xf32>) attrs = {effai.gpu_tiling = #effai.gpu_tiling<kernel = "elementwise"
-func.func @epilogues(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor<128xf32>, %xi: tensor<64x256xi32>, %wi: tensor<256x128xi32>) -> (tensor<64x128xf32>, tensor<64x128xf32>) {
+// SM90: linalg.generic {{.*}} ins(%{{.*}} : tensor<64x128xi32>) outs(%{{.*}} : tensor<64x128xf32>) attrs = {effai.epilogue_of = 0 : i64} {
+// SM90: linalg.generic {{.*}} ins(%{{.*}} : tensor<64x128xf32>) outs(%{{.*}} : tensor<64x128xf16>) attrs = {effai.epilogue_of = 0 : i64} {
+func.func @epilogues(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor<128xf32>, %xi: tensor<64x256xi32>, %wi: tensor<256x128xi32>) -> (tensor<64x128xf32>, tensor<64x128xf32>, tensor<64x128xf16>) {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<64x128xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
@@ -116,7 +118,15 @@ func.func @epilogues(%x: tensor<64x256xf32>, %w: tensor<256x128xf32>, %b: tensor
     %v = arith.sitofp %a : i32 to f32
     linalg.yield %v : f32
   } -> tensor<64x128xf32>
-  return %r, %d : tensor<64x128xf32>, tensor<64x128xf32>
+  %fh = linalg.fill ins(%zero : f32) outs(%e : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %mh = linalg.matmul ins(%x, %w : tensor<64x256xf32>, tensor<256x128xf32>) outs(%fh : tensor<64x128xf32>) -> tensor<64x128xf32>
+  %eh = tensor.empty() : tensor<64x128xf16>
+  %h = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%mh : tensor<64x128xf32>) outs(%eh : tensor<64x128xf16>) {
+  ^bb0(%a: f32, %o: f16):
+    %t = arith.truncf %a : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<64x128xf16>
+  return %r, %d, %h : tensor<64x128xf32>, tensor<64x128xf32>, tensor<64x128xf16>
 }
 
 // -----
@@ -172,8 +182,9 @@ func.func @zero_size(%x: tensor<0x8xf32>, %y: tensor<8x4xf32>, %z: tensor<0x4xf3
 // -----
 // An i8 x i8 -> i32 product whose dimensions are whole mma.sync tiles
 // (m16n8k32) runs on tensor cores: block tiles of whole warps, each warp
-// a tile of 16 x 8 results (`thread`), `threads` counting lanes. Its
-// epilogue stays a kernel of its own (the fragments are stored as they are).
+// a tile of 16 x 8 results (`thread`), `threads` counting lanes. An
+// epilogue of the same element type stays a kernel of its own (the warps
+// apply only epilogues of another type to their fragments).
 // SM90-LABEL: func.func @s8_gemm
 // SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{16|32|64}}, {{8|16|32|64}}, 0], threads = {{[0-9]+}}, blocks = {{[0-9]+}}, {{.*}}predicted_us = {{[0-9.]+}}>
 // SM90-NOT: effai.epilogue_of
@@ -311,15 +322,17 @@ func.func @not_mma(%a1: tensor<1x1024xi8>, %b: tensor<1024x1024xi8>, %a48: tenso
 // An f16 x f16 product summed in f32 (how effai-lower-to-linalg lowers half
 // floats) runs on tensor cores, m16n8k16: both chips' fp16 peak is many
 // times their CUDA cores'. Weights stored [k, n] are constants, which the
-// mechanism transposes.
+// mechanism transposes. Its rounding to f16 runs in its kernel, applied by
+// the warps to their fragments as they store them.
 // SM90-LABEL: func.func @f16_gemm
 // SM90: linalg.generic {{.*}}effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma", block = [{{[0-9]+}}, {{[0-9]+}}, 0], thread = [{{16|32|64}}, {{8|16|32|64}}, 0]
+// SM90: linalg.generic {{.*}} ins(%{{.*}} : tensor<512x1024xf32>) outs(%{{.*}} : tensor<512x1024xf16>) attrs = {effai.epilogue_of = 0 : i64}
 // SM80-LABEL: func.func @f16_gemm
 // SM80: effai.gpu_tiling = #effai.gpu_tiling<kernel = "mma"
 #mA = affine_map<(m, n, k) -> (m, k)>
 #mBkn = affine_map<(m, n, k) -> (k, n)>
 #mC = affine_map<(m, n, k) -> (m, n)>
-func.func @f16_gemm(%a: tensor<512x1024xf16>) -> tensor<512x1024xf32> {
+func.func @f16_gemm(%a: tensor<512x1024xf16>) -> tensor<512x1024xf16> {
   %zero = arith.constant 0.0 : f32
   %w = arith.constant dense<0.5> : tensor<1024x1024xf16>
   %e = tensor.empty() : tensor<512x1024xf32>
@@ -332,7 +345,13 @@ func.func @f16_gemm(%a: tensor<512x1024xf16>) -> tensor<512x1024xf32> {
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
   } -> tensor<512x1024xf32>
-  return %m : tensor<512x1024xf32>
+  %eh = tensor.empty() : tensor<512x1024xf16>
+  %h = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<512x1024xf32>) outs(%eh : tensor<512x1024xf16>) {
+  ^bb0(%v: f32, %o: f16):
+    %t = arith.truncf %v : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<512x1024xf16>
+  return %h : tensor<512x1024xf16>
 }
 
 // -----

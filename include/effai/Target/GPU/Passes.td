@@ -25,7 +25,13 @@ def GPUTileAndMap : Pass<"effai-gpu-tile-and-map", "::mlir::func::FuncOp"> {
     the epilogue, rewritten to update the contraction's result in place, is
     the root of both loops and the contraction and its fill are fused into
     it, so each thread applies the epilogue to its own tile in the same
-    kernel, with no second pass over the result. The mapping ids are linear (`linear_dim_0` varies fastest) and follow the
+    kernel, with no second pass over the result. An epilogue of another
+    element type (f32 rounded to f16, i32 requantized to i8) reads the
+    contraction instead of updating it: the contraction is fused as that
+    input, its tiles yielded by both loops (written into their slice of
+    the whole result, not a copy per thread), and the thread's epilogue
+    tile is marked `effai.gpu_epilogue_tile` for
+    `effai-gpu-register-accumulators`. The mapping ids are linear (`linear_dim_0` varies fastest) and follow the
     result's dimensions from the innermost out, so consecutive threads
     and blocks write consecutive elements. The block loop keeps the
     tiling as `effai.gpu_tiling` for `effai-gpu-map-to-launch`.
@@ -82,6 +88,16 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
     constant or the loop's induction variable, as the conversion needs;
     it runs on each tile alone (on a whole function it also tries the
     scalar arithmetic of other kernels).
+
+    An epilogue tile of another element type after the tile
+    (`effai.gpu_epilogue_tile`, see effai-gpu-tile-and-map: the i32 sum
+    requantized to i8, the f32 one rounded to f16), reading C once and
+    unpermuted, is applied by each lane to the elements of its fragments
+    in place of their stores: the epilogue's body per element (its other
+    inputs loaded at the element's indices), stored into its result; C is
+    not written and the epilogue is erased (upstream's distribution takes
+    no elementwise ops on fragments). Emulated (`distribute=false`), the
+    tile is stored whole and the epilogue, left as it is, reads it back.
 
     All 32 lanes run whatever else a warp loop holds, so after the
     rewrite bufferization's copies between identical views of the tile
@@ -156,8 +172,12 @@ def GPURegisterAccumulators : Pass<"effai-gpu-register-accumulators",
     result just before the op (which is erased), or else from the result's
     values. A partial tile at the edge of the data computes up to its
     bound, its points past the edge on the last real one, and stores only
-    the real ones. Other ops (no reduction, more points) are left to the
-    plain loops of `convert-linalg-to-loops`.
+    the real ones. An epilogue tile (`effai.gpu_epilogue_tile`) after the
+    op that reads its result view unpermuted (past views, constants and
+    copies of a view onto itself) is applied to each accumulator as it is
+    stored: the epilogue's value goes to the epilogue's result and the
+    op's own result is not written. Other ops (no reduction, more points)
+    are left to the plain loops of `convert-linalg-to-loops`.
 
     Where the block's tiling has `stage_k` > 0, the reduction runs in
     chunks of that many steps. At the start of each chunk the block's

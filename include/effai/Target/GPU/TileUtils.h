@@ -17,6 +17,14 @@
 
 namespace mlir::effai {
 
+/// Set by effai-gpu-tile-and-map on a thread's tile of an epilogue that
+/// changes its contraction's element type (an f32 sum rounded to f16, an
+/// i32 sum requantized to i8), after the contraction's tile it reads:
+/// effai-gpu-register-accumulators applies it to the accumulators as it
+/// stores them, else it reads the contraction's tile back from memory.
+inline constexpr StringLiteral kGPUEpilogueTileAttrName =
+    "effai.gpu_epilogue_tile";
+
 /// The `linalg.fill` of `init` with a constant just before `op` (only
 /// views and constants in between), whose constant the accumulators can
 /// start from (the fill is then erased). Null when there is none.
@@ -26,6 +34,31 @@ linalg::FillOp getTileFill(Operation *op, Value init);
 /// analysis proves for the size of a partial tile (an affine.min, the dim
 /// of a subview of one); nullopt when unknown.
 std::optional<int64_t> getConstantUpperBound(OpFoldResult size);
+
+/// The indices `map` gives for the loop values `loopIndices` (constants
+/// folded).
+SmallVector<Value> applyMap(OpBuilder &builder, Location loc, AffineMap map,
+                            ArrayRef<OpFoldResult> loopIndices);
+
+/// Whether `a` and `b` view the same elements: one value, or subviews of
+/// the same offsets, sizes and strides of views that are (bufferization
+/// makes a view per use).
+bool isSameView(Value a, Value b);
+
+/// The epilogue tile (kGPUEpilogueTileAttrName) after `tile`, which writes
+/// `result`, when it can be applied to `tile`'s values as they are stored:
+/// it reads `result` once, unpermuted, writes its own result through the
+/// identity, has a body without memory effects, only views, constants and
+/// copies of a view onto itself come between the two, and nothing after
+/// it reads `result` (which is then never written). Null otherwise (it
+/// then reads the stored tile back).
+linalg::GenericOp getStoreEpilogue(Operation *tile, Value result);
+
+/// Stores what `epilogue` (see getStoreEpilogue) makes of `value`, the
+/// element of `result` at `indices`, at `indices` of its own result.
+void storeThroughEpilogue(OpBuilder &builder, Location loc,
+                          linalg::GenericOp epilogue, Value result, Value value,
+                          ArrayRef<Value> indices);
 
 } // namespace mlir::effai
 

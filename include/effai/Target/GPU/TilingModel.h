@@ -20,7 +20,9 @@ namespace mlir::effai {
 
 /// Set by effai-select-tiling on an elementwise op that runs in the kernel
 /// of the contraction it reads (the number of that input operand): the
-/// contraction's threads apply it to their tile, in place.
+/// contraction's threads apply it to their tile, in place when it keeps
+/// the contraction's element type, else as they store it (an f32 sum
+/// rounded to f16, an i32 sum requantized to i8).
 inline constexpr StringLiteral kGPUEpilogueOfAttrName = "effai.epilogue_of";
 
 /// The parallel loops of `op` in the order of its result's dimensions,
