@@ -64,9 +64,10 @@ struct SelectTilingPass : public impl::SelectTilingBase<SelectTilingPass> {
   /// On a GPU every static linalg op becomes a kernel: contractions get
   /// register tiles, the rest one thread per result point. The elementwise
   /// consumer of a contraction (bias, activation, residual, the rounding
-  /// of an f32 sum to f16, a requantization) runs in the contraction's
-  /// kernel on each thread's tile: `effai.epilogue_of` names the input it
-  /// reads the contraction from, and it has no tiling of its own.
+  /// of an f32 sum to f16, a requantization; on tensor cores only those
+  /// that change the type) runs in the contraction's kernel on each
+  /// thread's tile: `effai.epilogue_of` names the input it reads the
+  /// contraction from, and it has no tiling of its own.
   void selectGPUTilings(ModuleOp module, TargetAttr target) {
     SmallVector<linalg::LinalgOp> contractions;
     module.walk([&](linalg::LinalgOp op) {

@@ -705,6 +705,8 @@ Value KernelEmitter::loadB(OpBuilder &b, const Point &point, Value n0,
     if (isa<IntegerType>(elementType))
       return arith::ExtUIOp::create(b, loc, vectorType, loaded);
     return arith::UIToFPOp::create(b, loc, vectorType, loaded);
+  case InputWidening::Half:
+    break; // hasKernelElementTypes keeps half floats out of the kernels.
   }
   llvm_unreachable("unknown widening");
 }

@@ -475,8 +475,7 @@ LogicalResult RegisterTile::run() {
   // An epilogue of another element type is applied as the points are
   // stored (where it is, after the views it reads): the accumulators go
   // to its result, not to the tile's.
-  linalg::GenericOp epilogue =
-      getStoreEpilogue(op, op.getDpsInitOperand(0)->get());
+  linalg::GenericOp epilogue = getStoreEpilogue(op, init->get());
   if (epilogue)
     rewriter.setInsertionPoint(epilogue);
   for (auto [point, result] : llvm::zip(points, results)) {

@@ -51,13 +51,15 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   Type operandType = getElementTypeOrSelf(op.getDpsInputOperand(0)->get());
   Type accElementType = getElementTypeOrSelf(op.getDpsInitOperand(0)->get());
   bool integer = widenA == InputWidening::Signed8 &&
-                 widenB == InputWidening::Signed8 && operandType.isInteger(8);
+                 widenB == InputWidening::Signed8 && operandType.isInteger(8) &&
+                 accElementType.isInteger(32);
   bool half = widenA == InputWidening::Half && widenB == InputWidening::Half &&
               operandType.isF16() &&
-              getElementTypeOrSelf(op.getDpsInputOperand(1)->get()).isF16();
+              getElementTypeOrSelf(op.getDpsInputOperand(1)->get()).isF16() &&
+              accElementType.isF32();
   if (!hasMultiplyAccumulateBody(op) || !(integer || half))
     return fail("a tensor-core tile multiplies sign-extended i8 operands "
-                "(or f16 ones extended to f32) and accumulates");
+                "into i32 (or f16 ones extended to f32) and accumulates");
   FailureOr<ContractionDims> dims = analyzeContraction(op);
   if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
       dims->k.size() != 1 || !dims->batch.empty())
@@ -76,11 +78,11 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
                 "[m, n]");
   int64_t rows = dims->ranges[m], cols = dims->ranges[n],
           depth = dims->ranges[k];
-  int64_t kMmaK = getMmaK(operandType);
-  if (rows % kMmaM != 0 || cols % kMmaN != 0 || depth % kMmaK != 0)
+  int64_t mmaK = getMmaK(operandType);
+  if (rows % kMmaM != 0 || cols % kMmaN != 0 || depth % mmaK != 0)
     return fail("the tile (") << rows << " x " << cols << ", k = " << depth
                               << ") is not made of whole " << kMmaM << " x "
-                              << kMmaN << " x " << kMmaK << " instructions";
+                              << kMmaN << " x " << mmaK << " instructions";
 
   Location loc = op.getLoc();
   Value a = op.getDpsInputOperand(0)->get();
@@ -101,8 +103,8 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
   scf::YieldOp::create(rewriter, loc);
   rewriter.setInsertionPointToStart(&scope.getRegion().front());
   auto accType = VectorType::get({kMmaM, kMmaN}, accElementType);
-  auto aType = VectorType::get({kMmaM, kMmaK}, operandType);
-  auto bType = VectorType::get({kMmaN, kMmaK}, operandType);
+  auto aType = VectorType::get({kMmaM, mmaK}, operandType);
+  auto bType = VectorType::get({kMmaN, mmaK}, operandType);
   // Index constants, made once before the loop.
   llvm::SmallDenseMap<int64_t, Value> indices;
   auto index = [&](int64_t value) -> Value {
@@ -133,7 +135,7 @@ FailureOr<scf::ExecuteRegionOp> lowerMmaTile(RewriterBase &rewriter,
       vector::IteratorType::parallel, vector::IteratorType::parallel,
       vector::IteratorType::reduction};
   auto loop = scf::ForOp::create(
-      rewriter, loc, index(0), index(depth), index(kMmaK), accumulators,
+      rewriter, loc, index(0), index(depth), index(mmaK), accumulators,
       [&](OpBuilder &builder, Location loc, Value kk, ValueRange accs) {
         SmallVector<Value> aTiles, bTiles, results;
         for (int64_t i = 0; i < tilesM; ++i)

@@ -143,7 +143,7 @@ func.func @f16_tile_epilogue(%a: memref<16x32xf16>, %b: memref<8x32xf16>, %c: me
 func.func @bf16_tile(%a: memref<16x32xbf16>, %b: memref<8x32xbf16>, %c: memref<16x8xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%c : memref<16x8xf32>)
-  // expected-error @+1 {{a tensor-core tile multiplies sign-extended i8 operands (or f16 ones extended to f32) and accumulates}}
+  // expected-error @+1 {{a tensor-core tile multiplies sign-extended i8 operands into i32 (or f16 ones extended to f32) and accumulates}}
   linalg.generic {indexing_maps = [#mA, #mB, #mC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<16x32xbf16>, memref<8x32xbf16>) outs(%c : memref<16x8xf32>) attrs = {effai.gpu_mma_tile} {
   ^bb0(%x: bf16, %y: bf16, %acc: f32):
     %xe = arith.extf %x : bf16 to f32

@@ -31,7 +31,7 @@ def GPUTileAndMap : Pass<"effai-gpu-tile-and-map", "::mlir::func::FuncOp"> {
     input, its tiles yielded by both loops (written into their slice of
     the whole result, not a copy per thread), and the thread's epilogue
     tile is marked `effai.gpu_epilogue_tile` for
-    `effai-gpu-register-accumulators`. The mapping ids are linear (`linear_dim_0` varies fastest) and follow the
+    `effai-gpu-register-accumulators` and `effai-gpu-warp-mma`. The mapping ids are linear (`linear_dim_0` varies fastest) and follow the
     result's dimensions from the innermost out, so consecutive threads
     and blocks write consecutive elements. The block loop keeps the
     tiling as `effai.gpu_tiling` for `effai-gpu-map-to-launch`.
@@ -118,8 +118,9 @@ def GPUWarpMma : Pass<"effai-gpu-warp-mma", "::mlir::func::FuncOp"> {
     ```
 
     A marked tile whose shapes are not whole instruction tiles, whose
-    operands are not sign-extended i8, or that does not start from a fill,
-    is an error naming it.
+    operands are not sign-extended i8 into i32 (or f16 extended into f32),
+    or that does not start from a fill, is an error naming it; so is, on
+    the GPU, an epilogue tile it cannot apply to the fragments.
   }];
   let options = [
     Option<"distribute", "distribute", "bool", /*default=*/"true",

@@ -56,10 +56,10 @@ struct TensorCoreContraction {
 std::optional<TensorCoreContraction>
 matchTensorCoreContraction(linalg::LinalgOp op);
 
-/// Rewrites `op` as the tensor-core kernel reads it: B as [n, k], both
-/// operands sign-extended (u8 activations flipped in their producer, the
-/// correction added in the consumer). Returns the new contraction, which
-/// keeps `op`'s attributes.
+/// Rewrites `op` as the tensor-core kernel reads it: B as [n, k], i8
+/// operands both sign-extended (u8 activations flipped in their producer,
+/// the correction added in the consumer; f16 operands stay extended). Returns
+/// the new contraction, which keeps `op`'s attributes.
 FailureOr<linalg::GenericOp>
 prepareTensorCoreOperands(RewriterBase &rewriter, linalg::LinalgOp op,
                           const TensorCoreContraction &match);

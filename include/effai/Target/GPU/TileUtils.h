@@ -1,10 +1,12 @@
 //===- TileUtils.h - what the GPU mechanism reads off its tiles -*- C++ -*-===//
 //
-// Questions the GPU code-generation passes ask of the tiles
-// effai-gpu-tile-and-map made: the fill a contraction's tile starts from
-// (kernels that keep their accumulators in registers start them from its
-// constant instead of writing and re-reading memory), and how large a
-// partial tile at the edge of the data can be.
+// What the GPU code-generation passes read off the tiles
+// effai-gpu-tile-and-map made, and how they store into them: the fill a
+// contraction's tile starts from (kernels that keep their accumulators in
+// registers start them from its constant instead of writing and re-reading
+// memory), how large a partial tile at the edge of the data can be, which
+// views are the same, and the epilogue a tile's values go through as they
+// are stored.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,7 +23,9 @@ namespace mlir::effai {
 /// changes its contraction's element type (an f32 sum rounded to f16, an
 /// i32 sum requantized to i8), after the contraction's tile it reads:
 /// effai-gpu-register-accumulators applies it to the accumulators as it
-/// stores them, else it reads the contraction's tile back from memory.
+/// stores them (else it reads the tile back from memory), and
+/// effai-gpu-warp-mma to the lanes' fragments (an error on the GPU when it
+/// cannot; emulated, it reads the tile back).
 inline constexpr StringLiteral kGPUEpilogueTileAttrName =
     "effai.gpu_epilogue_tile";
 

@@ -99,6 +99,11 @@ LogicalResult importConcat(NodeContext &ctx) {
     if (!input)
       return failure();
     auto type = cast<RankedTensorType>(input.getType());
+    if (type.getRank() != rank) {
+      ctx.emitError() << "input " << i << " has rank " << type.getRank()
+                      << " but the result has rank " << rank;
+      return failure();
+    }
     SmallVector<OpFoldResult> offsets(rank, ctx.b.getIndexAttr(0));
     SmallVector<OpFoldResult> sizes, strides(rank, ctx.b.getIndexAttr(1));
     for (int64_t d = 0; d < rank; ++d)
@@ -127,6 +132,11 @@ LogicalResult importSplit(NodeContext &ctx) {
     RankedTensorType result = ctx.resultType(i);
     if (!result)
       return failure();
+    if (result.getRank() != rank) {
+      ctx.emitError() << "output " << i << " has rank " << result.getRank()
+                      << " but the input has rank " << rank;
+      return failure();
+    }
     SmallVector<OpFoldResult> offsets(rank, ctx.b.getIndexAttr(0));
     SmallVector<OpFoldResult> sizes, strides(rank, ctx.b.getIndexAttr(1));
     for (int64_t d = 0; d < rank; ++d)
